@@ -1,0 +1,10 @@
+//! rppp-lcp: the parts of PPP that every control protocol shares, and LCP.
+//!
+//! Read first: RFC 1661 (The Point-to-Point Protocol), sections 4 (the option
+//! negotiation automaton) and 5 (LCP packet formats); RFC 1570 (LCP
+//! extensions: Identification, Time-Remaining).
+//!
+//! This crate is sans-IO: it owns no socket, no file descriptor and no clock.
+//! Time (`now`) and randomness (`rng`) are always arguments, so two instances
+//! can be driven deterministically on a virtual clock from a seed.
+#![forbid(unsafe_code)]

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test rppp has, in the order CI runs them: format and lint, unit and
+# integration tests of the whole workspace, the fuzz targets replaying their
+# checked-in seed corpora, and the real-kernel lab.
+#
+# Installs what it needs (cargo tools, Debian packages) itself, so it runs on
+# a fresh machine. Set RPPP_SKIP_LAB=1 to leave out the lab, RPPP_SKIP_FUZZ=1
+# to leave out the fuzz replay.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() { printf '\n=== %s [%s]\n' "$*" "$(date +%T)"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+if [ "${RPPP_SKIP_FUZZ:-0}" != 1 ]; then
+    step "fuzz targets: build and replay seed corpora"
+    bash fuzz/replay-seeds.sh
+fi
+
+if [ "${RPPP_SKIP_LAB:-0}" != 1 ] && [ -x tests/lab/run-lab.sh ]; then
+    step "real-kernel lab"
+    bash tests/lab/run-lab.sh
+fi
+step "all tests passed"
