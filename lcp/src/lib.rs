@@ -8,3 +8,13 @@
 //! Time (`now`) and randomness (`rng`) are always arguments, so two instances
 //! can be driven deterministically on a virtual clock from a seed.
 #![forbid(unsafe_code)]
+
+#[macro_use]
+mod macros;
+pub mod fsm;
+pub mod lcp;
+pub mod option;
+pub mod packet;
+
+pub use fsm::{ControlProtocol, Fsm, FsmConfig, FsmEvent, State};
+pub use lcp::{AuthMethod, AuthMethods, Lcp, LcpConfig, LcpEvent, LcpNegotiated};
