@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The real-kernel lab: the single entry point (tests/run-all.sh calls it).
+#
+# usage: tests/lab/run-lab.sh [--only NAME]... [--engine-lns PATH] [--engine-lac PATH]
+#                             [--update-golden] [--keep-logs DIR]
+#   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below)
+#   --engine-lns PATH  host binary put in pppd's place on the LNS side
+#   --engine-lac PATH  host binary put in pppd's place on the LAC side
+#                      (default for both: the real pppd of the image)
+#   --update-golden    write the captured openl2tp event datagrams to golden/
+#   --keep-logs DIR    keep each group's full output and kernel console in DIR
+# Environment: RPPP_LAB_CACHE (default ~/.cache/rppp-lab), RPPP_LAB_ENGINE_LNS,
+# RPPP_LAB_ENGINE_LAC (same as the options).
+#
+# Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
+# VM per scenario group. Exits 0 only when every group passed.
+set -euo pipefail
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$LAB_DIR/../.." && pwd)
+ONLY=(); UPDATE_GOLDEN=0; KEEP=""
+ENGINE_LNS=${RPPP_LAB_ENGINE_LNS:-}; ENGINE_LAC=${RPPP_LAB_ENGINE_LAC:-}
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --only) ONLY+=("$2"); shift 2;;
+        --engine-lns) ENGINE_LNS=$2; shift 2;;
+        --engine-lac) ENGINE_LAC=$2; shift 2;;
+        --update-golden) UPDATE_GOLDEN=1; shift;;
+        --keep-logs) KEEP=$2; shift 2;;
+        *) sed -n '2,17p' "$0" >&2; exit 2;;
+    esac
+done
+
+T_START=$(date +%s.%N)
+stamp() { awk -v a="$T_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%6.1fs", b - a }'; }
+say() { printf '\n=== lab [%s] %s\n' "$(stamp)" "$*"; }
+
+say "image"
+bash "$LAB_DIR/build-image.sh"
+
+say "lab tools (cargo build -p rppp-lab)"
+TOOLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rppp-lab-tools.XXXXXX")
+trap 'rm -rf "$TOOLS_DIR"' EXIT
+TOOL_BINS=()
+if [ -f "$LAB_DIR/tools/Cargo.toml" ]; then
+    ( cd "$REPO" && cargo build -q -p rppp-lab --bins )
+    TARGET=${CARGO_TARGET_DIR:-$REPO/target}
+    for t in $(sed -n 's/^name = "\(.*\)"$/\1/p' "$LAB_DIR/tools/Cargo.toml" | grep -v '^rppp-lab$'); do
+        strip -o "$TOOLS_DIR/$t" "$TARGET/debug/$t"
+        TOOL_BINS+=(--bin "$TOOLS_DIR/$t")
+    done
+fi
+
+ENGINE_OPTS=()
+if [ -n "$ENGINE_LNS" ]; then
+    cp "$ENGINE_LNS" "$TOOLS_DIR/engine-lns"
+    ENGINE_OPTS+=(--bin "$TOOLS_DIR/engine-lns" --env LAB_ENGINE_LNS=/lab/bin/engine-lns)
+fi
+if [ -n "$ENGINE_LAC" ]; then
+    cp "$ENGINE_LAC" "$TOOLS_DIR/engine-lac"
+    ENGINE_OPTS+=(--bin "$TOOLS_DIR/engine-lac" --env LAB_ENGINE_LAC=/lab/bin/engine-lac)
+fi
+echo "engines: lns=${ENGINE_LNS:-pppd} lac=${ENGINE_LAC:-pppd}"
+
+# Scenario groups: name, timeout (s), vCPUs, memory (MB), extra run-vm options.
+SCENARIO_GROUPS=(
+    "xl2tpd    240 1 512"
+)
+selected() {
+    [ ${#ONLY[@]} = 0 ] && return 0
+    for o in "${ONLY[@]}"; do [ "$o" = "$1" ] && return 0; done
+    return 1
+}
+
+RESULTS=(); FAILED=0
+for g in "${SCENARIO_GROUPS[@]}"; do
+    read -r name timeout smp mem <<<"$g"
+    selected "$name" || continue
+    say "scenario group $name"
+    opts=(--timeout "$timeout" --smp "$smp" --mem "$mem" "${TOOL_BINS[@]}"
+          ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
+    [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
+    t0=$(date +%s)
+    set +e
+    bash "$LAB_DIR/run-vm.sh" "${opts[@]}" "$LAB_DIR/scenarios/$name.sh"
+    rc=$?
+    set -e
+    t=$(( $(date +%s) - t0 ))
+    if [ $rc = 0 ]; then RESULTS+=("PASS  $name (${t}s)"); else RESULTS+=("FAIL  $name (exit $rc, ${t}s)"); FAILED=1; fi
+done
+
+say "summary"
+printf '  %s\n' "${RESULTS[@]}"
+[ $FAILED = 0 ] && echo "lab: all scenario groups passed" || echo "lab: FAILED"
+exit $FAILED
