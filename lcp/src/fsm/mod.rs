@@ -37,6 +37,8 @@
 mod protocol;
 pub mod rfc1661_table;
 mod state;
+#[cfg(test)]
+mod tests;
 mod transition;
 
 use std::collections::VecDeque;
