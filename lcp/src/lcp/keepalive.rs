@@ -22,6 +22,9 @@ pub(super) struct Keepalive {
     failure: u32,
     pending: u32,
     next: Option<Instant>,
+    /// Started since LCP last came up: a dead peer is not watched again
+    /// until LCP goes down and up.
+    started: bool,
     disabled: bool,
 }
 
@@ -33,13 +36,15 @@ impl Keepalive {
             failure,
             pending: 0,
             next: None,
+            started: false,
             disabled: false,
         }
     }
 
     /// LCP is Opened: start, unless already running.
     pub(super) fn start(&mut self, now: Instant) {
-        if let (Some(interval), None, false) = (self.interval, self.next, self.disabled) {
+        if let (Some(interval), false, false) = (self.interval, self.started, self.disabled) {
+            self.started = true;
             self.pending = 0;
             self.next = Some(now + interval);
         }
@@ -47,6 +52,7 @@ impl Keepalive {
 
     /// LCP left Opened.
     pub(super) fn stop(&mut self) {
+        self.started = false;
         self.next = None;
         self.pending = 0;
     }
@@ -54,7 +60,7 @@ impl Keepalive {
     /// The peer Code-Rejected Echo-Request: never send another.
     pub(super) fn disable(&mut self) {
         self.disabled = true;
-        self.stop();
+        self.next = None;
     }
 
     pub(super) fn reply_received(&mut self) {
@@ -74,9 +80,8 @@ impl Keepalive {
             return None;
         }
         if self.failure > 0 && self.pending >= self.failure {
-            let unanswered = self.pending;
-            self.stop();
-            return Some(KeepaliveAction::PeerDead(unanswered));
+            self.next = None;
+            return Some(KeepaliveAction::PeerDead(self.pending));
         }
         self.pending += 1;
         self.next = Some(now + interval);

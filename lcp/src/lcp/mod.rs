@@ -15,6 +15,8 @@ mod config;
 mod keepalive;
 mod negotiation;
 pub mod options;
+#[cfg(test)]
+mod tests;
 
 use std::time::Instant;
 

@@ -314,16 +314,15 @@ impl ControlProtocol for LcpNegotiation {
                         _ => next.auth_left.preferred(),
                     };
                 }
+                // Even after Max-Failure a Magic-Number Nak means "pick
+                // another", never "drop it": it is how a looped-back link
+                // shows itself (RFC 1661 section 6.4), and pppd does the same.
                 LcpOption::MagicNumber(theirs) => {
                     let Some(ours) = self.ours.magic else {
                         continue;
                     };
-                    if treat_as_reject {
-                        next.magic = None;
-                    } else {
-                        magic_naked = true;
-                        next.magic = Some(random_magic(rng, [ours, theirs]));
-                    }
+                    magic_naked = true;
+                    next.magic = Some(random_magic(rng, [ours, theirs]));
                 }
                 // Hints for options we never ask for are ignored.
                 _ => {}

@@ -296,7 +296,7 @@ fn write_joined(f: &mut fmt::Formatter<'_>, bytes: &[u8], separator: &str) -> fm
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::option::OptionIter;
 
