@@ -1,0 +1,2 @@
+//! CHAP (RFC 1994).
+pub mod packet;

@@ -1,0 +1,2 @@
+//! MS-CHAP (RFC 2433) and MS-CHAPv2 (RFC 2759).
+pub mod crypto;

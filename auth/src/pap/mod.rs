@@ -1,0 +1,2 @@
+//! PAP (RFC 1334).
+pub mod packet;
