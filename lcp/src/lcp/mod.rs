@@ -12,6 +12,7 @@
 //! [`Lcp::poll_timeout`] (when to call `handle_timeout` next).
 
 mod config;
+mod display;
 mod keepalive;
 mod negotiation;
 pub mod options;
@@ -23,6 +24,7 @@ use std::time::Instant;
 use rand_core::Rng;
 
 pub use config::{AuthMethod, AuthMethods, LcpConfig};
+pub use display::LcpPacketDisplay;
 pub use negotiation::{
     Endpoint, LcpCounters, LcpNegotiation, DEFAULT_MRU, MAX_ENDPOINT_LEN, MIN_MRU,
 };
