@@ -182,7 +182,6 @@ pub(crate) fn push_hex(s: &mut String, octets: &[u8]) {
 
 /// Reads hexadecimal digits (either case) into `out`; false unless there are
 /// exactly `2 * out.len()` of them.
-#[allow(dead_code)] // Used by the MS-CHAP message parser.
 pub(crate) fn parse_hex(text: &[u8], out: &mut [u8]) -> bool {
     if text.len() != 2 * out.len() {
         return false;

@@ -1,2 +1,11 @@
-//! PAP (RFC 1334).
+//! PAP (RFC 1334 section 2), in both roles: [`PapPeer`] sends its name and
+//! password, [`PapAuthenticator`] checks them.
+
+mod authenticator;
 pub mod packet;
+mod peer;
+#[cfg(test)]
+mod tests;
+
+pub use authenticator::{PapAuthenticator, PapAuthenticatorConfig};
+pub use peer::{PapPeer, PapPeerConfig};

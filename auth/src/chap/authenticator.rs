@@ -1,0 +1,351 @@
+//! The authenticator's side of CHAP (RFC 1994 section 2; RFC 2433 and
+//! RFC 2759 for the Microsoft digests): we challenge, the peer responds.
+//!
+//! - Every Challenge carries a fresh random value from the `rng` argument
+//!   and a new Identifier; an unanswered Challenge is sent again, unchanged,
+//!   every `restart` until `max_challenge` have gone out (pppd's
+//!   `chap-restart`, `chap-max-challenge`).
+//! - A Response whose Identifier is not that of the outstanding Challenge is
+//!   stale and silently discarded (RFC 1994 section 4.1).
+//! - A Response to a Challenge already answered gets the same Success or
+//!   Failure again (RFC 1994 section 4.2: the Identifier tells duplicates).
+//! - The peer has one try, as with pppd: a wrong Response ends the exchange
+//!   with a Failure.
+//! - With `interval` (pppd's `chap-interval`), a new Challenge follows every
+//!   success after that long; a failed re-challenge fails the link.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand_core::Rng;
+use rppp_lcp::AuthMethod;
+
+use super::digest::{self, Check};
+use super::packet::ChapRepr;
+use crate::mschap::{crypto::strip_domain, message};
+use crate::outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};
+use crate::secrets::Secrets;
+
+/// The longest name we accept in a Response (pppd's MAXNAMELEN less one).
+pub const MAX_NAME_LEN: usize = 255;
+
+/// How we challenge, with pppd's defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapAuthenticatorConfig {
+    /// Our name, sent in each Challenge and matched against the server
+    /// field of the secrets (pppd's `name`).
+    pub name: Vec<u8>,
+    /// Time between retransmissions of a Challenge (`chap-restart`, 3 s).
+    pub restart: Duration,
+    /// Challenges sent before giving up (`chap-max-challenge`, 10).
+    pub max_challenge: u32,
+    /// Re-challenge period while the link is up (`chap-interval`; off).
+    pub interval: Option<Duration>,
+    /// Look MS-CHAP names up without their `DOMAIN\` prefix
+    /// (`ms-ignore-domain`; off).
+    pub ms_ignore_domain: bool,
+}
+
+impl Default for ChapAuthenticatorConfig {
+    fn default() -> Self {
+        ChapAuthenticatorConfig {
+            name: Vec::new(),
+            restart: Duration::from_secs(3),
+            max_challenge: 10,
+            interval: None,
+            ms_ignore_domain: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Not started.
+    Initial,
+    /// A Challenge is outstanding.
+    Challenged,
+    /// The peer authenticated; a re-challenge may be due.
+    Open,
+    /// The exchange failed; nothing more happens.
+    Failed,
+}
+
+/// The authenticator's side of one CHAP exchange (and its re-challenges).
+pub struct ChapAuthenticator {
+    method: AuthMethod,
+    config: ChapAuthenticatorConfig,
+    secrets: Arc<Secrets>,
+    state: State,
+    identifier: u8,
+    challenge: Vec<u8>,
+    challenge_packet: Vec<u8>,
+    transmissions: u32,
+    deadline: Option<Instant>,
+    /// The Identifier we last answered, and the answer, for duplicates.
+    answered: Option<(u8, Vec<u8>)>,
+    authenticated_once: bool,
+    transmit: VecDeque<Vec<u8>>,
+    events: VecDeque<AuthEvent>,
+    discarded: u64,
+}
+
+impl core::fmt::Debug for ChapAuthenticator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ChapAuthenticator")
+            .field("method", &self.method)
+            .field("state", &self.state)
+            .field("identifier", &self.identifier)
+            .field("transmissions", &self.transmissions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChapAuthenticator {
+    /// An authenticator for `method` (CHAP-MD5, MS-CHAP or MS-CHAPv2; PAP is
+    /// taken as CHAP-MD5), checking names against `secrets`.
+    pub fn new(
+        method: AuthMethod,
+        config: ChapAuthenticatorConfig,
+        secrets: Arc<Secrets>,
+    ) -> ChapAuthenticator {
+        let method = match method {
+            AuthMethod::Pap => AuthMethod::ChapMd5,
+            m => m,
+        };
+        ChapAuthenticator {
+            method,
+            config,
+            secrets,
+            state: State::Initial,
+            identifier: 0,
+            challenge: Vec::new(),
+            challenge_packet: Vec::new(),
+            transmissions: 0,
+            deadline: None,
+            answered: None,
+            authenticated_once: false,
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+            discarded: 0,
+        }
+    }
+
+    /// The digest.
+    pub fn method(&self) -> AuthMethod {
+        self.method
+    }
+
+    /// Whether the peer has authenticated itself (and not failed since).
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated_once && self.state != State::Failed
+    }
+
+    /// Whether the exchange has failed.
+    pub fn is_failed(&self) -> bool {
+        self.state == State::Failed
+    }
+
+    /// Packets discarded: malformed, stale, or of an unexpected code.
+    pub fn discarded(&self) -> u64 {
+        self.discarded
+    }
+
+    /// Sends the first Challenge (when LCP is up and the link enters the
+    /// authentication phase). Later calls do nothing.
+    pub fn start(&mut self, now: Instant, rng: &mut dyn Rng) {
+        if self.state == State::Initial {
+            self.identifier = (rng.next_u32() & 0xff) as u8;
+            self.send_challenge(now, rng);
+        }
+    }
+
+    fn send_challenge(&mut self, now: Instant, rng: &mut dyn Rng) {
+        self.identifier = self.identifier.wrapping_add(1);
+        let mut challenge = vec![0u8; digest::challenge_len(self.method, rng)];
+        rng.fill_bytes(&mut challenge);
+        let mut packet = Vec::new();
+        ChapRepr::Challenge {
+            identifier: self.identifier,
+            value: &challenge,
+            name: &self.config.name,
+        }
+        .append_to(&mut packet);
+        self.challenge = challenge;
+        self.challenge_packet = packet.clone();
+        self.transmit.push_back(packet);
+        self.transmissions = 1;
+        self.state = State::Challenged;
+        self.deadline = Some(now + self.config.restart);
+    }
+
+    /// A CHAP packet from the peer (the frame's Information field).
+    pub fn handle_packet(&mut self, now: Instant, packet: &[u8], rng: &mut dyn Rng) {
+        let _ = rng;
+        let Ok(ChapRepr::Response {
+            identifier,
+            value,
+            name,
+        }) = ChapRepr::parse(packet)
+        else {
+            // Malformed, or a code the authenticator does not take.
+            self.discarded += 1;
+            return;
+        };
+        if let Some((id, answer)) = &self.answered {
+            if *id == identifier && self.state != State::Challenged {
+                self.transmit.push_back(answer.clone());
+                return;
+            }
+        }
+        if self.state != State::Challenged || identifier != self.identifier {
+            self.discarded += 1;
+            return;
+        }
+        self.check_response(now, identifier, value, name);
+    }
+
+    fn check_response(&mut self, now: Instant, identifier: u8, value: &[u8], name: &[u8]) {
+        let ms = matches!(self.method, AuthMethod::MsChap | AuthMethod::MsChapV2);
+        let outcome = if name.len() > MAX_NAME_LEN {
+            Err(FailureReason::MalformedResponse {
+                what: "the name is longer than 255 octets",
+            })
+        } else {
+            let lookup_name = if ms && self.config.ms_ignore_domain {
+                strip_domain(name)
+            } else {
+                name
+            };
+            match self.secrets.lookup(lookup_name, &self.config.name) {
+                None => Err(FailureReason::UnknownName {
+                    name: name.to_vec(),
+                }),
+                Some(entry) => match digest::check(
+                    self.method,
+                    identifier,
+                    &self.challenge,
+                    name,
+                    value,
+                    &entry.secret,
+                ) {
+                    Check::Good(authenticator_response) => Ok((entry, authenticator_response)),
+                    Check::Bad => Err(FailureReason::WrongSecret {
+                        name: name.to_vec(),
+                    }),
+                    Check::Malformed(what) => Err(FailureReason::MalformedResponse { what }),
+                },
+            }
+        };
+        let mut answer = Vec::new();
+        match outcome {
+            Ok((entry, authenticator_response)) => {
+                let message = match authenticator_response {
+                    Some(s) => message::success_v2(&s, "Access granted"),
+                    None => b"Access granted".to_vec(),
+                };
+                ChapRepr::Success {
+                    identifier,
+                    message: &message,
+                }
+                .append_to(&mut answer);
+                if !self.authenticated_once {
+                    self.authenticated_once = true;
+                    self.events
+                        .push_back(AuthEvent::PeerAuthenticated(PeerIdentity {
+                            method: self.method,
+                            name: name.to_vec(),
+                            addresses: entry.addresses.clone(),
+                            options: entry.options.clone(),
+                        }));
+                }
+                self.state = State::Open;
+                self.deadline = self.config.interval.map(|i| now + i);
+            }
+            Err(reason) => {
+                let text = match self.method {
+                    AuthMethod::MsChapV2 => message::failure(
+                        message::ERROR_AUTHENTICATION_FAILURE,
+                        false,
+                        &self.challenge,
+                        3,
+                        Some("Access denied"),
+                    ),
+                    AuthMethod::MsChap => message::failure(
+                        message::ERROR_AUTHENTICATION_FAILURE,
+                        false,
+                        &self.challenge,
+                        0,
+                        None,
+                    ),
+                    _ => b"Access denied".to_vec(),
+                };
+                ChapRepr::Failure {
+                    identifier,
+                    message: &text,
+                }
+                .append_to(&mut answer);
+                self.fail(reason);
+            }
+        }
+        self.transmit.push_back(answer.clone());
+        self.answered = Some((identifier, answer));
+    }
+
+    fn fail(&mut self, reason: FailureReason) {
+        self.state = State::Failed;
+        self.deadline = None;
+        self.events.push_back(AuthEvent::Failed(AuthFailure {
+            method: self.method,
+            role: Role::Authenticator,
+            reason,
+        }));
+    }
+
+    /// Call when `now` reaches [`poll_timeout`](Self::poll_timeout); early
+    /// calls do nothing.
+    pub fn handle_timeout(&mut self, now: Instant, rng: &mut dyn Rng) {
+        match self.deadline {
+            Some(deadline) if now >= deadline => {}
+            _ => return,
+        }
+        match self.state {
+            State::Challenged if self.transmissions >= self.config.max_challenge => {
+                let transmissions = self.transmissions;
+                self.fail(FailureReason::NoResponse { transmissions });
+            }
+            State::Challenged => {
+                self.transmissions += 1;
+                self.transmit.push_back(self.challenge_packet.clone());
+                self.deadline = Some(now + self.config.restart);
+            }
+            State::Open => self.send_challenge(now, rng),
+            State::Initial | State::Failed => self.deadline = None,
+        }
+    }
+
+    /// Appends the next packet to send (protocol 0xc223) to `out`; false
+    /// when there is none.
+    #[must_use]
+    pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> bool {
+        match self.transmit.pop_front() {
+            Some(packet) => {
+                out.extend_from_slice(&packet);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The next event.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<AuthEvent> {
+        self.events.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) has work next.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.deadline
+    }
+}
