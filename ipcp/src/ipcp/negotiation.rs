@@ -214,7 +214,8 @@ impl ControlProtocol for IpcpNegotiation {
             dns: ask(self.config.use_peer_dns),
             nbns: ask(self.config.use_peer_wins),
         };
-        self.his = His::default();
+        // Not `his`: the automaton may have just judged (and acked) the
+        // peer's request that made it start over (RCR in Opened).
         self.nak_missing_address = true;
     }
 

@@ -19,6 +19,13 @@ pub struct Ipv6cpNegotiation {
     /// Our identifier (pppd's `gotoptions.ourid`); kept even when the
     /// peer rejects the option, since the link-local address needs one.
     ours: InterfaceId,
+    /// The random identifier we start each negotiation with when none is
+    /// configured. pppd draws a new one for every negotiation; we draw it
+    /// once per instance, because RFC 1661's automaton cannot tell a late
+    /// duplicate of an old Configure-Request from a new one: had the
+    /// identifier changed, acking such a duplicate would leave the two
+    /// sides Opened with different ideas of it.
+    drawn: Option<InterfaceId>,
     /// Whether we send Interface-Identifier.
     negotiate: bool,
     /// The identifier we last suggested to the peer in a Nak (pppd's
@@ -35,6 +42,7 @@ impl Ipv6cpNegotiation {
         Ipv6cpNegotiation {
             config,
             ours: InterfaceId::ZERO,
+            drawn: None,
             negotiate: false,
             suggested: None,
             his: None,
@@ -112,13 +120,17 @@ impl ControlProtocol for Ipv6cpNegotiation {
     const NAME: &'static str = "IPV6CP";
 
     fn reset(&mut self, rng: &mut dyn Rng) {
+        // Not `his`: the automaton may have just judged (and acked) the
+        // peer's request that made it start over (RCR in Opened).
+        let his: Vec<_> = self.his.into_iter().collect();
         self.ours = match self.configured_local() {
             Some(id) => id,
-            None => InterfaceId::random(rng, &[]),
+            None => *self
+                .drawn
+                .get_or_insert_with(|| InterfaceId::random(rng, &his)),
         };
         self.negotiate = true;
         self.suggested = None;
-        self.his = None;
     }
 
     fn write_request(&mut self, out: &mut Vec<u8>) {
