@@ -5,6 +5,8 @@
 //! only in [`kernel`].
 
 pub mod kernel;
+pub mod pair;
+pub mod session;
 
 pub use rppp_auth as auth;
 pub use rppp_ipcp as ipcp;

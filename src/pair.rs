@@ -1,0 +1,389 @@
+//! Two sessions, an LNS and a LAC, joined in memory on a virtual clock.
+//!
+//! The link between them has a latency and, chosen per frame by a seeded
+//! random source, loss, duplication, reordering and corruption. Everything
+//! is deterministic from the seed, so a failure replays exactly. The tests
+//! and the benchmarks use it; so can a program that embeds rppp and wants to
+//! try its configuration against itself.
+//!
+//! ```
+//! use std::time::Duration;
+//! use rppp::pair::{Pair, Side};
+//! use rppp::session::{Role, SessionConfig, SessionEvent};
+//!
+//! let mut lns = SessionConfig::new(Role::Lns);
+//! lns.ipcp.local = Some("10.201.0.1".parse().unwrap());
+//! lns.ipcp.remote = Some("10.201.0.2".parse().unwrap());
+//! let mut lac = SessionConfig::new(Role::Lac);
+//! lac.ipcp.noipdefault = true;
+//! let mut pair = Pair::new(lns, lac, 1);
+//! pair.start();
+//! pair.drive_until(Duration::from_secs(60), |p| p.side(Side::Lac).ip_up().is_some());
+//! let (local, peer) = pair.side(Side::Lac).ip_up().unwrap();
+//! assert_eq!(local.to_string(), "10.201.0.2");
+//! assert_eq!(peer.to_string(), "10.201.0.1");
+//! ```
+
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{RngExt as _, SeedableRng};
+
+use crate::session::{DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent};
+
+/// What the link does to frames: each a probability per frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Faults {
+    /// The frame is lost.
+    pub loss: f64,
+    /// The frame arrives twice.
+    pub duplication: f64,
+    /// The frame is held back up to `reorder_window`, so later ones overtake it.
+    pub reordering: f64,
+    /// One bit of the frame's Information field is flipped.
+    pub corruption: f64,
+}
+
+impl Faults {
+    /// The same probability of loss, duplication and reordering.
+    pub fn uniform(p: f64) -> Faults {
+        Faults {
+            loss: p,
+            duplication: p,
+            reordering: p,
+            corruption: 0.0,
+        }
+    }
+}
+
+/// Which session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The first session given to [`Pair::new`].
+    Lns,
+    /// The second.
+    Lac,
+}
+
+impl Side {
+    fn index(self) -> usize {
+        match self {
+            Side::Lns => 0,
+            Side::Lac => 1,
+        }
+    }
+}
+
+/// One session of the pair, with everything it put out.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The session.
+    pub session: Session,
+    /// Every event it reported, in order.
+    pub events: Vec<SessionEvent>,
+    /// Every data-path action it asked for, in order.
+    pub actions: Vec<DataPathAction>,
+    /// Frames it sent: (protocol, Information field).
+    pub sent: Vec<(u16, Vec<u8>)>,
+}
+
+impl Endpoint {
+    /// The exit code, once the session terminated.
+    pub fn exit_code(&self) -> Option<u8> {
+        self.events.iter().find_map(|e| match e {
+            SessionEvent::Terminated { exit_code, .. } => Some(*exit_code),
+            _ => None,
+        })
+    }
+
+    /// The addresses of the last IpUp, if IPv4 is up now.
+    pub fn ip_up(&self) -> Option<(Ipv4Addr, Ipv4Addr)> {
+        self.events.iter().rev().find_map(|e| match e {
+            SessionEvent::IpUp { local, peer, .. } => Some(Some((*local, *peer))),
+            SessionEvent::IpDown | SessionEvent::Terminated { .. } => Some(None),
+            _ => None,
+        })?
+    }
+
+    /// How many frames of `protocol` it sent.
+    pub fn sent_count(&self, protocol: u16) -> usize {
+        self.sent.iter().filter(|(p, _)| *p == protocol).count()
+    }
+}
+
+/// A frame on its way.
+#[derive(Debug, Clone)]
+struct InFlight {
+    at: Instant,
+    to: usize,
+    protocol: u16,
+    information: Vec<u8>,
+}
+
+/// A hook that sees every frame leaving a side, and may change it or drop
+/// it (return false).
+pub type Filter = Box<dyn FnMut(Side, u16, &mut Vec<u8>) -> bool>;
+
+/// Two sessions on a virtual clock.
+pub struct Pair {
+    sides: [Endpoint; 2],
+    /// The virtual time.
+    pub now: Instant,
+    /// One-way latency.
+    pub latency: Duration,
+    /// How far a reordered frame may be held back.
+    pub reorder_window: Duration,
+    /// The faults on the link, both ways.
+    pub faults: Faults,
+    /// pppd-style log lines (`lns: sent [LCP ConfReq ...]`), when enabled.
+    pub log: Option<Vec<String>>,
+    filter: Option<Filter>,
+    start: Instant,
+    rng: StdRng,
+    wire: Vec<InFlight>,
+}
+
+impl std::fmt::Debug for Pair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pair")
+            .field("sides", &self.sides)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pair {
+    /// Two sessions, not started, with no faults and 10 ms of latency. The
+    /// seed decides every random choice: the sessions' and the link's.
+    pub fn new(lns: SessionConfig, lac: SessionConfig, seed: u64) -> Pair {
+        let endpoint = |config| Endpoint {
+            session: Session::new(config),
+            events: Vec::new(),
+            actions: Vec::new(),
+            sent: Vec::new(),
+        };
+        let now = Instant::now();
+        Pair {
+            sides: [endpoint(lns), endpoint(lac)],
+            now,
+            latency: Duration::from_millis(10),
+            reorder_window: Duration::from_millis(1500),
+            faults: Faults::default(),
+            log: None,
+            filter: None,
+            start: now,
+            rng: StdRng::seed_from_u64(seed),
+            wire: Vec::new(),
+        }
+    }
+
+    /// Sets the faults.
+    pub fn with_faults(mut self, faults: Faults) -> Pair {
+        self.faults = faults;
+        self
+    }
+
+    /// Keeps a pppd-style frame log in [`log`](Self::log).
+    pub fn with_log(mut self) -> Pair {
+        self.log = Some(Vec::new());
+        self
+    }
+
+    /// Installs a hook that sees (and may alter or drop) every frame sent.
+    pub fn with_filter(mut self, filter: Filter) -> Pair {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// One side.
+    pub fn side(&self, side: Side) -> &Endpoint {
+        &self.sides[side.index()]
+    }
+
+    /// One side, writable (to close it, say).
+    pub fn side_mut(&mut self, side: Side) -> &mut Endpoint {
+        &mut self.sides[side.index()]
+    }
+
+    /// Starts both sessions (their units "exist" at once).
+    pub fn start(&mut self) {
+        for i in 0..2 {
+            self.sides[i].session.start(self.now, &mut self.rng);
+        }
+        self.flush();
+    }
+
+    /// Starts one session only.
+    pub fn start_one(&mut self, side: Side) {
+        self.sides[side.index()]
+            .session
+            .start(self.now, &mut self.rng);
+        self.flush();
+    }
+
+    /// Administrative close of one side.
+    pub fn close(&mut self, side: Side) {
+        self.sides[side.index()]
+            .session
+            .close(self.now, &mut self.rng);
+        self.flush();
+    }
+
+    /// The lower layer of one side goes down.
+    pub fn lower_down(&mut self, side: Side) {
+        self.sides[side.index()]
+            .session
+            .lower_down(self.now, &mut self.rng);
+        self.flush();
+    }
+
+    /// Delivers a frame to `to` now, as if the other side had sent it: for
+    /// scripted peers.
+    pub fn inject(&mut self, to: Side, protocol: u16, information: &[u8]) {
+        self.log_frame(to, "rcvd", protocol, information);
+        self.sides[to.index()]
+            .session
+            .handle_frame(self.now, protocol, information, &mut self.rng);
+        self.flush();
+    }
+
+    /// Whether both sessions terminated.
+    pub fn both_terminated(&self) -> bool {
+        self.sides.iter().all(|s| s.session.is_terminated())
+    }
+
+    fn name(index: usize) -> &'static str {
+        ["lns", "lac"][index]
+    }
+
+    fn log_frame(&mut self, side: Side, verb: &str, protocol: u16, information: &[u8]) {
+        let t = (self.now - self.start).as_secs_f64();
+        if let Some(log) = &mut self.log {
+            let frame = FrameDisplay {
+                protocol,
+                information,
+            };
+            log.push(format!(
+                "{t:8.3} {}: {verb} {frame}",
+                Pair::name(side.index())
+            ));
+        }
+    }
+
+    /// Moves what the sessions put out onto the wire and into the records.
+    fn flush(&mut self) {
+        for from in 0..2 {
+            let side = [Side::Lns, Side::Lac][from];
+            while let Some(action) = self.sides[from].session.poll_action() {
+                self.sides[from].actions.push(action);
+            }
+            loop {
+                let mut information = Vec::new();
+                let Some(protocol) = self.sides[from].session.poll_transmit(&mut information)
+                else {
+                    break;
+                };
+                self.log_frame(side, "sent", protocol, &information);
+                self.sides[from].sent.push((protocol, information.clone()));
+                if let Some(filter) = &mut self.filter {
+                    if !filter(side, protocol, &mut information) {
+                        continue;
+                    }
+                }
+                let f = self.faults;
+                if self.rng.random_bool(f.loss) {
+                    continue;
+                }
+                let copies = if self.rng.random_bool(f.duplication) {
+                    2
+                } else {
+                    1
+                };
+                for _ in 0..copies {
+                    let mut information = information.clone();
+                    if !information.is_empty() && self.rng.random_bool(f.corruption) {
+                        let i = self.rng.random_range(0..information.len());
+                        information[i] ^= 1 << self.rng.random_range(0..8);
+                    }
+                    let mut at = self.now + self.latency;
+                    if self.rng.random_bool(f.reordering) {
+                        at += self.reorder_window.mul_f64(self.rng.random_range(0.0..1.0));
+                    }
+                    self.wire.push(InFlight {
+                        at,
+                        to: 1 - from,
+                        protocol,
+                        information,
+                    });
+                }
+            }
+            while let Some(event) = self.sides[from].session.poll_event() {
+                if let Some(log) = &mut self.log {
+                    let t = (self.now - self.start).as_secs_f64();
+                    log.push(format!("{t:8.3} {}: {event:?}", Pair::name(from)));
+                }
+                self.sides[from].events.push(event);
+            }
+        }
+    }
+
+    /// Advances the clock to the next frame arrival or timer and handles
+    /// it. Returns false when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        let next_frame = self.wire.iter().map(|w| w.at).min();
+        let next_timer = self
+            .sides
+            .iter()
+            .filter_map(|s| s.session.poll_timeout())
+            .min();
+        let Some(next) = [next_frame, next_timer].into_iter().flatten().min() else {
+            return false;
+        };
+        self.now = self.now.max(next);
+        let mut due = Vec::new();
+        let mut i = 0;
+        while i < self.wire.len() {
+            if self.wire[i].at <= self.now {
+                due.push(self.wire.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        due.sort_by_key(|w| w.at);
+        for frame in due {
+            let side = [Side::Lns, Side::Lac][frame.to];
+            self.log_frame(side, "rcvd", frame.protocol, &frame.information);
+            let session = &mut self.sides[frame.to].session;
+            session.handle_frame(self.now, frame.protocol, &frame.information, &mut self.rng);
+            self.flush();
+        }
+        for i in 0..2 {
+            self.sides[i]
+                .session
+                .handle_timeout(self.now, &mut self.rng);
+        }
+        self.flush();
+        true
+    }
+
+    /// Steps until nothing is left to happen or `limit` of virtual time has
+    /// passed. Returns the number of steps.
+    ///
+    /// # Panics
+    /// After a million steps: the sessions are not settling.
+    pub fn drive(&mut self, limit: Duration) -> usize {
+        self.drive_until(limit, |_| false)
+    }
+
+    /// Like [`drive`](Self::drive), but also stops once `done` holds.
+    pub fn drive_until(&mut self, limit: Duration, mut done: impl FnMut(&Pair) -> bool) -> usize {
+        let end = self.now + limit;
+        let mut steps = 0;
+        while self.now < end && !done(self) && self.step() {
+            steps += 1;
+            assert!(steps < 1_000_000, "the pair does not settle");
+        }
+        steps
+    }
+}
