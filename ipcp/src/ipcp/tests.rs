@@ -786,3 +786,34 @@ fn down_and_up_again_renegotiates_from_the_configuration() {
         "ConfReq id=0x2 <addr 10.201.0.1>"
     );
 }
+
+#[test]
+fn usepeerwins_takes_the_nbns_servers_the_peer_naks_with() {
+    let config = IpcpConfig {
+        use_peer_wins: true,
+        ..lns_config()
+    };
+    let (mut ipcp, request, mut rng) = started(config);
+    assert_eq!(
+        request,
+        [
+            0x01, 0x01, 0x00, 0x16, 0x03, 6, 10, 201, 0, 1, 0x82, 6, 0, 0, 0, 0, 0x84, 6, 0, 0, 0,
+            0
+        ]
+    );
+    let nak = [0x82, 6, 10, 201, 0, 53, 0x84, 6, 10, 201, 0, 54];
+    let next = peer_replies(&mut ipcp, &mut rng, &request, Code::ConfigureNak, &nak);
+    assert_eq!(
+        shown(&next[0]),
+        "ConfReq id=0x2 <addr 10.201.0.1> <ms-wins 10.201.0.53> <ms-wins 10.201.0.54>"
+    );
+    peer_acks(&mut ipcp, &mut rng, &next[0]);
+    judge(&mut ipcp, &mut rng, &addr(ip(10, 201, 0, 2)));
+    assert_eq!(events(&mut ipcp), [IpcpEvent::Up]);
+    let negotiated = ipcp.negotiated().unwrap();
+    assert_eq!(
+        negotiated.nbns,
+        [Some(ip(10, 201, 0, 53)), Some(ip(10, 201, 0, 54))]
+    );
+    assert_eq!(negotiated.dns, [None; 2]);
+}
