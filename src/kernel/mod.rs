@@ -1,2 +1,96 @@
 //! The kernel data path: PPPoL2TP sockets, `/dev/ppp` channel and unit fds,
 //! and the ioctls that join them. The only module of rppp with `unsafe` code.
+//!
+//! The order of calls an engine makes (DESIGN.md, "The kernel data path"):
+//!
+//! 1. The L2TP daemon creates and connects a [`PppoL2tpSocket`] and passes
+//!    its fd; the engine sets the [`PppoL2tpOption`]s it was asked for.
+//! 2. [`PppoL2tpSocket::channel_index`] (`PPPIOCGCHAN`); from then on the
+//!    kernel routes received frames into ppp_generic and reading the socket
+//!    fails with `EIO`.
+//! 3. [`Channel::attach`] (`PPPIOCATTCHAN` on a fresh `/dev/ppp`).
+//! 4. A unit: [`Unattached::create_named`] (`RTM_NEWLINK` naming it) or
+//!    [`Unattached::new_unit`] (`PPPIOCNEWUNIT`).
+//! 5. [`Channel::connect`] (`PPPIOCCONNECT`).
+//!
+//! Frames on the channel and unit fds are `[protocol: u16 BE][information]`.
+//! Every function names the call that failed in its [`Error`].
+
+mod ioctl;
+mod ppp;
+mod pppol2tp;
+mod rtnl;
+
+use std::fmt;
+
+pub use nix::errno::Errno;
+pub use ppp::{Channel, NpMode, Unattached, Unit};
+pub use pppol2tp::{L2tpStats, PppoL2tpAddr, PppoL2tpOption, PppoL2tpSocket};
+
+/// A failed system call: which call, and the error number it returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error {
+    call: &'static str,
+    errno: Errno,
+}
+
+impl Error {
+    pub(crate) fn new(call: &'static str, errno: Errno) -> Self {
+        Error { call, errno }
+    }
+
+    /// The call that failed, e.g. `"ioctl(PPPIOCGCHAN) on the PPPoL2TP socket"`.
+    pub fn call(&self) -> &'static str {
+        self.call
+    }
+
+    /// The error number, for callers that handle some (`EAGAIN`, `EBUSY`, `EIO`).
+    pub fn errno(&self) -> Errno {
+        self.errno
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: {} ({:?})",
+            self.call,
+            self.errno.desc(),
+            self.errno
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result of a kernel call.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Attach the name of the call to a nix result.
+pub(crate) trait Context<T> {
+    fn context(self, call: &'static str) -> Result<T>;
+}
+
+impl<T> Context<T> for nix::Result<T> {
+    fn context(self, call: &'static str) -> Result<T> {
+        self.map_err(|e| Error::new(call, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_names_the_call_and_the_reason() {
+        let e = Error::new("ioctl(PPPIOCGCHAN) on the PPPoL2TP socket", Errno::ENOTTY);
+        let s = e.to_string();
+        assert!(
+            s.starts_with("ioctl(PPPIOCGCHAN) on the PPPoL2TP socket failed: "),
+            "{s}"
+        );
+        assert!(s.ends_with("(ENOTTY)"), "{s}");
+        assert_eq!(e.errno(), Errno::ENOTTY);
+    }
+}
