@@ -62,8 +62,13 @@ fi
 echo "engines: lns=${ENGINE_LNS:-pppd} lac=${ENGINE_LAC:-pppd}"
 
 # Scenario groups: name, timeout (s), vCPUs, memory (MB), extra run-vm options.
+# kernel-facts needs two CPUs: the EBUSY check needs two threads really
+# running at once.
 SCENARIO_GROUPS=(
-    "xl2tpd    240 1 512"
+    "xl2tpd       240 1 512"
+    "kernel-facts 180 2 512"
+    "static       600 1 1024"
+    "openl2tp     180 1 512"
 )
 selected() {
     [ ${#ONLY[@]} = 0 ] && return 0
@@ -81,14 +86,43 @@ for g in "${SCENARIO_GROUPS[@]}"; do
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
     t0=$(date +%s)
     set +e
-    bash "$LAB_DIR/run-vm.sh" "${opts[@]}" "$LAB_DIR/scenarios/$name.sh"
+    bash "$LAB_DIR/run-vm.sh" "${opts[@]}" "$LAB_DIR/scenarios/$name.sh" | tee "$TOOLS_DIR/$name.out"
     rc=$?
     set -e
+    # Files a group emits are compared with golden/<group>/ byte for byte.
+    golden=$LAB_DIR/golden/$name
+    got=$TOOLS_DIR/artifacts-$name
+    if [ $rc = 0 ] && [ -d "$got" ] && [ -n "$(ls -A "$got")" ]; then
+        if [ $UPDATE_GOLDEN = 1 ]; then
+            mkdir -p "$golden"
+            rm -f "$golden"/*.bin
+            cp "$got"/* "$golden"/
+            echo "lab: golden/$name updated: $(ls "$got" | tr '\n' ' ')"
+        elif [ ! -d "$golden" ]; then
+            echo "lab: no golden/$name to compare with (run with --update-golden)"; rc=1
+        else
+            for f in "$golden"/*.bin "$got"/*; do
+                b=$(basename "$f")
+                if ! cmp -s "$golden/$b" "$got/$b"; then
+                    echo "lab: $name: $b differs from golden/$name/$b"
+                    for x in "$golden/$b" "$got/$b"; do
+                        echo "  $x:"; [ -f "$x" ] && od -An -tx1 -v "$x" | sed 's/^/   /'
+                    done
+                    rc=1
+                fi
+            done
+            [ $rc = 0 ] && echo "lab: $name: every file matches golden/$name"
+        fi
+    fi
     t=$(( $(date +%s) - t0 ))
     if [ $rc = 0 ]; then RESULTS+=("PASS  $name (${t}s)"); else RESULTS+=("FAIL  $name (exit $rc, ${t}s)"); FAILED=1; fi
 done
 
 say "summary"
 printf '  %s\n' "${RESULTS[@]}"
+if cat "$TOOLS_DIR"/*.out 2>/dev/null | grep -q '^FIGURE '; then
+    echo "figures (guest clock; engines: lns=${ENGINE_LNS:-pppd} lac=${ENGINE_LAC:-pppd}):"
+    cat "$TOOLS_DIR"/*.out | sed -n 's/^FIGURE /  /p'
+fi
 [ $FAILED = 0 ] && echo "lab: all scenario groups passed" || echo "lab: FAILED"
 exit $FAILED

@@ -58,7 +58,7 @@ if [ "$ACCEL" = auto ]; then
 fi
 case "$ACCEL" in
     kvm) ACCELOPT=(-accel kvm -cpu host);;
-    tcg) ACCELOPT=(-accel tcg -cpu max);;
+    tcg) ACCELOPT=(-accel tcg,thread=multi -cpu max);;
     *) echo "run-vm: --accel must be tcg or kvm" >&2; exit 2;;
 esac
 

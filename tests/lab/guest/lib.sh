@@ -13,16 +13,16 @@ FAILED=0
 pass() { echo "CHECK ok:   $*"; }
 fail() { echo "CHECK FAIL: $*"; FAILED=$((FAILED + 1)); }
 check() {  # check "description" command...
-    d=$1; shift
-    if "$@"; then pass "$d"; else fail "$d"; fi
+    local _d=$1; shift
+    if "$@"; then pass "$_d"; else fail "$_d"; fi
 }
 
 # Wait until a command succeeds: wait_for <tenths of a second> command...
 wait_for() {
-    n=$1; shift
-    while [ "$n" -gt 0 ]; do
+    local _n=$1; shift
+    while [ "$_n" -gt 0 ]; do
         "$@" && return 0
-        sleep 0.1; n=$((n - 1))
+        sleep 0.1; _n=$((_n - 1))
     done
     "$@"
 }
@@ -38,7 +38,8 @@ netns_up() {
     ip link set veth-lns netns lns && ip link set veth-lac netns lac || return 1
     ip -n lns addr add $LNS_UNDERLAY/24 dev veth-lns
     ip -n lac addr add $LAC_UNDERLAY/24 dev veth-lac
-    for n in lns lac; do ip -n $n link set lo up; ip -n $n link set veth-$n up; done
+    local ns
+    for ns in lns lac; do ip -n $ns link set lo up; ip -n $ns link set veth-$ns up; done
     ip netns exec lac ping -c 1 -W 2 $LNS_UNDERLAY > /dev/null
 }
 netns_down() {
@@ -61,11 +62,14 @@ case " $* " in
     *" pppol2tp_lns_mode "*) side=lns; engine=${LAB_ENGINE_LNS:-/usr/sbin/pppd.real};;
     *) side=lac; engine=${LAB_ENGINE_LAC:-/usr/sbin/pppd.real};;
 esac
-{
-    echo "=== $side pid=$$ engine=$engine netns=$(readlink /proc/$$/ns/net)"
-    echo "argv: $0 $*"
-    echo "fds: $(ls /proc/$$/fd | tr '\n' ' ')"
-} >> /tmp/engine-argv.log
+# Open fds, sockets marked (the shell's own script fd and pipes show too).
+fds=""
+for f in /proc/$$/fd/*; do
+    case "$(readlink "$f")" in socket:*) fds="$fds ${f##*/}=socket";; *) fds="$fds ${f##*/}";; esac
+done
+# One write, so that engines starting together do not interleave their lines.
+printf '=== %s pid=%s engine=%s netns=%s\nargv: %s\nfds:%s\n' "$side" $$ "$engine" \
+    "$(readlink /proc/$$/ns/net)" "$0 $*" "$fds" >> /tmp/engine-argv.log
 exec "$engine" "$@"
 WRAP
     chmod 755 /usr/sbin/pppd
@@ -77,6 +81,7 @@ engine_pids() { pidof $ENGINE_NAMES; }
 
 # Print files, for the log of a failed scenario.
 dump_files() {
+    local f
     for f in "$@"; do
         echo "----- $f"
         if [ -f "$f" ]; then tail -n 150 "$f"; else echo "(missing)"; fi

@@ -1,0 +1,462 @@
+//! l2tp-static: L2TPv2 data paths made directly in the kernel, without a
+//! control plane, with a PPP engine on each end of each session.
+//!
+//! Two network namespaces (made beforehand with `ip netns add`) hold the two
+//! ends: "lns" and "lac" by default. On each side the tool opens a UDP
+//! socket and the kernel's tunnel (a PPPoL2TP socket with session ids 0/0),
+//! then one PPPoL2TP session socket per session, and starts the engine on it
+//! exactly as xl2tpd does:
+//!
+//! ```text
+//! <engine> plugin pppol2tp.so pppol2tp <fd> pppol2tp_lns_mode pppol2tp_tunnel_id T pppol2tp_session_id S <lns args>
+//! <engine> plugin pppol2tp.so pppol2tp <fd> <lac args>
+//! ```
+//!
+//! Session i (0-based) has id `first-session + i` on the LNS and
+//! `0x8000 + first-session + i` on the LAC, addresses `ip-base + 4i + 1`
+//! (LNS) and `ip-base + 4i + 2` (LAC); `{lns_ip}`, `{lac_ip}`, `{tunnel}`,
+//! `{session}` and `{index}` in the engine arguments are replaced per session.
+//!
+//! While running it reads commands, one per line, from the control FIFO:
+//! `mem` prints each running engine's VmRSS and PSS and a summary per side;
+//! `stop` ends the engines cleanly (SIGTERM to the LAC side first, whose
+//! LCP Terminate-Request ends the LNS side; stragglers get SIGTERM, then
+//! SIGKILL) and exits. Tunnels and sessions are deleted from outside with
+//! `ip l2tp del tunnel|session ...`. Every engine's exit is printed (and
+//! appended to the events file) as it happens:
+//! `EXIT side=lns index=3 session=4 pid=123 code=16`.
+//! The tool exits when no engine is left; its exit code is 0 unless setting
+//! up failed (1) or an engine had to be killed with SIGKILL (3).
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::os::fd::AsFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, ExitCode};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use rppp_lab::{enter_netns, err, memory_of, spawn_engine, BoxError, Memory, StaticTunnel};
+
+const USAGE: &str =
+    "usage: l2tp-static --sessions N --control FIFO [--events FILE] [--sessions-file FILE]
+    [--engine PATH] [--lns-engine PATH] [--lac-engine PATH] [--lns-netns NAME] [--lac-netns NAME]
+    [--lns-addr IP:PORT] [--lac-addr IP:PORT] [--lns-tunnel ID] [--lac-tunnel ID]
+    [--first-session ID] [--ip-base IP] [--lns-args ARGS] [--lac-args ARGS]";
+
+#[derive(Debug)]
+struct Config {
+    sessions: u16,
+    control: String,
+    events: Option<String>,
+    sessions_file: Option<String>,
+    lns_engine: String,
+    lac_engine: String,
+    lns_netns: String,
+    lac_netns: String,
+    lns_addr: SocketAddrV4,
+    lac_addr: SocketAddrV4,
+    lns_tunnel: u16,
+    lac_tunnel: u16,
+    first_session: u16,
+    ip_base: Ipv4Addr,
+    lns_args: String,
+    lac_args: String,
+}
+
+fn parse_args() -> Result<Config, BoxError> {
+    let mut c = Config {
+        sessions: 0,
+        control: String::new(),
+        events: None,
+        sessions_file: None,
+        lns_engine: "/usr/sbin/pppd".into(),
+        lac_engine: "/usr/sbin/pppd".into(),
+        lns_netns: "lns".into(),
+        lac_netns: "lac".into(),
+        lns_addr: "10.200.0.1:1701".parse()?,
+        lac_addr: "10.200.0.2:1701".parse()?,
+        lns_tunnel: 100,
+        lac_tunnel: 200,
+        first_session: 1,
+        ip_base: Ipv4Addr::new(10, 128, 0, 0),
+        lns_args: "nodetach noauth {lns_ip}:{lac_ip}".into(),
+        lac_args: "nodetach noauth noipdefault ipcp-accept-local ipcp-accept-remote".into(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| err(format!("{flag} needs a value\n{USAGE}")))
+        };
+        let bad = |v: &str, e: &dyn std::fmt::Display| err(format!("{flag} {v}: {e}"));
+        match flag.as_str() {
+            "--sessions" => {
+                let v = value()?;
+                c.sessions = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--control" => c.control = value()?,
+            "--events" => c.events = Some(value()?),
+            "--sessions-file" => c.sessions_file = Some(value()?),
+            "--engine" => {
+                c.lns_engine = value()?;
+                c.lac_engine = c.lns_engine.clone();
+            }
+            "--lns-engine" => c.lns_engine = value()?,
+            "--lac-engine" => c.lac_engine = value()?,
+            "--lns-netns" => c.lns_netns = value()?,
+            "--lac-netns" => c.lac_netns = value()?,
+            "--lns-addr" => {
+                let v = value()?;
+                c.lns_addr = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--lac-addr" => {
+                let v = value()?;
+                c.lac_addr = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--lns-tunnel" => {
+                let v = value()?;
+                c.lns_tunnel = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--lac-tunnel" => {
+                let v = value()?;
+                c.lac_tunnel = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--first-session" => {
+                let v = value()?;
+                c.first_session = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--ip-base" => {
+                let v = value()?;
+                c.ip_base = v.parse().map_err(|e| bad(&v, &e))?;
+            }
+            "--lns-args" => c.lns_args = value()?,
+            "--lac-args" => c.lac_args = value()?,
+            _ => return Err(err(format!("unknown argument {flag}\n{USAGE}"))),
+        }
+    }
+    if c.sessions == 0 || c.control.is_empty() {
+        return Err(err(USAGE));
+    }
+    if c.lns_tunnel == 0 || c.lac_tunnel == 0 || c.first_session == 0 {
+        return Err(err("tunnel and session ids must not be 0"));
+    }
+    let last = u32::from(c.first_session) + u32::from(c.sessions) - 1;
+    if last >= 0x8000 {
+        return Err(err(
+            "first-session + sessions must stay below 0x8000 (LAC ids are 0x8000 + the LNS id)",
+        ));
+    }
+    if u64::from(u32::from(c.ip_base)) + 4 * u64::from(c.sessions) > u64::from(u32::MAX) {
+        return Err(err("ip-base too high for that many sessions"));
+    }
+    Ok(c)
+}
+
+/// One session's plan and its two engines.
+#[derive(Debug)]
+struct Session {
+    index: u16,
+    lns_sid: u16,
+    lac_sid: u16,
+    lns_ip: Ipv4Addr,
+    lac_ip: Ipv4Addr,
+}
+
+#[derive(Debug)]
+struct Engine {
+    side: &'static str,
+    index: u16,
+    session: u16,
+    child: Child,
+    code: Option<i32>,
+}
+
+fn expand(template: &str, c: &Config, s: &Session, lns: bool) -> Vec<String> {
+    let (tunnel, session) = if lns {
+        (c.lns_tunnel, s.lns_sid)
+    } else {
+        (c.lac_tunnel, s.lac_sid)
+    };
+    template
+        .split_whitespace()
+        .map(|w| {
+            w.replace("{lns_ip}", &s.lns_ip.to_string())
+                .replace("{lac_ip}", &s.lac_ip.to_string())
+                .replace("{tunnel}", &tunnel.to_string())
+                .replace("{session}", &session.to_string())
+                .replace("{index}", &s.index.to_string())
+        })
+        .collect()
+}
+
+struct Log {
+    events: Option<std::fs::File>,
+}
+
+impl Log {
+    fn line(&mut self, s: &str) {
+        println!("{s}");
+        if let Some(f) = self.events.as_mut() {
+            // The events file is a convenience for the scenario script; the
+            // same line is on stdout, so a failed write loses nothing.
+            let _ = writeln!(f, "{s}");
+        }
+    }
+}
+
+fn report_memory(engines: &[Engine]) {
+    let mut per_side: BTreeMap<&str, Vec<Memory>> = BTreeMap::new();
+    for e in engines.iter().filter(|e| e.code.is_none()) {
+        match memory_of(e.child.id()) {
+            Ok(m) => {
+                println!(
+                    "MEM side={} index={} pid={} vmrss_kib={} pss_kib={}",
+                    e.side,
+                    e.index,
+                    e.child.id(),
+                    m.rss_kib,
+                    m.pss_kib
+                );
+                per_side.entry(e.side).or_default().push(m);
+            }
+            Err(x) => println!(
+                "MEM side={} index={} pid={} error: {x}",
+                e.side,
+                e.index,
+                e.child.id()
+            ),
+        }
+    }
+    for (side, ms) in per_side {
+        let n = ms.len() as u64;
+        let rss: u64 = ms.iter().map(|m| m.rss_kib).sum();
+        let pss: u64 = ms.iter().map(|m| m.pss_kib).sum();
+        println!(
+            "MEMSUM side={side} engines={n} vmrss_avg_kib={} pss_avg_kib={} vmrss_total_kib={rss} pss_total_kib={pss}",
+            rss / n,
+            pss / n
+        );
+    }
+}
+
+/// Reap exited engines; true when none is left.
+fn reap(engines: &mut [Engine], log: &mut Log) -> bool {
+    for e in engines.iter_mut().filter(|e| e.code.is_none()) {
+        match e.child.try_wait() {
+            Ok(Some(st)) => {
+                let code = st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0));
+                e.code = Some(code);
+                log.line(&format!(
+                    "EXIT side={} index={} session={} pid={} code={code}",
+                    e.side,
+                    e.index,
+                    e.session,
+                    e.child.id()
+                ));
+            }
+            Ok(None) => {}
+            Err(x) => {
+                e.code = Some(-1);
+                log.line(&format!(
+                    "EXIT side={} index={} pid={} wait error: {x}",
+                    e.side,
+                    e.index,
+                    e.child.id()
+                ));
+            }
+        }
+    }
+    engines.iter().all(|e| e.code.is_some())
+}
+
+fn signal_side(engines: &[Engine], side: Option<&str>, sig: Signal) {
+    for e in engines
+        .iter()
+        .filter(|e| e.code.is_none() && side.is_none_or(|s| s == e.side))
+    {
+        // The engine may have exited since the last reap: ESRCH is fine.
+        let _ = kill(Pid::from_raw(e.child.id() as i32), sig);
+    }
+}
+
+/// Wait until every engine exited or the deadline passed; true if all did.
+fn wait_all(engines: &mut [Engine], log: &mut Log, within: Duration) -> bool {
+    let end = Instant::now() + within;
+    loop {
+        if reap(engines, log) {
+            return true;
+        }
+        if Instant::now() >= end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn run(c: Config) -> Result<u8, BoxError> {
+    let t0 = Instant::now();
+    let mut log = Log {
+        events: match &c.events {
+            Some(p) => Some(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| err(format!("open {p}: {e}")))?,
+            ),
+            None => None,
+        },
+    };
+    // Open the control FIFO read-write so it never reports end-of-file.
+    let mut control = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&c.control)
+        .map_err(|e| err(format!("open control FIFO {}: {e}", c.control)))?;
+
+    let base = u32::from(c.ip_base);
+    let plan: Vec<Session> = (0..c.sessions)
+        .map(|i| Session {
+            index: i,
+            lns_sid: c.first_session + i,
+            lac_sid: 0x8000 + c.first_session + i,
+            lns_ip: Ipv4Addr::from(base + 4 * u32::from(i) + 1),
+            lac_ip: Ipv4Addr::from(base + 4 * u32::from(i) + 2),
+        })
+        .collect();
+
+    // Every kernel object on both sides first, so no engine talks to a
+    // peer whose session does not exist yet.
+    enter_netns(&c.lns_netns)?;
+    let lns_tunnel = StaticTunnel::open(c.lns_addr, c.lac_addr, c.lns_tunnel, c.lac_tunnel)?;
+    let mut lns_socks = Vec::new();
+    for s in &plan {
+        lns_socks.push(lns_tunnel.session(s.lns_sid, s.lac_sid)?);
+    }
+    enter_netns(&c.lac_netns)?;
+    let lac_tunnel = StaticTunnel::open(c.lac_addr, c.lns_addr, c.lac_tunnel, c.lns_tunnel)?;
+    let mut lac_socks = Vec::new();
+    for s in &plan {
+        lac_socks.push(lac_tunnel.session(s.lac_sid, s.lns_sid)?);
+    }
+    let t_kernel = t0.elapsed();
+
+    if let Some(p) = &c.sessions_file {
+        let mut f = std::fs::File::create(p).map_err(|e| err(format!("create {p}: {e}")))?;
+        for s in &plan {
+            writeln!(
+                f,
+                "{} {} {} {} {} {} {}",
+                s.index, c.lns_tunnel, s.lns_sid, c.lac_tunnel, s.lac_sid, s.lns_ip, s.lac_ip
+            )?;
+        }
+    }
+
+    // Engines, LNS and LAC of each session in turn, each in its namespace.
+    let mut engines = Vec::new();
+    for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
+        enter_netns(&c.lns_netns)?;
+        let child = spawn_engine(
+            &c.lns_engine,
+            lns_sock,
+            Some((c.lns_tunnel, s.lns_sid)),
+            &expand(&c.lns_args, &c, s, true),
+        )?;
+        engines.push(Engine {
+            side: "lns",
+            index: s.index,
+            session: s.lns_sid,
+            child,
+            code: None,
+        });
+        enter_netns(&c.lac_netns)?;
+        let child = spawn_engine(
+            &c.lac_engine,
+            lac_sock,
+            None,
+            &expand(&c.lac_args, &c, s, false),
+        )?;
+        engines.push(Engine {
+            side: "lac",
+            index: s.index,
+            session: s.lac_sid,
+            child,
+            code: None,
+        });
+    }
+    log.line(&format!(
+        "READY sessions={} kernel_objects_ms={} engines_spawned_ms={}",
+        c.sessions,
+        t_kernel.as_millis(),
+        t0.elapsed().as_millis()
+    ));
+
+    let mut pending = Vec::new();
+    let mut killed = false;
+    loop {
+        if reap(&mut engines, &mut log) {
+            break;
+        }
+        let mut fds = [PollFd::new(control.as_fd(), PollFlags::POLLIN)];
+        poll(&mut fds, PollTimeout::from(100u16))
+            .map_err(|e| err(format!("poll(control FIFO): {e}")))?;
+        let mut buf = [0u8; 512];
+        match control.read(&mut buf) {
+            Ok(n) => pending.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(err(format!("read control FIFO: {e}"))),
+        }
+        while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=nl).collect();
+            let cmd = String::from_utf8_lossy(&line).trim().to_string();
+            match cmd.as_str() {
+                "mem" => {
+                    report_memory(&engines);
+                    log.line("MEMDONE");
+                }
+                "stop" => {
+                    signal_side(&engines, Some("lac"), Signal::SIGTERM);
+                    if !wait_all(&mut engines, &mut log, Duration::from_secs(10)) {
+                        signal_side(&engines, None, Signal::SIGTERM);
+                        if !wait_all(&mut engines, &mut log, Duration::from_secs(5)) {
+                            signal_side(&engines, None, Signal::SIGKILL);
+                            killed = true;
+                            wait_all(&mut engines, &mut log, Duration::from_secs(5));
+                        }
+                    }
+                }
+                "" => {}
+                other => log.line(&format!("ERROR unknown command {other:?}")),
+            }
+        }
+    }
+    let mut codes: BTreeMap<i32, u32> = BTreeMap::new();
+    for e in &engines {
+        *codes.entry(e.code.unwrap_or(-1)).or_default() += 1;
+    }
+    log.line(&format!(
+        "DONE engines={} exit_codes={codes:?} killed={killed}",
+        engines.len()
+    ));
+    drop((lns_tunnel, lac_tunnel));
+    Ok(if killed { 3 } else { 0 })
+}
+
+fn main() -> ExitCode {
+    let result = parse_args().and_then(run);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("l2tp-static: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
