@@ -126,7 +126,12 @@ run_count() {  # $1 = sessions, $2 = stop|delete
         section "static/$cnt: clean stop"
         echo stop > $CTL
         check "$cnt: the tool stops every engine without SIGKILL" wait_for 300 tool_gone
-        check "$cnt: every LAC engine exited with 5 (SIGTERM)" [ "$(exits_with lac 5)" = "$cnt" ]
+        # pppd exits with 5 on SIGTERM, but with 16 when its Terminate-Request
+        # goes unacknowledged until its timer ends ("Modem hangup" after
+        # "Connection terminated"), which a loaded VM sometimes causes.
+        check "$cnt: every LAC engine exited with 5 (SIGTERM) or 16" \
+            [ $(( $(exits_with lac 5) + $(exits_with lac 16) )) = "$cnt" ]
+        echo "    LAC exit codes: $(grep '^EXIT side=lac' $EVENTS | sed 's/.*code=//' | sort | uniq -c | tr -s ' \n' ' ')"
         check "$cnt: every LNS engine exited" [ "$(grep -c '^EXIT side=lns' $EVENTS)" = "$cnt" ]
         echo "    LNS exit codes: $(grep '^EXIT side=lns' $EVENTS | sed 's/.*code=//' | sort | uniq -c | tr -s ' \n' ' ')"
     fi
