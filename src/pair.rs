@@ -248,6 +248,11 @@ impl Pair {
         self.flush();
     }
 
+    /// The two sessions, LNS first, for keeping after the negotiation.
+    pub fn into_sessions(self) -> [Session; 2] {
+        self.sides.map(|endpoint| endpoint.session)
+    }
+
     /// Whether both sessions terminated.
     pub fn both_terminated(&self) -> bool {
         self.sides.iter().all(|s| s.session.is_terminated())

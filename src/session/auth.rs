@@ -26,7 +26,8 @@ pub(crate) enum AuthOutcome {
 /// The Authenticate phase of one LCP opening, if one is running.
 #[derive(Debug, Default)]
 pub(crate) struct AuthPhase {
-    auth: Option<Auth>,
+    /// Boxed: it is only alive while authentication matters.
+    auth: Option<Box<Auth>>,
     identity: Option<PeerIdentity>,
 }
 
@@ -75,7 +76,7 @@ impl AuthPhase {
     ) {
         let mut auth = Auth::new(config, lcp.peer_auth, lcp.our_auth);
         auth.start(now, rng);
-        self.auth = Some(auth);
+        self.auth = Some(Box::new(auth));
         self.identity = None;
     }
 
@@ -86,7 +87,7 @@ impl AuthPhase {
 
     /// Whether every direction LCP agreed on has succeeded.
     pub(crate) fn is_done(&self) -> bool {
-        self.auth.as_ref().is_none_or(Auth::is_done)
+        self.auth.as_deref().is_none_or(Auth::is_done)
     }
 
     /// The peer's identity, once it authenticated.

@@ -36,6 +36,7 @@ mod display;
 mod event;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rand_core::Rng;
@@ -86,12 +87,14 @@ pub struct SessionCounters {
 /// A PPP session.
 #[derive(Debug)]
 pub struct Session {
-    config: SessionConfig,
+    /// Shared by every session made from the same configuration.
+    config: Arc<SessionConfig>,
     phase: Phase,
     lcp: Lcp,
     auth: AuthPhase,
     ipcp: Ipcp,
-    ipv6cp: Option<Ipv6cp>,
+    /// Boxed: most L2TP sessions run without IPv6.
+    ipv6cp: Option<Box<Ipv6cp>>,
     /// Whether each NCP has been opened and not finished since.
     ipcp_running: bool,
     ipv6cp_running: bool,
@@ -117,11 +120,12 @@ pub struct Session {
 
 impl Session {
     /// A session that has not started; [`DataPathAction::CreateUnit`] is
-    /// queued.
-    pub fn new(config: SessionConfig) -> Session {
+    /// queued. Sessions made from one `Arc<SessionConfig>` share it.
+    pub fn new(config: impl Into<Arc<SessionConfig>>) -> Session {
+        let config = config.into();
         let lcp = Lcp::new(config.lcp.clone());
         let ipcp = Ipcp::new(config.ipcp.clone());
-        let ipv6cp = config.ipv6cp.clone().map(Ipv6cp::new);
+        let ipv6cp = config.ipv6cp.clone().map(|c| Box::new(Ipv6cp::new(c)));
         Session {
             phase: Phase::Dead,
             lcp,
@@ -170,7 +174,7 @@ impl Session {
 
     /// IPv6CP, when configured.
     pub fn ipv6cp(&self) -> Option<&Ipv6cp> {
-        self.ipv6cp.as_ref()
+        self.ipv6cp.as_deref()
     }
 
     /// The session's own counters.
@@ -315,7 +319,11 @@ impl Session {
     /// The next thing to do to the kernel's data path.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<DataPathAction> {
-        self.actions.pop_front()
+        let action = self.actions.pop_front();
+        if self.actions.is_empty() {
+            self.actions = VecDeque::new();
+        }
+        action
     }
 
     /// Appends the next frame's Information field to `out` and returns its
@@ -334,7 +342,7 @@ impl Session {
         out.extend_from_slice(&self.transmit[start..start + len]);
         self.transmit_read = start + len;
         if self.transmit_read == self.transmit.len() {
-            self.transmit.clear();
+            self.transmit = Vec::new();
             self.transmit_read = 0;
         }
         Some(protocol)
@@ -363,7 +371,13 @@ impl Session {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<SessionEvent> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if self.events.is_empty() {
+            // An established session holds thousands of these: give the
+            // queue's memory back once it is drained.
+            self.events = VecDeque::new();
+        }
+        event
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work.
@@ -376,7 +390,7 @@ impl Session {
             self.lcp.poll_timeout(),
             self.auth.poll_timeout(),
             self.ipcp.poll_timeout(),
-            self.ipv6cp.as_ref().and_then(Ipv6cp::poll_timeout),
+            self.ipv6cp.as_deref().and_then(Ipv6cp::poll_timeout),
             self.negotiation_deadline,
             self.maxconnect_deadline,
         ]
@@ -443,7 +457,7 @@ impl Session {
                 self.on_ipcp_event(now, event, rng);
                 self.collect_transmits();
             }
-            while let Some(event) = self.ipv6cp.as_mut().and_then(Ipv6cp::poll_event) {
+            while let Some(event) = self.ipv6cp.as_deref_mut().and_then(Ipv6cp::poll_event) {
                 progressed = true;
                 self.on_ipv6cp_event(now, event, rng);
                 self.collect_transmits();
@@ -617,7 +631,7 @@ impl Session {
         while let Some(event) = self.ipcp.poll_event() {
             self.on_ipcp_event(now, event, rng);
         }
-        while let Some(event) = self.ipv6cp.as_mut().and_then(Ipv6cp::poll_event) {
+        while let Some(event) = self.ipv6cp.as_deref_mut().and_then(Ipv6cp::poll_event) {
             self.on_ipv6cp_event(now, event, rng);
         }
         if !self.terminated && self.phase != Phase::Dead {

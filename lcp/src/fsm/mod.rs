@@ -184,7 +184,8 @@ impl Outbox {
         out.extend_from_slice(&self.bytes[self.read..self.read + len]);
         self.read += len;
         if self.read == self.bytes.len() {
-            self.bytes.clear();
+            // Give the memory back: an Opened link sends rarely.
+            self.bytes = Vec::new();
             self.read = 0;
         }
         true
@@ -455,7 +456,11 @@ impl<P: ControlProtocol> Fsm<P> {
     /// The next event for the owner.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<FsmEvent> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if self.events.is_empty() {
+            self.events = VecDeque::new();
+        }
+        event
     }
 
     fn send(&mut self, code: u8, identifier: u8, data: &[u8]) {
@@ -653,6 +658,10 @@ impl<P: ControlProtocol> Fsm<P> {
             Action::Tlu => {
                 self.protocol.this_layer_up();
                 self.events.push_back(FsmEvent::Up);
+                // No reply to our request can count in Opened, and the next
+                // request is built afresh: the buffers are not needed.
+                self.request = Vec::new();
+                self.reply = Vec::new();
             }
             Action::Tld => {
                 self.protocol.this_layer_down();

@@ -249,7 +249,12 @@ impl Lcp {
                 FsmEvent::CodeRejected { code, fatal } => LcpEvent::CodeRejected { code, fatal },
             });
         }
-        self.fsm.protocol_mut().events.pop_front()
+        let events = &mut self.fsm.protocol_mut().events;
+        let event = events.pop_front();
+        if events.is_empty() {
+            *events = std::collections::VecDeque::new();
+        }
+        event
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work.
