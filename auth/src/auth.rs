@@ -142,7 +142,8 @@ impl Auth {
                 chap,
                 credentials(&config.chap_secrets),
                 config.chap_peer_wait,
-            )),
+            )
+            .with_retransmit(config.chap_restart, config.chap_max_challenge)),
         });
         Auth {
             checker,

@@ -11,6 +11,14 @@
 //!   Response again; a new Challenge (a re-challenge) gets a new one.
 //! - Success and Failure count only for the Identifier of our last
 //!   Response; others are stale and discarded.
+//! - RFC 1994 section 4.3 lets the authenticator repeat its Success or
+//!   Failure for a repeated Response, but has no timer that would repeat
+//!   the Response when the Success is lost: the authenticator has moved on
+//!   and will not challenge again. So, unlike pppd (which then waits until
+//!   the link dies), we resend our Response every `restart` (pppd's
+//!   `chap-restart`) while no Success or Failure has come, up to
+//!   `max_responses` transmissions, and fail with
+//!   [`FailureReason::NoResponse`] after that.
 //! - MS-CHAPv2: the Success must carry the authenticator response that
 //!   proves the authenticator knows our secret (RFC 2759 section 5); a
 //!   missing or wrong `S=` fails the exchange.
@@ -82,6 +90,9 @@ pub struct ChapPeer {
     method: AuthMethod,
     credentials: PeerCredentials,
     wait: Option<Duration>,
+    restart: Duration,
+    max_responses: u32,
+    responses_sent: u32,
     state: State,
     last: Option<LastResponse>,
     deadline: Option<Instant>,
@@ -113,6 +124,9 @@ impl ChapPeer {
             method,
             credentials,
             wait,
+            restart: Duration::from_secs(3),
+            max_responses: 10,
+            responses_sent: 0,
             state: State::Listen,
             last: None,
             deadline: None,
@@ -121,6 +135,16 @@ impl ChapPeer {
             events: VecDeque::new(),
             discarded: 0,
         }
+    }
+
+    /// Resends an unanswered Response every `restart`, `max_responses`
+    /// transmissions in all (defaults: 3 s and 10, pppd's `chap-restart`
+    /// and `chap-max-challenge`). A `max_responses` of 0 counts as 1.
+    #[must_use]
+    pub fn with_retransmit(mut self, restart: Duration, max_responses: u32) -> Self {
+        self.restart = restart;
+        self.max_responses = max_responses.max(1);
+        self
     }
 
     /// The digest.
@@ -153,7 +177,6 @@ impl ChapPeer {
 
     /// A CHAP packet from the authenticator (the frame's Information field).
     pub fn handle_packet(&mut self, now: Instant, packet: &[u8], rng: &mut dyn Rng) {
-        let _ = now;
         if self.state == State::Failed {
             self.discarded += 1;
             return;
@@ -163,7 +186,7 @@ impl ChapPeer {
                 identifier,
                 value,
                 name,
-            }) => self.challenged(identifier, value, name, rng),
+            }) => self.challenged(now, identifier, value, name, rng),
             Ok(ChapRepr::Success {
                 identifier,
                 message,
@@ -181,7 +204,14 @@ impl ChapPeer {
             && self.last.as_ref().map(|l| l.identifier) == Some(identifier)
     }
 
-    fn challenged(&mut self, identifier: u8, value: &[u8], name: &[u8], rng: &mut dyn Rng) {
+    fn challenged(
+        &mut self,
+        now: Instant,
+        identifier: u8,
+        value: &[u8],
+        name: &[u8],
+        rng: &mut dyn Rng,
+    ) {
         if !digest::challenge_ok(self.method, value) {
             self.discarded += 1;
             return;
@@ -217,7 +247,8 @@ impl ChapPeer {
             expected_authenticator: ours.expected_authenticator,
         });
         self.state = State::Responded;
-        self.deadline = None;
+        self.responses_sent = 1;
+        self.deadline = Some(now + self.restart);
     }
 
     fn succeeded(&mut self, text: &[u8]) {
@@ -230,6 +261,7 @@ impl ChapPeer {
             }
         }
         self.state = State::Open;
+        self.deadline = None;
         if !self.authenticated_once {
             self.authenticated_once = true;
             self.events.push_back(AuthEvent::Authenticated {
@@ -268,10 +300,22 @@ impl ChapPeer {
     /// Call when `now` reaches [`poll_timeout`](Self::poll_timeout); early
     /// calls do nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if let Some(deadline) = self.deadline {
-            if now >= deadline {
-                self.fail(FailureReason::NoRequest);
+        let Some(deadline) = self.deadline else {
+            return;
+        };
+        if now < deadline {
+            return;
+        }
+        match (&self.state, &self.last) {
+            (State::Responded, Some(last)) if self.responses_sent < self.max_responses => {
+                self.transmit.push_back(last.packet.clone());
+                self.responses_sent += 1;
+                self.deadline = Some(now + self.restart);
             }
+            (State::Responded, _) => self.fail(FailureReason::NoResponse {
+                transmissions: self.responses_sent,
+            }),
+            _ => self.fail(FailureReason::NoRequest),
         }
     }
 

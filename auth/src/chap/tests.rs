@@ -545,3 +545,73 @@ fn rfc2759_fixture_through_the_authenticator() {
         b"S=407A5589115FD0D6209F510FE9C04566932CDA56 M=Access granted"
     );
 }
+
+/// RFC 1994 section 4.3: a lost Success. The peer resends its Response
+/// every `chap-restart`; the authenticator, already done, answers the
+/// repeat with the same Success, and the peer is in.
+#[test]
+fn a_lost_success_is_recovered_by_the_repeated_response() {
+    for method in METHODS {
+        let t0 = Instant::now();
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut a = authenticator(method);
+        let mut p = peer(method, "joe", "s3cret").with_retransmit(Duration::from_secs(2), 3);
+        a.start(t0, &mut rng);
+        p.start(t0);
+        let challenge = drain_a(&mut a).remove(0);
+        p.handle_packet(t0, &challenge, &mut rng);
+        let mut response = Vec::new();
+        assert!(p.poll_transmit(&mut response));
+        a.handle_packet(t0, &response, &mut rng);
+        let success = drain_a(&mut a).remove(0);
+        // The Success is lost. The peer resends its Response at the deadline.
+        let t1 = t0 + Duration::from_secs(2);
+        assert_eq!(p.poll_timeout(), Some(t1), "{method:?}");
+        p.handle_timeout(t1);
+        let mut again = Vec::new();
+        assert!(p.poll_transmit(&mut again));
+        assert_eq!(again, response, "{method:?}: the same Response again");
+        a.handle_packet(t1, &again, &mut rng);
+        assert_eq!(drain_a(&mut a), vec![success.clone()], "{method:?}: the same Success");
+        p.handle_packet(t1, &success, &mut rng);
+        assert!(p.is_authenticated(), "{method:?}");
+        assert_eq!(p.poll_timeout(), None);
+    }
+}
+
+/// A Response that is never answered is sent `max_responses` times, then
+/// the exchange fails (exit 19: we failed to authenticate to the peer).
+#[test]
+fn an_unanswered_response_is_sent_max_times_then_fails() {
+    let t0 = Instant::now();
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut p = peer(AuthMethod::ChapMd5, "joe", "pw").with_retransmit(Duration::from_secs(1), 3);
+    let mut challenge = Vec::new();
+    ChapRepr::Challenge {
+        identifier: 9,
+        value: &[1; 16],
+        name: b"lns",
+    }
+    .append_to(&mut challenge);
+    p.handle_packet(t0, &challenge, &mut rng);
+    let mut sent = 0;
+    let mut now = t0;
+    let mut buf = Vec::new();
+    loop {
+        while p.poll_transmit(&mut buf) {
+            sent += 1;
+        }
+        let Some(deadline) = p.poll_timeout() else {
+            break;
+        };
+        now = deadline;
+        p.handle_timeout(now);
+    }
+    assert_eq!(sent, 3);
+    assert_eq!(now, t0 + Duration::from_secs(3));
+    let Some(AuthEvent::Failed(f)) = p.poll_event() else {
+        panic!("no failure")
+    };
+    assert_eq!(f.reason, FailureReason::NoResponse { transmissions: 3 });
+    assert_eq!(f.exit_code(), 19);
+}
