@@ -1,0 +1,168 @@
+//! An LNS session and a LAC session negotiating in one process on a virtual
+//! clock: LCP, authentication, IPCP with DNS and, with `--ipv6`, IPv6CP.
+//! Prints pppd's frame log, the events, and the negotiated link. Needs no
+//! kernel support.
+//!
+//! ```text
+//! cargo run --bin rppp-demo -- [--auth none|pap|chap|mschapv2] [--ipv6]
+//!                              [--loss 0.0..0.5] [--seed N]
+//! ```
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rppp::pair::{Faults, Pair, Side};
+use rppp::session::{Role, SessionConfig, SessionEvent};
+use rppp_auth::{AuthMethod, AuthMethods, Secrets};
+use rppp_ipcp::Ipv6cpConfig;
+
+const USAGE: &str =
+    "usage: rppp-demo [--auth none|pap|chap|mschapv2] [--ipv6] [--loss 0.0..0.5] [--seed N]";
+
+struct Options {
+    auth: Option<AuthMethod>,
+    ipv6: bool,
+    loss: f64,
+    seed: u64,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut o = Options {
+        auth: Some(AuthMethod::MsChapV2),
+        ipv6: false,
+        loss: 0.0,
+        seed: 1,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--auth" => {
+                o.auth = match value()?.as_str() {
+                    "none" => None,
+                    "pap" => Some(AuthMethod::Pap),
+                    "chap" => Some(AuthMethod::ChapMd5),
+                    "mschapv2" => Some(AuthMethod::MsChapV2),
+                    other => return Err(format!("--auth: unknown method {other:?}")),
+                }
+            }
+            "--ipv6" => o.ipv6 = true,
+            "--loss" => {
+                o.loss = value()?
+                    .parse()
+                    .ok()
+                    .filter(|p| (0.0..=0.5).contains(p))
+                    .ok_or("--loss: a probability from 0.0 to 0.5")?
+            }
+            "--seed" => o.seed = value()?.parse().map_err(|_| "--seed: a number")?,
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown option {other:?}")),
+        }
+    }
+    Ok(o)
+}
+
+fn secrets(text: &str) -> Arc<Secrets> {
+    let mut no_files = |path: &str| Err(format!("no file {path} in the demo"));
+    Arc::new(Secrets::parse("demo-secrets", text.as_bytes(), &mut no_files).expect("valid"))
+}
+
+/// The configurations xl2tpd's sample files give pppd: the LNS names
+/// itself `lns`, requires `auth` of the LAC and hands out 10.201.0.2 with a
+/// DNS server; the LAC (`lac`) takes what it is given.
+fn configs(o: &Options) -> (SessionConfig, SessionConfig) {
+    let mut lns = SessionConfig::new(Role::Lns);
+    lns.lcp.mru = 1400;
+    lns.lcp.mtu = 1400;
+    lns.ipcp.local = Some(Ipv4Addr::new(10, 201, 0, 1));
+    lns.ipcp.remote = Some(Ipv4Addr::new(10, 201, 0, 2));
+    lns.ipcp.ms_dns = [Some(Ipv4Addr::new(10, 201, 0, 53)), None];
+    lns.auth.name = b"lns".to_vec();
+    let mut lac = SessionConfig::new(Role::Lac);
+    lac.lcp.mru = 1400;
+    lac.lcp.mtu = 1400;
+    lac.ipcp.noipdefault = true;
+    lac.ipcp.accept_local = true;
+    lac.ipcp.accept_remote = true;
+    lac.ipcp.use_peer_dns = true;
+    lac.auth.name = b"lac".to_vec();
+    lac.auth.user = b"lac".to_vec();
+    lac.auth.remote_name = Some(b"lns".to_vec());
+    if let Some(method) = o.auth {
+        lns.lcp.require = AuthMethods::NONE.with(method);
+        let s = secrets("lac lns demo-secret *\n");
+        lns.auth.chap_secrets = Arc::clone(&s);
+        lns.auth.pap_secrets = s;
+        let s = secrets("lac lns demo-secret\n");
+        lac.auth.chap_secrets = Arc::clone(&s);
+        lac.auth.pap_secrets = s;
+    }
+    if o.ipv6 {
+        lns.ipv6cp = Some(Ipv6cpConfig::default());
+        lac.ipv6cp = Some(Ipv6cpConfig::default());
+    }
+    (lns, lac)
+}
+
+fn main() -> ExitCode {
+    let o = match parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("rppp-demo: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (lns, lac) = configs(&o);
+    let faults = Faults::uniform(o.loss);
+    let mut pair = Pair::new(lns, lac, o.seed).with_faults(faults).with_log();
+    pair.start();
+    let up = |p: &Pair| {
+        [Side::Lns, Side::Lac].iter().all(|&s| {
+            let e = &p.side(s).events;
+            e.iter().any(|e| matches!(e, SessionEvent::IpUp { .. }))
+                && (!o.ipv6 || e.iter().any(|e| matches!(e, SessionEvent::Ipv6Up { .. })))
+        }) || p.both_terminated()
+    };
+    pair.drive_until(Duration::from_secs(120), up);
+    for line in pair.log.take().unwrap_or_default() {
+        println!("{line}");
+    }
+    println!();
+    let mut all_up = true;
+    for side in [Side::Lns, Side::Lac] {
+        let name = format!("{side:?}").to_lowercase();
+        let e = pair.side(side);
+        let link = e.events.iter().rev().find_map(|e| match e {
+            SessionEvent::LinkUp(n) => Some(n.clone()),
+            _ => None,
+        });
+        match (link, e.ip_up()) {
+            (Some(n), Some((local, peer))) => println!(
+                "{name}: link up: mtu {} mru {} peer mru {}, peer authenticated with {:?}, \
+                 we with {:?}; local IP address {local}, remote IP address {peer}",
+                n.mtu, n.mru, n.peer_mru, n.peer_auth, n.our_auth
+            ),
+            _ => {
+                all_up = false;
+                println!("{name}: not up (exit code {:?})", e.exit_code());
+            }
+        }
+        for event in &e.events {
+            match event {
+                SessionEvent::IpUp { dns, .. } if dns.iter().any(Option::is_some) => {
+                    println!("{name}: DNS servers {dns:?}")
+                }
+                SessionEvent::Ipv6Up { local, peer } => {
+                    println!("{name}: local LL address {local}, remote LL address {peer}")
+                }
+                _ => {}
+            }
+        }
+    }
+    if all_up {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
