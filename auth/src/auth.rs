@@ -138,12 +138,14 @@ impl Auth {
                 },
                 &credentials(&config.pap_secrets),
             )),
-            chap => Prover::Chap(ChapPeer::new(
-                chap,
-                credentials(&config.chap_secrets),
-                config.chap_peer_wait,
-            )
-            .with_retransmit(config.chap_restart, config.chap_max_challenge)),
+            chap => Prover::Chap(
+                ChapPeer::new(
+                    chap,
+                    credentials(&config.chap_secrets),
+                    config.chap_peer_wait,
+                )
+                .with_retransmit(config.chap_restart, config.chap_max_challenge),
+            ),
         });
         Auth {
             checker,

@@ -134,7 +134,7 @@ fn main() -> ExitCode {
         let name = format!("{side:?}").to_lowercase();
         let e = pair.side(side);
         let link = e.events.iter().rev().find_map(|e| match e {
-            SessionEvent::LinkUp(n) => Some(n.clone()),
+            SessionEvent::LinkUp(n) => Some(*n),
             _ => None,
         });
         match (link, e.ip_up()) {

@@ -572,7 +572,11 @@ fn a_lost_success_is_recovered_by_the_repeated_response() {
         assert!(p.poll_transmit(&mut again));
         assert_eq!(again, response, "{method:?}: the same Response again");
         a.handle_packet(t1, &again, &mut rng);
-        assert_eq!(drain_a(&mut a), vec![success.clone()], "{method:?}: the same Success");
+        assert_eq!(
+            drain_a(&mut a),
+            vec![success.clone()],
+            "{method:?}: the same Success"
+        );
         p.handle_packet(t1, &success, &mut rng);
         assert!(p.is_authenticated(), "{method:?}");
         assert_eq!(p.poll_timeout(), None);
