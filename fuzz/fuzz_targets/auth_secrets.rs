@@ -1,6 +1,6 @@
 //! The secrets-file parser: never panics, and an error names a line that
 //! exists. The first octet picks what the `@/path` reader returns; lookups
-//! run with names taken from the file itself.
+//! run with names taken from the file itself, and always find a line.
 #![no_main]
 
 use std::net::Ipv4Addr;
@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
         Ok(secrets) => {
             for entry in secrets.entries() {
                 assert!(entry.line >= 1 && entry.line <= lines);
+            }
+            // Lookups for the first few entries keep the target linear.
+            for entry in secrets.entries().iter().take(8) {
                 let found = secrets.lookup(&entry.client, &entry.server).expect("its own line");
                 let _ = found.addresses.to_string();
                 for addr in [Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(192, 0, 2, 77)] {
