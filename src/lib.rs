@@ -4,7 +4,10 @@
 //! this crate holds what touches the operating system. `unsafe` code lives
 //! only in [`kernel`].
 
+pub mod driver;
 pub mod kernel;
+pub mod notify;
+pub mod options;
 pub mod pair;
 pub mod session;
 

@@ -16,6 +16,7 @@
 //! Frames on the channel and unit fds are `[protocol: u16 BE][information]`.
 //! Every function names the call that failed in its [`Error`].
 
+pub mod frames;
 mod ioctl;
 mod ppp;
 mod pppol2tp;

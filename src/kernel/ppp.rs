@@ -170,6 +170,19 @@ impl Unattached {
         rtnl::new_ppp_link(self.file.as_raw_fd(), name)?;
         Ok(Unit { file: self.file })
     }
+
+    /// The unit this fd owns after an `RTM_NEWLINK` naming it (as
+    /// `IFLA_PPP_DEV_FD`) succeeded elsewhere, e.g. on a shared rtnetlink
+    /// socket.
+    pub fn into_unit(self) -> Unit {
+        Unit { file: self.file }
+    }
+}
+
+impl AsFd for Unattached {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.file.as_fd()
+    }
 }
 
 /// A `/dev/ppp` fd that owns a ppp unit (a `pppN` interface); closing it

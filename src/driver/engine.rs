@@ -1,0 +1,223 @@
+//! The [`Engine`]: any number of sessions in one process, each on its own
+//! tokio task, each with a [`SessionHandle`] that yields its typed events
+//! and can close it.
+//!
+//! This is what a Rust L2TP endpoint embeds instead of exec'ing pppd. The
+//! events are the session-side counterparts of OpenL2TP's plugin hooks
+//! (created, up, down, deleted, statistics) plus the two events an L2TP
+//! daemon needs from the PPP engine: `send_accm`
+//! ([`SessionEvent::SendAccm`]) and `ip_updown` ([`SessionEvent::IpUp`],
+//! [`SessionEvent::IpDown`]). The tunnel side belongs to the daemon.
+//!
+//! ```no_run
+//! # async fn example(fd: std::os::fd::OwnedFd) -> std::io::Result<()> {
+//! use rppp::driver::{Engine, EngineEvent, KernelSessionOptions};
+//! use rppp::kernel::PppoL2tpSocket;
+//! use rppp::session::{Role, SessionConfig, SessionEvent};
+//!
+//! let engine = Engine::new()?;
+//! let mut config = SessionConfig::new(Role::Lns);
+//! config.ipcp.local = Some("10.0.0.1".parse().unwrap());
+//! config.ipcp.remote = Some("10.0.0.2".parse().unwrap());
+//! // `fd`: the connected PPPoL2TP session socket of an L2TP session.
+//! let mut session = engine.add_kernel_session(
+//!     PppoL2tpSocket::from_fd(fd),
+//!     config,
+//!     KernelSessionOptions::default(),
+//! );
+//! while let Some(event) = session.next_event().await {
+//!     match event {
+//!         EngineEvent::Session(SessionEvent::SendAccm { send, recv }) => {
+//!             // Tell the LAC in an L2TP Set-Link-Info message.
+//!         }
+//!         EngineEvent::Session(SessionEvent::IpUp { local, peer, .. }) => {}
+//!         EngineEvent::Ended(ended) => println!("exit {}", ended.exit_code),
+//!         _ => {}
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::io;
+use std::sync::Arc;
+
+use rtnetlink::Handle;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::datapath::{DataPath, L2tpIds};
+use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+use super::task;
+use crate::kernel::{L2tpStats, PppoL2tpSocket};
+use crate::session::{exit, SessionConfig, SessionEvent};
+
+/// What a session tells its handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EngineEvent {
+    /// The unit exists: the interface name and unit number, and the L2TP
+    /// ids of both ends when the data path has them (OpenL2TP's "session
+    /// created").
+    Created {
+        /// The interface name.
+        ifname: String,
+        /// The unit number.
+        unit: u32,
+        /// Our and the peer's tunnel and session ids.
+        l2tp: Option<L2tpIds>,
+    },
+    /// What the session reported: link up, `SendAccm`, authenticated, IP
+    /// up and down, IPv6 up and down, phase changes.
+    Session(SessionEvent),
+    /// The L2TP session's counters, as asked with
+    /// [`SessionHandle::request_stats`].
+    Stats(L2tpStats),
+    /// The session is over and everything it set up is gone. The last
+    /// event.
+    Ended(Ended),
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    /// pppd's exit code for it (see [`exit`]).
+    pub exit_code: u8,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// What a handle asks of its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// Terminate-Request, then end with exit code 5.
+    Close,
+    /// Report the L2TP counters.
+    Stats,
+}
+
+/// Per-session kernel options: the `SOL_PPPOL2TP` options the L2TP daemon
+/// asked for and how to name the interface.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KernelSessionOptions {
+    /// Socket options, each set only when given.
+    pub socket: L2tpSocketOptions,
+    /// `ifname` / `unit`.
+    pub naming: UnitNaming,
+}
+
+/// One session's handle: its events, and a way to close it. Dropping the
+/// handle leaves the session running.
+#[derive(Debug)]
+pub struct SessionHandle {
+    events: mpsc::UnboundedReceiver<EngineEvent>,
+    commands: mpsc::UnboundedSender<Command>,
+    task: JoinHandle<Ended>,
+}
+
+impl SessionHandle {
+    /// The next event; `None` after [`EngineEvent::Ended`].
+    pub async fn next_event(&mut self) -> Option<EngineEvent> {
+        self.events.recv().await
+    }
+
+    /// Closes the session as pppd does on SIGTERM: Terminate-Request, then
+    /// exit code 5.
+    pub fn close(&self) {
+        let _ = self.commands.send(Command::Close);
+    }
+
+    /// Asks for an [`EngineEvent::Stats`].
+    pub fn request_stats(&self) {
+        let _ = self.commands.send(Command::Stats);
+    }
+
+    /// Waits for the end of the session.
+    pub async fn wait(self) -> Ended {
+        match self.task.await {
+            Ok(ended) => ended,
+            Err(e) => Ended {
+                exit_code: exit::FATAL_ERROR,
+                reason: format!("the session's task failed: {e}"),
+            },
+        }
+    }
+}
+
+/// Any number of sessions in one process.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    netlink: Option<Handle>,
+}
+
+impl Engine {
+    /// An engine with one rtnetlink socket shared by all its sessions.
+    /// Must be called inside a tokio runtime.
+    pub fn new() -> io::Result<Engine> {
+        let (connection, handle, _) = rtnetlink::new_connection()?;
+        tokio::spawn(connection);
+        Ok(Engine {
+            netlink: Some(handle),
+        })
+    }
+
+    /// An engine for fake data paths only (no netlink socket), for tests.
+    pub fn without_kernel() -> Engine {
+        Engine { netlink: None }
+    }
+
+    /// Runs a session on any data path.
+    pub fn add_session<D: DataPath>(
+        &self,
+        data_path: D,
+        config: impl Into<Arc<SessionConfig>>,
+    ) -> SessionHandle {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let config = config.into();
+        let task = tokio::spawn(task::run(data_path, config, events_tx, commands_rx));
+        SessionHandle {
+            events,
+            commands,
+            task,
+        }
+    }
+
+    /// Runs a session on a PPPoL2TP socket an L2TP daemon handed over.
+    /// Setting it up (socket options, channel) happens on the session's
+    /// task; a failure there ends that session alone, with exit code 1.
+    pub fn add_kernel_session(
+        &self,
+        socket: PppoL2tpSocket,
+        config: impl Into<Arc<SessionConfig>>,
+        options: KernelSessionOptions,
+    ) -> SessionHandle {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let config = config.into();
+        let netlink = self.netlink.clone();
+        let task = tokio::spawn(async move {
+            let Some(netlink) = netlink else {
+                return fail(&events_tx, "this engine has no netlink socket".into());
+            };
+            match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
+                Ok(dp) => task::run(dp, config, events_tx, commands_rx).await,
+                Err(e) => fail(&events_tx, e.to_string()),
+            }
+        });
+        SessionHandle {
+            events,
+            commands,
+            task,
+        }
+    }
+}
+
+fn fail(events: &mpsc::UnboundedSender<EngineEvent>, reason: String) -> Ended {
+    tracing::error!("{reason}");
+    let ended = Ended {
+        exit_code: exit::FATAL_ERROR,
+        reason,
+    };
+    let _ = events.send(EngineEvent::Ended(ended.clone()));
+    ended
+}

@@ -1,0 +1,329 @@
+//! A fake data path for tests without a kernel: socketpairs that behave
+//! like the channel and unit fds (`SOCK_SEQPACKET`, one frame
+//! `[protocol][information]` per message), a record of every action, and
+//! failures injected at any step.
+//!
+//! [`FakeDataPath::pair`] joins two fake data paths the way two L2TP peers'
+//! kernels are joined: a frame one engine writes on its channel arrives at
+//! the other on its channel, or on its unit once connected for network
+//! control protocols (0x8000 to 0xbfff); network data (below 0x4000) goes
+//! to the other side's "host" only while that side's NP mode is PASS, and
+//! is dropped otherwise, as ppp_generic does.
+
+use std::os::fd::OwnedFd;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
+use tokio::task::JoinHandle;
+
+use super::datapath::{DataPath, DataPathError, UnitCreated};
+use crate::kernel::frames::{FrameFd, Read};
+use crate::session::{network_protocol, DataPathAction, NpMode};
+
+/// A step of the data path, to fail on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Getting the channel fd.
+    Channel,
+    /// Creating the unit.
+    CreateUnit,
+    /// Setting the MTU.
+    SetMtu,
+    /// Setting the IPv4 addresses.
+    SetIpv4,
+    /// Bringing the interface up.
+    InterfaceUp,
+    /// Setting an NP mode.
+    SetNpMode,
+    /// Setting the IPv6 link-local address.
+    SetIpv6,
+}
+
+impl Step {
+    fn of(action: &DataPathAction) -> Option<Step> {
+        Some(match action {
+            DataPathAction::CreateUnit => Step::CreateUnit,
+            DataPathAction::SetMtu(_) => Step::SetMtu,
+            DataPathAction::SetIpv4Addresses { .. } => Step::SetIpv4,
+            DataPathAction::InterfaceUp => Step::InterfaceUp,
+            DataPathAction::SetNpMode { .. } => Step::SetNpMode,
+            DataPathAction::SetIpv6LinkLocal { .. } => Step::SetIpv6,
+            _ => return None,
+        })
+    }
+}
+
+/// What the fake kernel saw, for the test to check.
+#[derive(Debug, Default)]
+pub struct FakeKernel {
+    /// Every action carried out, in order (`CreateUnit` included).
+    pub actions: Vec<DataPathAction>,
+    /// The step to fail, once.
+    pub fail_at: Option<Step>,
+    /// Whether a unit (interface) exists now.
+    pub unit_exists: bool,
+    /// Whether the channel is connected to the unit.
+    pub connected: bool,
+    /// NP modes of IPv4 and IPv6.
+    pub np_mode: [Option<NpMode>; 2],
+    /// IPv4 addresses set now.
+    pub ipv4: Option<(std::net::Ipv4Addr, std::net::Ipv4Addr)>,
+    /// Whether the interface is up.
+    pub up: bool,
+    /// Whether teardown ran.
+    pub torn_down: bool,
+    /// Data frames delivered to this side's host (NP mode PASS).
+    pub delivered: Vec<(u16, Vec<u8>)>,
+    /// Data frames dropped for their NP mode.
+    pub dropped_data: usize,
+    /// The engine's end of the channel was closed.
+    pub channel_closed: bool,
+    /// The engine's end of the unit was closed.
+    pub unit_closed: bool,
+    /// The lower layer was hung up ([`FakeHandle::hang_up`]): the kernel's
+    /// ends are gone, so the engine's closing them is not seen.
+    pub hung_up: bool,
+    channel_kernel: Option<Arc<FrameFd>>,
+    unit_kernel: Option<Arc<FrameFd>>,
+}
+
+/// A shared view of one side's fake kernel.
+#[derive(Debug, Clone, Default)]
+pub struct FakeHandle(Arc<Mutex<FakeKernel>>);
+
+impl FakeHandle {
+    /// Locks the state (a poisoned lock is taken as is: tests want to see).
+    pub fn lock(&self) -> MutexGuard<'_, FakeKernel> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hangs up the lower layer: the engine's channel reads end-of-file, as
+    /// when the L2TP session is deleted.
+    pub fn hang_up(&self) {
+        let mut k = self.lock();
+        k.hung_up = true;
+        k.channel_kernel = None;
+        k.unit_kernel = None;
+    }
+
+    /// Sends a frame to the engine as the kernel would route it: on the
+    /// unit when connected and the protocol is a network control protocol,
+    /// on the channel otherwise.
+    pub fn inject(&self, protocol: u16, information: &[u8]) {
+        let k = self.lock();
+        let fd = match (&k.unit_kernel, is_ncp(protocol) && k.connected) {
+            (Some(unit), true) => Some(Arc::clone(unit)),
+            _ => k.channel_kernel.clone(),
+        };
+        drop(k);
+        if let Some(fd) = fd {
+            let _ = fd.write(protocol, information);
+        }
+    }
+}
+
+fn is_ncp(protocol: u16) -> bool {
+    (0x8000..0xc000).contains(&protocol)
+}
+
+fn seqpacket() -> Result<(OwnedFd, OwnedFd), DataPathError> {
+    socketpair(
+        AddressFamily::Unix,
+        SockType::SeqPacket,
+        None,
+        SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
+    )
+    .map_err(|e| DataPathError::new("socketpair", e))
+}
+
+/// One side's fake data path, handed to the driver.
+#[derive(Debug)]
+pub struct FakeDataPath {
+    kernel: FakeHandle,
+    channel_engine: Option<OwnedFd>,
+}
+
+impl FakeDataPath {
+    /// A fake data path and the handle the test keeps. Must be called
+    /// inside a tokio runtime.
+    pub fn new() -> Result<(FakeDataPath, FakeHandle), DataPathError> {
+        let (engine, kernel) = seqpacket()?;
+        let handle = FakeHandle::default();
+        handle.lock().channel_kernel =
+            Some(Arc::new(FrameFd::new(kernel).map_err(|e| {
+                DataPathError::new("register the fake channel", e)
+            })?));
+        Ok((
+            FakeDataPath {
+                kernel: handle.clone(),
+                channel_engine: Some(engine),
+            },
+            handle,
+        ))
+    }
+
+    /// Two fake data paths joined like two L2TP peers' kernels, with the
+    /// relay tasks that carry frames between them (they end when both
+    /// sides are gone).
+    #[allow(clippy::type_complexity)]
+    pub fn pair() -> Result<
+        (
+            (FakeDataPath, FakeHandle),
+            (FakeDataPath, FakeHandle),
+            JoinHandle<()>,
+        ),
+        DataPathError,
+    > {
+        let a = FakeDataPath::new()?;
+        let b = FakeDataPath::new()?;
+        let relay = tokio::spawn(relay(a.1.clone(), b.1.clone()));
+        Ok((a, b, relay))
+    }
+
+    fn check(&self, step: Step) -> Result<(), DataPathError> {
+        let mut k = self.kernel.lock();
+        if k.fail_at == Some(step) {
+            k.fail_at = None;
+            return Err(DataPathError::new(
+                "fake data path",
+                format!("{step:?} failed on purpose"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Carries frames both ways until both engines closed their channels.
+async fn relay(a: FakeHandle, b: FakeHandle) {
+    let mut tasks = Vec::new();
+    for (from, to) in [(a.clone(), b.clone()), (b, a)] {
+        tasks.push(tokio::spawn(forward(from, to, false)));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+/// Reads what `from`'s engine writes (channel, and unit once it exists)
+/// and delivers it to `to`.
+async fn forward(from: FakeHandle, to: FakeHandle, _unit: bool) {
+    loop {
+        let (channel, unit) = {
+            let k = from.lock();
+            (k.channel_kernel.clone(), k.unit_kernel.clone())
+        };
+        let Some(channel) = channel else { return };
+        let unit_ready = async {
+            match &unit {
+                Some(u) => u.readable().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = channel.readable() => if r.is_err() { return },
+            r = unit_ready => if r.is_err() { return },
+            // Re-read the fds now and then: the unit appears later.
+            _ = tokio::time::sleep(std::time::Duration::from_millis(20)) => {}
+        }
+        for (fd, is_unit) in [(Some(channel), false), (unit, true)] {
+            let Some(fd) = fd else { continue };
+            loop {
+                let mut frame = None;
+                match fd.read(|p, info| frame = Some((p, info.to_vec()))) {
+                    Ok(Read::Frame) => {
+                        if let Some((p, info)) = frame {
+                            deliver(&to, p, &info);
+                        }
+                    }
+                    Ok(Read::Runt) => {}
+                    Ok(Read::Empty) => break,
+                    Ok(Read::Closed) | Err(_) => {
+                        let mut k = from.lock();
+                        if is_unit {
+                            k.unit_closed = true;
+                            k.unit_kernel = None;
+                        } else {
+                            k.channel_closed = true;
+                            k.channel_kernel = None;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn deliver(to: &FakeHandle, protocol: u16, information: &[u8]) {
+    if protocol < 0x4000 {
+        let mut k = to.lock();
+        let index = match protocol {
+            network_protocol::IPV4 => Some(0),
+            network_protocol::IPV6 => Some(1),
+            _ => None,
+        };
+        match index.and_then(|i| k.np_mode[i]) {
+            Some(NpMode::Pass) if k.connected => k.delivered.push((protocol, information.to_vec())),
+            _ => k.dropped_data += 1,
+        }
+        return;
+    }
+    to.inject(protocol, information);
+}
+
+impl DataPath for FakeDataPath {
+    fn channel(&mut self) -> Result<OwnedFd, DataPathError> {
+        self.check(Step::Channel)?;
+        self.channel_engine
+            .take()
+            .ok_or(DataPathError::new("fake channel", "taken twice"))
+    }
+
+    async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
+        self.check(Step::CreateUnit)?;
+        let (engine, kernel) = seqpacket()?;
+        let kernel =
+            FrameFd::new(kernel).map_err(|e| DataPathError::new("register the fake unit", e))?;
+        let mut k = self.kernel.lock();
+        k.actions.push(DataPathAction::CreateUnit);
+        k.unit_exists = true;
+        k.connected = true;
+        k.np_mode = [Some(NpMode::Drop), Some(NpMode::Drop)];
+        k.unit_kernel = Some(Arc::new(kernel));
+        Ok(UnitCreated {
+            ifname: "ppp-fake0".into(),
+            unit: 0,
+            frames: engine,
+        })
+    }
+
+    async fn apply(&mut self, action: &DataPathAction) -> Result<(), DataPathError> {
+        if let Some(step) = Step::of(action) {
+            self.check(step)?;
+        }
+        let mut k = self.kernel.lock();
+        match *action {
+            DataPathAction::SetIpv4Addresses { local, peer } => k.ipv4 = Some((local, peer)),
+            DataPathAction::RemoveIpv4Addresses => k.ipv4 = None,
+            DataPathAction::InterfaceUp => k.up = true,
+            DataPathAction::InterfaceDown => k.up = false,
+            DataPathAction::SetNpMode { protocol, mode } => match protocol {
+                network_protocol::IPV4 => k.np_mode[0] = Some(mode),
+                network_protocol::IPV6 => k.np_mode[1] = Some(mode),
+                _ => {}
+            },
+            _ => {}
+        }
+        k.actions.push(action.clone());
+        Ok(())
+    }
+
+    async fn teardown(&mut self) {
+        let mut k = self.kernel.lock();
+        k.torn_down = true;
+        k.ipv4 = None;
+        k.up = false;
+        k.connected = false;
+        k.unit_exists = false;
+    }
+}

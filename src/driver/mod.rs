@@ -1,0 +1,18 @@
+//! The driver: runs sessions on tokio against a data path, the kernel's
+//! (`/dev/ppp` and PPPoL2TP) or a fake one for tests.
+//!
+//! - [`Engine`] holds any number of sessions in one process; each runs on
+//!   its own task, so a slow or failing session never blocks the others.
+//! - [`DataPath`] is the operating-system side of one session;
+//!   [`KernelDataPath`] is the real one, [`fake::FakeDataPath`] the one the
+//!   ordinary tests use.
+
+mod datapath;
+mod engine;
+pub mod fake;
+mod kernel_path;
+mod task;
+
+pub use datapath::{DataPath, DataPathError, L2tpIds, UnitCreated};
+pub use engine::{Ended, Engine, EngineEvent, KernelSessionOptions, SessionHandle};
+pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};

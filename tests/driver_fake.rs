@@ -1,0 +1,311 @@
+//! The tokio driver and the Engine, two sessions over the fake data path
+//! (socketpairs that behave like the channel and unit fds): every
+//! authentication method, closing, a peer that dies, the lower layer going
+//! away, and a failure injected at each data-path step.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rppp::driver::fake::{FakeDataPath, FakeHandle, Step};
+use rppp::driver::{Ended, Engine, EngineEvent, SessionHandle};
+use rppp::session::{
+    exit, network_protocol, DataPathAction, NpMode, Role, SessionConfig, SessionEvent,
+};
+use rppp_auth::{AuthMethod, AuthMethods, Secrets};
+
+const LNS_ADDR: Ipv4Addr = Ipv4Addr::new(10, 201, 0, 1);
+const LAC_ADDR: Ipv4Addr = Ipv4Addr::new(10, 201, 0, 2);
+
+fn secrets(text: &str) -> Arc<Secrets> {
+    let mut no_files = |path: &str| Err(format!("no file {path} in tests"));
+    Arc::new(Secrets::parse("chap-secrets", text.as_bytes(), &mut no_files).unwrap())
+}
+
+fn configs(method: Option<AuthMethod>) -> (SessionConfig, SessionConfig) {
+    let mut lns = SessionConfig::new(Role::Lns);
+    lns.ipcp.local = Some(LNS_ADDR);
+    lns.ipcp.remote = Some(LAC_ADDR);
+    lns.auth.name = b"lns".to_vec();
+    lns.negotiation_timeout = Duration::from_secs(3);
+    let mut lac = SessionConfig::new(Role::Lac);
+    lac.ipcp.noipdefault = true;
+    lac.ipcp.accept_local = true;
+    lac.ipcp.accept_remote = true;
+    lac.auth.user = b"lac".to_vec();
+    lac.auth.remote_name = Some(b"lns".to_vec());
+    lac.negotiation_timeout = Duration::from_secs(3);
+    if let Some(method) = method {
+        lns.lcp.require = AuthMethods::NONE.with(method);
+        let s = secrets("lac lns s3cret *\n");
+        lns.auth.chap_secrets = Arc::clone(&s);
+        lns.auth.pap_secrets = s;
+        let s = secrets("lac lns s3cret\n");
+        lac.auth.chap_secrets = Arc::clone(&s);
+        lac.auth.pap_secrets = s;
+    }
+    (lns, lac)
+}
+
+struct Running {
+    lns: SessionHandle,
+    lac: SessionHandle,
+    lns_kernel: FakeHandle,
+    lac_kernel: FakeHandle,
+}
+
+fn start(lns: SessionConfig, lac: SessionConfig) -> Running {
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = Engine::without_kernel();
+    Running {
+        lns: engine.add_session(lns_dp, lns),
+        lac: engine.add_session(lac_dp, lac),
+        lns_kernel,
+        lac_kernel,
+    }
+}
+
+/// Events until `done` says stop (or the session ended), within 20 s.
+async fn events_until(
+    handle: &mut SessionHandle,
+    mut done: impl FnMut(&EngineEvent) -> bool,
+) -> Vec<EngineEvent> {
+    let mut seen = Vec::new();
+    let collect = async {
+        while let Some(event) = handle.next_event().await {
+            let stop = done(&event) || matches!(event, EngineEvent::Ended(_));
+            seen.push(event);
+            if stop {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), collect)
+        .await
+        .expect("the session moved on within 20 s");
+    seen
+}
+
+fn ip_up(e: &EngineEvent) -> bool {
+    matches!(e, EngineEvent::Session(SessionEvent::IpUp { .. }))
+}
+
+async fn ended(handle: SessionHandle) -> Ended {
+    tokio::time::timeout(Duration::from_secs(20), handle.wait())
+        .await
+        .expect("ended within 20 s")
+}
+
+/// Nothing the session set up is left: teardown ran, no interface, and
+/// the engine closed both of its fds.
+async fn nothing_left(kernel: &FakeHandle) {
+    for _ in 0..100 {
+        {
+            let k = kernel.lock();
+            if k.torn_down && !k.unit_exists && k.ipv4.is_none() && (k.channel_closed || k.hung_up)
+            {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("left behind: {:?}", kernel.lock());
+}
+
+#[tokio::test]
+async fn every_method_brings_the_link_up_and_closes_cleanly() {
+    for method in [
+        None,
+        Some(AuthMethod::Pap),
+        Some(AuthMethod::ChapMd5),
+        Some(AuthMethod::MsChapV2),
+    ] {
+        let (lns, lac) = configs(method);
+        let mut r = start(lns, lac);
+        let lns_events = events_until(&mut r.lns, ip_up).await;
+        let lac_events = events_until(&mut r.lac, ip_up).await;
+        assert!(
+            matches!(lns_events.first(), Some(EngineEvent::Created { ifname, unit: 0, l2tp: None }) if ifname == "ppp-fake0"),
+            "{method:?}: {lns_events:?}"
+        );
+        assert!(
+            lns_events.iter().any(|e| matches!(e,
+                EngineEvent::Session(SessionEvent::IpUp { local, peer, .. })
+                    if *local == LNS_ADDR && *peer == LAC_ADDR)),
+            "{method:?}: {lns_events:?}"
+        );
+        assert!(lac_events.iter().any(ip_up), "{method:?}: {lac_events:?}");
+        if let Some(m) = method {
+            assert!(
+                lns_events.iter().any(|e| matches!(e,
+                    EngineEvent::Session(SessionEvent::Authenticated { peer_name }) if peer_name == "lac")),
+                "{m:?}"
+            );
+        }
+        assert!(lns_events.iter().any(|e| matches!(
+            e,
+            EngineEvent::Session(SessionEvent::SendAccm { send: 0, recv: 0 })
+        )));
+        {
+            // The kernel side as the session asked: created with every NP
+            // mode DROP, then the MTU, the addresses, up, and IPv4 PASS.
+            let k = r.lns_kernel.lock();
+            assert_eq!(k.actions.first(), Some(&DataPathAction::CreateUnit));
+            assert_eq!(k.ipv4, Some((LNS_ADDR, LAC_ADDR)));
+            assert!(k.up);
+            assert_eq!(k.np_mode, [Some(NpMode::Pass), Some(NpMode::Drop)]);
+            let pos = |a: &DataPathAction| k.actions.iter().position(|b| b == a).unwrap();
+            assert!(
+                pos(&DataPathAction::InterfaceUp)
+                    > pos(&DataPathAction::SetIpv4Addresses {
+                        local: LNS_ADDR,
+                        peer: LAC_ADDR
+                    })
+            );
+            assert!(
+                pos(&DataPathAction::SetNpMode {
+                    protocol: network_protocol::IPV4,
+                    mode: NpMode::Pass
+                }) > pos(&DataPathAction::InterfaceUp)
+            );
+        }
+        // The LAC closes (SIGTERM): Terminate-Request, exit 5; the LNS
+        // sees the peer's request and ends with 0.
+        r.lac.close();
+        let lac_end = ended(r.lac).await;
+        let lns_end = ended(r.lns).await;
+        assert_eq!(
+            lac_end.exit_code,
+            exit::USER_REQUEST,
+            "{method:?}: {lac_end:?}"
+        );
+        assert_eq!(lns_end.exit_code, exit::OK, "{method:?}: {lns_end:?}");
+        nothing_left(&r.lns_kernel).await;
+        nothing_left(&r.lac_kernel).await;
+    }
+}
+
+#[tokio::test]
+async fn the_lower_layer_going_away_ends_with_16_and_a_dead_peer_with_15() {
+    let (mut lns, lac) = configs(None);
+    lns.lcp.echo_interval = Some(Duration::from_millis(200));
+    lns.lcp.echo_failure = 3;
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    // The LAC's L2TP session is deleted: its channel reads end-of-file.
+    // It ends at once with 16; the LNS hears nothing more, and its echo
+    // keepalive finds the peer dead.
+    r.lac_kernel.hang_up();
+    let lac_end = ended(r.lac).await;
+    assert_eq!(lac_end.exit_code, exit::HANGUP, "{lac_end:?}");
+    let lns_end = ended(r.lns).await;
+    assert_eq!(lns_end.exit_code, exit::PEER_DEAD, "{lns_end:?}");
+    nothing_left(&r.lns_kernel).await;
+    nothing_left(&r.lac_kernel).await;
+}
+
+#[tokio::test]
+async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
+    for step in [
+        Step::Channel,
+        Step::CreateUnit,
+        Step::SetMtu,
+        Step::SetIpv4,
+        Step::InterfaceUp,
+        Step::SetNpMode,
+    ] {
+        let (lns, lac) = configs(Some(AuthMethod::ChapMd5));
+        let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+        lns_kernel.lock().fail_at = Some(step);
+        let engine = Engine::without_kernel();
+        let lns = engine.add_session(lns_dp, lns);
+        let lac = engine.add_session(lac_dp, lac);
+        let lns_end = ended(lns).await;
+        assert_eq!(
+            lns_end.exit_code,
+            exit::FATAL_ERROR,
+            "{step:?}: {lns_end:?}"
+        );
+        assert!(
+            lns_end
+                .reason
+                .contains(&format!("{step:?} failed on purpose")),
+            "{step:?}: the error names the step: {lns_end:?}"
+        );
+        {
+            let k = lns_kernel.lock();
+            assert!(k.torn_down, "{step:?}");
+            assert!(
+                !k.unit_exists && k.ipv4.is_none() && !k.up,
+                "{step:?}: {k:?}"
+            );
+        }
+        // The other session is not affected beyond losing its peer: it
+        // ends by its own timers.
+        let lac_end = ended(lac).await;
+        assert_ne!(
+            lac_end.exit_code,
+            exit::FATAL_ERROR,
+            "{step:?}: {lac_end:?}"
+        );
+        nothing_left(&lac_kernel).await;
+        if step != Step::Channel {
+            nothing_left(&lns_kernel).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn many_sessions_in_one_engine_and_one_slow_failure_blocks_none() {
+    let engine = Engine::without_kernel();
+    let mut running = Vec::new();
+    for i in 0..50u32 {
+        let ((a, ka), (b, kb), _relay) = FakeDataPath::pair().unwrap();
+        let (lns, lac) = configs(Some(AuthMethod::ChapMd5));
+        if i == 7 {
+            // This one's peer never answers.
+            kb.lock().fail_at = Some(Step::Channel);
+        }
+        running.push((
+            engine.add_session(a, lns),
+            engine.add_session(b, lac),
+            ka,
+            kb,
+            i,
+        ));
+    }
+    let mut up = 0;
+    for (lns, lac, ka, _kb, i) in &mut running {
+        let events = events_until(lns, ip_up).await;
+        if *i == 7 {
+            assert!(!events.iter().any(ip_up));
+            continue;
+        }
+        assert!(events.iter().any(ip_up), "session {i}");
+        events_until(lac, ip_up).await;
+        assert_eq!(ka.lock().ipv4, Some((LNS_ADDR, LAC_ADDR)));
+        up += 1;
+    }
+    assert_eq!(up, 49);
+    for (lns, lac, ..) in &running {
+        lns.close();
+        lac.close();
+    }
+    for (lns, lac, ka, kb, i) in running {
+        let a = ended(lns).await;
+        let b = ended(lac).await;
+        if i != 7 {
+            assert!(
+                matches!(a.exit_code, exit::USER_REQUEST | exit::OK),
+                "{i}: {a:?}"
+            );
+            assert!(
+                matches!(b.exit_code, exit::USER_REQUEST | exit::OK),
+                "{i}: {b:?}"
+            );
+            nothing_left(&kb).await;
+        }
+        nothing_left(&ka).await;
+    }
+}
