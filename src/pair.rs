@@ -25,6 +25,7 @@
 //! ```
 
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -156,8 +157,13 @@ impl std::fmt::Debug for Pair {
 impl Pair {
     /// Two sessions, not started, with no faults and 10 ms of latency. The
     /// seed decides every random choice: the sessions' and the link's.
-    pub fn new(lns: SessionConfig, lac: SessionConfig, seed: u64) -> Pair {
-        let endpoint = |config| Endpoint {
+    /// Sessions made from clones of one `Arc<SessionConfig>` share it.
+    pub fn new(
+        lns: impl Into<Arc<SessionConfig>>,
+        lac: impl Into<Arc<SessionConfig>>,
+        seed: u64,
+    ) -> Pair {
+        let endpoint = |config: Arc<SessionConfig>| Endpoint {
             session: Session::new(config),
             events: Vec::new(),
             actions: Vec::new(),
@@ -165,7 +171,7 @@ impl Pair {
         };
         let now = Instant::now();
         Pair {
-            sides: [endpoint(lns), endpoint(lac)],
+            sides: [endpoint(lns.into()), endpoint(lac.into())],
             now,
             latency: Duration::from_millis(10),
             reorder_window: Duration::from_millis(1500),

@@ -91,8 +91,10 @@ enum Prover {
 /// Both directions of a link's authentication.
 #[derive(Debug)]
 pub struct Auth {
-    checker: Option<Checker>,
-    prover: Option<Prover>,
+    /// Each direction boxed: most links authenticate in one direction
+    /// only, and an established session holds this for its lifetime.
+    checker: Option<Box<Checker>>,
+    prover: Option<Box<Prover>>,
     discarded: u64,
 }
 
@@ -148,20 +150,20 @@ impl Auth {
             ),
         });
         Auth {
-            checker,
-            prover,
+            checker: checker.map(Box::new),
+            prover: prover.map(Box::new),
             discarded: 0,
         }
     }
 
     /// Starts both directions (LCP is up: the authentication phase begins).
     pub fn start(&mut self, now: Instant, rng: &mut dyn Rng) {
-        match &mut self.checker {
+        match self.checker.as_deref_mut() {
             Some(Checker::Pap(a)) => a.start(now),
             Some(Checker::Chap(a)) => a.start(now, rng),
             None => {}
         }
-        match &mut self.prover {
+        match self.prover.as_deref_mut() {
             Some(Prover::Pap(p)) => p.start(now, (rng.next_u32() & 0xff) as u8),
             Some(Prover::Chap(p)) => p.start(now),
             None => {}
@@ -178,7 +180,11 @@ impl Auth {
         rng: &mut dyn Rng,
     ) -> bool {
         let code = packet.first().copied();
-        match (protocol, &mut self.checker, &mut self.prover) {
+        match (
+            protocol,
+            self.checker.as_deref_mut(),
+            self.prover.as_deref_mut(),
+        ) {
             (PAP, Some(Checker::Pap(a)), _) if code == Some(1) => a.handle_packet(now, packet),
             (PAP, _, Some(Prover::Pap(p))) if matches!(code, Some(2 | 3)) => {
                 p.handle_packet(now, packet)
@@ -198,12 +204,12 @@ impl Auth {
     /// Call when `now` reaches [`poll_timeout`](Self::poll_timeout); early
     /// calls do nothing.
     pub fn handle_timeout(&mut self, now: Instant, rng: &mut dyn Rng) {
-        match &mut self.checker {
+        match self.checker.as_deref_mut() {
             Some(Checker::Pap(a)) => a.handle_timeout(now),
             Some(Checker::Chap(a)) => a.handle_timeout(now, rng),
             None => {}
         }
-        match &mut self.prover {
+        match self.prover.as_deref_mut() {
             Some(Prover::Pap(p)) => p.handle_timeout(now),
             Some(Prover::Chap(p)) => p.handle_timeout(now),
             None => {}
@@ -214,12 +220,12 @@ impl Auth {
     /// (0xc023 or 0xc223); `None` when there is nothing to send.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> Option<u16> {
-        let sent = match &mut self.checker {
+        let sent = match self.checker.as_deref_mut() {
             Some(Checker::Pap(a)) => a.poll_transmit(out).then_some(PAP),
             Some(Checker::Chap(a)) => a.poll_transmit(out).then_some(CHAP),
             None => None,
         };
-        sent.or_else(|| match &mut self.prover {
+        sent.or_else(|| match self.prover.as_deref_mut() {
             Some(Prover::Pap(p)) => p.poll_transmit(out).then_some(PAP),
             Some(Prover::Chap(p)) => p.poll_transmit(out).then_some(CHAP),
             None => None,
@@ -229,12 +235,12 @@ impl Auth {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        let event = match &mut self.checker {
+        let event = match self.checker.as_deref_mut() {
             Some(Checker::Pap(a)) => a.poll_event(),
             Some(Checker::Chap(a)) => a.poll_event(),
             None => None,
         };
-        event.or_else(|| match &mut self.prover {
+        event.or_else(|| match self.prover.as_deref_mut() {
             Some(Prover::Pap(p)) => p.poll_event(),
             Some(Prover::Chap(p)) => p.poll_event(),
             None => None,
@@ -244,12 +250,12 @@ impl Auth {
     /// The earliest deadline of either direction.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let a = match &self.checker {
+        let a = match self.checker.as_deref() {
             Some(Checker::Pap(a)) => a.poll_timeout(),
             Some(Checker::Chap(a)) => a.poll_timeout(),
             None => None,
         };
-        let b = match &self.prover {
+        let b = match self.prover.as_deref() {
             Some(Prover::Pap(p)) => p.poll_timeout(),
             Some(Prover::Chap(p)) => p.poll_timeout(),
             None => None,
@@ -263,12 +269,12 @@ impl Auth {
     /// Whether every direction that was asked for has succeeded: the link
     /// may go on to the network phase.
     pub fn is_done(&self) -> bool {
-        let checked = match &self.checker {
+        let checked = match self.checker.as_deref() {
             Some(Checker::Pap(a)) => a.is_authenticated(),
             Some(Checker::Chap(a)) => a.is_authenticated(),
             None => true,
         };
-        let proven = match &self.prover {
+        let proven = match self.prover.as_deref() {
             Some(Prover::Pap(p)) => p.is_authenticated(),
             Some(Prover::Chap(p)) => p.is_authenticated(),
             None => true,
@@ -278,12 +284,12 @@ impl Auth {
 
     /// Whether either direction has failed.
     pub fn is_failed(&self) -> bool {
-        let checker = match &self.checker {
+        let checker = match self.checker.as_deref() {
             Some(Checker::Pap(a)) => a.is_failed(),
             Some(Checker::Chap(a)) => a.is_failed(),
             None => false,
         };
-        let prover = match &self.prover {
+        let prover = match self.prover.as_deref() {
             Some(Prover::Pap(p)) => p.is_failed(),
             Some(Prover::Chap(p)) => p.is_failed(),
             None => false,

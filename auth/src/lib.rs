@@ -21,6 +21,7 @@ pub mod mschap;
 pub mod outcome;
 pub mod pap;
 pub mod policy;
+mod queue;
 pub mod secret;
 pub mod secrets;
 

@@ -201,7 +201,12 @@ impl<P: NcpProtocol> Ncp<P> {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<NcpEvent<P::Failure>> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if self.events.is_empty() {
+            // Give the memory back: an Opened NCP rarely has news.
+            self.events = VecDeque::new();
+        }
+        event
     }
 
     /// When the restart timer runs out, if it runs.

@@ -178,7 +178,7 @@ impl PapPeer {
     /// when there is none.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> bool {
-        match self.transmit.pop_front() {
+        match crate::queue::pop(&mut self.transmit) {
             Some(packet) => {
                 out.extend_from_slice(&packet);
                 true
@@ -190,7 +190,7 @@ impl PapPeer {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        self.events.pop_front()
+        crate::queue::pop(&mut self.events)
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) has work next.
