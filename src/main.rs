@@ -1,6 +1,9 @@
-//! The `rppp` command.
+//! The `rppp` command: a drop-in for pppd under L2TP daemons (see
+//! [`cli`]).
+
+mod cli;
 
 fn main() {
-    eprintln!("rppp: no command yet");
-    std::process::exit(2);
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    std::process::exit(i32::from(cli::main(args)));
 }

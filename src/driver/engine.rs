@@ -126,6 +126,12 @@ impl SessionHandle {
         let _ = self.commands.send(Command::Close);
     }
 
+    /// A cloneable way to close the session from elsewhere (a signal
+    /// handler) while this handle reads its events.
+    pub fn closer(&self) -> SessionCloser {
+        SessionCloser(self.commands.clone())
+    }
+
     /// Asks for an [`EngineEvent::Stats`].
     pub fn request_stats(&self) {
         let _ = self.commands.send(Command::Stats);
@@ -140,6 +146,17 @@ impl SessionHandle {
                 reason: format!("the session's task failed: {e}"),
             },
         }
+    }
+}
+
+/// Closes one session; see [`SessionHandle::closer`].
+#[derive(Debug, Clone)]
+pub struct SessionCloser(mpsc::UnboundedSender<Command>);
+
+impl SessionCloser {
+    /// Terminate-Request, then exit code 5.
+    pub fn close(&self) {
+        let _ = self.0.send(Command::Close);
     }
 }
 

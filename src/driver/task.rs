@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::datapath::{DataPath, DataPathError};
 use super::engine::{Command, Ended, EngineEvent};
 use crate::kernel::frames::{FrameFd, Read};
-use crate::session::{exit, DataPathAction, Session, SessionConfig, SessionEvent};
+use crate::session::{exit, DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent};
 
 /// Frames read from one fd per wake-up, so a flooding peer cannot starve
 /// the session's own timers and commands.
@@ -196,6 +196,13 @@ impl<D: DataPath> Task<D> {
         }
         let mut frame = Vec::new();
         while let Some(protocol) = self.session.poll_transmit(&mut frame) {
+            tracing::debug!(
+                "sent {}",
+                FrameDisplay {
+                    protocol,
+                    information: &frame
+                }
+            );
             if let Some(channel) = &self.channel {
                 match channel.write(protocol, &frame) {
                     Ok(true) => {}

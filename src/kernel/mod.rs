@@ -23,6 +23,7 @@ mod pppol2tp;
 mod rtnl;
 
 use std::fmt;
+use std::os::fd::{AsFd, FromRawFd, OwnedFd, RawFd};
 
 pub use nix::errno::Errno;
 pub use ppp::{Channel, NpMode, Unattached, Unit};
@@ -64,6 +65,32 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Takes an fd number inherited from the parent (the L2TP daemon's
+/// `pppol2tp <fd>`, `passwordfd <fd>`): checks that it is open, makes it
+/// close-on-exec, and owns it from then on. `what` names it in errors.
+/// Each number may be taken once.
+pub fn take_inherited_fd(fd: RawFd, what: &'static str) -> Result<OwnedFd> {
+    if fd < 0 {
+        return Err(Error::new(what, Errno::EBADF));
+    }
+    // SAFETY: F_GETFD reads the descriptor's flags and touches no memory;
+    // an fd that is not open fails with EBADF.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+        return Err(Error::new(what, Errno::last()));
+    }
+    // SAFETY: the fd is open (checked above) and was inherited from the
+    // parent; nothing else in this process owns it, since the command line
+    // names it once and this is the only place that takes it. The OwnedFd
+    // is its sole owner.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    nix::fcntl::fcntl(
+        owned.as_fd(),
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )
+    .map_err(|e| Error::new(what, e))?;
+    Ok(owned)
+}
 
 /// The result of a kernel call.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -23,4 +23,5 @@ pub use script_order::ScriptPair;
 pub use script_runner::{ScriptOutcome, ScriptRunner, SkipReason};
 pub use scripts::{
     invocation, Invocation, Ipv4Info, Ipv6Info, LinkStats, ProcessInfo, Script, ScriptContext,
+    DEFAULT_SCRIPT_DIR,
 };

@@ -1,0 +1,123 @@
+//! The `rppp` command: pppd's command line for one PPPoL2TP session, as
+//! xl2tpd and openl2tpd exec it, and a multi-session mode.
+//!
+//! ```text
+//! rppp [pppd options] plugin pppol2tp.so pppol2tp FD [pppd options]
+//! rppp --sessions-file FILE [pppd options common to every session]
+//! ```
+//!
+//! In the multi-session mode each non-empty line of FILE (`#` starts a
+//! comment) holds one session's own options, at least `pppol2tp FD`; they
+//! follow the common options, as if appended to the command line. Every
+//! session runs in this one process; each one's end is logged with its
+//! exit code, and the process exits with 0 when every session ended with
+//! 0 or 5, 1 otherwise.
+//!
+//! A command line without `pppol2tp` (PPPoE, a serial line, xl2tpd's pty
+//! fallback) is not rppp's: it execs the real pppd named by
+//! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
+//! fails with a clear error otherwise.
+
+mod hooks;
+mod logging;
+mod run;
+
+use std::ffi::OsString;
+use std::io::Read as _;
+use std::os::unix::process::CommandExt as _;
+
+use rppp::auth::Secret;
+use rppp::options::{self, Context, InfoRequest, Options};
+use rppp::session::exit;
+
+pub(crate) use logging::LogTargets;
+
+const REAL_PPPD: &str = "/usr/sbin/pppd.real";
+
+/// Runs the command; returns the exit code.
+pub(crate) fn main(args: Vec<OsString>) -> u8 {
+    if args.first().is_some_and(|a| a == "--sessions-file") {
+        return run::multi(&args[1..]);
+    }
+    let info = args
+        .iter()
+        .any(|a| a == "--version" || a == "--help" || a == "-h");
+    if !info && !options::mentions_pppol2tp(&args) {
+        return hand_to_pppd(&args);
+    }
+    match parse(&args) {
+        Ok(o) => run::single(o),
+        Err(code) => code,
+    }
+}
+
+/// Parses a command line, with pppd's files; errors are printed.
+pub(crate) fn parse(args: &[OsString]) -> Result<Options, u8> {
+    let root = nix::unistd::getuid().is_root();
+    let context = Context::new(root);
+    match options::parse(args, &context, &mut options::read_file) {
+        Ok(o) => Ok(o),
+        Err(e) => {
+            eprintln!("rppp: {e}");
+            tracing::error!("{e}");
+            Err(u8::try_from(e.exit_code()).unwrap_or(exit::OPTION_ERROR))
+        }
+    }
+}
+
+/// `--version`, `--help`.
+pub(crate) fn info(request: InfoRequest) -> u8 {
+    match request {
+        InfoRequest::Version => println!("rppp version {}", env!("CARGO_PKG_VERSION")),
+        InfoRequest::Help => println!(
+            "rppp {}: a PPP engine for PPP over L2TP, started as pppd is by an L2TP daemon:\n  \
+             rppp plugin pppol2tp.so pppol2tp FD [pppd options]\n  \
+             rppp --sessions-file FILE [pppd options for every session]\n\
+             pppd's options and options files (/etc/ppp/options, file F) are read as pppd reads them.",
+            env!("CARGO_PKG_VERSION")
+        ),
+    }
+    exit::OK
+}
+
+/// Not an L2TP session: exec the real pppd, or fail clearly.
+fn hand_to_pppd(args: &[OsString]) -> u8 {
+    let real = std::env::var_os("RPPP_REAL_PPPD").unwrap_or_else(|| REAL_PPPD.into());
+    let me = std::env::current_exe().ok();
+    let is_me = me.is_some_and(|m| std::fs::canonicalize(&real).ok().as_ref() == Some(&m));
+    if std::path::Path::new(&real).exists() && !is_me {
+        let e = std::process::Command::new(&real).args(args).exec();
+        eprintln!(
+            "rppp: this is not a PPPoL2TP session, and exec {} failed: {e}",
+            real.to_string_lossy()
+        );
+        return exit::FATAL_ERROR;
+    }
+    eprintln!(
+        "rppp: this command line names no PPPoL2TP socket (pppol2tp FD): rppp only runs PPP over \
+         L2TP. Install the real pppd as {} (or name it in RPPP_REAL_PPPD) for other PPP links.",
+        real.to_string_lossy()
+    );
+    exit::FATAL_ERROR
+}
+
+/// The password from `passwordfd` (the plugin reads the pipe to its end
+/// and drops one trailing newline), into the options.
+pub(crate) fn read_password(o: &mut Options) -> Result<(), String> {
+    let Some(fd) = o.auth.passwordfd else {
+        return Ok(());
+    };
+    let owned = rppp::kernel::take_inherited_fd(fd, "passwordfd")
+        .map_err(|e| format!("passwordfd {fd}: {e}"))?;
+    let mut file = std::fs::File::from(owned);
+    let mut bytes = Vec::new();
+    file.by_ref()
+        .take(1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("passwordfd {fd}: {e}"))?;
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    }
+    o.auth.password = Some(Secret::new(bytes));
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! Running sessions from parsed options: one (pppd's command line) or
+//! many (`--sessions-file`), on a single-threaded tokio runtime.
+
+use std::ffi::OsString;
+use std::sync::Arc;
+
+use rppp::driver::{
+    Engine, EngineEvent, KernelSessionOptions, L2tpSocketOptions, SessionHandle, UnitNaming,
+};
+use rppp::kernel::PppoL2tpSocket;
+use rppp::notify::ProcessInfo;
+use rppp::options::Options;
+use rppp::session::{exit, SessionConfig};
+use tokio::signal::unix::{signal, SignalKind};
+
+use super::hooks::Hooks;
+use super::{info, logging, read_password, LogTargets};
+
+/// Everything one session needs, checked before anything is started.
+struct Prepared {
+    options: Options,
+    config: SessionConfig,
+    socket: PppoL2tpSocket,
+}
+
+/// Options rppp reads but does not carry out yet: each is said once.
+fn warn_unsupported(o: &Options) {
+    let mut not_yet = Vec::new();
+    if o.idle.is_some() {
+        not_yet.push("idle");
+    }
+    if o.defaultroute || o.replacedefaultroute {
+        not_yet.push("defaultroute");
+    }
+    if o.proxyarp {
+        not_yet.push("proxyarp");
+    }
+    if o.updetach {
+        not_yet.push("updetach (rppp stays in the foreground)");
+    }
+    if o.logfd.is_some() {
+        not_yet.push("logfd");
+    }
+    let s = &o.scripts;
+    if s.ip_pre_up.is_some()
+        || s.ip_up.is_some()
+        || s.ip_down.is_some()
+        || s.ipv6_up.is_some()
+        || s.ipv6_down.is_some()
+    {
+        not_yet.push("*-script paths (the scripts in /etc/ppp run)");
+    }
+    for option in not_yet {
+        tracing::warn!("{option}: not carried out by this version of rppp");
+    }
+}
+
+fn prepare(mut o: Options) -> Result<Prepared, (u8, String)> {
+    for w in &o.warnings {
+        tracing::warn!("{w}");
+    }
+    warn_unsupported(&o);
+    read_password(&mut o).map_err(|e| (exit::FATAL_ERROR, e))?;
+    let hostname = nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let config = o
+        .session_config(hostname.as_bytes(), &mut rppp::options::read_file)
+        .map_err(|e| {
+            (
+                u8::try_from(e.exit_code()).unwrap_or(exit::FATAL_ERROR),
+                e.to_string(),
+            )
+        })?;
+    let fd = o
+        .pppol2tp
+        .fd
+        .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?;
+    let socket = PppoL2tpSocket::from_inherited(fd)
+        .map_err(|e| (exit::FATAL_ERROR, format!("pppol2tp {fd}: {e}")))?;
+    Ok(Prepared {
+        options: o,
+        config,
+        socket,
+    })
+}
+
+fn kernel_options(o: &Options) -> KernelSessionOptions {
+    let p = &o.pppol2tp;
+    KernelSessionOptions {
+        socket: L2tpSocketOptions {
+            debug: p.debug_mask.filter(|&m| m != 0).map(|m| m as i32),
+            recv_seq: p.recv_seq.then_some(true),
+            send_seq: p.send_seq.then_some(true),
+            lns_mode: p.lns_mode.then_some(true),
+            reorder_timeout: p.reorder_timeout_ms.filter(|&t| t > 0).map(|t| t as i32),
+        },
+        naming: UnitNaming {
+            ifname: o.interface_name().map(str::to_owned),
+            unit: o.unit,
+        },
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            tracing::error!("cannot start the runtime: {e}");
+            exit::FATAL_ERROR
+        })
+}
+
+/// One session: pppd's command line.
+pub(crate) fn single(o: Options) -> u8 {
+    if let Some(request) = o.request {
+        return info(request);
+    }
+    let targets = LogTargets::pppd(o.debug > 0, o.logfile.clone(), o.nodetach);
+    if let Err(e) = logging::init(&targets) {
+        eprintln!("rppp: {e}");
+        return exit::OPTION_ERROR;
+    }
+    if o.dryrun {
+        return exit::OK;
+    }
+    let detach = !o.nodetach && !o.updetach;
+    let prepared = match prepare(o) {
+        Ok(p) => p,
+        Err((code, e)) => {
+            tracing::error!("{e}");
+            eprintln!("rppp: {e}");
+            return code;
+        }
+    };
+    if detach {
+        // pppd forks into the background unless told not to; the parent
+        // exits 0 at once. xl2tpd and openl2tpd always pass nodetach.
+        if let Err(e) = nix::unistd::daemon(false, false) {
+            tracing::error!("cannot detach: {e}");
+            return exit::FATAL_ERROR;
+        }
+    }
+    let Ok(rt) = runtime() else {
+        return exit::FATAL_ERROR;
+    };
+    rt.block_on(async move {
+        let engine = match Engine::new() {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("cannot open an rtnetlink socket: {e}");
+                return exit::FATAL_ERROR;
+            }
+        };
+        let Prepared {
+            options,
+            config,
+            socket,
+        } = prepared;
+        let handle = engine.add_kernel_session(socket, config, kernel_options(&options));
+        let mut hooks = Hooks::new(&options, ProcessInfo::current());
+        let code = drive(vec![(handle, &mut hooks)]).await;
+        hooks.finish().await;
+        code
+    })
+}
+
+/// Feeds each session's events to its hooks and closes every session on
+/// SIGTERM, SIGINT or SIGHUP (pppd: Terminate-Request, then exit 5).
+/// Returns the single session's exit code, or for many: 0 when every
+/// session ended with 0 or 5, 1 otherwise.
+async fn drive(sessions: Vec<(SessionHandle, &mut Hooks)>) -> u8 {
+    let signals = [
+        SignalKind::terminate(),
+        SignalKind::interrupt(),
+        SignalKind::hangup(),
+    ];
+    let mut streams = Vec::new();
+    for kind in signals {
+        match signal(kind) {
+            Ok(s) => streams.push(s),
+            Err(e) => tracing::warn!("cannot catch signal {kind:?}: {e}"),
+        }
+    }
+    let closers: Vec<_> = sessions.iter().map(|(h, _)| h.closer()).collect();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, EngineEvent)>();
+    let n = sessions.len();
+    let mut hooks: Vec<&mut Hooks> = Vec::with_capacity(n);
+    for (i, (mut handle, h)) in sessions.into_iter().enumerate() {
+        hooks.push(h);
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = handle.next_event().await {
+                let _ = tx.send((i, event));
+            }
+        });
+    }
+    drop(tx);
+    let mut codes: Vec<Option<u8>> = vec![None; n];
+    let mut ended = 0;
+    let mut signalled = false;
+    while ended < n {
+        let any_signal = async {
+            if streams.is_empty() {
+                return std::future::pending::<()>().await;
+            }
+            let futures = streams.iter_mut().map(|s| Box::pin(s.recv()));
+            futures_util::future::select_all(futures).await;
+        };
+        tokio::select! {
+            event = rx.recv() => {
+                let Some((i, event)) = event else { break };
+                hooks[i].on_event(&event);
+                if let EngineEvent::Ended(e) = &event {
+                    if n > 1 {
+                        tracing::info!("session {i} ended: exit code {} ({})", e.exit_code, e.reason);
+                    }
+                    codes[i] = Some(e.exit_code);
+                    ended += 1;
+                }
+            }
+            () = any_signal => {
+                tracing::info!("Terminating on signal");
+                if !signalled {
+                    signalled = true;
+                    for close in &closers {
+                        close.close();
+                    }
+                }
+            }
+        }
+    }
+    if n == 1 {
+        return codes[0].unwrap_or(exit::FATAL_ERROR);
+    }
+    let ok = codes
+        .iter()
+        .all(|c| matches!(c, Some(exit::OK) | Some(exit::USER_REQUEST)));
+    if ok {
+        exit::OK
+    } else {
+        exit::FATAL_ERROR
+    }
+}
+
+/// Raises the soft limit on open files to the hard one: each session holds
+/// three fds (the PPPoL2TP socket, the channel, the unit).
+fn raise_fd_limit(sessions: usize) {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return;
+    };
+    let want = (3 * sessions as u64 + 64).min(hard);
+    if want > soft {
+        if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, want, hard) {
+            tracing::warn!("cannot raise the open-file limit to {want}: {e}");
+        }
+    }
+}
+
+/// Many sessions in one process: `--sessions-file FILE [common options]`.
+pub(crate) fn multi(args: &[OsString]) -> u8 {
+    let Some(file) = args.first() else {
+        eprintln!("rppp: --sessions-file needs a file");
+        return exit::OPTION_ERROR;
+    };
+    let common = &args[1..];
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("rppp: --sessions-file {}: {e}", file.to_string_lossy());
+            return exit::OPTION_ERROR;
+        }
+    };
+    let mut all = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let words: Vec<OsString> = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(OsString::from)
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        let mut session_args = common.to_vec();
+        session_args.extend(words);
+        match super::parse(&session_args) {
+            Ok(o) => all.push(o),
+            Err(code) => {
+                eprintln!("rppp: in {} line {}", file.to_string_lossy(), number + 1);
+                return code;
+            }
+        }
+    }
+    let Some(first) = all.first() else {
+        eprintln!("rppp: {} names no session", file.to_string_lossy());
+        return exit::OPTION_ERROR;
+    };
+    let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach);
+    if let Err(e) = logging::init(&targets) {
+        eprintln!("rppp: {e}");
+        return exit::OPTION_ERROR;
+    }
+    raise_fd_limit(all.len());
+    let mut prepared = Vec::new();
+    for (i, o) in all.into_iter().enumerate() {
+        match prepare(o) {
+            Ok(p) => prepared.push(p),
+            // A session's setup failure is that session's alone.
+            Err((code, e)) => tracing::error!("session {i}: {e} (exit code {code})"),
+        }
+    }
+    let Ok(rt) = runtime() else {
+        return exit::FATAL_ERROR;
+    };
+    rt.block_on(async move {
+        let engine = match Engine::new() {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("cannot open an rtnetlink socket: {e}");
+                return exit::FATAL_ERROR;
+            }
+        };
+        let process = ProcessInfo::current();
+        let mut hooks: Vec<Hooks> = prepared
+            .iter()
+            .map(|p| Hooks::new(&p.options, process.clone()))
+            .collect();
+        let mut sessions = Vec::new();
+        for (p, h) in prepared.into_iter().zip(hooks.iter_mut()) {
+            let kernel = kernel_options(&p.options);
+            let handle = engine.add_kernel_session(p.socket, Arc::new(p.config), kernel);
+            sessions.push((handle, h));
+        }
+        let code = drive(sessions).await;
+        for h in &mut hooks {
+            h.finish().await;
+        }
+        code
+    })
+}
