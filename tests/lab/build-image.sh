@@ -201,8 +201,11 @@ for f in "$STAGE/usr/sbin/pppd" "$STAGE/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd
         cp -nL "$lib" "$STAGE/lib/x86_64-linux-gnu/"
     done
 done
-# libgcc_s is what Rust binaries need beyond libc; stage it for them.
-cp -nL "$ROOT/lib/x86_64-linux-gnu/libgcc_s.so.1" "$STAGE/lib/x86_64-linux-gnu/"
+# libgcc_s and libm are what Rust binaries (rppp, the lab tools) need
+# beyond libc; stage them.
+for lib in libgcc_s.so.1 libm.so.6; do
+    cp -nL "$ROOT/lib/x86_64-linux-gnu/$lib" "$STAGE/lib/x86_64-linux-gnu/"
+done
 
 # Kernel modules: each wanted module and its modules.dep closure.
 depmod -b "$ROOT" "$KVER"
