@@ -49,6 +49,22 @@ pub(crate) async fn run<D: DataPath>(
         write_errors: 0,
     };
     task.run(commands).await;
+    if let Some(stats) = task.dp.stats() {
+        // pppd's last words about a link.
+        tracing::info!(
+            "Sent {} bytes, received {} bytes.",
+            stats.tx_bytes,
+            stats.rx_bytes
+        );
+        tracing::debug!(
+            "L2TP session counters: tx {} packets, rx {} packets, {} tx errors, {} rx errors",
+            stats.tx_packets,
+            stats.rx_packets,
+            stats.tx_errors,
+            stats.rx_errors
+        );
+        let _ = task.events.send(EngineEvent::Stats(stats));
+    }
     // Close our fds first, then undo the kernel objects in reverse order.
     task.unit = None;
     task.channel = None;
@@ -155,9 +171,16 @@ impl<D: DataPath> Task<D> {
         let Some(fd) = fd else { return };
         let (session, rng) = (&mut self.session, &mut self.rng);
         for _ in 0..READ_BUDGET {
-            match fd
-                .read(|protocol, information| session.handle_frame(now, protocol, information, rng))
-            {
+            match fd.read(|protocol, information| {
+                tracing::debug!(
+                    "rcvd {}",
+                    FrameDisplay {
+                        protocol,
+                        information
+                    }
+                );
+                session.handle_frame(now, protocol, information, rng)
+            }) {
                 Ok(Read::Frame) | Ok(Read::Runt) => {}
                 Ok(Read::Empty) => return,
                 // End of file on the channel (or on the connected unit):

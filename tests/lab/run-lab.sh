@@ -10,7 +10,10 @@
 #   --update-golden    write the captured openl2tp event datagrams to golden/
 #   --keep-logs DIR    keep each group's full output and kernel console in DIR
 # Environment: RPPP_LAB_CACHE (default ~/.cache/rppp-lab), RPPP_LAB_ENGINE_LNS,
-# RPPP_LAB_ENGINE_LAC (same as the options).
+# RPPP_LAB_ENGINE_LAC (same as the options), STATIC_COUNTS (the static
+# group's session counts, default "1 10 100"), RPPP_PARTS and
+# RPPP_SCALE_COUNTS (the rppp group's parts and scale counts; see
+# scenarios/rppp.sh).
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
@@ -69,6 +72,7 @@ SCENARIO_GROUPS=(
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
+    "rppp         900 1 1536"
 )
 selected() {
     [ ${#ONLY[@]} = 0 ] && return 0
@@ -76,12 +80,25 @@ selected() {
     return 1
 }
 
+# rppp itself, for the rppp group (release: its memory and speed are the
+# figures).
+RPPP_BIN=()
+if selected rppp; then
+    ( cd "$REPO" && cargo build -q --release --bin rppp )
+    strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
+    RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
+fi
+
 RESULTS=(); FAILED=0
 for g in "${SCENARIO_GROUPS[@]}"; do
     read -r name timeout smp mem <<<"$g"
     selected "$name" || continue
     say "scenario group $name"
     opts=(--timeout "$timeout" --smp "$smp" --mem "$mem" "${TOOL_BINS[@]}"
+          ${RPPP_BIN[@]+"${RPPP_BIN[@]}"}
+          ${RPPP_SCALE_COUNTS:+--env "RPPP_SCALE_COUNTS=$RPPP_SCALE_COUNTS"}
+          ${RPPP_PARTS:+--env "RPPP_PARTS=$RPPP_PARTS"}
+          ${STATIC_COUNTS:+--env "STATIC_COUNTS=$STATIC_COUNTS"}
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
     t0=$(date +%s)

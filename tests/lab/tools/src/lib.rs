@@ -146,6 +146,50 @@ pub fn spawn_engine(
     child
 }
 
+/// One session for [`spawn_engine_multi`]: its socket, the LNS ids (for
+/// the LNS side) and its own engine arguments.
+pub type MultiSession = (PppoL2tpSocket, Option<(u16, u16)>, Vec<String>);
+
+/// Start one engine for many sessions, as rppp's multi-session mode takes
+/// them: `<engine> --sessions-file FILE plugin pppol2tp.so`, where each
+/// line of FILE is one session's `pppol2tp <fd> [pppol2tp_lns_mode
+/// pppol2tp_tunnel_id T pppol2tp_session_id S] <args>`. Every session fd
+/// is inherited by that one process.
+pub fn spawn_engine_multi(
+    engine: &str,
+    sessions: Vec<MultiSession>,
+    file: &str,
+) -> Result<Child, BoxError> {
+    let mut text = String::new();
+    let mut fds = Vec::new();
+    for (session, lns, extra) in sessions {
+        let fd: OwnedFd = session.into_fd();
+        let raw = fd.as_raw_fd();
+        text.push_str(&format!("pppol2tp {raw}"));
+        if let Some((tid, sid)) = lns {
+            text.push_str(&format!(
+                " pppol2tp_lns_mode pppol2tp_tunnel_id {tid} pppol2tp_session_id {sid}"
+            ));
+        }
+        for a in extra {
+            text.push(' ');
+            text.push_str(&a);
+        }
+        text.push('\n');
+        fcntl(fd.as_fd(), FcntlArg::F_SETFD(FdFlag::empty()))
+            .map_err(|e| err(format!("fcntl(F_SETFD) on fd {raw}: {e}")))?;
+        fds.push(fd);
+    }
+    std::fs::write(file, text).map_err(|e| err(format!("write {file}: {e}")))?;
+    let child = Command::new(engine)
+        .args(["--sessions-file", file, "plugin", "pppol2tp.so"])
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|e| err(format!("spawn {engine}: {e}")));
+    drop(fds);
+    child
+}
+
 /// A process's memory: resident set (counts shared libraries in full) and
 /// proportional set size (shares divided among the processes mapping them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -25,6 +25,9 @@
 //! `ip l2tp del tunnel|session ...`. Every engine's exit is printed (and
 //! appended to the events file) as it happens:
 //! `EXIT side=lns index=3 session=4 pid=123 code=16`.
+//! With `--one-process` each side's sessions all go to one engine process
+//! (`<engine> --sessions-file FILE plugin pppol2tp.so`, one line of
+//! `pppol2tp <fd> ...` per session), as rppp runs many sessions.
 //! The tool exits when no engine is left; its exit code is 0 unless setting
 //! up failed (1) or an engine had to be killed with SIGKILL (3).
 #![forbid(unsafe_code)]
@@ -42,13 +45,15 @@ use std::time::{Duration, Instant};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use rppp_lab::{enter_netns, err, memory_of, spawn_engine, BoxError, Memory, StaticTunnel};
+use rppp_lab::{
+    enter_netns, err, memory_of, spawn_engine, spawn_engine_multi, BoxError, Memory, StaticTunnel,
+};
 
 const USAGE: &str =
     "usage: l2tp-static --sessions N --control FIFO [--events FILE] [--sessions-file FILE]
     [--engine PATH] [--lns-engine PATH] [--lac-engine PATH] [--lns-netns NAME] [--lac-netns NAME]
     [--lns-addr IP:PORT] [--lac-addr IP:PORT] [--lns-tunnel ID] [--lac-tunnel ID]
-    [--first-session ID] [--ip-base IP] [--lns-args ARGS] [--lac-args ARGS]";
+    [--first-session ID] [--ip-base IP] [--lns-args ARGS] [--lac-args ARGS] [--one-process]";
 
 #[derive(Debug)]
 struct Config {
@@ -68,6 +73,7 @@ struct Config {
     ip_base: Ipv4Addr,
     lns_args: String,
     lac_args: String,
+    one_process: bool,
 }
 
 fn parse_args() -> Result<Config, BoxError> {
@@ -88,6 +94,7 @@ fn parse_args() -> Result<Config, BoxError> {
         ip_base: Ipv4Addr::new(10, 128, 0, 0),
         lns_args: "nodetach noauth {lns_ip}:{lac_ip}".into(),
         lac_args: "nodetach noauth noipdefault ipcp-accept-local ipcp-accept-remote".into(),
+        one_process: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -137,6 +144,7 @@ fn parse_args() -> Result<Config, BoxError> {
                 c.ip_base = v.parse().map_err(|e| bad(&v, &e))?;
             }
             "--lns-args" => c.lns_args = value()?,
+            "--one-process" => c.one_process = true,
             "--lac-args" => c.lac_args = value()?,
             _ => return Err(err(format!("unknown argument {flag}\n{USAGE}"))),
         }
@@ -360,8 +368,38 @@ fn run(c: Config) -> Result<u8, BoxError> {
         }
     }
 
-    // Engines, LNS and LAC of each session in turn, each in its namespace.
     let mut engines = Vec::new();
+    if c.one_process {
+        // One engine per side for all its sessions (rppp --sessions-file).
+        let mut lns_all = Vec::new();
+        let mut lac_all = Vec::new();
+        for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
+            lns_all.push((
+                lns_sock,
+                Some((c.lns_tunnel, s.lns_sid)),
+                expand(&c.lns_args, &c, s, true),
+            ));
+            lac_all.push((lac_sock, None, expand(&c.lac_args, &c, s, false)));
+        }
+        for (side, netns, engine, all) in [
+            ("lns", &c.lns_netns, &c.lns_engine, lns_all),
+            ("lac", &c.lac_netns, &c.lac_engine, lac_all),
+        ] {
+            enter_netns(netns)?;
+            let file = format!("/tmp/l2tp-static-{side}.sessions");
+            let child = spawn_engine_multi(engine, all, &file)?;
+            engines.push(Engine {
+                side,
+                index: 0,
+                session: 0,
+                child,
+                code: None,
+            });
+        }
+        lns_socks = Vec::new();
+        lac_socks = Vec::new();
+    }
+    // Engines, LNS and LAC of each session in turn, each in its namespace.
     for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
         enter_netns(&c.lns_netns)?;
         let child = spawn_engine(
