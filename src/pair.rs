@@ -303,22 +303,28 @@ impl Pair {
                     }
                 }
                 let f = self.faults;
-                if self.rng.random_bool(f.loss) {
+                // Draw only for faults that can happen: a fault-free pair
+                // (the benchmarks) pays nothing for them.
+                let mut chance = |p: f64| p > 0.0 && self.rng.random_bool(p);
+                if chance(f.loss) {
                     continue;
                 }
-                let copies = if self.rng.random_bool(f.duplication) {
-                    2
-                } else {
-                    1
-                };
-                for _ in 0..copies {
-                    let mut information = information.clone();
-                    if !information.is_empty() && self.rng.random_bool(f.corruption) {
+                let copies = if chance(f.duplication) { 2 } else { 1 };
+                for copy in 0..copies {
+                    let mut information = if copy + 1 == copies {
+                        std::mem::take(&mut information)
+                    } else {
+                        information.clone()
+                    };
+                    if !information.is_empty()
+                        && f.corruption > 0.0
+                        && self.rng.random_bool(f.corruption)
+                    {
                         let i = self.rng.random_range(0..information.len());
                         information[i] ^= 1 << self.rng.random_range(0..8);
                     }
                     let mut at = self.now + self.latency;
-                    if self.rng.random_bool(f.reordering) {
+                    if f.reordering > 0.0 && self.rng.random_bool(f.reordering) {
                         at += self.reorder_window.mul_f64(self.rng.random_range(0.0..1.0));
                     }
                     self.wire.push(InFlight {
@@ -370,9 +376,10 @@ impl Pair {
             self.flush();
         }
         for i in 0..2 {
-            self.sides[i]
-                .session
-                .handle_timeout(self.now, &mut self.rng);
+            let session = &mut self.sides[i].session;
+            if session.poll_timeout().is_some_and(|t| t <= self.now) {
+                session.handle_timeout(self.now, &mut self.rng);
+            }
         }
         self.flush();
         true

@@ -143,10 +143,15 @@ impl KernelDataPath {
 
     async fn create_named(&self, name: &str) -> Result<Unit, DataPathError> {
         let mut delay = Duration::from_millis(2);
-        for _ in 0..NEWLINK_TRIES {
+        for tries in 0..NEWLINK_TRIES {
             let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
             match newlink(&self.netlink, &dev, name).await {
-                Ok(()) => return Ok(dev.into_unit()),
+                Ok(()) => {
+                    if tries > 0 {
+                        tracing::info!("RTM_NEWLINK {name}: EBUSY {tries} times, then created");
+                    }
+                    return Ok(dev.into_unit());
+                }
                 Err(Some(Errno::EBUSY)) => {
                     // Another ppp ioctl holds the kernel's ppp mutex:
                     // routine with many sessions. Back off with jitter.

@@ -184,7 +184,9 @@ for n in $SCALE; do
     section "rppp: $n sessions in one process on each side"
     failed_before=$FAILED
     t0=$(now)
-    SESSIONS=$n start_pair $RPPP $RPPP "noauth" "" --one-process
+    # Every unit named (ifname), so that both processes create named units
+    # at once and the kernel's ppp mutex makes RTM_NEWLINK answer EBUSY.
+    SESSIONS=$n start_pair $RPPP $RPPP "noauth ifname lns{index}" "ifname lac{index}" --one-process
     if wait_for $((600 + 10 * n)) both_up "$n"; then
         t_up=$(elapsed "$t0" "$(now)")
         pass "$n: all $n links up on both sides after $t_up s"
@@ -199,6 +201,9 @@ for n in $SCALE; do
         done < '$SESS'
         echo $ok')
     check "$n: ping answered on $ok of $n links" [ "$ok" = "$n" ]
+    busy=$(cat $LNS_LOG $LAC_LOG | grep -c 'RTM_NEWLINK .*EBUSY')
+    echo "    units created after EBUSY retries: $busy"
+    check "$n: every interface carries its name" sh -c "/sbin/ip -n lns -o link show | grep -c ': lns[0-9]*:' | grep -qx $n"
     echo mem > $CTL
     wait_for 300 grep -q '^MEMDONE' $EV
     grep '^MEM side' $OUT
