@@ -7,8 +7,8 @@
 
 use std::fmt;
 use std::future::Future;
-use std::os::fd::OwnedFd;
 
+use crate::kernel::frames::SharedFd;
 use crate::kernel::L2tpStats;
 use crate::session::DataPathAction;
 
@@ -53,7 +53,6 @@ pub struct L2tpIds {
 }
 
 /// The unit (interface) a session got.
-#[derive(Debug)]
 pub struct UnitCreated {
     /// The interface name (`ppp0`, or the `ifname` asked for).
     pub ifname: String,
@@ -61,7 +60,16 @@ pub struct UnitCreated {
     pub unit: u32,
     /// A close-on-exec fd that reads and writes the unit's frames
     /// (`[protocol][information]`): NCP frames arrive here once connected.
-    pub frames: OwnedFd,
+    pub frames: SharedFd,
+}
+
+impl fmt::Debug for UnitCreated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnitCreated")
+            .field("ifname", &self.ifname)
+            .field("unit", &self.unit)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The operating-system side of one session. The driver calls
@@ -75,7 +83,7 @@ pub trait DataPath: Send + 'static {
     /// written here in every state; LCP and authentication (and everything
     /// while no unit is connected) are read here. Reading 0 means the lower
     /// layer is gone.
-    fn channel(&mut self) -> Result<OwnedFd, DataPathError>;
+    fn channel(&mut self) -> Result<SharedFd, DataPathError>;
 
     /// Frames the lower layer received before the channel existed (queued
     /// on the PPPoL2TP socket before `PPPIOCGCHAN`), each

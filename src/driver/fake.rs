@@ -17,7 +17,7 @@ use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
 use tokio::task::JoinHandle;
 
 use super::datapath::{DataPath, DataPathError, UnitCreated};
-use crate::kernel::frames::{FrameFd, Read};
+use crate::kernel::frames::{FrameFd, Read, SharedFd};
 use crate::session::{network_protocol, DataPathAction, NpMode};
 
 /// A step of the data path, to fail on purpose.
@@ -150,7 +150,7 @@ impl FakeDataPath {
         let (engine, kernel) = seqpacket()?;
         let handle = FakeHandle::default();
         handle.lock().channel_kernel =
-            Some(Arc::new(FrameFd::new(kernel).map_err(|e| {
+            Some(Arc::new(FrameFd::new(Arc::new(kernel)).map_err(|e| {
                 DataPathError::new("register the fake channel", e)
             })?));
         Ok((
@@ -272,18 +272,20 @@ fn deliver(to: &FakeHandle, protocol: u16, information: &[u8]) {
 }
 
 impl DataPath for FakeDataPath {
-    fn channel(&mut self) -> Result<OwnedFd, DataPathError> {
+    fn channel(&mut self) -> Result<SharedFd, DataPathError> {
         self.check(Step::Channel)?;
-        self.channel_engine
+        let fd = self
+            .channel_engine
             .take()
-            .ok_or(DataPathError::new("fake channel", "taken twice"))
+            .ok_or(DataPathError::new("fake channel", "taken twice"))?;
+        Ok(Arc::new(fd))
     }
 
     async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
         self.check(Step::CreateUnit)?;
         let (engine, kernel) = seqpacket()?;
-        let kernel =
-            FrameFd::new(kernel).map_err(|e| DataPathError::new("register the fake unit", e))?;
+        let kernel = FrameFd::new(Arc::new(kernel))
+            .map_err(|e| DataPathError::new("register the fake unit", e))?;
         let mut k = self.kernel.lock();
         k.actions.push(DataPathAction::CreateUnit);
         k.unit_exists = true;
@@ -293,7 +295,7 @@ impl DataPath for FakeDataPath {
         Ok(UnitCreated {
             ifname: "ppp-fake0".into(),
             unit: 0,
-            frames: engine,
+            frames: Arc::new(engine),
         })
     }
 

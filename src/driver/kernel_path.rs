@@ -3,7 +3,8 @@
 //! through rtnetlink (DESIGN.md, "The kernel data path").
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::AsFd;
+use std::sync::Arc;
 use std::time::Duration;
 
 use netlink_packet_route::address::AddressAttribute;
@@ -16,6 +17,7 @@ use rand_core::UnwrapErr;
 use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec};
 
 use super::datapath::{DataPath, DataPathError, L2tpIds, UnitCreated};
+use crate::kernel::frames::SharedFd;
 use crate::kernel::{
     self, Channel, L2tpStats, NpMode, PppoL2tpOption, PppoL2tpSocket, Unattached, Unit,
 };
@@ -48,14 +50,14 @@ pub struct UnitNaming {
 }
 
 /// How often `RTM_NEWLINK` is tried while the kernel's ppp mutex is busy.
-const NEWLINK_TRIES: u32 = 60;
+const NEWLINK_TRIES: u32 = 300;
 
 /// One session's kernel objects.
 #[derive(Debug)]
 pub struct KernelDataPath {
     socket: PppoL2tpSocket,
-    channel: Option<Channel>,
-    unit: Option<Unit>,
+    channel: Option<Arc<Channel>>,
+    unit: Option<Arc<Unit>>,
     ifindex: Option<u32>,
     ifname: Option<String>,
     naming: UnitNaming,
@@ -101,7 +103,7 @@ impl KernelDataPath {
         let channel = Channel::attach(index).map_err(step("attach the ppp channel"))?;
         Ok(KernelDataPath {
             socket,
-            channel: Some(channel),
+            channel: Some(Arc::new(channel)),
             unit: None,
             ifindex: None,
             ifname: None,
@@ -245,15 +247,12 @@ fn np_mode(mode: SessionNpMode) -> NpMode {
 }
 
 impl DataPath for KernelDataPath {
-    fn channel(&mut self) -> Result<OwnedFd, DataPathError> {
+    fn channel(&mut self) -> Result<SharedFd, DataPathError> {
         let channel = self
             .channel
             .as_ref()
             .ok_or(DataPathError::new("read the channel", "no channel"))?;
-        channel
-            .as_fd()
-            .try_clone_to_owned()
-            .map_err(|e| DataPathError::new("duplicate the channel fd", e))
+        Ok(Arc::clone(channel) as SharedFd)
     }
 
     fn early_frames(&mut self) -> Vec<Vec<u8>> {
@@ -281,10 +280,8 @@ impl DataPath for KernelDataPath {
             .clone()
             .unwrap_or_else(|| format!("ppp{number}"));
         let index = ifindex(&ifname)?;
-        let frames = unit
-            .as_fd()
-            .try_clone_to_owned()
-            .map_err(|e| DataPathError::new("duplicate the unit fd", e))?;
+        let unit = Arc::new(unit);
+        let frames = Arc::clone(&unit) as SharedFd;
         self.unit = Some(unit);
         self.ifindex = Some(index);
         self.ifname = Some(ifname.clone());

@@ -7,7 +7,8 @@
 
 use std::cell::RefCell;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::Arc;
 
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
@@ -35,23 +36,42 @@ pub enum Read {
     Closed,
 }
 
+/// An fd shared between its owner (a `/dev/ppp` channel or unit, whose
+/// ioctls need it) and a [`FrameFd`] that reads it, without a `dup`: a
+/// session holds three fds, not five.
+pub type SharedFd = Arc<dyn AsFd + Send + Sync>;
+
+struct Shared(SharedFd);
+
+impl AsRawFd for Shared {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0.as_fd().as_raw_fd()
+    }
+}
+
 /// One non-blocking frame fd registered with tokio.
-#[derive(Debug)]
 pub struct FrameFd {
-    fd: AsyncFd<OwnedFd>,
+    fd: AsyncFd<Shared>,
+}
+
+impl std::fmt::Debug for FrameFd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FrameFd({})", self.fd.get_ref().as_raw_fd())
+    }
 }
 
 impl FrameFd {
     /// Registers `fd` (made non-blocking) for reading and writing.
-    pub fn new(fd: OwnedFd) -> io::Result<Self> {
+    pub fn new(fd: SharedFd) -> io::Result<Self> {
         let flags = fcntl(fd.as_fd(), FcntlArg::F_GETFL).map_err(io::Error::from)?;
         let flags = OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK;
         fcntl(fd.as_fd(), FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
-        // SAFETY: `fd` is an open descriptor that the AsyncFd owns from here
-        // on; nothing else closes or replaces it, so it stays the same open
-        // file description until the AsyncFd is dropped (tokio's I/O-safety
-        // requirement for registration).
-        let fd = unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE)? };
+        // SAFETY: the AsyncFd holds a reference to the owner of an open
+        // descriptor (an OwnedFd, or a Channel or Unit that owns its File):
+        // the descriptor cannot be closed or replaced while that reference
+        // lives, so it stays the same open file description until the
+        // AsyncFd is dropped (tokio's I/O-safety requirement).
+        let fd = unsafe { AsyncFd::register_with_interest(Shared(fd), Interest::READABLE)? };
         Ok(FrameFd { fd })
     }
 
@@ -67,7 +87,7 @@ impl FrameFd {
     pub fn read(&self, f: impl FnOnce(u16, &[u8])) -> io::Result<Read> {
         BUFFER.with(|b| {
             let mut buf = b.borrow_mut();
-            match nix::unistd::read(self.fd.get_ref().as_fd(), &mut buf) {
+            match nix::unistd::read(self.fd.get_ref().0.as_fd(), &mut buf) {
                 Ok(0) => Ok(Read::Closed),
                 Ok(n) if n < 2 => Ok(Read::Runt),
                 Ok(n) => {
@@ -89,7 +109,7 @@ impl FrameFd {
         let mut frame = Vec::with_capacity(2 + information.len());
         frame.extend_from_slice(&protocol.to_be_bytes());
         frame.extend_from_slice(information);
-        match nix::unistd::write(self.fd.get_ref(), &frame) {
+        match nix::unistd::write(self.fd.get_ref().0.as_fd(), &frame) {
             Ok(_) => Ok(true),
             Err(Errno::EAGAIN) | Err(Errno::ENOBUFS) => Ok(false),
             Err(e) => Err(io::Error::from(e)),

@@ -72,7 +72,7 @@ SCENARIO_GROUPS=(
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
-    "rppp         900 1 1536"
+    "rppp         900 2 1536"
 )
 selected() {
     [ ${#ONLY[@]} = 0 ] && return 0
