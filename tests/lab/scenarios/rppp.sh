@@ -19,7 +19,7 @@ SESS=/tmp/rppp.sessions
 OUT=/tmp/rppp.out
 LNS_LOG=/tmp/rppp-lns.log
 LAC_LOG=/tmp/rppp-lac.log
-SCALE=${RPPP_SCALE_COUNTS:-100 1000}
+SCALE=${RPPP_SCALE_COUNTS:-300}
 # Which parts run (RPPP_PARTS, default all): interop ifname taken kill mtu ipv6 scale
 PARTS=${RPPP_PARTS:-interop ifname taken kill mtu ipv6 scale}
 want() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
@@ -53,13 +53,13 @@ start_pair() {  # start_pair <lns engine> <lac engine> <lns args> <lac args> [to
         --events $EV --sessions-file $SESS \
         --lns-args "nodetach debug logfile $LNS_LOG name lns {lns_ip}:{lac_ip} $3" \
         --lac-args "nodetach debug logfile $LAC_LOG name lac user lac remotename lns noauth noipdefault ipcp-accept-local ipcp-accept-remote $4" \
-        $5 > $OUT 2>&1 &
+        ${5:-} > $OUT 2>&1 &
     TOOL=$!
     wait_for 300 grep -q '^READY' $EV
 }
-stop_pair() {
+stop_pair() {  # stop_pair [tenths of a second to wait]
     echo stop > $CTL
-    wait_for 300 tool_gone
+    wait_for "${1:-300}" tool_gone
 }
 name_of() { [ "$1" = "$RPPP" ] && echo rppp || echo pppd; }
 
@@ -186,7 +186,10 @@ for n in $SCALE; do
     t0=$(now)
     # Every unit named (ifname), so that both processes create named units
     # at once and the kernel's ppp mutex makes RTM_NEWLINK answer EBUSY.
-    SESSIONS=$n start_pair $RPPP $RPPP "noauth ifname lns{index}" "ifname lac{index}" --one-process
+    # One process tears down all its interfaces, each a netdev
+    # unregistration the kernel serialises: give it time before SIGKILL.
+    SESSIONS=$n start_pair $RPPP $RPPP "noauth ifname lns{index}" "ifname lac{index}" \
+        "--one-process --stop-grace $((30 + n / 4))"
     # Poll once a second: listing thousands of addresses is not free on
     # an emulated CPU that the engines need.
     waited=0
@@ -218,7 +221,7 @@ for n in $SCALE; do
     rss=$(awk '/^MEM side=lns/ { for (i = 1; i <= NF; i++) if ($i ~ /^vmrss_kib=/) { split($i, p, "="); print p[2] } }' $OUT | head -n 1)
     per=$(awk -v p="${pss:-0}" -v n="$n" 'BEGIN { printf "%.1f", p / n }')
     echo "FIGURE rppp-one-process sessions=$n setup_s=$t_up process_vmrss_kib=${rss:-?} process_pss_kib=${pss:-?} pss_per_session_kib=$per"
-    stop_pair
+    stop_pair $(( (60 + n / 2) * 10 ))
     check "$n: one process per side, stopped cleanly" grep -q '^DONE engines=2 .*killed=false' $EV
     check "$n: nothing left" wait_for 300 no_ppp_left
     logs_on_failure $failed_before

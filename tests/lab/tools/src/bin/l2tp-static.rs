@@ -20,8 +20,9 @@
 //! While running it reads commands, one per line, from the control FIFO:
 //! `mem` prints each running engine's VmRSS and PSS and a summary per side;
 //! `stop` ends the engines cleanly (SIGTERM to the LAC side first, whose
-//! LCP Terminate-Request ends the LNS side; stragglers get SIGTERM, then
-//! SIGKILL) and exits. Tunnels and sessions are deleted from outside with
+//! LCP Terminate-Request ends the LNS side; stragglers after
+//! `--stop-grace` seconds, default 10, get SIGTERM, then SIGKILL) and
+//! exits. Tunnels and sessions are deleted from outside with
 //! `ip l2tp del tunnel|session ...`. Every engine's exit is printed (and
 //! appended to the events file) as it happens:
 //! `EXIT side=lns index=3 session=4 pid=123 code=16`.
@@ -53,7 +54,7 @@ const USAGE: &str =
     "usage: l2tp-static --sessions N --control FIFO [--events FILE] [--sessions-file FILE]
     [--engine PATH] [--lns-engine PATH] [--lac-engine PATH] [--lns-netns NAME] [--lac-netns NAME]
     [--lns-addr IP:PORT] [--lac-addr IP:PORT] [--lns-tunnel ID] [--lac-tunnel ID]
-    [--first-session ID] [--ip-base IP] [--lns-args ARGS] [--lac-args ARGS] [--one-process]";
+    [--first-session ID] [--ip-base IP] [--lns-args ARGS] [--lac-args ARGS] [--one-process] [--stop-grace SECS]";
 
 #[derive(Debug)]
 struct Config {
@@ -74,6 +75,7 @@ struct Config {
     lns_args: String,
     lac_args: String,
     one_process: bool,
+    stop_grace: u64,
 }
 
 fn parse_args() -> Result<Config, BoxError> {
@@ -95,6 +97,7 @@ fn parse_args() -> Result<Config, BoxError> {
         lns_args: "nodetach noauth {lns_ip}:{lac_ip}".into(),
         lac_args: "nodetach noauth noipdefault ipcp-accept-local ipcp-accept-remote".into(),
         one_process: false,
+        stop_grace: 10,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -145,6 +148,9 @@ fn parse_args() -> Result<Config, BoxError> {
             }
             "--lns-args" => c.lns_args = value()?,
             "--one-process" => c.one_process = true,
+            "--stop-grace" => {
+                c.stop_grace = value()?.parse().map_err(|_| err("--stop-grace: seconds"))?
+            }
             "--lac-args" => c.lac_args = value()?,
             _ => return Err(err(format!("unknown argument {flag}\n{USAGE}"))),
         }
@@ -462,7 +468,7 @@ fn run(c: Config) -> Result<u8, BoxError> {
                 }
                 "stop" => {
                     signal_side(&engines, Some("lac"), Signal::SIGTERM);
-                    if !wait_all(&mut engines, &mut log, Duration::from_secs(10)) {
+                    if !wait_all(&mut engines, &mut log, Duration::from_secs(c.stop_grace)) {
                         signal_side(&engines, None, Signal::SIGTERM);
                         if !wait_all(&mut engines, &mut log, Duration::from_secs(5)) {
                             signal_side(&engines, None, Signal::SIGKILL);
