@@ -2,7 +2,7 @@
 //! passed, a `/dev/ppp` channel and unit, and the interface configured
 //! through rtnetlink (DESIGN.md, "The kernel data path").
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,8 +63,9 @@ pub struct KernelDataPath {
     naming: UnitNaming,
     netlink: Handle,
     early: Vec<Vec<u8>>,
-    ipv4: Option<(Ipv4Addr, Ipv4Addr)>,
-    ipv6: Option<(Ipv6Addr, Ipv6Addr)>,
+    /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
+    ipv4: Option<(IpAddr, IpAddr)>,
+    ipv6: Option<(IpAddr, IpAddr)>,
 }
 
 fn step(step: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
@@ -302,7 +303,6 @@ impl DataPath for KernelDataPath {
             return Err(DataPathError::new("configure the interface", "no unit yet"));
         };
         let link = self.netlink.link();
-        let address = self.netlink.address();
         match *action {
             DataPathAction::CreateUnit => {
                 tracing::warn!("CreateUnit is carried out by create_unit, not apply")
@@ -322,45 +322,29 @@ impl DataPath for KernelDataPath {
                 }
             }
             DataPathAction::SetIpv4Addresses { local, peer } => {
-                let mut request = address.add(index, IpAddr::V4(local), 32);
-                peer_address(request.message_mut(), IpAddr::V4(peer));
-                request
-                    .execute()
-                    .await
-                    .map_err(|e| DataPathError::new("set the IPv4 addresses", e))?;
-                self.ipv4 = Some((local, peer));
+                let pair = (IpAddr::V4(local), IpAddr::V4(peer));
+                add_address(&self.netlink, index, pair, "set the IPv4 addresses").await?;
+                self.ipv4 = Some(pair);
             }
             DataPathAction::RemoveIpv4Addresses => {
-                if let Some((local, peer)) = self.ipv4.take() {
-                    remove_address(
-                        &self.netlink,
-                        index,
-                        IpAddr::V4(local),
-                        IpAddr::V4(peer),
-                        32,
-                    )
-                    .await;
+                if let Some(pair) = self.ipv4.take() {
+                    remove_address(&self.netlink, index, pair).await;
                 }
             }
             DataPathAction::SetIpv6LinkLocal { local, peer } => {
-                let mut request = address.add(index, IpAddr::V6(local), 128);
-                peer_address(request.message_mut(), IpAddr::V6(peer));
-                request
-                    .execute()
-                    .await
-                    .map_err(|e| DataPathError::new("set the IPv6 link-local address", e))?;
-                self.ipv6 = Some((local, peer));
+                let pair = (IpAddr::V6(local), IpAddr::V6(peer));
+                add_address(
+                    &self.netlink,
+                    index,
+                    pair,
+                    "set the IPv6 link-local address",
+                )
+                .await?;
+                self.ipv6 = Some(pair);
             }
             DataPathAction::RemoveIpv6LinkLocal => {
-                if let Some((local, peer)) = self.ipv6.take() {
-                    remove_address(
-                        &self.netlink,
-                        index,
-                        IpAddr::V6(local),
-                        IpAddr::V6(peer),
-                        128,
-                    )
-                    .await;
+                if let Some(pair) = self.ipv6.take() {
+                    remove_address(&self.netlink, index, pair).await;
                 }
             }
             DataPathAction::InterfaceUp => link
@@ -396,25 +380,8 @@ impl DataPath for KernelDataPath {
 
     async fn teardown(&mut self) {
         if let Some(index) = self.ifindex {
-            if let Some((local, peer)) = self.ipv6.take() {
-                remove_address(
-                    &self.netlink,
-                    index,
-                    IpAddr::V6(local),
-                    IpAddr::V6(peer),
-                    128,
-                )
-                .await;
-            }
-            if let Some((local, peer)) = self.ipv4.take() {
-                remove_address(
-                    &self.netlink,
-                    index,
-                    IpAddr::V4(local),
-                    IpAddr::V4(peer),
-                    32,
-                )
-                .await;
+            for pair in [self.ipv6.take(), self.ipv4.take()].into_iter().flatten() {
+                remove_address(&self.netlink, index, pair).await;
             }
         }
         if let (Some(channel), Some(_)) = (&self.channel, &self.unit) {
@@ -430,27 +397,40 @@ impl DataPath for KernelDataPath {
     }
 }
 
-/// Makes an address request point-to-point: `IFA_LOCAL` ours,
-/// `IFA_ADDRESS` the peer's.
-fn peer_address(message: &mut netlink_packet_route::address::AddressMessage, peer: IpAddr) {
-    for attribute in &mut message.attributes {
-        if let AddressAttribute::Address(a) = attribute {
-            *a = peer;
-        }
-    }
-    if !message
-        .attributes
-        .iter()
-        .any(|a| matches!(a, AddressAttribute::Address(_)))
-    {
-        message.attributes.push(AddressAttribute::Address(peer));
+/// The prefix length of a point-to-point address: the whole address.
+fn host_prefix(a: IpAddr) -> u8 {
+    match a {
+        IpAddr::V4(_) => 32,
+        IpAddr::V6(_) => 128,
     }
 }
 
-async fn remove_address(netlink: &Handle, index: u32, local: IpAddr, peer: IpAddr, prefix: u8) {
+/// Adds `local` with `peer` as the other end (`IFA_LOCAL` ours,
+/// `IFA_ADDRESS` the peer's), as pppd's sifaddr/sif6addr do.
+async fn add_address(
+    netlink: &Handle,
+    index: u32,
+    (local, peer): (IpAddr, IpAddr),
+    step: &'static str,
+) -> Result<(), DataPathError> {
+    let mut request = netlink.address().add(index, local, host_prefix(local));
+    let message = request.message_mut();
+    message
+        .attributes
+        .retain(|a| !matches!(a, AddressAttribute::Address(_)));
+    message.attributes.push(AddressAttribute::Address(peer));
+    request
+        .execute()
+        .await
+        .map_err(|e| DataPathError::new(step, format!("{local} peer {peer}: {e}")))
+}
+
+/// Removes an address [`add_address`] added; failures are only logged
+/// (closing the unit removes them anyway).
+async fn remove_address(netlink: &Handle, index: u32, (local, peer): (IpAddr, IpAddr)) {
     let mut message = netlink_packet_route::address::AddressMessage::default();
     message.header.index = index;
-    message.header.prefix_len = prefix;
+    message.header.prefix_len = host_prefix(local);
     message.header.family = match local {
         IpAddr::V4(_) => netlink_packet_route::AddressFamily::Inet,
         IpAddr::V6(_) => netlink_packet_route::AddressFamily::Inet6,

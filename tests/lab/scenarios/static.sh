@@ -61,7 +61,9 @@ run_count() {  # $1 = sessions, $2 = stop|delete
     else
         lns_engine=${LAB_ENGINE_LNS:-/usr/sbin/pppd.real}; lac_engine=${LAB_ENGINE_LAC:-/usr/sbin/pppd.real}
     fi
-    l2tp-static --sessions "$cnt" --lns-engine $lns_engine --lac-engine $lac_engine --control $CTL --events $EVENTS --sessions-file $SESSIONS \
+    # A loaded machine slows a hundred engines' teardown: more grace before
+    # the tool resorts to SIGKILL.
+    l2tp-static --sessions "$cnt" --stop-grace $((10 + cnt / 5)) --lns-engine $lns_engine --lac-engine $lac_engine --control $CTL --events $EVENTS --sessions-file $SESSIONS \
         --lns-args "nodetach noauth debug logfile /tmp/ppp-static-lns.log $echo {lns_ip}:{lac_ip}" \
         --lac-args "nodetach noauth debug logfile /tmp/ppp-static-lac.log $echo noipdefault ipcp-accept-local ipcp-accept-remote" \
         > $OUT 2>&1 &
@@ -133,7 +135,7 @@ run_count() {  # $1 = sessions, $2 = stop|delete
     else
         section "static/$cnt: clean stop"
         echo stop > $CTL
-        check "$cnt: the tool stops every engine without SIGKILL" wait_for 300 tool_gone
+        check "$cnt: the tool stops every engine without SIGKILL" wait_for 600 tool_gone
         # pppd exits with 5 on SIGTERM, but with 16 when its Terminate-Request
         # goes unacknowledged until its timer ends ("Modem hangup" after
         # "Connection terminated"), which a loaded VM sometimes causes.
