@@ -182,3 +182,27 @@ fn the_sessions_file_names_its_bad_line() {
     let e = stderr(&o);
     assert!(e.contains("mru") && e.contains("line 4"), "{e}");
 }
+
+#[test]
+fn dryrun_prints_the_options_and_exits_0_without_a_password() {
+    let o = rppp(
+        &[
+            "plugin",
+            "pppol2tp.so",
+            "pppol2tp",
+            "250",
+            "nodetach",
+            "noauth",
+            "mtu",
+            "1410",
+            "password",
+            "hunter2",
+            "dryrun",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("options in force") && e.contains("1410"), "{e}");
+    assert!(!e.contains("hunter2"), "the password never shows: {e}");
+}

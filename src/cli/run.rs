@@ -41,6 +41,15 @@ fn warn_unsupported(o: &Options) {
     if o.logfd.is_some() {
         not_yet.push("logfd");
     }
+    if !o.env.is_empty() {
+        not_yet.push("set/unset (scripts get pppd's own environment only)");
+    }
+    if o.child_timeout != Options::default().child_timeout {
+        not_yet.push("child-timeout (each script has its own 60 s limit)");
+    }
+    if o.show_password {
+        not_yet.push("show-password (passwords are never logged)");
+    }
     let s = &o.scripts;
     if s.ip_pre_up.is_some()
         || s.ip_up.is_some()
@@ -59,6 +68,7 @@ fn prepare(mut o: Options) -> Result<Prepared, (u8, String)> {
     for w in &o.warnings {
         tracing::warn!("{w}");
     }
+
     warn_unsupported(&o);
     read_password(&mut o).map_err(|e| (exit::FATAL_ERROR, e))?;
     let hostname = nix::unistd::gethostname()
@@ -98,6 +108,7 @@ fn kernel_options(o: &Options) -> KernelSessionOptions {
         naming: UnitNaming {
             ifname: o.interface_name().map(str::to_owned),
             unit: o.unit,
+            kdebug: i32::try_from(o.kdebug).ok().filter(|&k| k != 0),
         },
     }
 }
@@ -121,6 +132,11 @@ pub(crate) fn single(o: Options) -> u8 {
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
         return exit::OPTION_ERROR;
+    }
+    if o.dump || o.dryrun {
+        // pppd's `dump` and `dryrun`: print the options in force (passwords
+        // stay hidden); `dryrun` then exits.
+        eprintln!("rppp: options in force: {o:#?}");
     }
     if o.dryrun {
         return exit::OK;

@@ -47,6 +47,9 @@ pub struct UnitNaming {
     /// The unit number (`PPPIOCNEWUNIT`), renamed to `ifname` while down
     /// when both are given.
     pub unit: Option<u32>,
+    /// pppd's `kdebug`: the unit's kernel debug flags (`PPPIOCSDEBUG`),
+    /// set when given and non-zero.
+    pub kdebug: Option<i32>,
 }
 
 /// How often `RTM_NEWLINK` is tried while the kernel's ppp mutex is busy.
@@ -187,6 +190,11 @@ impl KernelDataPath {
         let unit = dev
             .new_unit(unit)
             .map_err(step("create the unit (PPPIOCNEWUNIT)"))?;
+        if let Some(flags) = self.naming.kdebug {
+            if let Err(e) = unit.set_debug(flags) {
+                tracing::warn!("kdebug {flags}: {e} (not fatal)");
+            }
+        }
         let number = unit.number().map_err(step("read the unit number"))?;
         let index = ifindex(&format!("ppp{number}"))?;
         let rename = LinkUnspec::new_with_index(index).name(name).build();
