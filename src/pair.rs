@@ -85,8 +85,51 @@ pub struct Endpoint {
     pub events: Vec<SessionEvent>,
     /// Every data-path action it asked for, in order.
     pub actions: Vec<DataPathAction>,
-    /// Frames it sent: (protocol, Information field).
-    pub sent: Vec<(u16, Vec<u8>)>,
+    /// Frames it sent, in order.
+    pub sent: SentLog,
+}
+
+/// The frames one side sent, back to back in one buffer: a pair records
+/// every frame without an allocation for each.
+#[derive(Debug, Default)]
+pub struct SentLog {
+    bytes: Vec<u8>,
+    /// (protocol, end of its Information field in `bytes`).
+    frames: Vec<(u16, usize)>,
+}
+
+impl SentLog {
+    fn push(&mut self, protocol: u16, information: &[u8]) {
+        self.bytes.extend_from_slice(information);
+        self.frames.push((protocol, self.bytes.len()));
+    }
+
+    /// How many frames.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Whether none was sent.
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Frame `i`: (protocol, Information field).
+    pub fn get(&self, i: usize) -> Option<(u16, &[u8])> {
+        let &(protocol, end) = self.frames.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.frames[p].1);
+        Some((protocol, &self.bytes[start..end]))
+    }
+
+    /// The last frame.
+    pub fn last(&self) -> Option<(u16, &[u8])> {
+        self.get(self.frames.len().checked_sub(1)?)
+    }
+
+    /// Every frame in order: (protocol, Information field).
+    pub fn iter(&self) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+        (0..self.frames.len()).filter_map(|i| self.get(i))
+    }
 }
 
 impl Endpoint {
@@ -109,7 +152,11 @@ impl Endpoint {
 
     /// How many frames of `protocol` it sent.
     pub fn sent_count(&self, protocol: u16) -> usize {
-        self.sent.iter().filter(|(p, _)| *p == protocol).count()
+        self.sent
+            .frames
+            .iter()
+            .filter(|(p, _)| *p == protocol)
+            .count()
     }
 }
 
@@ -143,6 +190,11 @@ pub struct Pair {
     start: Instant,
     rng: StdRng,
     wire: Vec<InFlight>,
+    /// Buffers of delivered frames, for the next frames sent: a pair
+    /// allocates for the most frames in flight at once, not for each.
+    spare: Vec<Vec<u8>>,
+    /// Frames due in this step.
+    due: Vec<InFlight>,
 }
 
 impl std::fmt::Debug for Pair {
@@ -163,11 +215,15 @@ impl Pair {
         lac: impl Into<Arc<SessionConfig>>,
         seed: u64,
     ) -> Pair {
+        // Room for a whole negotiation's records, allocated once.
         let endpoint = |config: Arc<SessionConfig>| Endpoint {
             session: Session::new(config),
-            events: Vec::new(),
-            actions: Vec::new(),
-            sent: Vec::new(),
+            events: Vec::with_capacity(16),
+            actions: Vec::with_capacity(16),
+            sent: SentLog {
+                bytes: Vec::with_capacity(512),
+                frames: Vec::with_capacity(16),
+            },
         };
         let now = Instant::now();
         Pair {
@@ -180,7 +236,9 @@ impl Pair {
             filter: None,
             start: now,
             rng: StdRng::seed_from_u64(seed),
-            wire: Vec::new(),
+            wire: Vec::with_capacity(8),
+            spare: Vec::with_capacity(8),
+            due: Vec::with_capacity(8),
         }
     }
 
@@ -269,8 +327,8 @@ impl Pair {
     }
 
     fn log_frame(&mut self, side: Side, verb: &str, protocol: u16, information: &[u8]) {
-        let t = (self.now - self.start).as_secs_f64();
         if let Some(log) = &mut self.log {
+            let t = (self.now - self.start).as_secs_f64();
             let frame = FrameDisplay {
                 protocol,
                 information,
@@ -290,15 +348,18 @@ impl Pair {
                 self.sides[from].actions.push(action);
             }
             loop {
-                let mut information = Vec::new();
+                let mut information = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(128));
+                information.clear();
                 let Some(protocol) = self.sides[from].session.poll_transmit(&mut information)
                 else {
+                    self.spare.push(information);
                     break;
                 };
                 self.log_frame(side, "sent", protocol, &information);
-                self.sides[from].sent.push((protocol, information.clone()));
+                self.sides[from].sent.push(protocol, &information);
                 if let Some(filter) = &mut self.filter {
                     if !filter(side, protocol, &mut information) {
+                        self.spare.push(information);
                         continue;
                     }
                 }
@@ -307,6 +368,7 @@ impl Pair {
                 // (the benchmarks) pays nothing for them.
                 let mut chance = |p: f64| p > 0.0 && self.rng.random_bool(p);
                 if chance(f.loss) {
+                    self.spare.push(information);
                     continue;
                 }
                 let copies = if chance(f.duplication) { 2 } else { 1 };
@@ -358,7 +420,7 @@ impl Pair {
             return false;
         };
         self.now = self.now.max(next);
-        let mut due = Vec::new();
+        let mut due = std::mem::take(&mut self.due);
         let mut i = 0;
         while i < self.wire.len() {
             if self.wire[i].at <= self.now {
@@ -368,13 +430,15 @@ impl Pair {
             }
         }
         due.sort_by_key(|w| w.at);
-        for frame in due {
+        for frame in due.drain(..) {
             let side = [Side::Lns, Side::Lac][frame.to];
             self.log_frame(side, "rcvd", frame.protocol, &frame.information);
             let session = &mut self.sides[frame.to].session;
             session.handle_frame(self.now, frame.protocol, &frame.information, &mut self.rng);
+            self.spare.push(frame.information);
             self.flush();
         }
+        self.due = due;
         for i in 0..2 {
             let session = &mut self.sides[i].session;
             if session.poll_timeout().is_some_and(|t| t <= self.now) {

@@ -419,7 +419,7 @@ fn lcp_renegotiation_while_up_runs_everything_again() {
         .find(|(p, _)| *p == protocol::LCP)
         .unwrap()
         .1
-        .clone();
+        .to_vec();
     request[1] = 0x77;
     pair.inject(Side::Lns, protocol::LCP, &request);
     pair.drive(MINUTE);
@@ -457,7 +457,7 @@ fn ccp_with_mppe_is_protocol_rejected_only_once_lcp_is_open() {
     pair.start_one(Side::Lac);
     assert_link_up(&mut pair);
     pair.inject(Side::Lns, protocol::CCP, &ccp);
-    let (_, reject) = pair.side(Side::Lns).sent.last().unwrap().clone();
+    let (_, reject) = pair.side(Side::Lns).sent.last().unwrap();
     assert_eq!(&reject[..2], &[8, reject[1]]);
     assert_eq!(&reject[4..6], &[0x80, 0xfd]);
     assert_eq!(&reject[6..], &ccp[..]);

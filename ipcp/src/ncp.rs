@@ -202,7 +202,7 @@ impl<P: NcpProtocol> Ncp<P> {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<NcpEvent<P::Failure>> {
         let event = self.events.pop_front();
-        if self.events.is_empty() {
+        if self.events.is_empty() && !self.fsm.state().is_negotiating() {
             // Give the memory back: an Opened NCP rarely has news.
             self.events = VecDeque::new();
         }

@@ -198,6 +198,11 @@ impl Session {
         if self.terminated || self.phase != Phase::Dead {
             return;
         }
+        // A negotiation reports a handful of events and actions: room for
+        // them at once rather than growth step by step (given back once
+        // the session settles).
+        self.events.reserve(8);
+        self.actions.reserve(8);
         self.set_phase(Phase::Establish);
         self.negotiation_deadline = Some(now + self.config.negotiation_timeout);
         self.lcp.lower_up(now, rng);
@@ -320,7 +325,7 @@ impl Session {
     #[must_use]
     pub fn poll_action(&mut self) -> Option<DataPathAction> {
         let action = self.actions.pop_front();
-        if self.actions.is_empty() {
+        if self.actions.is_empty() && self.settled() {
             self.actions = VecDeque::new();
         }
         action
@@ -333,16 +338,26 @@ impl Session {
     /// Configure-Ack before the Challenge that follows LCP's opening.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> Option<u16> {
-        let header = self
+        let Some(header) = self
             .transmit
-            .get(self.transmit_read..self.transmit_read + 4)?;
+            .get(self.transmit_read..self.transmit_read + 4)
+        else {
+            if self.transmit.capacity() > 0 && self.settled() {
+                self.transmit = Vec::new();
+            }
+            return None;
+        };
         let protocol = u16::from_be_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
         let start = self.transmit_read + 4;
         out.extend_from_slice(&self.transmit[start..start + len]);
         self.transmit_read = start + len;
         if self.transmit_read == self.transmit.len() {
-            self.transmit = Vec::new();
+            if self.settled() {
+                self.transmit = Vec::new();
+            } else {
+                self.transmit.clear();
+            }
             self.transmit_read = 0;
         }
         Some(protocol)
@@ -372,9 +387,7 @@ impl Session {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<SessionEvent> {
         let event = self.events.pop_front();
-        if self.events.is_empty() {
-            // An established session holds thousands of these: give the
-            // queue's memory back once it is drained.
+        if self.events.is_empty() && self.settled() {
             self.events = VecDeque::new();
         }
         event
@@ -397,6 +410,21 @@ impl Session {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// Whether no negotiation is under way. A process holds thousands of
+    /// established sessions: drained output queues give their memory back
+    /// then, and keep it while the session negotiates (frame after frame).
+    fn settled(&self) -> bool {
+        self.terminated
+            || !(self.lcp.state().is_negotiating()
+                || self.ipcp_running && self.ipcp.state().is_negotiating()
+                || self.ipv6cp_running
+                    && self
+                        .ipv6cp
+                        .as_deref()
+                        .is_some_and(|v| v.state().is_negotiating())
+                || self.phase == Phase::Authenticate)
     }
 
     fn set_phase(&mut self, phase: Phase) {
@@ -815,6 +843,10 @@ impl Session {
 /// Appends `[protocol][length][information]` records to `queue` for every
 /// frame `next` yields.
 fn drain_into(queue: &mut Vec<u8>, mut next: impl FnMut(&mut Vec<u8>) -> Option<u16>) {
+    if queue.capacity() == 0 {
+        // Room for a negotiation's burst of frames in one allocation.
+        queue.reserve(256);
+    }
     loop {
         let at = queue.len();
         queue.extend_from_slice(&[0; 4]);

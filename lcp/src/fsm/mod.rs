@@ -173,19 +173,31 @@ struct Outbox {
 
 impl Outbox {
     fn push(&mut self, repr: &Repr<'_>) {
+        // Room for a few packets at once: a negotiation sends a request and
+        // a reply together.
+        self.bytes.reserve(repr.buffer_len().max(128));
         repr.append_to(&mut self.bytes);
     }
 
-    fn pop_into(&mut self, out: &mut Vec<u8>) -> bool {
+    /// Moves the next packet to `out`. A drained outbox keeps its buffer
+    /// while `busy` (a negotiation sends packet after packet) and gives it
+    /// back otherwise: an Opened link sends rarely.
+    fn pop_into(&mut self, out: &mut Vec<u8>, busy: bool) -> bool {
         let Some(header) = self.bytes.get(self.read..self.read + HEADER_LEN) else {
+            if !busy && self.bytes.capacity() > 0 {
+                self.bytes = Vec::new();
+            }
             return false;
         };
         let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
         out.extend_from_slice(&self.bytes[self.read..self.read + len]);
         self.read += len;
         if self.read == self.bytes.len() {
-            // Give the memory back: an Opened link sends rarely.
-            self.bytes = Vec::new();
+            if busy {
+                self.bytes.clear();
+            } else {
+                self.bytes = Vec::new();
+            }
             self.read = 0;
         }
         true
@@ -439,7 +451,7 @@ impl<P: ControlProtocol> Fsm<P> {
     /// returns false when there is none.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> bool {
-        self.outbox.pop_into(out)
+        self.outbox.pop_into(out, self.state.is_negotiating())
     }
 
     /// Whether packets are waiting in [`poll_transmit`](Self::poll_transmit).
@@ -457,7 +469,7 @@ impl<P: ControlProtocol> Fsm<P> {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<FsmEvent> {
         let event = self.events.pop_front();
-        if self.events.is_empty() {
+        if self.events.is_empty() && !self.state.is_negotiating() {
             self.events = VecDeque::new();
         }
         event
@@ -737,6 +749,8 @@ impl<P: ControlProtocol> Fsm<P> {
                 self.rnak_loops = 0;
             }
             self.request.clear();
+            // Requests are short: one allocation rather than one per option.
+            self.request.reserve(32);
             self.protocol.write_request(&mut self.request);
             self.id = self.id.wrapping_add(1);
             self.reqid = self.id;

@@ -249,9 +249,10 @@ impl Lcp {
                 FsmEvent::CodeRejected { code, fatal } => LcpEvent::CodeRejected { code, fatal },
             });
         }
+        let negotiating = self.fsm.state().is_negotiating();
         let events = &mut self.fsm.protocol_mut().events;
         let event = events.pop_front();
-        if events.is_empty() {
+        if events.is_empty() && !negotiating {
             *events = std::collections::VecDeque::new();
         }
         event
