@@ -201,9 +201,11 @@ impl<D: DataPath> Task<D> {
 
     /// pppd's `check_idle`: the link is idle when neither direction
     /// carried a data packet for `idle` seconds (`min(xmit_idle,
-    /// recv_idle)`, in whole seconds as the kernel counts them); otherwise
-    /// the next check is when it would be. If the idle time cannot be read,
-    /// pppd stops checking: so does this, with a warning.
+    /// recv_idle)`, in whole seconds as the kernel counts them; rppp has
+    /// no `active-filter`, so every data packet counts, as in pppd
+    /// without one); otherwise the next check is when it would be. If the
+    /// idle time cannot be read, pppd stops checking: so does this, with a
+    /// warning.
     fn check_idle(&mut self) {
         self.idle_deadline = None;
         let Some(limit) = self.link.idle else { return };
