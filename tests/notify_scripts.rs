@@ -588,3 +588,101 @@ impl tracing::Subscriber for Recorder {
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
+/// The session hooks the `rppp` command uses, on a session from a command
+/// line over the fake data path: `ip-pre-up` runs, and the session waits
+/// for it, before the interface comes up; `ip-down` gets the bytes that
+/// crossed the interface and the connect time.
+#[tokio::test]
+async fn the_session_hooks_run_ip_pre_up_first_and_give_ip_down_the_byte_counts() {
+    use rppp::driver::fake::FakeDataPath;
+    use rppp::driver::{Engine, EngineEvent};
+    use rppp::notify::{SessionHooks, IP_PRE_UP_WAIT};
+    use rppp::session::{network_protocol, Role, SessionConfig, SessionEvent};
+
+    let dir = TempDir::new("hooks");
+    // ip-pre-up takes its time: the interface must wait for it.
+    let out = dir.join("ip-pre-up");
+    dir.script(
+        "ip-pre-up",
+        &format!(
+            "#!/bin/sh\nprintf '%s\\0' \"$@\" > '{}.args'\n/bin/cat /proc/$$/environ > '{}.env'\n/bin/sleep 0.5\n",
+            out.display(),
+            out.display()
+        ),
+        0o755,
+    );
+    dir.recorder("ip-up");
+    dir.recorder("ip-down");
+    let _x = EXEC_LOCK.read().await;
+
+    let line = "plugin pppol2tp.so pppol2tp 7 pppol2tp_lns_mode pppol2tp_tunnel_id 42 \
+                pppol2tp_session_id 7 nodetach noauth name lns 10.201.0.1:10.201.0.2 ipparam lab";
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let mut no_files = |p: &str| -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            p.to_owned(),
+        ))
+    };
+    let o = rppp::options::parse(&args, &rppp::options::Context::new(true), &mut no_files).unwrap();
+    let lns = o.session_config(b"lns-host", &mut no_files).unwrap();
+    let mut link = o.link_options();
+    link.ip_pre_up = Some(IP_PRE_UP_WAIT);
+    let mut lac = SessionConfig::new(Role::Lac);
+    lac.ipcp.noipdefault = true;
+    lac.ipcp.accept_local = true;
+    lac.ipcp.accept_remote = true;
+
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = Engine::without_kernel();
+    let mut handle = engine.add_session_with(lns_dp, lns, link);
+    let peer = engine.add_session(lac_dp, lac);
+    let mut hooks = SessionHooks::with_runner(
+        &o,
+        ProcessInfo::current(),
+        handle.closer(),
+        runner(&dir, 5000),
+    );
+    let run = async {
+        let mut pre_up_at = None;
+        let mut sent = false;
+        while let Some(event) = handle.next_event().await {
+            hooks.on_event(&event);
+            match &event {
+                EngineEvent::IpPreUp { .. } => pre_up_at = Some(Instant::now()),
+                EngineEvent::Session(SessionEvent::IpUp { .. }) if !sent => {
+                    let waited = pre_up_at.expect("IpPreUp before IpUp").elapsed();
+                    assert!(waited >= Duration::from_millis(400), "{waited:?}");
+                    for _ in 0..3 {
+                        assert!(lns_kernel.send_data(network_protocol::IPV4, &[0x45; 300]));
+                    }
+                    assert!(lac_kernel.send_data(network_protocol::IPV4, &[0x45; 120]));
+                    sent = true;
+                    peer.close();
+                }
+                _ => {}
+            }
+        }
+        hooks.finish().await;
+    };
+    tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("the session ended");
+
+    let expected = ["ppp-fake0", "", "0", "10.201.0.1", "10.201.0.2", "lab"];
+    let (args, env) = dir.recorded("ip-pre-up");
+    assert_eq!(args, expected);
+    assert!(env.contains(&"IPLOCAL=10.201.0.1".to_owned()), "{env:?}");
+    assert!(env.contains(&"IFNAME=ppp-fake0".to_owned()), "{env:?}");
+    assert_eq!(dir.recorded("ip-up").0, expected);
+    let (args, env) = dir.recorded("ip-down");
+    assert_eq!(args, expected);
+    assert!(env.contains(&"BYTES_SENT=900".to_owned()), "{env:?}");
+    assert!(env.contains(&"BYTES_RCVD=120".to_owned()), "{env:?}");
+    assert!(
+        env.iter()
+            .any(|e| e == "CONNECT_TIME=0" || e == "CONNECT_TIME=1"),
+        "{env:?}"
+    );
+}

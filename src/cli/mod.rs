@@ -18,7 +18,6 @@
 //! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
 //! fails with a clear error otherwise.
 
-mod hooks;
 mod logging;
 mod run;
 

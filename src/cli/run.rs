@@ -8,12 +8,11 @@ use rppp::driver::{
     Engine, EngineEvent, KernelSessionOptions, L2tpSocketOptions, SessionHandle, UnitNaming,
 };
 use rppp::kernel::PppoL2tpSocket;
-use rppp::notify::ProcessInfo;
+use rppp::notify::{ProcessInfo, SessionHooks, IP_PRE_UP_WAIT};
 use rppp::options::Options;
 use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
 
-use super::hooks::Hooks;
 use super::{info, logging, read_password, LogTargets};
 
 /// Everything one session needs, checked before anything is started.
@@ -26,14 +25,9 @@ struct Prepared {
 /// Options rppp reads but does not carry out yet: each is said once.
 fn warn_unsupported(o: &Options) {
     let mut not_yet = Vec::new();
-    if o.idle.is_some() {
-        not_yet.push("idle");
-    }
-    if o.defaultroute || o.replacedefaultroute {
-        not_yet.push("defaultroute");
-    }
-    if o.proxyarp {
-        not_yet.push("proxyarp");
+    if o.replacedefaultroute && !o.defaultroute {
+        // As in pppd, where it only qualifies defaultroute.
+        tracing::warn!("replacedefaultroute without defaultroute: no default route is set");
     }
     if o.updetach {
         not_yet.push("updetach (rppp stays in the foreground)");
@@ -110,6 +104,11 @@ fn kernel_options(o: &Options) -> KernelSessionOptions {
             unit: o.unit,
             kdebug: i32::try_from(o.kdebug).ok().filter(|&k| k != 0),
         },
+        link: rppp::driver::LinkOptions {
+            // The hooks run /etc/ppp/ip-pre-up and answer.
+            ip_pre_up: Some(IP_PRE_UP_WAIT),
+            ..o.link_options()
+        },
     }
 }
 
@@ -175,7 +174,7 @@ pub(crate) fn single(o: Options) -> u8 {
             socket,
         } = prepared;
         let handle = engine.add_kernel_session(socket, config, kernel_options(&options));
-        let mut hooks = Hooks::new(&options, ProcessInfo::current());
+        let mut hooks = SessionHooks::new(&options, ProcessInfo::current(), handle.closer());
         let code = drive(vec![(handle, &mut hooks)]).await;
         hooks.finish().await;
         code
@@ -186,7 +185,7 @@ pub(crate) fn single(o: Options) -> u8 {
 /// SIGTERM, SIGINT or SIGHUP (pppd: Terminate-Request, then exit 5).
 /// Returns the single session's exit code, or for many: 0 when every
 /// session ended with 0 or 5, 1 otherwise.
-async fn drive(sessions: Vec<(SessionHandle, &mut Hooks)>) -> u8 {
+async fn drive(sessions: Vec<(SessionHandle, &mut SessionHooks)>) -> u8 {
     let signals = [
         SignalKind::terminate(),
         SignalKind::interrupt(),
@@ -202,7 +201,7 @@ async fn drive(sessions: Vec<(SessionHandle, &mut Hooks)>) -> u8 {
     let closers: Vec<_> = sessions.iter().map(|(h, _)| h.closer()).collect();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, EngineEvent)>();
     let n = sessions.len();
-    let mut hooks: Vec<&mut Hooks> = Vec::with_capacity(n);
+    let mut hooks: Vec<&mut SessionHooks> = Vec::with_capacity(n);
     for (i, (mut handle, h)) in sessions.into_iter().enumerate() {
         hooks.push(h);
         let tx = tx.clone();
@@ -341,16 +340,19 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
             }
         };
         let process = ProcessInfo::current();
-        let mut hooks: Vec<Hooks> = prepared
-            .iter()
-            .map(|p| Hooks::new(&p.options, process.clone()))
-            .collect();
-        let mut sessions = Vec::new();
-        for (p, h) in prepared.into_iter().zip(hooks.iter_mut()) {
+        let mut handles = Vec::new();
+        let mut hooks: Vec<SessionHooks> = Vec::new();
+        for p in prepared {
             let kernel = kernel_options(&p.options);
             let handle = engine.add_kernel_session(p.socket, Arc::new(p.config), kernel);
-            sessions.push((handle, h));
+            hooks.push(SessionHooks::new(
+                &p.options,
+                process.clone(),
+                handle.closer(),
+            ));
+            handles.push(handle);
         }
+        let sessions = handles.into_iter().zip(hooks.iter_mut()).collect();
         let code = drive(sessions).await;
         for h in &mut hooks {
             h.finish().await;

@@ -7,9 +7,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::net::Ipv4Addr;
 
 use crate::kernel::frames::SharedFd;
-use crate::kernel::L2tpStats;
+use crate::kernel::{IdleTime, L2tpStats};
 use crate::session::DataPathAction;
 
 /// A data-path step failed: which step, on which interface, and why.
@@ -72,6 +73,163 @@ impl fmt::Debug for UnitCreated {
     }
 }
 
+/// The unit's (interface's) own counters, as pppd reads them for
+/// `BYTES_SENT` and `BYTES_RCVD`: data through the interface, protocol
+/// field excluded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UnitStats {
+    /// Octets sent.
+    pub tx_bytes: u64,
+    /// Octets received.
+    pub rx_bytes: u64,
+    /// Packets sent.
+    pub tx_packets: u64,
+    /// Packets received.
+    pub rx_packets: u64,
+}
+
+/// pppd's `defaultroute` (with `replacedefaultroute` and
+/// `defaultroute-metric`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DefaultRoute {
+    /// `replacedefaultroute`: replace an existing default route (and put
+    /// it back on the way down) instead of leaving it alone.
+    pub replace: bool,
+    /// `defaultroute-metric`: the route's metric (0 when not given); only
+    /// existing default routes of this metric are considered (any metric
+    /// when not given).
+    pub metric: Option<u32>,
+}
+
+/// An existing IPv4 default route, as far as the decision needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingRoute {
+    /// Its gateway, if any.
+    pub gateway: Option<Ipv4Addr>,
+    /// The name of its interface (empty if unknown).
+    pub dev: String,
+    /// Its metric.
+    pub metric: u32,
+}
+
+impl fmt::Display for ExistingRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.gateway {
+            Some(gw) => write!(f, "via {gw} dev {} metric {}", self.dev, self.metric),
+            None => write!(f, "dev {} metric {}", self.dev, self.metric),
+        }
+    }
+}
+
+/// What pppd's `sifdefaultroute` decides when a default route exists
+/// (`sys-linux.c`): a default route through another interface whose
+/// gateway is not the peer is left alone (a warning), or replaced with
+/// `replacedefaultroute`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteDecision {
+    /// Add ours; nothing is in the way.
+    Add,
+    /// Add ours and delete this one, to be put back on the way down.
+    Replace(ExistingRoute),
+    /// Leave this one alone and add nothing.
+    Refuse(ExistingRoute),
+}
+
+impl RouteDecision {
+    /// The decision for `existing` (default routes of the metric asked
+    /// for, or of any metric), our interface `ifname`, the peer `peer`.
+    pub fn decide(
+        existing: &[ExistingRoute],
+        ifname: &str,
+        peer: Ipv4Addr,
+        how: DefaultRoute,
+    ) -> RouteDecision {
+        let other = existing
+            .iter()
+            .filter(|r| how.metric.is_none_or(|m| r.metric == m))
+            .find(|r| r.dev != ifname);
+        match other {
+            Some(r) if r.gateway != Some(peer) => {
+                if how.replace {
+                    RouteDecision::Replace(r.clone())
+                } else {
+                    RouteDecision::Refuse(r.clone())
+                }
+            }
+            _ => RouteDecision::Add,
+        }
+    }
+}
+
+/// What [`DataPath::set_default_route`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteOutcome {
+    /// The default route through the interface was added.
+    Added,
+    /// It was added and this route, which was in the way, removed.
+    Replaced(ExistingRoute),
+    /// This route was in the way and `replace` was not asked: nothing
+    /// changed.
+    Refused(ExistingRoute),
+}
+
+/// What [`DataPath::set_proxy_arp`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyArpOutcome {
+    /// A proxy ARP entry for the peer was added on this interface.
+    Added {
+        /// The ethernet interface whose subnet holds the peer's address.
+        dev: String,
+    },
+    /// No interface that is up, broadcast, not point-to-point, not
+    /// loopback and ARPs has a subnet holding the peer's address.
+    NoInterface,
+}
+
+/// One interface that proxy ARP may use, for [`pick_proxy_arp_interface`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArpInterface {
+    /// Its name.
+    pub name: String,
+    /// Its index.
+    pub index: u32,
+    /// One of its IPv4 addresses.
+    pub address: Ipv4Addr,
+    /// That address's prefix length.
+    pub prefix_len: u8,
+    /// Up, broadcast, and neither point-to-point, loopback nor NOARP
+    /// (pppd's `FLAGS_GOOD` under `FLAGS_MASK`).
+    pub usable: bool,
+}
+
+/// pppd's `get_ether_addr`: among usable interfaces, one whose subnet
+/// holds `peer`, the longest prefix winning (a later one on a tie, as
+/// pppd's `>=`).
+pub fn pick_proxy_arp_interface(
+    interfaces: &[ArpInterface],
+    peer: Ipv4Addr,
+) -> Option<&ArpInterface> {
+    let mask = |len: u8| match len {
+        0 => 0,
+        n => u32::MAX << (32 - u32::from(n.min(32))),
+    };
+    let mut best: Option<&ArpInterface> = None;
+    for i in interfaces.iter().filter(|i| i.usable) {
+        let m = mask(i.prefix_len);
+        if (u32::from(peer) ^ u32::from(i.address)) & m != 0 {
+            continue;
+        }
+        if best.is_none_or(|b| m >= mask(b.prefix_len)) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+fn unsupported(step: &'static str) -> DataPathError {
+    DataPathError::new(step, "this data path does not do it")
+}
+
 /// The operating-system side of one session. The driver calls
 /// [`channel`](DataPath::channel) once, then [`create_unit`](DataPath::create_unit)
 /// when the session asks for it, [`apply`](DataPath::apply) for every other
@@ -111,6 +269,54 @@ pub trait DataPath: Send + 'static {
     /// The L2TP session's counters, where there are any.
     fn stats(&self) -> Option<L2tpStats> {
         None
+    }
+
+    /// How long the unit has gone without data packets (`PPPIOCGIDLE`):
+    /// pppd's `idle` reads it.
+    fn idle(&self) -> Result<IdleTime, DataPathError> {
+        Err(unsupported("read the idle time"))
+    }
+
+    /// The unit's counters (for the down scripts' `BYTES_SENT` and
+    /// `BYTES_RCVD`).
+    fn unit_stats(&mut self) -> impl Future<Output = Result<UnitStats, DataPathError>> + Send {
+        async { Err(unsupported("read the interface counters")) }
+    }
+
+    /// pppd's `sifdefaultroute`: a default route through the interface,
+    /// unless one through another interface is in the way (then, with
+    /// `replace`, that one is removed and kept to be put back).
+    fn set_default_route(
+        &mut self,
+        how: DefaultRoute,
+        peer: Ipv4Addr,
+    ) -> impl Future<Output = Result<RouteOutcome, DataPathError>> + Send {
+        let _ = (how, peer);
+        async { Err(unsupported("add the default route")) }
+    }
+
+    /// pppd's `cifdefaultroute`: removes the route
+    /// [`set_default_route`](DataPath::set_default_route) added and puts
+    /// back the one it replaced. Failures are logged.
+    fn clear_default_route(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// pppd's `sifproxyarp`: a proxy ARP entry for `peer` on the ethernet
+    /// interface whose subnet holds it.
+    fn set_proxy_arp(
+        &mut self,
+        peer: Ipv4Addr,
+    ) -> impl Future<Output = Result<ProxyArpOutcome, DataPathError>> + Send {
+        let _ = peer;
+        async { Err(unsupported("add the proxy ARP entry")) }
+    }
+
+    /// pppd's `cifproxyarp`: removes the entry
+    /// [`set_proxy_arp`](DataPath::set_proxy_arp) added. Failures are
+    /// logged.
+    fn clear_proxy_arp(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
     }
 
     /// Undo everything in reverse order: addresses, interface, unit,

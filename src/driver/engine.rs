@@ -39,13 +39,15 @@
 //! ```
 
 use std::io;
+use std::net::Ipv4Addr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rtnetlink::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::datapath::{DataPath, L2tpIds};
+use super::datapath::{DataPath, DefaultRoute, L2tpIds};
 use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
 use super::task;
 use crate::kernel::{L2tpStats, PppoL2tpSocket};
@@ -72,6 +74,26 @@ pub enum EngineEvent {
     /// The L2TP session's counters, as asked with
     /// [`SessionHandle::request_stats`].
     Stats(L2tpStats),
+    /// IPCP is opening: the addresses are set and the interface is not yet
+    /// up for IPv4. Sent only when [`LinkOptions::ip_pre_up`] is set; the
+    /// session then waits (at most that long) for
+    /// [`SessionCloser::ip_pre_up_done`], as pppd waits for its
+    /// `ip-pre-up` script.
+    IpPreUp {
+        /// Our address.
+        local: Ipv4Addr,
+        /// The peer's address.
+        peer: Ipv4Addr,
+        /// The DNS servers the peer gave us.
+        dns: [Option<Ipv4Addr>; 2],
+        /// The NBNS servers the peer gave us.
+        nbns: [Option<Ipv4Addr>; 2],
+    },
+    /// The link's figures since the first network protocol came up, sent
+    /// just before each `IpDown`/`Ipv6Down` and before `Ended` (what pppd
+    /// gives its down scripts as `CONNECT_TIME`, `BYTES_SENT`,
+    /// `BYTES_RCVD`).
+    LinkStats(NetworkStats),
     /// The session is over and everything it set up is gone. The last
     /// event.
     Ended(Ended),
@@ -86,6 +108,36 @@ pub struct Ended {
     pub reason: String,
 }
 
+/// The link's figures since the first network protocol came up (pppd's
+/// `update_link_stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NetworkStats {
+    /// Time since then.
+    pub connect_time: Duration,
+    /// Octets the interface sent since then.
+    pub bytes_sent: u64,
+    /// Octets the interface received since then.
+    pub bytes_rcvd: u64,
+}
+
+/// What the driver does around the session beyond the protocols: pppd's
+/// `idle`, `defaultroute`, `proxyarp` and the wait for `ip-pre-up`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    /// pppd's `idle`: end the link (Terminate-Request, exit code 12) when
+    /// no data packet went either way for this long, as the unit reports
+    /// it (`PPPIOCGIDLE`); checked while a network protocol is up.
+    pub idle: Option<Duration>,
+    /// pppd's `defaultroute`: a default route through the interface while
+    /// IPCP is up.
+    pub default_route: Option<DefaultRoute>,
+    /// pppd's `proxyarp`: a proxy ARP entry for the peer while IPCP is up.
+    pub proxy_arp: bool,
+    /// Send [`EngineEvent::IpPreUp`] and wait at most this long for the
+    /// answer before bringing the interface up for IPv4.
+    pub ip_pre_up: Option<Duration>,
+}
+
 /// What a handle asks of its session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Command {
@@ -93,6 +145,8 @@ pub(crate) enum Command {
     Close,
     /// Report the L2TP counters.
     Stats,
+    /// The `ip-pre-up` work is done: go on.
+    IpPreUpDone,
 }
 
 /// Per-session kernel options: the `SOL_PPPOL2TP` options the L2TP daemon
@@ -103,6 +157,8 @@ pub struct KernelSessionOptions {
     pub socket: L2tpSocketOptions,
     /// `ifname` / `unit`.
     pub naming: UnitNaming,
+    /// `idle`, `defaultroute`, `proxyarp`, `ip-pre-up`.
+    pub link: LinkOptions,
 }
 
 /// One session's handle: its events, and a way to close it. Dropping the
@@ -132,6 +188,11 @@ impl SessionHandle {
         SessionCloser(self.commands.clone())
     }
 
+    /// Answers [`EngineEvent::IpPreUp`]: the session goes on.
+    pub fn ip_pre_up_done(&self) {
+        let _ = self.commands.send(Command::IpPreUpDone);
+    }
+
     /// Asks for an [`EngineEvent::Stats`].
     pub fn request_stats(&self) {
         let _ = self.commands.send(Command::Stats);
@@ -157,6 +218,11 @@ impl SessionCloser {
     /// Terminate-Request, then exit code 5.
     pub fn close(&self) {
         let _ = self.0.send(Command::Close);
+    }
+
+    /// Answers [`EngineEvent::IpPreUp`]: the session goes on.
+    pub fn ip_pre_up_done(&self) {
+        let _ = self.0.send(Command::IpPreUpDone);
     }
 }
 
@@ -188,10 +254,21 @@ impl Engine {
         data_path: D,
         config: impl Into<Arc<SessionConfig>>,
     ) -> SessionHandle {
+        self.add_session_with(data_path, config, LinkOptions::default())
+    }
+
+    /// Runs a session on any data path, with `idle`, `defaultroute`,
+    /// `proxyarp` and the `ip-pre-up` wait as `link` says.
+    pub fn add_session_with<D: DataPath>(
+        &self,
+        data_path: D,
+        config: impl Into<Arc<SessionConfig>>,
+        link: LinkOptions,
+    ) -> SessionHandle {
         let (events_tx, events) = mpsc::unbounded_channel();
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let config = config.into();
-        let task = tokio::spawn(task::run(data_path, config, events_tx, commands_rx));
+        let task = tokio::spawn(task::run(data_path, config, link, events_tx, commands_rx));
         SessionHandle {
             events,
             commands,
@@ -217,7 +294,7 @@ impl Engine {
                 return fail(&events_tx, "this engine has no netlink socket".into());
             };
             match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
-                Ok(dp) => task::run(dp, config, events_tx, commands_rx).await,
+                Ok(dp) => task::run(dp, config, options.link, events_tx, commands_rx).await,
                 Err(e) => fail(&events_tx, e.to_string()),
             }
         });

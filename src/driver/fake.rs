@@ -8,17 +8,34 @@
 //! the other on its channel, or on its unit once connected for network
 //! control protocols (0x8000 to 0xbfff); network data (below 0x4000) goes
 //! to the other side's "host" only while that side's NP mode is PASS, and
-//! is dropped otherwise, as ppp_generic does.
+//! is dropped otherwise, as ppp_generic does. The "host" of one side sends
+//! data with [`FakeHandle::send_data`]; the unit's counters and idle times
+//! count it as ppp_generic's do (data packets that pass the NP mode, the
+//! protocol field excluded).
+//!
+//! The fake kernel also has a routing table of IPv4 default routes and a
+//! list of ethernet interfaces, which a test fills in, for `defaultroute`
+//! and `proxyarp`.
 
+use std::net::Ipv4Addr;
 use std::os::fd::OwnedFd;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
 use tokio::task::JoinHandle;
 
-use super::datapath::{DataPath, DataPathError, UnitCreated};
+use tokio::time::Instant;
+
+use super::datapath::{
+    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
+    ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+};
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
+use crate::kernel::IdleTime;
 use crate::session::{network_protocol, DataPathAction, NpMode};
+
+/// The name of every fake unit's interface.
+pub const FAKE_IFNAME: &str = "ppp-fake0";
 
 /// A step of the data path, to fail on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +100,21 @@ pub struct FakeKernel {
     /// The lower layer was hung up ([`FakeHandle::hang_up`]): the kernel's
     /// ends are gone, so the engine's closing them is not seen.
     pub hung_up: bool,
+    /// The unit's counters.
+    pub stats: UnitStats,
+    /// When the unit last sent and received a data packet (its creation
+    /// before that).
+    pub last_data: Option<(Instant, Instant)>,
+    /// The IPv4 default routes of the main table (a test may put one
+    /// here before the session starts).
+    pub default_routes: Vec<ExistingRoute>,
+    /// The default route the session replaced, while it is replaced.
+    pub replaced_route: Option<ExistingRoute>,
+    /// Ethernet interfaces and their addresses, for proxy ARP.
+    pub interfaces: Vec<ArpInterface>,
+    /// Proxy ARP entries: the address and the interface.
+    pub proxy_arp: Vec<(Ipv4Addr, String)>,
+    peer: Weak<Mutex<FakeKernel>>,
     channel_kernel: Option<Arc<FrameFd>>,
     unit_kernel: Option<Arc<FrameFd>>,
 }
@@ -106,6 +138,31 @@ impl FakeHandle {
         k.unit_kernel = None;
     }
 
+    /// The host sends a data packet (`protocol` below 0x4000) out of this
+    /// side's interface: it leaves only while the unit is connected, up
+    /// and in NP mode PASS for it (as ppp_generic's `ppp_start_xmit`),
+    /// and reaches the other side's host if that side passes it. Returns
+    /// whether it left.
+    pub fn send_data(&self, protocol: u16, information: &[u8]) -> bool {
+        let mut k = self.lock();
+        let pass = np_index(protocol).and_then(|i| k.np_mode[i]) == Some(NpMode::Pass);
+        if !(pass && k.connected && k.up) {
+            k.dropped_data += 1;
+            return false;
+        }
+        k.stats.tx_packets += 1;
+        k.stats.tx_bytes += information.len() as u64;
+        if let Some((xmit, _)) = &mut k.last_data {
+            *xmit = Instant::now();
+        }
+        let peer = k.peer.upgrade();
+        drop(k);
+        if let Some(peer) = peer {
+            deliver(&FakeHandle(peer), protocol, information);
+        }
+        true
+    }
+
     /// Sends a frame to the engine as the kernel would route it: on the
     /// unit when connected and the protocol is a network control protocol,
     /// on the channel otherwise.
@@ -119,6 +176,14 @@ impl FakeHandle {
         if let Some(fd) = fd {
             let _ = fd.write(protocol, information);
         }
+    }
+}
+
+fn np_index(protocol: u16) -> Option<usize> {
+    match protocol {
+        network_protocol::IPV4 => Some(0),
+        network_protocol::IPV6 => Some(1),
+        _ => None,
     }
 }
 
@@ -176,6 +241,8 @@ impl FakeDataPath {
     > {
         let a = FakeDataPath::new()?;
         let b = FakeDataPath::new()?;
+        a.1.lock().peer = Arc::downgrade(&b.1 .0);
+        b.1.lock().peer = Arc::downgrade(&a.1 .0);
         let relay = tokio::spawn(relay(a.1.clone(), b.1.clone()));
         Ok((a, b, relay))
     }
@@ -257,13 +324,15 @@ async fn forward(from: FakeHandle, to: FakeHandle, _unit: bool) {
 fn deliver(to: &FakeHandle, protocol: u16, information: &[u8]) {
     if protocol < 0x4000 {
         let mut k = to.lock();
-        let index = match protocol {
-            network_protocol::IPV4 => Some(0),
-            network_protocol::IPV6 => Some(1),
-            _ => None,
-        };
-        match index.and_then(|i| k.np_mode[i]) {
-            Some(NpMode::Pass) if k.connected => k.delivered.push((protocol, information.to_vec())),
+        match np_index(protocol).and_then(|i| k.np_mode[i]) {
+            Some(NpMode::Pass) if k.connected && k.up => {
+                k.stats.rx_packets += 1;
+                k.stats.rx_bytes += information.len() as u64;
+                if let Some((_, recv)) = &mut k.last_data {
+                    *recv = Instant::now();
+                }
+                k.delivered.push((protocol, information.to_vec()))
+            }
             _ => k.dropped_data += 1,
         }
         return;
@@ -292,8 +361,9 @@ impl DataPath for FakeDataPath {
         k.connected = true;
         k.np_mode = [Some(NpMode::Drop), Some(NpMode::Drop)];
         k.unit_kernel = Some(Arc::new(kernel));
+        k.last_data = Some((Instant::now(), Instant::now()));
         Ok(UnitCreated {
-            ifname: "ppp-fake0".into(),
+            ifname: FAKE_IFNAME.into(),
             unit: 0,
             frames: Arc::new(engine),
         })
@@ -320,9 +390,83 @@ impl DataPath for FakeDataPath {
         Ok(())
     }
 
+    fn idle(&self) -> Result<IdleTime, DataPathError> {
+        let k = self.kernel.lock();
+        let (xmit, recv) = k
+            .last_data
+            .ok_or(DataPathError::new("read the idle time", "no unit yet"))?;
+        // Whole seconds, as the kernel's jiffies / HZ.
+        let secs = |t: Instant| std::time::Duration::from_secs(t.elapsed().as_secs());
+        Ok(IdleTime {
+            xmit: secs(xmit),
+            recv: secs(recv),
+        })
+    }
+
+    async fn unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
+        let k = self.kernel.lock();
+        if !k.unit_exists {
+            return Err(DataPathError::new("read the interface counters", "no unit"));
+        }
+        Ok(k.stats)
+    }
+
+    async fn set_default_route(
+        &mut self,
+        how: DefaultRoute,
+        peer: Ipv4Addr,
+    ) -> Result<RouteOutcome, DataPathError> {
+        let mut k = self.kernel.lock();
+        let ours = ExistingRoute {
+            gateway: None,
+            dev: FAKE_IFNAME.into(),
+            metric: how.metric.unwrap_or(0),
+        };
+        match RouteDecision::decide(&k.default_routes, FAKE_IFNAME, peer, how) {
+            RouteDecision::Refuse(r) => Ok(RouteOutcome::Refused(r)),
+            RouteDecision::Add => {
+                if !k.default_routes.contains(&ours) {
+                    k.default_routes.push(ours);
+                }
+                Ok(RouteOutcome::Added)
+            }
+            RouteDecision::Replace(old) => {
+                k.default_routes.retain(|r| *r != old);
+                k.default_routes.push(ours);
+                k.replaced_route = Some(old.clone());
+                Ok(RouteOutcome::Replaced(old))
+            }
+        }
+    }
+
+    async fn clear_default_route(&mut self) {
+        let mut k = self.kernel.lock();
+        k.default_routes.retain(|r| r.dev != FAKE_IFNAME);
+        if let Some(old) = k.replaced_route.take() {
+            k.default_routes.push(old);
+        }
+    }
+
+    async fn set_proxy_arp(&mut self, peer: Ipv4Addr) -> Result<ProxyArpOutcome, DataPathError> {
+        let mut k = self.kernel.lock();
+        let Some(dev) = pick_proxy_arp_interface(&k.interfaces, peer).map(|i| i.name.clone())
+        else {
+            return Ok(ProxyArpOutcome::NoInterface);
+        };
+        k.proxy_arp.push((peer, dev.clone()));
+        Ok(ProxyArpOutcome::Added { dev })
+    }
+
+    async fn clear_proxy_arp(&mut self) {
+        self.kernel.lock().proxy_arp.clear();
+    }
+
     async fn teardown(&mut self) {
         let mut k = self.kernel.lock();
         k.torn_down = true;
+        // The interface is gone, and with it every route through it (a
+        // replaced route is not put back: only clear_default_route does).
+        k.default_routes.retain(|r| r.dev != FAKE_IFNAME);
         k.ipv4 = None;
         k.up = false;
         k.connected = false;

@@ -13,6 +13,12 @@ pub mod fake;
 mod kernel_path;
 mod task;
 
-pub use datapath::{DataPath, DataPathError, L2tpIds, UnitCreated};
-pub use engine::{Ended, Engine, EngineEvent, KernelSessionOptions, SessionCloser, SessionHandle};
+pub use datapath::{
+    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
+    L2tpIds, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+};
+pub use engine::{
+    Ended, Engine, EngineEvent, KernelSessionOptions, LinkOptions, NetworkStats, SessionCloser,
+    SessionHandle,
+};
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};

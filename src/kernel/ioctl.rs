@@ -32,12 +32,25 @@ pub(super) struct Pppol2tpIocStats {
     pub(super) rx_errors: u64,
 }
 
+/// `struct ppp_idle` of `ppp_defs.h`: seconds since the last data packet
+/// was sent and received. The fields are `__kernel_old_time_t`, a C
+/// `long`, so this one layout is `PPPIOCGIDLE64` on 64-bit targets and
+/// `PPPIOCGIDLE32` on 32-bit ones, as the kernel's `PPPIOCGIDLE` is for
+/// the target (and on kernels before 5.1, which have only that one).
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct PppIdle {
+    pub(super) xmit_idle: libc::c_long,
+    pub(super) recv_idle: libc::c_long,
+}
+
 nix::ioctl_read!(ppp_iocg_l2tp_stats, b't', 54, Pppol2tpIocStats);
 nix::ioctl_read!(ppp_iocg_chan, b't', 55, c_int);
 nix::ioctl_write_ptr!(ppp_ioc_attchan, b't', 56, c_int);
 nix::ioctl_none!(ppp_ioc_disconn, b't', 57);
 nix::ioctl_write_ptr!(ppp_ioc_connect, b't', 58, c_int);
 nix::ioctl_readwrite!(ppp_ioc_newunit, b't', 62, c_int);
+nix::ioctl_read!(ppp_ioc_gidle, b't', 63, PppIdle);
 nix::ioctl_write_ptr!(ppp_ioc_sdebug, b't', 64, c_int);
 nix::ioctl_write_ptr!(ppp_ioc_snpmode, b't', 75, NpIoctl);
 nix::ioctl_readwrite!(ppp_ioc_gnpmode, b't', 76, NpIoctl);
@@ -73,5 +86,10 @@ mod tests {
         assert_eq!(request_code_write!(b't', 75, 8) as u32, 0x4008_744b);
         assert_eq!(request_code_read!(b't', 86, sz) as u32, 0x8004_7456);
         assert_eq!(request_code_read!(b't', 54, 72) as u32, 0x8048_7436);
+        // PPPIOCGIDLE64, _IOR('t', 63, struct ppp_idle64).
+        assert_eq!(
+            request_code_read!(b't', 63, std::mem::size_of::<PppIdle>()) as u32,
+            0x8010_743f
+        );
     }
 }

@@ -3,6 +3,7 @@
 use std::fs::{File, OpenOptions};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::fs::OpenOptionsExt;
+use std::time::Duration;
 
 use libc::c_int;
 use nix::errno::Errno;
@@ -28,6 +29,15 @@ fn read_frame(file: &File, buf: &mut [u8], call: &'static str) -> Result<usize> 
 
 fn write_frame(file: &File, frame: &[u8], call: &'static str) -> Result<usize> {
     nix::unistd::write(file.as_fd(), frame).context(call)
+}
+
+/// How long a unit has gone without data packets (`struct ppp_idle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdleTime {
+    /// Since the last data packet sent.
+    pub xmit: Duration,
+    /// Since the last data packet received.
+    pub recv: Duration,
 }
 
 /// How a unit treats one network protocol (`enum NPmode` of `ppp_defs.h`).
@@ -261,6 +271,23 @@ impl Unit {
         unsafe { ioctl::ppp_ioc_sflags(self.file.as_raw_fd(), &v) }
             .context("ioctl(PPPIOCSFLAGS) on the unit fd")?;
         Ok(())
+    }
+
+    /// `PPPIOCGIDLE`: how long since the unit last sent and last received
+    /// a data packet (protocol below 0x8000, and only packets that passed
+    /// the NP mode; with no active filter every one counts), in whole
+    /// seconds as the kernel counts them.
+    pub fn idle(&self) -> Result<IdleTime> {
+        let mut idle = ioctl::PppIdle::default();
+        // SAFETY: PPPIOCGIDLE writes one struct ppp_idle, which idle is
+        // (two C longs, the layout the request code was built from).
+        unsafe { ioctl::ppp_ioc_gidle(self.file.as_raw_fd(), &mut idle) }
+            .context("ioctl(PPPIOCGIDLE) on the unit fd")?;
+        let secs = |v: libc::c_long| Duration::from_secs(u64::try_from(v).unwrap_or(0));
+        Ok(IdleTime {
+            xmit: secs(idle.xmit_idle),
+            recv: secs(idle.recv_idle),
+        })
     }
 
     /// Read one frame (`[protocol][information]`); `Ok(0)` (end of file)

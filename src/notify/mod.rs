@@ -8,8 +8,10 @@
 //!   others (pure); [`script_runner`]: running them on tokio with a
 //!   deadline; [`script_order`]: pppd's rule that an up script and its down
 //!   script never overlap; [`identity`]: the process facts the scripts'
-//!   environment carries.
+//!   environment carries; [`hooks`]: all of it driven by one session's
+//!   events, as the `rppp` command does.
 
+pub mod hooks;
 pub mod identity;
 pub mod openl2tp;
 pub mod openl2tp_socket;
@@ -17,6 +19,7 @@ pub mod script_order;
 pub mod script_runner;
 pub mod scripts;
 
+pub use hooks::{SessionHooks, IP_PRE_UP_WAIT, SCRIPT_TIMEOUT};
 pub use openl2tp::{Accm, EncodeError, Event, UpDown, EVENT_SOCKET_PATH};
 pub use openl2tp_socket::EventSocket;
 pub use script_order::ScriptPair;

@@ -32,6 +32,7 @@ use rppp_lcp::{AuthMethod, AuthMethods};
 
 use super::error::{ErrorKind, OptionsError};
 use super::types::Options;
+use crate::driver::{DefaultRoute, LinkOptions};
 use crate::session::{Role, SessionConfig};
 
 /// The CHAP family: CHAP-MD5, MS-CHAP and MS-CHAPv2 share `chap-secrets`.
@@ -83,6 +84,23 @@ fn load(
 }
 
 impl Options {
+    /// What the driver does beside the protocols: `idle`, `defaultroute`
+    /// (with `replacedefaultroute` and `defaultroute-metric`) and
+    /// `proxyarp`. The wait for `ip-pre-up` is the script runner's to set
+    /// ([`LinkOptions::ip_pre_up`]). As in pppd, `replacedefaultroute`
+    /// only qualifies `defaultroute`.
+    pub fn link_options(&self) -> LinkOptions {
+        LinkOptions {
+            idle: self.idle,
+            default_route: self.defaultroute.then_some(DefaultRoute {
+                replace: self.replacedefaultroute,
+                metric: self.defaultroute_metric,
+            }),
+            proxy_arp: self.proxyarp,
+            ip_pre_up: None,
+        }
+    }
+
     /// LNS with `pppol2tp_lns_mode`, LAC without.
     pub fn role(&self) -> Role {
         if self.pppol2tp.lns_mode {
@@ -216,6 +234,37 @@ impl Options {
         });
         config.maxconnect = self.maxconnect;
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use std::time::Duration;
+
+    use crate::driver::DefaultRoute;
+    use crate::options::Options;
+
+    #[test]
+    fn link_options_follow_pppd() {
+        let mut o = Options::default();
+        assert_eq!(o.link_options(), Default::default());
+        o.idle = Some(Duration::from_secs(30));
+        o.replacedefaultroute = true;
+        o.proxyarp = true;
+        let l = o.link_options();
+        assert_eq!(l.idle, Some(Duration::from_secs(30)));
+        assert!(l.proxy_arp);
+        // replacedefaultroute alone sets no route, as in pppd.
+        assert_eq!(l.default_route, None);
+        o.defaultroute = true;
+        o.defaultroute_metric = Some(7);
+        assert_eq!(
+            o.link_options().default_route,
+            Some(DefaultRoute {
+                replace: true,
+                metric: Some(7)
+            })
+        );
     }
 }
 

@@ -73,6 +73,7 @@ SCENARIO_GROUPS=(
     "static       600 1 1024"
     "openl2tp     180 1 512"
     "rppp         900 2 1536"
+    "pppd-options 300 1 512"
 )
 selected() {
     [ ${#ONLY[@]} = 0 ] && return 0
@@ -80,10 +81,10 @@ selected() {
     return 1
 }
 
-# rppp itself, for the rppp group (release: its memory and speed are the
-# figures).
+# rppp itself, for the rppp and pppd-options groups (release: its memory
+# and speed are the figures).
 RPPP_BIN=()
-if selected rppp; then
+if selected rppp || selected pppd-options; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")

@@ -1,21 +1,34 @@
 //! What a session's events do outside the process, as pppd and its
 //! plugins do it: pppd's log lines, openl2tpd's event datagrams (with
-//! `plugin openl2tp.so`) and the `/etc/ppp` scripts.
+//! `plugin openl2tp.so`) and the `/etc/ppp` scripts, `ip-pre-up` included
+//! (the session waits for it: [`LinkOptions::ip_pre_up`]).
+//!
+//! [`LinkOptions::ip_pre_up`]: crate::driver::LinkOptions::ip_pre_up
 
 use std::net::Ipv6Addr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rppp::driver::EngineEvent;
-use rppp::notify::{
-    Accm, Event, EventSocket, Ipv4Info, Ipv6Info, LinkStats, ProcessInfo, ScriptContext,
+use super::{
+    Accm, Event, EventSocket, Ipv4Info, Ipv6Info, LinkStats, ProcessInfo, Script, ScriptContext,
     ScriptPair, ScriptRunner, UpDown, DEFAULT_SCRIPT_DIR,
 };
-use rppp::options::Options;
-use rppp::session::SessionEvent;
+use crate::driver::{EngineEvent, NetworkStats, SessionCloser};
+use crate::options::Options;
+use crate::session::SessionEvent;
 
-/// The hooks of one session.
-pub(crate) struct Hooks {
+/// How long each script may run before it is killed.
+pub const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a session waits for `ip-pre-up`: the script's own limit, the
+/// grace to kill it, and a second more.
+pub const IP_PRE_UP_WAIT: Duration = Duration::from_millis(
+    SCRIPT_TIMEOUT.as_millis() as u64 + super::script_runner::KILL_GRACE.as_millis() as u64 + 1000,
+);
+
+/// The hooks of one session: feed them its [`EngineEvent`]s in order.
+pub struct SessionHooks {
+    control: SessionCloser,
     runner: ScriptRunner,
     ctx: ScriptContext,
     ip: ScriptPair,
@@ -28,21 +41,35 @@ pub(crate) struct Hooks {
     unit: i32,
     ipv4_up: bool,
     connected_at: Option<Instant>,
+    network_stats: Option<NetworkStats>,
 }
 
-impl Hooks {
-    pub(crate) fn new(o: &Options, process: ProcessInfo) -> Hooks {
+impl SessionHooks {
+    /// The hooks for a session run with options `o`, whose handle gave
+    /// `control`. Scripts come from `$RPPP_SCRIPT_DIR`, or `/etc/ppp`.
+    pub fn new(o: &Options, process: ProcessInfo, control: SessionCloser) -> SessionHooks {
+        let dir = std::env::var_os("RPPP_SCRIPT_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_SCRIPT_DIR));
+        Self::with_runner(o, process, control, ScriptRunner::new(dir, SCRIPT_TIMEOUT))
+    }
+
+    /// The same with scripts run by `runner`.
+    pub fn with_runner(
+        o: &Options,
+        process: ProcessInfo,
+        control: SessionCloser,
+        runner: ScriptRunner,
+    ) -> SessionHooks {
         let ctx = ScriptContext {
             process,
             linkname: o.linkname.clone(),
             ipparam: o.ipparam.clone(),
             ..ScriptContext::default()
         };
-        let dir = std::env::var_os("RPPP_SCRIPT_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_SCRIPT_DIR));
-        Hooks {
-            runner: ScriptRunner::new(dir, Duration::from_secs(60)),
+        SessionHooks {
+            control,
+            runner,
             ctx,
             ip: ScriptPair::ip(),
             ipv6: ScriptPair::ipv6(),
@@ -54,6 +81,7 @@ impl Hooks {
             unit: -1,
             ipv4_up: false,
             connected_at: None,
+            network_stats: None,
         }
     }
 
@@ -73,7 +101,7 @@ impl Hooks {
     }
 
     /// Acts on one event.
-    pub(crate) fn on_event(&mut self, event: &EngineEvent) {
+    pub fn on_event(&mut self, event: &EngineEvent) {
         match event {
             EngineEvent::Created { ifname, unit, l2tp } => {
                 tracing::info!("Using interface {ifname}");
@@ -89,12 +117,34 @@ impl Hooks {
             }
             EngineEvent::Session(e) => self.on_session_event(e),
             EngineEvent::Stats(_) => {}
+            EngineEvent::IpPreUp {
+                local,
+                peer,
+                dns,
+                nbns,
+            } => {
+                self.ctx.ipv4 = Some(Ipv4Info {
+                    local: *local,
+                    remote: Some(*peer),
+                    dns: *dns,
+                    wins: *nbns,
+                });
+                // pppd waits for ip-pre-up; the session waits for the
+                // answer, and this loop goes on with other sessions' events.
+                let runner = self.runner.clone();
+                let ctx = self.ctx.clone();
+                let control = self.control.clone();
+                tokio::spawn(async move {
+                    runner.run(Script::IpPreUp, &ctx).await;
+                    control.ip_pre_up_done();
+                });
+            }
+            EngineEvent::LinkStats(stats) => self.network_stats = Some(*stats),
             EngineEvent::Ended(ended) => {
                 self.network_down();
                 self.auth.down(&self.runner, &self.ctx);
                 tracing::info!("Exit: {} (exit code {})", ended.reason, ended.exit_code);
             }
-            _ => {}
         }
     }
 
@@ -184,16 +234,25 @@ impl Hooks {
         self.ipv6.down(&self.runner, &self.ctx);
     }
 
+    /// The down scripts' figures: the driver's (pppd's interface
+    /// counters since the network came up), or only the connect time when
+    /// the counters could not be read.
     fn set_stats(&mut self) {
-        let connect_time = self.connected_at.map_or(0, |t| t.elapsed().as_secs());
-        self.ctx.stats = Some(LinkStats {
-            connect_time,
-            ..LinkStats::default()
+        self.ctx.stats = Some(match self.network_stats {
+            Some(n) => LinkStats {
+                connect_time: n.connect_time.as_secs(),
+                bytes_sent: n.bytes_sent,
+                bytes_rcvd: n.bytes_rcvd,
+            },
+            None => LinkStats {
+                connect_time: self.connected_at.map_or(0, |t| t.elapsed().as_secs()),
+                ..LinkStats::default()
+            },
         });
     }
 
     /// Waits for the scripts still running (each has its own timeout).
-    pub(crate) async fn finish(&mut self) {
+    pub async fn finish(&mut self) {
         for pair in [&mut self.ip, &mut self.ipv6, &mut self.auth] {
             pair.finish().await;
         }
