@@ -294,6 +294,14 @@ impl Pair {
         self.flush();
     }
 
+    /// One side found the link idle (`idle`): its driver closes it.
+    pub fn close_idle(&mut self, side: Side) {
+        self.sides[side.index()]
+            .session
+            .close_idle(self.now, &mut self.rng);
+        self.flush();
+    }
+
     /// The lower layer of one side goes down.
     pub fn lower_down(&mut self, side: Side) {
         self.sides[side.index()]

@@ -379,6 +379,32 @@ fn close_from_either_side() {
 }
 
 #[test]
+fn an_idle_close_says_link_inactive_and_ends_with_12() {
+    let mut pair = run(lns(), lac(), 14, Faults::default());
+    assert_link_up(&mut pair);
+    pair.close_idle(Side::Lns);
+    pair.drive(MINUTE);
+    assert!(pair.both_terminated());
+    assert_eq!(pair.side(Side::Lns).exit_code(), Some(exit::IDLE_TIMEOUT));
+    assert_eq!(pair.side(Side::Lac).exit_code(), Some(exit::OK));
+    // pppd's Terminate-Request for an idle link carries "Link inactive".
+    let (_, request) = pair
+        .side(Side::Lns)
+        .sent
+        .iter()
+        .find(|(p, i)| *p == protocol::LCP && i[0] == 5)
+        .unwrap();
+    assert_eq!(&request[4..], b"Link inactive");
+    assert!(events(&pair, Side::Lac).iter().any(|e| matches!(
+        e,
+        SessionEvent::Terminated {
+            reason: TerminationReason::PeerRequest { reason },
+            ..
+        } if reason == "Link inactive"
+    )));
+}
+
+#[test]
 fn lower_layer_down_ends_at_once_with_16() {
     let mut pair = run(lns(), lac(), 12, Faults::default());
     assert_link_up(&mut pair);

@@ -44,8 +44,6 @@ struct Task<D> {
     close_pending: bool,
     /// A close was asked for (no idle check after it).
     closing: bool,
-    /// The idle check closed the link: the exit code is 12.
-    idle_closed: bool,
     /// When the idle check runs next.
     idle_deadline: Option<Instant>,
     /// Network protocols up (pppd's `num_np_up`).
@@ -83,7 +81,6 @@ pub(crate) async fn run<D: DataPath>(
         commands_open: true,
         close_pending: false,
         closing: false,
-        idle_closed: false,
         idle_deadline: None,
         np_up: 0,
         net_start: None,
@@ -223,8 +220,9 @@ impl<D: DataPath> Task<D> {
         let left = limit.as_secs().saturating_sub(itime);
         if left == 0 {
             tracing::info!("Terminating connection due to lack of activity.");
-            self.idle_closed = true;
-            self.close();
+            self.closing = true;
+            let now = Instant::now().into_std();
+            self.session.close_idle(now, &mut self.rng);
         } else {
             self.idle_deadline = Some(Instant::now() + Duration::from_secs(left));
         }
@@ -458,20 +456,10 @@ impl<D: DataPath> Task<D> {
         while let Some(event) = self.session.poll_event() {
             match event {
                 SessionEvent::Terminated { reason, exit_code } => {
-                    let ended = if self.idle_closed && exit_code == exit::USER_REQUEST {
-                        // Our own close for the idle check: pppd's
-                        // EXIT_IDLE_TIMEOUT.
-                        Ended {
-                            exit_code: exit::IDLE_TIMEOUT,
-                            reason: "idle timeout (link inactive)".into(),
-                        }
-                    } else {
-                        Ended {
-                            exit_code,
-                            reason: reason.to_string(),
-                        }
-                    };
-                    self.ended = Some(ended);
+                    self.ended = Some(Ended {
+                        exit_code,
+                        reason: reason.to_string(),
+                    });
                 }
                 event => {
                     match &event {

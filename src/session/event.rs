@@ -84,6 +84,9 @@ pub enum TerminationReason {
     Hangup,
     /// `maxconnect` ran out.
     ConnectTime,
+    /// No data crossed the link for `idle` seconds (the driver watches
+    /// the kernel's idle time and calls [`Session::close_idle`](super::Session::close_idle)).
+    Idle,
     /// The link is looped back.
     Loopback,
 }
@@ -105,6 +108,7 @@ impl fmt::Display for TerminationReason {
             TerminationReason::PeerDead => f.write_str("peer not responding"),
             TerminationReason::Hangup => f.write_str("hangup"),
             TerminationReason::ConnectTime => f.write_str("connect time expired"),
+            TerminationReason::Idle => f.write_str("idle timeout (link inactive)"),
             TerminationReason::Loopback => f.write_str("loopback detected"),
         }
     }

@@ -223,6 +223,20 @@ impl Session {
         self.after_input(now, rng);
     }
 
+    /// The link carried no data for the configured `idle` time (pppd's
+    /// `check_idle`): Terminate-Request with pppd's reason "Link
+    /// inactive", then exit code 12.
+    pub fn close_idle(&mut self, now: Instant, rng: &mut dyn Rng) {
+        self.close_with(
+            now,
+            TerminationReason::Idle,
+            exit::IDLE_TIMEOUT,
+            "Link inactive",
+            rng,
+        );
+        self.after_input(now, rng);
+    }
+
     /// The lower layer went down (the channel closed): the session ends at
     /// once with exit code 16, sending nothing.
     pub fn lower_down(&mut self, now: Instant, rng: &mut dyn Rng) {
