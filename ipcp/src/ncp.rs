@@ -198,6 +198,11 @@ impl<P: NcpProtocol> Ncp<P> {
         self.fsm.poll_transmit(out)
     }
 
+    /// Whether [`poll_transmit`](Self::poll_transmit) has a packet.
+    pub fn has_transmit(&self) -> bool {
+        self.fsm.has_transmit()
+    }
+
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<NcpEvent<P::Failure>> {

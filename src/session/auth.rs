@@ -114,6 +114,11 @@ impl AuthPhase {
     }
 
     /// Appends the next packet to `out`; returns its protocol.
+    /// Whether an authentication exchange exists (it may have frames).
+    pub(crate) fn is_running(&self) -> bool {
+        self.auth.is_some()
+    }
+
     pub(crate) fn poll_transmit(&mut self, out: &mut Vec<u8>) -> Option<u16> {
         self.auth.as_mut()?.poll_transmit(out)
     }

@@ -382,14 +382,21 @@ impl Session {
     /// queue keeps the order across protocols.
     fn collect_transmits(&mut self) {
         let mut queue = std::mem::take(&mut self.transmit);
-        drain_into(&mut queue, |b| {
-            self.lcp.poll_transmit(b).then_some(protocol::LCP)
-        });
-        drain_into(&mut queue, |b| self.auth.poll_transmit(b));
-        drain_into(&mut queue, |b| {
-            self.ipcp.poll_transmit(b).then_some(protocol::IPCP)
-        });
-        if let Some(ipv6cp) = &mut self.ipv6cp {
+        // Called after every reaction: look only where there is something.
+        if self.lcp.has_transmit() {
+            drain_into(&mut queue, |b| {
+                self.lcp.poll_transmit(b).then_some(protocol::LCP)
+            });
+        }
+        if self.auth.is_running() {
+            drain_into(&mut queue, |b| self.auth.poll_transmit(b));
+        }
+        if self.ipcp.has_transmit() {
+            drain_into(&mut queue, |b| {
+                self.ipcp.poll_transmit(b).then_some(protocol::IPCP)
+            });
+        }
+        if let Some(ipv6cp) = self.ipv6cp.as_deref_mut().filter(|v| v.has_transmit()) {
             drain_into(&mut queue, |b| {
                 ipv6cp.poll_transmit(b).then_some(protocol::IPV6CP)
             });

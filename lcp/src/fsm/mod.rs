@@ -206,6 +206,11 @@ impl Outbox {
     fn is_empty(&self) -> bool {
         self.read == self.bytes.len()
     }
+
+    fn release(&mut self) {
+        self.bytes = Vec::new();
+        self.read = 0;
+    }
 }
 
 /// The RFC 1661 option negotiation automaton running protocol `P`.
@@ -652,6 +657,10 @@ impl<P: ControlProtocol> Fsm<P> {
         }
         if !self.state.has_restart_timer() {
             self.deadline = None;
+        }
+        if !self.state.is_negotiating() && self.outbox.is_empty() {
+            // The negotiation is over: an empty outbox gives its buffer back.
+            self.outbox.release();
         }
     }
 

@@ -236,6 +236,11 @@ impl Lcp {
         self.fsm.poll_transmit(out)
     }
 
+    /// Whether [`poll_transmit`](Self::poll_transmit) has a packet.
+    pub fn has_transmit(&self) -> bool {
+        self.fsm.has_transmit()
+    }
+
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<LcpEvent> {
