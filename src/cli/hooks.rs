@@ -28,6 +28,13 @@ pub(crate) struct Hooks {
     unit: i32,
     ipv4_up: bool,
     connected_at: Option<Instant>,
+    /// The session's byte counters (sent, received) as last reported.
+    bytes: (u64, u64),
+    /// `ip-down` / `ipv6-down` wait for the counters the driver was asked
+    /// for when the protocol went down (pppd reads its counters then too):
+    /// they run on the next [`EngineEvent::Stats`], or at the end.
+    ip_down_pending: bool,
+    ipv6_down_pending: bool,
 }
 
 impl Hooks {
@@ -54,6 +61,9 @@ impl Hooks {
             unit: -1,
             ipv4_up: false,
             connected_at: None,
+            bytes: (0, 0),
+            ip_down_pending: false,
+            ipv6_down_pending: false,
         }
     }
 
@@ -88,7 +98,10 @@ impl Hooks {
                 }
             }
             EngineEvent::Session(e) => self.on_session_event(e),
-            EngineEvent::Stats(_) => {}
+            EngineEvent::Stats(stats) => {
+                self.bytes = (stats.tx_bytes, stats.rx_bytes);
+                self.run_pending_downs();
+            }
             EngineEvent::Ended(ended) => {
                 self.network_down();
                 self.auth.down(&self.runner, &self.ctx);
@@ -135,6 +148,7 @@ impl Hooks {
                     dns: *dns,
                     wins: *nbns,
                 });
+                self.run_pending_downs();
                 self.connected_at.get_or_insert_with(Instant::now);
                 self.ipv4_up = true;
                 self.updown(true);
@@ -145,8 +159,7 @@ impl Hooks {
                     self.ipv4_up = false;
                     self.updown(false);
                 }
-                self.set_stats();
-                self.ip.down(&self.runner, &self.ctx);
+                self.ip_down_pending = true;
             }
             SessionEvent::Ipv6Up { local, peer } => {
                 tracing::info!("local  LL address {local}");
@@ -155,13 +168,11 @@ impl Hooks {
                     local_id: interface_id(local),
                     remote_id: interface_id(peer),
                 });
+                self.run_pending_downs();
                 self.connected_at.get_or_insert_with(Instant::now);
                 self.ipv6.up(&self.runner, &self.ctx);
             }
-            SessionEvent::Ipv6Down => {
-                self.set_stats();
-                self.ipv6.down(&self.runner, &self.ctx);
-            }
+            SessionEvent::Ipv6Down => self.ipv6_down_pending = true,
             SessionEvent::LinkUp(n) => tracing::debug!(
                 "LCP up: mru {} peer mru {} mtu {}, asyncmap send {:#x} recv {:#x}",
                 n.mru,
@@ -180,15 +191,35 @@ impl Hooks {
             self.updown(false);
         }
         self.set_stats();
+        self.ip_down_pending = false;
+        self.ipv6_down_pending = false;
         self.ip.down(&self.runner, &self.ctx);
         self.ipv6.down(&self.runner, &self.ctx);
     }
 
+    /// Runs the down scripts that waited for the counters.
+    fn run_pending_downs(&mut self) {
+        if self.ip_down_pending {
+            self.ip_down_pending = false;
+            self.set_stats();
+            self.ip.down(&self.runner, &self.ctx);
+        }
+        if self.ipv6_down_pending {
+            self.ipv6_down_pending = false;
+            self.set_stats();
+            self.ipv6.down(&self.runner, &self.ctx);
+        }
+    }
+
+    /// `CONNECT_TIME`, and `BYTES_SENT` / `BYTES_RCVD` from the L2TP
+    /// session's counters (`PPPIOCGL2TPSTATS`: every frame of the session,
+    /// where pppd counts the unit's since IPCP came up).
     fn set_stats(&mut self) {
         let connect_time = self.connected_at.map_or(0, |t| t.elapsed().as_secs());
         self.ctx.stats = Some(LinkStats {
             connect_time,
-            ..LinkStats::default()
+            bytes_sent: self.bytes.0,
+            bytes_rcvd: self.bytes.1,
         });
     }
 

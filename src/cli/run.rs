@@ -10,7 +10,7 @@ use rppp::driver::{
 use rppp::kernel::PppoL2tpSocket;
 use rppp::notify::ProcessInfo;
 use rppp::options::Options;
-use rppp::session::{exit, SessionConfig};
+use rppp::session::{exit, SessionConfig, SessionEvent};
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::hooks::Hooks;
@@ -208,6 +208,11 @@ async fn drive(sessions: Vec<(SessionHandle, &mut Hooks)>) -> u8 {
         let tx = tx.clone();
         tokio::spawn(async move {
             while let Some(event) = handle.next_event().await {
+                // ip-down and ipv6-down report the session's byte counts,
+                // read when the protocol goes down (see Hooks).
+                if let EngineEvent::Session(SessionEvent::IpDown | SessionEvent::Ipv6Down) = event {
+                    handle.request_stats();
+                }
                 let _ = tx.send((i, event));
             }
         });
