@@ -131,8 +131,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
             echo "lab: no golden/$name to compare with (run with --update-golden)"; rc=1
         else
             engines=$(ls "$got" | sed -n 's/^\(.*\)--.*/\1--/p' | sort -u)
-            for f in "$golden"/*.bin "$got"/*; do
-                b=$(basename "$f"); b=${b#*--}
+            for b in $( { ls "$golden" | grep '\.bin$'; ls "$got" | sed 's/.*--//'; } | sort -u); do
                 for e in "" $engines; do
                     if ! cmp -s "$golden/$b" "$got/$e$b"; then
                         label=${e%--}
