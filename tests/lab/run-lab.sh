@@ -74,7 +74,7 @@ echo "engines: lns=${ENGINE_LNS:-default} lac=${ENGINE_LAC:-default}"
 # kernel-facts needs two CPUs: the EBUSY check needs two threads really
 # running at once.
 SCENARIO_GROUPS=(
-    "xl2tpd       900 1 512"
+    "xl2tpd       600 1 512"
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
