@@ -35,6 +35,7 @@ MODES=${XL2TPD_MODES:-noauth pap chap mschapv2}
 LNS_PPP_IP=10.201.0.1
 LAC_PPP_IP=10.201.0.2
 SCRIPT_LOG=/tmp/scripts.log
+FIGURES=/tmp/figures    # one line per engine and run: name setup_s vmrss_kib pss_kib
 DEMO=${XL2TPD_DEMO:-0}
 if [ -n "${LAB_ENGINE_LNS:-}${LAB_ENGINE_LAC:-}" ]; then
     PAIRS="${LAB_ENGINE_LNS:-$PPPD}:${LAB_ENGINE_LAC:-$PPPD}"
@@ -338,8 +339,11 @@ run_mode() {  # run_mode <lns engine> <lac engine> <mode>
         script_ok ip-up lac "$lac_if" $LAC_PPP_IP $LNS_PPP_IP - "$(engine_name "$LAB_ENGINE_LAC")"
     mark "checks done"
     lp=$(engine_pid lns); cp=$(engine_pid lac)
-    echo "FIGURE xl2tpd $tag: setup_s (exec to ip-up) lns=$(setup_of lns) lac=$(setup_of lac);" \
-        "vmrss_kib/pss_kib lns=$(mem_of "${lp:-0}" | tr ' ' /) lac=$(mem_of "${cp:-0}" | tr ' ' /)"
+    ls=$(setup_of lns); cs=$(setup_of lac); lm=$(mem_of "${lp:-0}"); cm=$(mem_of "${cp:-0}")
+    echo "FIGURE xl2tpd $tag: setup_s (exec to ip-up) lns=$ls lac=$cs;" \
+        "vmrss_kib/pss_kib lns=$(echo $lm | tr ' ' /) lac=$(echo $cm | tr ' ' /)"
+    echo "$(engine_name "$LAB_ENGINE_LNS") $ls $lm" >> $FIGURES
+    echo "$(engine_name "$LAB_ENGINE_LAC") $cs $cm" >> $FIGURES
 
     case $mode in
         chap) section "xl2tpd $tag: SIGTERM to the LNS engine"; sigterm_engine "$tag" lns;;
@@ -408,6 +412,8 @@ FAKE
 }
 
 install_engine_wrapper
+echo "engine pairs (lns:lac): $PAIRS; modes: $MODES"
+rm -f $FIGURES
 install_scripts
 case " $PAIRS " in *rppp*)
     [ -x $RPPP ] || { fail "no rppp binary at $RPPP (run-lab.sh copies it)"; exit 1; };;
@@ -416,6 +422,11 @@ for pair in $PAIRS; do
     for m in $MODES; do run_mode "${pair%%:*}" "${pair#*:}" "$m"; done
 done
 netns_down
+# Per engine, over every run and side (PSS depends on what the other side
+# shares: compare it within a pair).
+awk '$2 ~ /^[0-9.]+$/ { n[$1]++; s[$1] += $2; r[$1] += $3; p[$1] += $4 }
+    END { for (e in n) printf "FIGURE xl2tpd mean over %d runs: %s setup_s=%.2f vmrss_kib=%.0f pss_kib=%.0f\n",
+          e, n[e], s[e] / n[e], r[e] / n[e], p[e] / n[e] }' $FIGURES 2>/dev/null
 [ "$DEMO" = 1 ] || [ ! -x $RPPP ] || not_l2tp
 section "xl2tpd: $FAILED failed checks"
 [ $FAILED = 0 ]
