@@ -425,7 +425,7 @@ netns_down
 # Per engine, over every run and side (PSS depends on what the other side
 # shares: compare it within a pair).
 awk '$2 ~ /^[0-9.]+$/ { n[$1]++; s[$1] += $2; r[$1] += $3; p[$1] += $4 }
-    END { for (e in n) printf "FIGURE xl2tpd mean over %d runs: %s setup_s=%.2f vmrss_kib=%.0f pss_kib=%.0f\n",
+    END { for (e in n) printf "FIGURE xl2tpd %s, mean of %d engine runs: setup_s=%.2f vmrss_kib=%.0f pss_kib=%.0f\n",
           e, n[e], s[e] / n[e], r[e] / n[e], p[e] / n[e] }' $FIGURES 2>/dev/null
 [ "$DEMO" = 1 ] || [ ! -x $RPPP ] || not_l2tp
 section "xl2tpd: $FAILED failed checks"
