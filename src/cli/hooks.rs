@@ -237,3 +237,62 @@ fn interface_id(a: &Ipv6Addr) -> [u8; 8] {
     id.copy_from_slice(&o[8..]);
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use rppp::kernel::L2tpStats;
+    use rppp::options::Context;
+
+    use super::*;
+
+    /// `ip-down` waits for the counters asked for when IPCP went down and
+    /// passes them as `BYTES_SENT` / `BYTES_RCVD`, as pppd does.
+    #[tokio::test]
+    async fn ip_down_reports_the_session_byte_counts() {
+        let dir = std::env::temp_dir().join(format!("rppp-hooks-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("ip-down.out");
+        let script = dir.join("ip-down");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$1 $BYTES_SENT $BYTES_RCVD\" > {}\n",
+                out.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // The only test in this binary that runs scripts.
+        std::env::set_var("RPPP_SCRIPT_DIR", &dir);
+        let mut no_files = |_: &str| Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+        let o =
+            rppp::options::parse(&["pppol2tp", "7"], &Context::new(true), &mut no_files).unwrap();
+        let mut hooks = Hooks::new(&o, ProcessInfo::default());
+        hooks.on_event(&EngineEvent::Created {
+            ifname: "ppp9".into(),
+            unit: 9,
+            l2tp: None,
+        });
+        hooks.on_event(&EngineEvent::Session(SessionEvent::IpUp {
+            local: Ipv4Addr::new(10, 0, 0, 1),
+            peer: Ipv4Addr::new(10, 0, 0, 2),
+            dns: [None; 2],
+            nbns: [None; 2],
+        }));
+        hooks.on_event(&EngineEvent::Session(SessionEvent::IpDown));
+        hooks.finish().await;
+        assert!(!out.exists(), "ip-down ran before the counters came");
+        hooks.on_event(&EngineEvent::Stats(L2tpStats {
+            tx_bytes: 1234,
+            rx_bytes: 567,
+            ..L2tpStats::default()
+        }));
+        hooks.finish().await;
+        let got = std::fs::read_to_string(&out).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(got, "ppp9 1234 567\n");
+    }
+}
