@@ -2,25 +2,30 @@
 # The real-kernel lab: the single entry point (tests/run-all.sh calls it).
 #
 # usage: tests/lab/run-lab.sh [--only NAME]... [--engine-lns PATH] [--engine-lac PATH]
-#                             [--update-golden] [--keep-logs DIR]
+#                             [--update-golden] [--keep-logs DIR] [--demo]
 #   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below)
 #   --engine-lns PATH  host binary put in pppd's place on the LNS side
 #   --engine-lac PATH  host binary put in pppd's place on the LAC side
-#                      (default for both: the real pppd of the image)
+#                      (default: the xl2tpd group runs every pair of pppd and
+#                      rppp, the other groups the real pppd of the image)
+#   --demo             the main job: rppp as the LNS under real xl2tpd against
+#                      real pppd as the LAC (CHAP), printing rppp's frame log
+#                      and a ping across the link
 #   --update-golden    write the captured openl2tp event datagrams to golden/
 #   --keep-logs DIR    keep each group's full output and kernel console in DIR
 # Environment: RPPP_LAB_CACHE (default ~/.cache/rppp-lab), RPPP_LAB_ENGINE_LNS,
 # RPPP_LAB_ENGINE_LAC (same as the options), STATIC_COUNTS (the static
 # group's session counts, default "1 10 100"), RPPP_PARTS and
 # RPPP_SCALE_COUNTS (the rppp group's parts and scale counts; see
-# scenarios/rppp.sh).
+# scenarios/rppp.sh), XL2TPD_MODES and XL2TPD_PAIRS (the xl2tpd group's
+# authentication modes and LNS:LAC engine pairs; see scenarios/xl2tpd.sh).
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$LAB_DIR/../.." && pwd)
-ONLY=(); UPDATE_GOLDEN=0; KEEP=""
+ONLY=(); UPDATE_GOLDEN=0; KEEP=""; DEMO=0
 ENGINE_LNS=${RPPP_LAB_ENGINE_LNS:-}; ENGINE_LAC=${RPPP_LAB_ENGINE_LAC:-}
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,7 +34,8 @@ while [ $# -gt 0 ]; do
         --engine-lac) ENGINE_LAC=$2; shift 2;;
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
-        *) sed -n '2,17p' "$0" >&2; exit 2;;
+        --demo) DEMO=1; ONLY=(xl2tpd); shift;;
+        *) sed -n '2,21p' "$0" >&2; exit 2;;
     esac
 done
 
@@ -62,13 +68,13 @@ if [ -n "$ENGINE_LAC" ]; then
     cp "$ENGINE_LAC" "$TOOLS_DIR/engine-lac"
     ENGINE_OPTS+=(--bin "$TOOLS_DIR/engine-lac" --env LAB_ENGINE_LAC=/lab/bin/engine-lac)
 fi
-echo "engines: lns=${ENGINE_LNS:-pppd} lac=${ENGINE_LAC:-pppd}"
+echo "engines: lns=${ENGINE_LNS:-default} lac=${ENGINE_LAC:-default}"
 
 # Scenario groups: name, timeout (s), vCPUs, memory (MB), extra run-vm options.
 # kernel-facts needs two CPUs: the EBUSY check needs two threads really
 # running at once.
 SCENARIO_GROUPS=(
-    "xl2tpd       240 1 512"
+    "xl2tpd       600 1 512"
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
@@ -81,10 +87,10 @@ selected() {
     return 1
 }
 
-# rppp itself, for the rppp and pppd-options groups (release: its memory
-# and speed are the figures).
+# rppp itself, for the groups that run it (release: its memory and speed
+# are figures).
 RPPP_BIN=()
-if selected rppp || selected pppd-options; then
+if selected rppp || selected xl2tpd || selected openl2tp || selected pppd-options; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
@@ -100,6 +106,9 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${RPPP_SCALE_COUNTS:+--env "RPPP_SCALE_COUNTS=$RPPP_SCALE_COUNTS"}
           ${RPPP_PARTS:+--env "RPPP_PARTS=$RPPP_PARTS"}
           ${STATIC_COUNTS:+--env "STATIC_COUNTS=$STATIC_COUNTS"}
+          ${XL2TPD_MODES:+--env "XL2TPD_MODES=$XL2TPD_MODES"}
+          ${XL2TPD_PAIRS:+--env "XL2TPD_PAIRS=$XL2TPD_PAIRS"}
+          --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
     t0=$(date +%s)
@@ -108,28 +117,34 @@ for g in "${SCENARIO_GROUPS[@]}"; do
     rc=$?
     set -e
     # Files a group emits are compared with golden/<group>/ byte for byte.
+    # ENGINE--NAME is what another engine (rppp) produced in NAME's place:
+    # it is compared with the same golden/<group>/NAME, and every golden
+    # file must have come from every engine.
     golden=$LAB_DIR/golden/$name
     got=$TOOLS_DIR/artifacts-$name
     if [ $rc = 0 ] && [ -d "$got" ] && [ -n "$(ls -A "$got")" ]; then
         if [ $UPDATE_GOLDEN = 1 ]; then
             mkdir -p "$golden"
             rm -f "$golden"/*.bin
-            cp "$got"/* "$golden"/
-            echo "lab: golden/$name updated: $(ls "$got" | tr '\n' ' ')"
+            for f in "$got"/*; do case "$f" in *--*) ;; *) cp "$f" "$golden"/;; esac; done
+            echo "lab: golden/$name updated: $(ls "$golden" | tr '\n' ' ')"
         elif [ ! -d "$golden" ]; then
             echo "lab: no golden/$name to compare with (run with --update-golden)"; rc=1
         else
-            for f in "$golden"/*.bin "$got"/*; do
-                b=$(basename "$f")
-                if ! cmp -s "$golden/$b" "$got/$b"; then
-                    echo "lab: $name: $b differs from golden/$name/$b"
-                    for x in "$golden/$b" "$got/$b"; do
-                        echo "  $x:"; [ -f "$x" ] && od -An -tx1 -v "$x" | sed 's/^/   /'
-                    done
-                    rc=1
-                fi
+            engines=$(ls "$got" | sed -n 's/^\(.*\)--.*/\1--/p' | sort -u)
+            for b in $( { ls "$golden" | grep '\.bin$'; ls "$got" | sed 's/.*--//'; } | sort -u); do
+                for e in "" $engines; do
+                    if ! cmp -s "$golden/$b" "$got/$e$b"; then
+                        label=${e%--}
+                        echo "lab: $name: ${label:-pppd}: $e$b differs from golden/$name/$b"
+                        for x in "$golden/$b" "$got/$e$b"; do
+                            echo "  $x:"; [ -f "$x" ] && od -An -tx1 -v "$x" | sed 's/^/   /'
+                        done
+                        rc=1
+                    fi
+                done
             done
-            [ $rc = 0 ] && echo "lab: $name: every file matches golden/$name"
+            [ $rc = 0 ] && echo "lab: $name: every file matches golden/$name (engines: pppd ${engines//--/ })"
         fi
     fi
     t=$(( $(date +%s) - t0 ))
@@ -139,7 +154,7 @@ done
 say "summary"
 printf '  %s\n' "${RESULTS[@]}"
 if cat "$TOOLS_DIR"/*.out 2>/dev/null | grep -q '^FIGURE '; then
-    echo "figures (guest clock; engines: lns=${ENGINE_LNS:-pppd} lac=${ENGINE_LAC:-pppd}):"
+    echo "figures (guest clock, TCG):"
     cat "$TOOLS_DIR"/*.out | sed -n 's/^FIGURE /  /p'
 fi
 [ $FAILED = 0 ] && echo "lab: all scenario groups passed" || echo "lab: FAILED"
