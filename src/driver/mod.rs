@@ -14,5 +14,8 @@ mod kernel_path;
 mod task;
 
 pub use datapath::{DataPath, DataPathError, L2tpIds, UnitCreated};
-pub use engine::{Ended, Engine, EngineEvent, KernelSessionOptions, SessionCloser, SessionHandle};
+pub use engine::{
+    Ended, Engine, EngineEvent, KernelSessionOptions, SessionCloser, SessionHandle,
+    CONCURRENT_UNIT_CREATIONS,
+};
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
