@@ -288,7 +288,12 @@ rm -f /tmp/cycles.ctl; mkfifo /tmp/cycles.ctl
 t0=$(now)
 rppp-cycles --sessions "$1" --rounds "$2" --control /tmp/cycles.ctl > /tmp/cycles.out 2>&1 &
 CYC=$!
-while kill -0 $CYC 2>/dev/null && ! grep -q '^HOLD' /tmp/cycles.out; do sleep 1; done
+# (A long run says how far it got once a minute.)
+i=0
+while kill -0 $CYC 2>/dev/null && ! grep -q '^HOLD' /tmp/cycles.out; do
+    sleep 1; i=$((i + 1))
+    [ $((i % 60)) = 0 ] && echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)"
+done
 t_cyc=$(elapsed "$t0" "$(now)")
 grep -E '^(ROUND|LEAK|FAIL|CYCLES)' /tmp/cycles.out | head -n 40
 if grep -q '^HOLD' /tmp/cycles.out; then
