@@ -44,7 +44,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rtnetlink::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::datapath::{DataPath, DefaultRoute, L2tpIds};
@@ -230,7 +230,15 @@ impl SessionCloser {
 #[derive(Debug, Clone)]
 pub struct Engine {
     netlink: Option<Handle>,
+    /// Unit creations at once, shared by every kernel session.
+    creation_slots: Arc<Semaphore>,
 }
+
+/// How many of an engine's sessions create their unit at once. The kernel
+/// serialises unit creation anyway (RTNL, and the ppp mutex that makes
+/// `RTM_NEWLINK` answer EBUSY); a few at once keep the shared netlink
+/// socket's queue short and bring sessions up in the order they came.
+pub const CONCURRENT_UNIT_CREATIONS: usize = 8;
 
 impl Engine {
     /// An engine with one rtnetlink socket shared by all its sessions.
@@ -240,12 +248,16 @@ impl Engine {
         tokio::spawn(connection);
         Ok(Engine {
             netlink: Some(handle),
+            creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
         })
     }
 
     /// An engine for fake data paths only (no netlink socket), for tests.
     pub fn without_kernel() -> Engine {
-        Engine { netlink: None }
+        Engine {
+            netlink: None,
+            creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
+        }
     }
 
     /// Runs a session on any data path.
@@ -289,12 +301,16 @@ impl Engine {
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let config = config.into();
         let netlink = self.netlink.clone();
+        let slots = Arc::clone(&self.creation_slots);
         let task = tokio::spawn(async move {
             let Some(netlink) = netlink else {
                 return fail(&events_tx, "this engine has no netlink socket".into());
             };
             match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
-                Ok(dp) => task::run(dp, config, options.link, events_tx, commands_rx).await,
+                Ok(mut dp) => {
+                    dp.limit_unit_creation(slots);
+                    task::run(dp, config, options.link, events_tx, commands_rx).await
+                }
                 Err(e) => fail(&events_tx, e.to_string()),
             }
         });

@@ -21,6 +21,7 @@ use rand::rngs::SysRng;
 use rand::RngExt as _;
 use rand_core::UnwrapErr;
 use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec, RouteMessageBuilder};
+use tokio::sync::Semaphore;
 
 use super::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
@@ -74,6 +75,9 @@ pub struct KernelDataPath {
     ifname: Option<String>,
     naming: UnitNaming,
     netlink: Handle,
+    /// Shared by an engine's sessions: how many may create their unit at
+    /// once (see [`KernelDataPath::limit_unit_creation`]).
+    creation_slots: Option<Arc<Semaphore>>,
     early: Vec<Vec<u8>>,
     /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
     ipv4: Option<(IpAddr, IpAddr)>,
@@ -126,12 +130,25 @@ impl KernelDataPath {
             ifname: None,
             naming,
             netlink,
+            creation_slots: None,
             early,
             ipv4: None,
             ipv6: None,
             default_route: None,
             proxy_arp: None,
         })
+    }
+
+    /// Creates the unit only while holding one of `slots`' permits. An
+    /// engine shares one semaphore among its sessions so that a thousand
+    /// sessions starting together create their units a few at a time, in
+    /// the order they were added: each unit creation is serialised by the
+    /// kernel's RTNL and ppp locks anyway, and otherwise every session's
+    /// later netlink requests (MTU, addresses, up) queue behind every other
+    /// session's `RTM_NEWLINK` on the shared socket, and sessions started
+    /// early wait for ones started late.
+    pub fn limit_unit_creation(&mut self, slots: Arc<Semaphore>) {
+        self.creation_slots = Some(slots);
     }
 
     /// Frames the peer sent before we attached (its first Configure-Request
@@ -284,6 +301,15 @@ impl DataPath for KernelDataPath {
     }
 
     async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
+        let slots = self.creation_slots.clone();
+        let _permit = match &slots {
+            Some(s) => Some(
+                s.acquire()
+                    .await
+                    .map_err(|e| DataPathError::new("wait for a unit creation slot", e))?,
+            ),
+            None => None,
+        };
         let unit = match (&self.naming.ifname, self.naming.unit) {
             (Some(name), None) => self.create_named(name).await?,
             (Some(name), Some(n)) => self.new_unit_renamed(Some(n), name).await?,

@@ -19,6 +19,6 @@ pub use datapath::{
 };
 pub use engine::{
     Ended, Engine, EngineEvent, KernelSessionOptions, LinkOptions, NetworkStats, SessionCloser,
-    SessionHandle,
+    SessionHandle, CONCURRENT_UNIT_CREATIONS,
 };
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build (or refresh) the lab's boot image: a Debian bookworm kernel and a
 # base initramfs holding busybox, real pppd (with its plugins), xl2tpd,
-# iproute2, their shared libraries and the PPP/L2TP kernel modules.
+# iproute2, iputils' ping (busybox's has no -M), their shared libraries and
+# the PPP/L2TP kernel modules.
 #
 # Everything lives in the cache directory, outside the repository:
 #   $RPPP_LAB_CACHE            default ${XDG_CACHE_HOME:-~/.cache}/rppp-lab
@@ -31,10 +32,11 @@ IMAGE=$CACHE/image
 # Packages whose binaries go into the guest, then packages that only provide
 # shared libraries for them (and for the dynamically linked Rust binaries we
 # build on the host: libc6 and libgcc-s1). Missing libraries are an error.
-BIN_PKGS="busybox-static ppp xl2tpd iproute2"
+BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping"
 LIB_PKGS="libc6 libgcc-s1 libcrypt1 libpam0g libpcap0.8 libssl3 libsystemd0 libcap2
           libaudit1 libdbus-1-3 libelf1 libmnl0 libbpf1 libbsd0 zlib1g liblzma5
-          libzstd1 liblz4-1 libgcrypt20 libgpg-error0 libcap-ng0 libmd0"
+          libzstd1 liblz4-1 libgcrypt20 libgpg-error0 libcap-ng0 libmd0 libidn2-0
+          libunistring2"
 # Kernel modules; modprobe in the guest pulls in their dependencies, which are
 # staged by following modules.dep.
 MODULES="ppp_generic pppox l2tp_core l2tp_netlink l2tp_ppp l2tp_ip veth"
@@ -171,6 +173,12 @@ for applet in $("$STAGE/bin/busybox" --list); do
 done
 rm -f "$STAGE/bin/ip"     # the real iproute2 (ip l2tp) lives in /sbin
 install -m755 "$ROOT/bin/ip" "$STAGE/sbin/ip"
+# iputils' ping as /usr/bin/iputils-ping (for `-M do`); busybox's ping stays
+# the default "ping" of the other scenarios.
+for p in "$ROOT/bin/ping" "$ROOT/usr/bin/ping"; do
+    [ -f "$p" ] && { install -m755 "$p" "$STAGE/usr/bin/iputils-ping"; break; }
+done
+[ -f "$STAGE/usr/bin/iputils-ping" ] || die "iputils-ping has no ping binary"
 install -m755 "$ROOT/usr/sbin/pppd" "$STAGE/usr/sbin/pppd"
 install -m755 "$ROOT/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd"
 install -m755 "$ROOT/usr/sbin/xl2tpd-control" "$STAGE/usr/sbin/xl2tpd-control"
@@ -189,7 +197,7 @@ LIBPATH=$ROOT/lib/x86_64-linux-gnu:$ROOT/usr/lib/x86_64-linux-gnu
 printf '%s\n' "$LIBPATH" > "$IMAGE/guest-libs.path"
 cp -L "$LDSO" "$STAGE/lib64/ld-linux-x86-64.so.2"
 for f in "$STAGE/usr/sbin/pppd" "$STAGE/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd-control" \
-         "$STAGE/sbin/ip" "$STAGE/usr/lib/pppd/$PPPVER/"*.so; do
+         "$STAGE/sbin/ip" "$STAGE/usr/bin/iputils-ping" "$STAGE/usr/lib/pppd/$PPPVER/"*.so; do
     out=$("$LDSO" --library-path "$LIBPATH" --list "$f" 2>&1) || true
     if grep -q 'not found' <<<"$out"; then
         case "$f" in

@@ -15,10 +15,11 @@
 #   --keep-logs DIR    keep each group's full output and kernel console in DIR
 # Environment: RPPP_LAB_CACHE (default ~/.cache/rppp-lab), RPPP_LAB_ENGINE_LNS,
 # RPPP_LAB_ENGINE_LAC (same as the options), STATIC_COUNTS (the static
-# group's session counts, default "1 10 100"), RPPP_PARTS and
-# RPPP_SCALE_COUNTS (the rppp group's parts and scale counts; see
-# scenarios/rppp.sh), XL2TPD_MODES and XL2TPD_PAIRS (the xl2tpd group's
-# authentication modes and LNS:LAC engine pairs; see scenarios/xl2tpd.sh).
+# group's session counts, default "1 10 100"), RPPP_PARTS,
+# RPPP_SCALE_COUNTS and RPPP_CYCLES (the rppp group's parts, scale counts
+# and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
+# XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
+# pairs; see scenarios/xl2tpd.sh).
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
@@ -78,7 +79,7 @@ SCENARIO_GROUPS=(
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
-    "rppp         900 2 1536"
+    "rppp         1500 2 1536"
     "pppd-options 300 1 512"
 )
 selected() {
@@ -105,6 +106,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${RPPP_BIN[@]+"${RPPP_BIN[@]}"}
           ${RPPP_SCALE_COUNTS:+--env "RPPP_SCALE_COUNTS=$RPPP_SCALE_COUNTS"}
           ${RPPP_PARTS:+--env "RPPP_PARTS=$RPPP_PARTS"}
+          ${RPPP_CYCLES:+--env "RPPP_CYCLES=$RPPP_CYCLES"}
           ${STATIC_COUNTS:+--env "STATIC_COUNTS=$STATIC_COUNTS"}
           ${XL2TPD_MODES:+--env "XL2TPD_MODES=$XL2TPD_MODES"}
           ${XL2TPD_PAIRS:+--env "XL2TPD_PAIRS=$XL2TPD_PAIRS"}

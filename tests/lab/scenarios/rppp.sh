@@ -6,10 +6,14 @@
 #   nothing left behind;
 # - ifname honoured; an ifname that already exists is a clear error with
 #   nothing left; SIGKILL leaves no interface; the interface MTU is
-#   min(peer's MRU, mtu); IPv6CP from a peer while IPv6 is off is
-#   Protocol-Rejected and no IPv6 address appears;
+#   min(peer's MRU, mtu) and `ping -M do` fits it exactly; IPv6CP from a
+#   peer while IPv6 is off is Protocol-Rejected, no IPv6 address appears,
+#   and IPv6 data the peer sends anyway is dropped by the kernel;
 # - scale: N sessions in one rppp process on each side (--one-process):
-#   all up, one ping per link, memory per session, clean stop.
+#   all up, one ping per link, memory per session, clean stop;
+# - cycles: rounds of sessions brought up and closed in one library Engine
+#   per side (rppp-cycles), with no fd, interface, address or kernel
+#   session left.
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
 PPPD=/usr/sbin/pppd.real
@@ -19,9 +23,12 @@ SESS=/tmp/rppp.sessions
 OUT=/tmp/rppp.out
 LNS_LOG=/tmp/rppp-lns.log
 LAC_LOG=/tmp/rppp-lac.log
-SCALE=${RPPP_SCALE_COUNTS:-300}
-# Which parts run (RPPP_PARTS, default all): interop ifname taken kill mtu ipv6 scale
-PARTS=${RPPP_PARTS:-interop ifname taken kill mtu ipv6 scale}
+SCALE=${RPPP_SCALE_COUNTS:-1 100 1000}
+# Sessions and rounds of the cycles part (RPPP_CYCLES, default 100 x 3:
+# 300 cycles; "100 100" for 10,000).
+CYCLES=${RPPP_CYCLES:-100 3}
+# Which parts run (RPPP_PARTS, default all): interop ifname taken kill mtu ipv6 scale cycles
+PARTS=${RPPP_PARTS:-interop ifname taken kill mtu ipv6 scale cycles}
 want() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 ENGINE_NAMES="pppd.real rppp"
 
@@ -161,6 +168,13 @@ set -- $(cat $SESS)
 # rppp's interface MTU is min(peer's MRU 1280, mtu 1400).
 check "the rppp interface MTU is min(peer MRU, mtu) = 1280" sh -c "/sbin/ip -n lns link show | grep -q 'mtu 1280 '"
 check "a ping of 1280 octets crosses" ip netns exec lns ping -c 1 -W 2 -s 1252 "$7"
+# Don't Fragment at the negotiated MTU (iputils' ping: busybox's has no -M).
+check "ping -M do -s 1252 (1280 octets) crosses" \
+    ip netns exec lns iputils-ping -c 1 -W 2 -M do -s 1252 "$7"
+big=$(ip netns exec lns iputils-ping -c 1 -W 2 -M do -s 1253 "$7" 2>&1); rc=$?
+echo "    ping -M do -s 1253: exit $rc: $(echo "$big" | grep -i -m 1 'too long\|mtu')"
+check "ping -M do -s 1253 (1281 octets) is refused locally: message too long" \
+    sh -c "[ $rc != 0 ] && echo '$big' | grep -qi 'message too long'"
 stop_pair
 check "MTU: nothing left" wait_for 50 no_ppp_left
 logs_on_failure $failed_before
@@ -169,11 +183,36 @@ fi
 if want ipv6; then
 section "rppp: IPv6CP from a peer while IPv6 is off"
 failed_before=$FAILED
-start_pair $RPPP $PPPD "noauth" "+ipv6"
+start_pair $RPPP $PPPD "noauth ifname v6lns" "+ipv6 ifname v6lac"
 wait_for 300 both_up 1
 check "rppp Protocol-Rejects IPv6CP" wait_for 100 grep -q 'sent \[LCP ProtRej.*proto=0x8057\|sent \[LCP ProtRej' $LNS_LOG
 check "no global or link-local IPv6 address on rppp's interface" \
     sh -c "! /sbin/ip -n lns -o -6 addr show | grep -v ' lo \| veth' | grep -q inet6"
+# IPv6 data (protocol 0x0057) toward rppp anyway: pppd's unit passes IPv6
+# (a new unit's NP mode is PASS and pppd leaves it), so an IPv6 address and
+# a ping on pppd's interface put IPv6 frames on the link. rppp's unit has
+# IPv6 at DROP: ppp_generic counts each frame in the interface's rx_packets,
+# then drops it. pkt-count (AF_PACKET) on rppp's interface must see none of
+# them, and the IPv4 pings sent meanwhile (the control: the capture works).
+set -- $(cat $SESS)
+stat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
+ip -n lac -6 addr add 2001:db8:57::2/64 dev v6lac nodad
+lac_tx0=$(stat lac v6lac tx_packets); lns_rx0=$(stat lns v6lns rx_packets)
+pkt-count --netns lns --ifname v6lns --seconds 12 > /tmp/pkt.out 2>&1 &
+PKT=$!
+wait_for 50 grep -q LISTENING /tmp/pkt.out
+ip netns exec lac iputils-ping -6 -c 5 -i 0.2 -W 1 2001:db8:57::1 > /dev/null 2>&1
+ip netns exec lac ping -c 3 -W 2 "$6" > /dev/null 2>&1
+wait $PKT
+lac_tx=$(( $(stat lac v6lac tx_packets) - lac_tx0 )); lns_rx=$(( $(stat lns v6lns rx_packets) - lns_rx0 ))
+counts=$(grep '^PKT' /tmp/pkt.out)
+echo "    pppd's interface sent $lac_tx frames, rppp's unit received $lns_rx; delivered: $counts"
+check "pppd put the 5 IPv6 echo requests and 3 IPv4 ones on the link (tx_packets +$lac_tx)" [ "$lac_tx" -ge 8 ]
+check "they reached rppp's unit (rx_packets +$lns_rx)" [ "$lns_rx" -ge 8 ]
+check "rppp's interface delivered the IPv4 pings (the capture works)" \
+    sh -c "echo '$counts' | grep -Eq 'ipv4=[3-9]'"
+check "rppp's interface delivered no IPv6 frame (dropped by the kernel)" \
+    sh -c "echo '$counts' | grep -q 'ipv6=0 '"
 stop_pair
 check "IPv6: nothing left" wait_for 50 no_ppp_left
 logs_on_failure $failed_before
@@ -192,10 +231,21 @@ for n in $SCALE; do
         "--one-process --stop-grace $((30 + n / 4))"
     # Poll once a second: listing thousands of addresses is not free on
     # an emulated CPU that the engines need.
-    waited=0
-    until both_up "$n" || [ $waited -ge $((60 + n)) ]; do
-        sleep 1; waited=$((waited + 1))
-        [ $((waited % 15)) = 0 ] && echo "    t=$(now) up: lns $(up_count lns) lac $(up_count lac)"
+    # A few sessions: poll every 0.1 s, so that N=1 is one session's setup
+    # latency. Many: once a second (below).
+    [ "$n" -le 10 ] && wait_for 600 both_up "$n"
+    # Give up early when nothing came up for 90 s.
+    waited=0; last=0; still=0
+    until both_up "$n" || [ $waited -ge $((60 + n)) ] || [ $still -ge 90 ]; do
+        sleep 1; waited=$((waited + 1)); still=$((still + 1))
+        if [ $((waited % 15)) = 0 ]; then
+            u=$(( $(up_count lns) + $(up_count lac) ))
+            [ "$u" != "$last" ] && { last=$u; still=0; }
+            echo "    t=$(now) up: lns $(up_count lns) lac $(up_count lac)" \
+                "units: lns $(ip -n lns -o link show | grep -c ': lns') lac $(ip -n lac -o link show | grep -c ': lac')" \
+                "EBUSY: $(cat $LNS_LOG $LAC_LOG | grep -c 'EBUSY') ended: $(cat $LNS_LOG $LAC_LOG | grep -c 'ended: exit')" \
+                "rppp fds/cpu ticks: $(for p in $(pidof rppp); do echo "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 + $15 }' /proc/$p/stat)"; done)"
+        fi
     done
     if both_up "$n"; then
         t_up=$(elapsed "$t0" "$(now)")
@@ -221,11 +271,51 @@ for n in $SCALE; do
     rss=$(awk '/^MEM side=lns/ { for (i = 1; i <= NF; i++) if ($i ~ /^vmrss_kib=/) { split($i, p, "="); print p[2] } }' $OUT | head -n 1)
     per=$(awk -v p="${pss:-0}" -v n="$n" 'BEGIN { printf "%.1f", p / n }')
     echo "FIGURE rppp-one-process sessions=$n setup_s=$t_up process_vmrss_kib=${rss:-?} process_pss_kib=${pss:-?} pss_per_session_kib=$per"
+    [ "$n" = 1 ] && echo "FIGURE rppp-setup-latency one_session_s=$t_up (from starting l2tp-static to both addresses, 0.1 s polling)"
     stop_pair $(( (60 + n / 2) * 10 ))
     check "$n: one process per side, stopped cleanly" grep -q '^DONE engines=2 .*killed=false' $EV
     check "$n: nothing left" wait_for 300 no_ppp_left
+    [ $FAILED = $failed_before ] || { echo "----- head of $LNS_LOG"; head -n 60 $LNS_LOG; }
     logs_on_failure $failed_before
 done
+fi
+
+if want cycles; then
+set -- $CYCLES
+section "rppp: $1 sessions x $2 rounds of connect/disconnect in one Engine per side"
+failed_before=$FAILED
+rm -f /tmp/cycles.ctl; mkfifo /tmp/cycles.ctl
+t0=$(now)
+rppp-cycles --sessions "$1" --rounds "$2" --control /tmp/cycles.ctl > /tmp/cycles.out 2>&1 &
+CYC=$!
+# (A long run says how far it got once a minute.)
+i=0
+while kill -0 $CYC 2>/dev/null && ! grep -q '^HOLD' /tmp/cycles.out; do
+    sleep 1; i=$((i + 1))
+    [ $((i % 60)) = 0 ] && echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)"
+done
+t_cyc=$(elapsed "$t0" "$(now)")
+grep -E '^(ROUND|LEAK|FAIL|CYCLES)' /tmp/cycles.out | head -n 40
+if grep -q '^HOLD' /tmp/cycles.out; then
+    check "cycles: every round up and down, no fd, interface or address left" \
+        grep -q '^CYCLES .* leaks=0$' /tmp/cycles.out
+    check "cycles: no round failed" sh -c "! grep -q '^FAIL' /tmp/cycles.out"
+    tunnels=$(ip -n lns l2tp show tunnel; ip -n lac l2tp show tunnel)
+    # (Session 0 of each tunnel is its management socket's.)
+    sessions=$({ ip -n lns l2tp show session; ip -n lac l2tp show session; } | grep '^Session' | grep -v '^Session 0 in')
+    echo "$tunnels" | grep -i tunnel | sed 's/^/    /'
+    check "cycles: the tunnels are still there" sh -c "echo '$tunnels' | grep -q 'Tunnel 700' && echo '$tunnels' | grep -q 'Tunnel 800'"
+    check "cycles: no kernel session is left" [ -z "$sessions" ]
+    [ -z "$sessions" ] || echo "$sessions" | head -n 20
+    echo go > /tmp/cycles.ctl
+fi
+wait $CYC; rc=$?
+check "cycles: rppp-cycles exited with 0" [ $rc = 0 ]
+c=$(sed -n 's/^CYCLES .*cycles=\([0-9]*\).*fds_start=\([0-9]*\) fds_end=\([0-9]*\).*/\1 \2 \3/p' /tmp/cycles.out)
+set -- $c
+echo "FIGURE rppp-cycles cycles=${1:-?} guest_s=$t_cyc fds_start=${2:-?} fds_end=${3:-?}"
+check "cycles: nothing left" wait_for 50 no_ppp_left
+[ $FAILED = $failed_before ] || tail -n 60 /tmp/cycles.out
 fi
 
 netns_down

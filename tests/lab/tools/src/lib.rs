@@ -190,6 +190,25 @@ pub fn spawn_engine_multi(
     child
 }
 
+/// Raises the soft limit on open files so that `needed` fds fit (up to the
+/// hard limit, which a child inherits too). The kernel starts PID 1 at
+/// 1024 soft / 4096 hard: 1,000 static sessions need two sockets each.
+pub fn raise_fd_limit(needed: u64) -> Result<(), BoxError> {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (soft, hard) =
+        getrlimit(Resource::RLIMIT_NOFILE).map_err(|e| err(format!("getrlimit(NOFILE): {e}")))?;
+    if needed <= soft {
+        return Ok(());
+    }
+    if needed > hard {
+        return Err(err(format!(
+            "{needed} open files needed, but RLIMIT_NOFILE's hard limit is {hard}"
+        )));
+    }
+    setrlimit(Resource::RLIMIT_NOFILE, hard, hard)
+        .map_err(|e| err(format!("setrlimit(NOFILE, {hard}): {e}")))
+}
+
 /// A process's memory: resident set (counts shared libraries in full) and
 /// proportional set size (shares divided among the processes mapping them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

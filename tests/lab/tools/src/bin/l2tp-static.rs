@@ -47,7 +47,8 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use rppp_lab::{
-    enter_netns, err, memory_of, spawn_engine, spawn_engine_multi, BoxError, Memory, StaticTunnel,
+    enter_netns, err, memory_of, raise_fd_limit, spawn_engine, spawn_engine_multi, BoxError,
+    Memory, StaticTunnel,
 };
 
 const USAGE: &str =
@@ -347,6 +348,8 @@ fn run(c: Config) -> Result<u8, BoxError> {
         })
         .collect();
 
+    // Two session sockets per session, plus the tunnels and stdio.
+    raise_fd_limit(2 * u64::from(c.sessions) + 32)?;
     // Every kernel object on both sides first, so no engine talks to a
     // peer whose session does not exist yet.
     enter_netns(&c.lns_netns)?;
