@@ -51,8 +51,8 @@ struct Task<D> {
     /// When the first network protocol came up, and the unit's counters
     /// then (pppd's `reset_link_stats`).
     net_start: Option<(Instant, Option<UnitStats>)>,
-    /// The IPv4 addresses set: ours and the peer's.
-    ipv4: Option<(Ipv4Addr, Ipv4Addr)>,
+    /// The peer's IPv4 address, while the addresses are set.
+    ipv4_peer: Option<Ipv4Addr>,
     /// A default route or proxy ARP entry is set.
     route_set: bool,
     proxy_arp_set: bool,
@@ -84,7 +84,7 @@ pub(crate) async fn run<D: DataPath>(
         idle_deadline: None,
         np_up: 0,
         net_start: None,
-        ipv4: None,
+        ipv4_peer: None,
         route_set: false,
         proxy_arp_set: false,
     };
@@ -100,19 +100,17 @@ pub(crate) async fn run<D: DataPath>(
         let minutes = start.elapsed().as_secs_f64() / 60.0;
         tracing::info!("Connect time {minutes:.1} minutes.");
     }
-    let unit_stats = task.dp.unit_stats().await.ok();
-    if let Some(u) = unit_stats {
-        // pppd's last words about a link: the interface's counters.
-        tracing::info!("Sent {} bytes, received {} bytes.", u.tx_bytes, u.rx_bytes);
+    // pppd's last words about a link: the interface's counters, or the L2TP
+    // session's when those cannot be read.
+    let l2tp_stats = task.dp.stats();
+    let bytes = match task.dp.unit_stats().await {
+        Ok(u) => Some((u.tx_bytes, u.rx_bytes)),
+        Err(_) => l2tp_stats.map(|s| (s.tx_bytes, s.rx_bytes)),
+    };
+    if let Some((sent, received)) = bytes {
+        tracing::info!("Sent {sent} bytes, received {received} bytes.");
     }
-    if let Some(stats) = task.dp.stats() {
-        if unit_stats.is_none() {
-            tracing::info!(
-                "Sent {} bytes, received {} bytes.",
-                stats.tx_bytes,
-                stats.rx_bytes
-            );
-        }
+    if let Some(stats) = l2tp_stats {
         tracing::debug!(
             "L2TP session counters: tx {} packets, rx {} packets, {} tx errors, {} rx errors",
             stats.tx_packets,
@@ -270,7 +268,7 @@ impl<D: DataPath> Task<D> {
     /// After IPv4 passes: pppd's default route and proxy ARP entry. A
     /// failure is logged and the link stays up, as in pppd.
     async fn set_ipv4_extras(&mut self) {
-        let Some((_, peer)) = self.ipv4 else { return };
+        let Some(peer) = self.ipv4_peer else { return };
         if let Some(how) = self.link.default_route {
             match self.dp.set_default_route(how, peer).await {
                 Ok(RouteOutcome::Added) => {
@@ -507,7 +505,7 @@ impl<D: DataPath> Task<D> {
             DataPathAction::CreateUnit => {}
             DataPathAction::SetIpv4Addresses { local, peer } => {
                 self.dp.apply(action).await?;
-                self.ipv4 = Some((local, peer));
+                self.ipv4_peer = Some(peer);
                 return self.ip_pre_up(local, peer).await;
             }
             DataPathAction::SetNpMode {
@@ -522,7 +520,7 @@ impl<D: DataPath> Task<D> {
                 // pppd's ipcp_clear_addrs: the route and the proxy ARP
                 // entry go before the addresses.
                 self.clear_ipv4_extras().await;
-                self.ipv4 = None;
+                self.ipv4_peer = None;
                 return self.dp.apply(action).await;
             }
             _ => return self.dp.apply(action).await,

@@ -38,7 +38,6 @@ pub struct SessionHooks {
     lns_mode: bool,
     tunnel_id: u16,
     session_id: u16,
-    unit: i32,
     ipv4_up: bool,
     connected_at: Option<Instant>,
     network_stats: Option<NetworkStats>,
@@ -78,7 +77,6 @@ impl SessionHooks {
             lns_mode: o.pppol2tp.lns_mode,
             tunnel_id: o.pppol2tp.tunnel_id.unwrap_or(0) as u16,
             session_id: o.pppol2tp.session_id.unwrap_or(0) as u16,
-            unit: -1,
             ipv4_up: false,
             connected_at: None,
             network_stats: None,
@@ -91,7 +89,8 @@ impl SessionHooks {
             tunnel_id: self.tunnel_id,
             session_id: self.session_id,
             up,
-            unit: self.unit,
+            // openl2tp's convention: -1 before the unit exists.
+            unit: self.ctx.unit.map_or(-1, |u| u as i32),
             ifname: &self.ctx.ifname,
             user_name: &user_name,
         });
@@ -108,7 +107,6 @@ impl SessionHooks {
                 tracing::info!("Connect: {ifname} <--> pppol2tp");
                 self.ctx.ifname = ifname.clone();
                 self.ctx.unit = Some(*unit);
-                self.unit = *unit as i32;
                 if let Some(ids) = l2tp {
                     if self.tunnel_id == 0 && self.session_id == 0 {
                         (self.tunnel_id, self.session_id) = (ids.tunnel_id, ids.session_id);

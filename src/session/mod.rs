@@ -339,7 +339,7 @@ impl Session {
     #[must_use]
     pub fn poll_action(&mut self) -> Option<DataPathAction> {
         let action = self.actions.pop_front();
-        if self.actions.is_empty() && self.settled() {
+        if self.actions.is_empty() && self.actions.capacity() > 0 && self.settled() {
             self.actions = VecDeque::new();
         }
         action
@@ -408,7 +408,7 @@ impl Session {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<SessionEvent> {
         let event = self.events.pop_front();
-        if self.events.is_empty() && self.settled() {
+        if self.events.is_empty() && self.events.capacity() > 0 && self.settled() {
             self.events = VecDeque::new();
         }
         event

@@ -181,12 +181,10 @@ impl Outbox {
 
     /// Moves the next packet to `out`. A drained outbox keeps its buffer
     /// while `busy` (a negotiation sends packet after packet) and gives it
-    /// back otherwise: an Opened link sends rarely.
+    /// back otherwise: an Opened link sends rarely. (An outbox drained
+    /// while busy is given back by `Fsm::fire` when the negotiation ends.)
     fn pop_into(&mut self, out: &mut Vec<u8>, busy: bool) -> bool {
         let Some(header) = self.bytes.get(self.read..self.read + HEADER_LEN) else {
-            if !busy && self.bytes.capacity() > 0 {
-                self.bytes = Vec::new();
-            }
             return false;
         };
         let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
