@@ -109,6 +109,8 @@ pub struct Session {
     maxconnect_deadline: Option<Instant>,
     /// The ppp unit number, once the driver created the unit.
     unit: Option<u32>,
+    /// [`poll_timeout`](Self::poll_timeout)'s answer, refreshed after input.
+    next_timeout: Option<Instant>,
     /// Frames to send, in the order the protocols produced them:
     /// `[protocol: 2][length: 2][information]` records back to back.
     transmit: Vec<u8>,
@@ -143,10 +145,16 @@ impl Session {
             negotiation_deadline: None,
             maxconnect_deadline: None,
             unit: None,
+            next_timeout: None,
             transmit: Vec::new(),
             transmit_read: 0,
             events: VecDeque::new(),
-            actions: VecDeque::from([DataPathAction::CreateUnit]),
+            // Room for a negotiation's actions, CreateUnit first.
+            actions: {
+                let mut actions = VecDeque::with_capacity(8);
+                actions.push_back(DataPathAction::CreateUnit);
+                actions
+            },
             counters: SessionCounters::default(),
             config,
         }
@@ -202,7 +210,10 @@ impl Session {
         // them at once rather than growth step by step (given back once
         // the session settles).
         self.events.reserve(8);
-        self.actions.reserve(8);
+        if self.actions.capacity() == 0 {
+            // CreateUnit was taken (and the queue given back) before start.
+            self.actions.reserve(8);
+        }
         self.set_phase(Phase::Establish);
         self.negotiation_deadline = Some(now + self.config.negotiation_timeout);
         self.lcp.lower_up(now, rng);
@@ -415,8 +426,16 @@ impl Session {
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work.
+    ///
+    /// Kept up to date by every call that feeds the session, so a driver may
+    /// ask as often as it likes.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
+        self.next_timeout
+    }
+
+    /// The earliest deadline of the protocols and the session's own.
+    fn earliest_deadline(&self) -> Option<Instant> {
         if self.terminated {
             return None;
         }
@@ -515,6 +534,7 @@ impl Session {
                 break;
             }
         }
+        self.next_timeout = self.earliest_deadline();
     }
 
     fn on_lcp_event(&mut self, now: Instant, event: LcpEvent, rng: &mut dyn Rng) {
@@ -849,6 +869,7 @@ impl Session {
         if std::mem::replace(&mut self.terminated, true) {
             return;
         }
+        self.next_timeout = None;
         self.set_phase(Phase::Dead);
         let reason = self
             .reason
