@@ -520,7 +520,10 @@ impl<P: ControlProtocol> Fsm<P> {
     fn judge(&mut self, data: &[u8], rng: &mut dyn Rng) -> bool {
         let reject_if_disagree = self.nak_loops >= self.config.max_failure;
         self.protocol.begin_peer_request();
-        let mut nak = Vec::new();
+        // The Nak is built in `reply` itself (kept through a negotiation);
+        // a Reject, rare, in a buffer of its own.
+        let mut nak = std::mem::take(&mut self.reply);
+        nak.clear();
         let mut reject = Vec::new();
         let mut seen = [0u64; 4];
         for option in OptionIter::new(data).flatten() {
@@ -542,7 +545,6 @@ impl<P: ControlProtocol> Fsm<P> {
         if reject.is_empty() {
             self.protocol.judge_missing(reject_if_disagree, &mut nak);
         }
-        self.reply.clear();
         if !reject.is_empty() {
             self.reply_code = Code::ConfigureReject;
             self.reply = reject;
@@ -551,6 +553,7 @@ impl<P: ControlProtocol> Fsm<P> {
             self.reply = nak;
         } else {
             self.reply_code = Code::ConfigureAck;
+            self.reply = nak;
             self.reply.extend_from_slice(data);
         }
         self.reply_code == Code::ConfigureAck
