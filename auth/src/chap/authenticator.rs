@@ -25,6 +25,7 @@ use super::digest::{self, Check};
 use super::packet::ChapRepr;
 use crate::mschap::{crypto::strip_domain, message};
 use crate::outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};
+use crate::queue::Pending;
 use crate::secrets::Secrets;
 
 /// The longest name we accept in a Response (pppd's MAXNAMELEN less one).
@@ -85,9 +86,18 @@ pub struct ChapAuthenticator {
     /// The Identifier we last answered, and the answer, for duplicates.
     answered: Option<(u8, Vec<u8>)>,
     authenticated_once: bool,
-    transmit: VecDeque<Vec<u8>>,
+    transmit: Pending<Stored, 4>,
     events: VecDeque<AuthEvent>,
     discarded: u64,
+}
+
+/// The packets the authenticator keeps and may send again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// `challenge_packet`.
+    Challenge,
+    /// The answer in `answered`.
+    Answer,
 }
 
 impl core::fmt::Debug for ChapAuthenticator {
@@ -125,7 +135,7 @@ impl ChapAuthenticator {
             deadline: None,
             answered: None,
             authenticated_once: false,
-            transmit: VecDeque::new(),
+            transmit: Pending::default(),
             events: VecDeque::new(),
             discarded: 0,
         }
@@ -172,8 +182,8 @@ impl ChapAuthenticator {
         }
         .append_to(&mut packet);
         self.challenge = challenge;
-        self.challenge_packet = packet.clone();
-        self.transmit.push_back(packet);
+        self.challenge_packet = packet;
+        self.queue(Stored::Challenge);
         self.transmissions = 1;
         self.state = State::Challenged;
         self.deadline = Some(now + self.config.restart);
@@ -192,11 +202,10 @@ impl ChapAuthenticator {
             self.discarded += 1;
             return;
         };
-        if let Some((id, answer)) = &self.answered {
-            if *id == identifier && self.state != State::Challenged {
-                self.transmit.push_back(answer.clone());
-                return;
-            }
+        let repeated = matches!(self.answered, Some((id, _)) if id == identifier);
+        if repeated && self.state != State::Challenged {
+            self.queue(Stored::Answer);
+            return;
         }
         if self.state != State::Challenged || identifier != self.identifier {
             self.discarded += 1;
@@ -240,9 +249,9 @@ impl ChapAuthenticator {
         let mut answer = Vec::new();
         match outcome {
             Ok((entry, authenticator_response)) => {
-                let message = match authenticator_response {
-                    Some(s) => message::success_v2(&s, "Access granted"),
-                    None => b"Access granted".to_vec(),
+                let message: std::borrow::Cow<'_, [u8]> = match authenticator_response {
+                    Some(s) => message::success_v2(&s, "Access granted").into(),
+                    None => b"Access granted".as_slice().into(),
                 };
                 ChapRepr::Success {
                     identifier,
@@ -288,8 +297,8 @@ impl ChapAuthenticator {
                 self.fail(reason);
             }
         }
-        self.transmit.push_back(answer.clone());
         self.answered = Some((identifier, answer));
+        self.queue(Stored::Answer);
     }
 
     fn fail(&mut self, reason: FailureReason) {
@@ -316,7 +325,7 @@ impl ChapAuthenticator {
             }
             State::Challenged => {
                 self.transmissions += 1;
-                self.transmit.push_back(self.challenge_packet.clone());
+                self.queue(Stored::Challenge);
                 self.deadline = Some(now + self.config.restart);
             }
             State::Open => self.send_challenge(now, rng),
@@ -328,12 +337,23 @@ impl ChapAuthenticator {
     /// when there is none.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> bool {
-        match crate::queue::pop(&mut self.transmit) {
-            Some(packet) => {
-                out.extend_from_slice(&packet);
-                true
-            }
-            None => false,
+        let packet = match self.transmit.pop() {
+            Some(Stored::Challenge) => &self.challenge_packet,
+            Some(Stored::Answer) => match &self.answered {
+                Some((_, answer)) => answer,
+                None => return false,
+            },
+            None => return false,
+        };
+        out.extend_from_slice(packet);
+        true
+    }
+
+    /// Queues a stored packet for sending; one that finds the queue full
+    /// is dropped and counted (a flood of duplicates, unanswered).
+    fn queue(&mut self, packet: Stored) {
+        if !self.transmit.push(packet) {
+            self.discarded += 1;
         }
     }
 

@@ -204,25 +204,25 @@ impl<'a> ChapRepr<'a> {
     /// to 255 (Value-Size is one octet); the whole is cut to the 65535
     /// octets a Length field can describe.
     pub fn append_to(&self, out: &mut Vec<u8>) {
-        let mut data = Vec::new();
+        let start = out.len();
+        // The header with a Length filled in below: the Data is written in
+        // place, not built apart and copied.
+        out.extend_from_slice(&[self.code().into(), self.identifier(), 0, 0]);
         match *self {
             ChapRepr::Challenge { value, name, .. } | ChapRepr::Response { value, name, .. } => {
                 let value = &value[..value.len().min(255)];
-                data.reserve(1 + value.len() + name.len());
-                data.push(value.len() as u8);
-                data.extend_from_slice(value);
-                data.extend_from_slice(name);
+                out.reserve(1 + value.len() + name.len());
+                out.push(value.len() as u8);
+                out.extend_from_slice(value);
+                out.extend_from_slice(name);
             }
             ChapRepr::Success { message, .. } | ChapRepr::Failure { message, .. } => {
-                data.extend_from_slice(message);
+                out.extend_from_slice(message);
             }
         }
-        Repr {
-            code: self.code().into(),
-            identifier: self.identifier(),
-            data: &data,
-        }
-        .append_to(out);
+        out.truncate(start + (out.len() - start).min(usize::from(u16::MAX)));
+        let len = (out.len() - start) as u16;
+        out[start + 2..start + 4].copy_from_slice(&len.to_be_bytes());
     }
 }
 
@@ -303,6 +303,33 @@ mod tests {
         assert_eq!(value, &CHALLENGE[5..21]);
         assert_eq!(name, b"lns");
         assert_eq!(repr.code(), ChapCode::Challenge);
+    }
+
+    #[test]
+    fn construct_cuts_what_the_fields_cannot_describe() {
+        // Value-Size is one octet: a 300-octet value is sent as 255.
+        let mut out = vec![0xa5];
+        ChapRepr::Response {
+            identifier: 7,
+            value: &[0x11; 300],
+            name: b"lac",
+        }
+        .append_to(&mut out);
+        assert_eq!(out.len(), 1 + 4 + 1 + 255 + 3);
+        assert_eq!(&out[1..6], &[2, 7, 0x01, 0x07, 255]);
+        assert_eq!(&out[out.len() - 3..], b"lac");
+        // The Length field is two octets: the whole is cut to 65535.
+        let mut out = vec![0xa5];
+        let message = vec![b'x'; 70_000];
+        ChapRepr::Failure {
+            identifier: 9,
+            message: &message,
+        }
+        .append_to(&mut out);
+        assert_eq!(out.len(), 1 + 65535);
+        assert_eq!(&out[1..5], &[4, 9, 0xff, 0xff]);
+        let parsed = ChapRepr::parse(&out[1..]).unwrap();
+        assert!(matches!(parsed, ChapRepr::Failure { message, .. } if message.len() == 65531));
     }
 
     #[test]

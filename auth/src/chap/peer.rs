@@ -34,6 +34,7 @@ use super::digest;
 use super::packet::ChapRepr;
 use crate::mschap::message;
 use crate::outcome::{AuthEvent, AuthFailure, FailureReason, Role};
+use crate::queue::Pending;
 use crate::secret::{ct_eq, Secret};
 use crate::secrets::Secrets;
 
@@ -97,7 +98,8 @@ pub struct ChapPeer {
     last: Option<LastResponse>,
     deadline: Option<Instant>,
     authenticated_once: bool,
-    transmit: VecDeque<Vec<u8>>,
+    /// Copies of the last Response to send.
+    transmit: Pending<(), 4>,
     events: VecDeque<AuthEvent>,
     discarded: u64,
 }
@@ -131,7 +133,7 @@ impl ChapPeer {
             last: None,
             deadline: None,
             authenticated_once: false,
-            transmit: VecDeque::new(),
+            transmit: Pending::default(),
             events: VecDeque::new(),
             discarded: 0,
         }
@@ -219,7 +221,7 @@ impl ChapPeer {
         if let Some(last) = &self.last {
             if last.identifier == identifier && ct_eq(&last.challenge, value) {
                 // A retransmitted Challenge: the same Response again.
-                self.transmit.push_back(last.packet.clone());
+                self.queue_last_response();
                 return;
             }
         }
@@ -239,13 +241,13 @@ impl ChapPeer {
             name: &self.credentials.user,
         }
         .append_to(&mut packet);
-        self.transmit.push_back(packet.clone());
         self.last = Some(LastResponse {
             identifier,
             challenge: value.to_vec(),
             packet,
             expected_authenticator: ours.expected_authenticator,
         });
+        self.queue_last_response();
         self.state = State::Responded;
         self.responses_sent = 1;
         self.deadline = Some(now + self.restart);
@@ -307,8 +309,8 @@ impl ChapPeer {
             return;
         }
         match (&self.state, &self.last) {
-            (State::Responded, Some(last)) if self.responses_sent < self.max_responses => {
-                self.transmit.push_back(last.packet.clone());
+            (State::Responded, Some(_)) if self.responses_sent < self.max_responses => {
+                self.queue_last_response();
                 self.responses_sent += 1;
                 self.deadline = Some(now + self.restart);
             }
@@ -323,12 +325,20 @@ impl ChapPeer {
     /// when there is none.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> bool {
-        match crate::queue::pop(&mut self.transmit) {
-            Some(packet) => {
-                out.extend_from_slice(&packet);
+        match (self.transmit.pop(), &self.last) {
+            (Some(()), Some(last)) => {
+                out.extend_from_slice(&last.packet);
                 true
             }
-            None => false,
+            _ => false,
+        }
+    }
+
+    /// Queues the last Response for sending; beyond the queue's room (a
+    /// flood of duplicate Challenges) it is dropped and counted.
+    fn queue_last_response(&mut self) {
+        if !self.transmit.push(()) {
+            self.discarded += 1;
         }
     }
 
