@@ -20,6 +20,7 @@
 
 use core::fmt;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use super::SecretsErrorKind;
 
@@ -51,9 +52,12 @@ pub enum AddressRule {
 
 /// The addresses a peer may use, from its secrets line. The IPCP side of
 /// the session asks [`permits`](Self::permits) about each address.
+///
+/// Cloning is cheap (the rules are shared): a session takes a copy from the
+/// secrets on every authentication.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowedAddresses {
-    rules: Vec<AddressRule>,
+    rules: Arc<[AddressRule]>,
 }
 
 fn mask(prefix: u8) -> u32 {
@@ -78,13 +82,15 @@ impl AllowedAddresses {
     /// Any address (`*`).
     pub fn any() -> AllowedAddresses {
         AllowedAddresses {
-            rules: vec![AddressRule::Any],
+            rules: Arc::new([AddressRule::Any]),
         }
     }
 
     /// Builds the list from rules, in order.
     pub fn from_rules(rules: Vec<AddressRule>) -> AllowedAddresses {
-        AllowedAddresses { rules }
+        AllowedAddresses {
+            rules: rules.into(),
+        }
     }
 
     /// Reads the address words of a secrets line (those before any `--`).
@@ -100,7 +106,7 @@ impl AllowedAddresses {
                 _ => rules.push(parse_rule(word)?),
             }
         }
-        Ok(AllowedAddresses { rules })
+        Ok(AllowedAddresses::from_rules(rules))
     }
 
     /// The rules, in order.
@@ -126,7 +132,7 @@ impl AllowedAddresses {
             return false;
         }
         let a = u32::from(addr);
-        for rule in &self.rules {
+        for rule in self.rules.iter() {
             let (permit, base, m) = match *rule {
                 AddressRule::Any => return true,
                 AddressRule::Subnet {
