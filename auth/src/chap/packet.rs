@@ -205,13 +205,19 @@ impl<'a> ChapRepr<'a> {
     /// octets a Length field can describe.
     pub fn append_to(&self, out: &mut Vec<u8>) {
         let start = out.len();
+        let data_len = match *self {
+            ChapRepr::Challenge { value, name, .. } | ChapRepr::Response { value, name, .. } => {
+                1 + value.len().min(255) + name.len()
+            }
+            ChapRepr::Success { message, .. } | ChapRepr::Failure { message, .. } => message.len(),
+        };
+        out.reserve((4 + data_len).min(usize::from(u16::MAX)));
         // The header with a Length filled in below: the Data is written in
         // place, not built apart and copied.
         out.extend_from_slice(&[self.code().into(), self.identifier(), 0, 0]);
         match *self {
             ChapRepr::Challenge { value, name, .. } | ChapRepr::Response { value, name, .. } => {
                 let value = &value[..value.len().min(255)];
-                out.reserve(1 + value.len() + name.len());
                 out.push(value.len() as u8);
                 out.extend_from_slice(value);
                 out.extend_from_slice(name);
