@@ -3,7 +3,7 @@
 //! sends parses.
 //!
 //! The first octet picks the methods; then each instruction is an opcode
-//! octet and its operands.
+//! octet and its operands (see `rppp_fuzz::run`).
 #![no_main]
 
 use std::sync::Arc;
@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
 use rand::rngs::StdRng;
-use rand::SeedableRng;
 use rppp_auth::chap::packet::ChapRepr;
 use rppp_auth::pap::packet::PapRepr;
 use rppp_auth::{Auth, AuthConfig, AuthMethod, Secrets};
+use rppp_fuzz::{Machine, Program};
 
 const METHODS: [Option<AuthMethod>; 5] = [
     None,
@@ -24,13 +24,16 @@ const METHODS: [Option<AuthMethod>; 5] = [
     Some(AuthMethod::MsChapV2),
 ];
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&flags, mut program)) = data.split_first() else { return };
+/// No single input may make either side send more than this many
+/// packets, or report more than this many events.
+const MAX_OUTPUT_PER_INPUT: usize = 4;
+
+fn config(flags: u8) -> AuthConfig {
     let secrets = Arc::new(
         Secrets::parse("s", b"joe lns pw *\nlns * pw2 10.0.0.1\n", &mut |_| Err(String::new()))
             .expect("fixed secrets parse"),
     );
-    let config = AuthConfig {
+    AuthConfig {
         name: b"lns".to_vec(),
         user: b"lns".to_vec(),
         chap_secrets: secrets.clone(),
@@ -38,55 +41,56 @@ fuzz_target!(|data: &[u8]| {
         chap_interval: (flags & 0x80 != 0).then(|| Duration::from_secs(5)),
         chap_peer_wait: Some(Duration::from_secs(30)),
         ..AuthConfig::default()
-    };
-    let peer = METHODS[usize::from(flags & 7) % 5];
-    let ours = METHODS[usize::from(flags >> 3 & 7) % 5];
-    let mut rng = StdRng::seed_from_u64(u64::from(flags));
-    let mut auth = Auth::new(&config, peer, ours);
-    let mut now = Instant::now();
-    auth.start(now, &mut rng);
-    let mut out = Vec::new();
-    while let Some((&op, rest)) = program.split_first() {
-        program = rest;
-        match op % 4 {
-            // A frame: protocol choice, length, octets.
-            0 | 1 => {
-                let Some((&n, rest)) = program.split_first() else { break };
-                let n = usize::from(n).min(rest.len());
-                let protocol = if op & 4 == 0 { 0xc023 } else { 0xc223 };
-                let _ = auth.handle_frame(now, protocol, &rest[..n], &mut rng);
-                program = &rest[n..];
-            }
-            2 => {
-                let step = program.first().copied().unwrap_or(30);
-                program = program.get(1..).unwrap_or_default();
-                now += Duration::from_millis(100 * u64::from(step));
-                auth.handle_timeout(now, &mut rng);
-            }
-            _ => {
-                if let Some(deadline) = auth.poll_timeout() {
-                    assert!(deadline >= now, "a deadline in the past");
-                    now = deadline;
-                    auth.handle_timeout(now, &mut rng);
-                }
-            }
-        }
+    }
+}
+
+struct Target(Auth);
+
+impl Machine for Target {
+    const OPCODES: u8 = 4;
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.0.poll_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: Instant, rng: &mut StdRng) {
+        self.0.handle_timeout(now, rng);
+    }
+
+    fn input(&mut self, op: u8, program: &mut Program<'_>, now: Instant, rng: &mut StdRng) -> Option<()> {
+        // 0 or 1: a frame, PAP or CHAP by `op & 4`: length octet, octets.
+        let protocol = if op & 4 == 0 { 0xc023 } else { 0xc223 };
+        let _ = self.0.handle_frame(now, protocol, program.bytes()?, rng);
+        Some(())
+    }
+
+    fn check_outputs(&mut self, out: &mut Vec<u8>) {
         let mut sent = 0;
         loop {
             out.clear();
-            let Some(protocol) = auth.poll_transmit(&mut out) else { break };
+            let Some(protocol) = self.0.poll_transmit(out) else { break };
             match protocol {
-                0xc023 => assert!(PapRepr::parse(&out).is_ok(), "bad PAP sent"),
-                0xc223 => assert!(ChapRepr::parse(&out).is_ok(), "bad CHAP sent"),
+                0xc023 => assert!(PapRepr::parse(out).is_ok(), "bad PAP sent"),
+                0xc223 => assert!(ChapRepr::parse(out).is_ok(), "bad CHAP sent"),
                 other => panic!("sent protocol {other:#x}"),
             }
             sent += 1;
-            assert!(sent <= 4, "unbounded output");
+            assert!(sent <= MAX_OUTPUT_PER_INPUT, "unbounded output");
         }
         let mut events = 0;
-        while auth.poll_event().is_some() {
+        while self.0.poll_event().is_some() {
             events += 1;
-            assert!(events <= 4, "unbounded events");
+            assert!(events <= MAX_OUTPUT_PER_INPUT, "unbounded events");
         }
     }
+}
+
+fuzz_target!(|data: &[u8]| {
+    rppp_fuzz::run(data, |flags, now, rng| {
+        let peer = METHODS[usize::from(flags & 7) % 5];
+        let ours = METHODS[usize::from(flags >> 3 & 7) % 5];
+        let mut auth = Auth::new(&config(flags), peer, ours);
+        auth.start(now, rng);
+        Target(auth)
+    });
 });

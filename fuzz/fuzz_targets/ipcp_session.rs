@@ -5,22 +5,16 @@
 //! address the restriction allows.
 //!
 //! The input is a program: the first octet picks the configuration, then
-//! each instruction is an opcode octet and its operands.
+//! each instruction is an opcode octet and its operands (see
+//! `rppp_fuzz::run_automaton`).
 #![no_main]
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use rand::rngs::StdRng;
-use rand::SeedableRng;
-use rppp_ipcp::{AllowedAddresses, Ipcp, IpcpConfig, NcpEvent};
-use rppp_lcp::option::OptionIter;
-use rppp_lcp::packet::Repr;
-
-/// No single input may make IPCP queue more than this many packets.
-const MAX_PACKETS_PER_INPUT: usize = 16;
+use rppp_fuzz::Invariants;
+use rppp_ipcp::{AllowedAddresses, Ipcp, IpcpConfig, IpcpEvent, NcpEvent};
 
 fn config(flags: u8) -> IpcpConfig {
     let mut config = IpcpConfig::default();
@@ -56,89 +50,35 @@ fn config(flags: u8) -> IpcpConfig {
     config
 }
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&flags, mut program)) = data.split_first() else { return };
-    let config = config(flags);
-    let allowed = config.allowed.clone();
-    let mut rng = StdRng::seed_from_u64(u64::from(flags));
-    let mut ipcp = Ipcp::new(config);
-    let mut now = Instant::now();
-    let mut out = Vec::new();
+/// Up means a result; the result has a local address and a peer address
+/// the restriction allows.
+struct IpcpInvariants {
+    allowed: AllowedAddresses,
+}
 
-    while let Some((&op, rest)) = program.split_first() {
-        program = rest;
-        match op % 8 {
-            // A raw packet: length octet, then the octets.
-            0 => {
-                let Some((&n, rest)) = program.split_first() else { break };
-                let n = usize::from(n).min(rest.len());
-                ipcp.handle_packet(now, &rest[..n], &mut rng);
-                program = &rest[n..];
-            }
-            // A well-framed packet: code, identifier, length octet, data.
-            1 => {
-                let [code, identifier, n, ..] = *program else { break };
-                let n = usize::from(n).min(program.len() - 3);
-                let data = &program[3..3 + n];
-                let mut packet = Vec::new();
-                Repr { code: code % 8, identifier, data }.append_to(&mut packet);
-                ipcp.handle_packet(now, &packet, &mut rng);
-                program = &program[3 + n..];
-            }
-            // Time passes: up to 25.5 s in 100 ms steps.
-            2 => {
-                let step = program.first().copied().unwrap_or(30);
-                program = program.get(1..).unwrap_or_default();
-                now += Duration::from_millis(100 * u64::from(step));
-                ipcp.handle_timeout(now, &mut rng);
-            }
-            // Jump to the next deadline.
-            3 => {
-                if let Some(deadline) = ipcp.poll_timeout() {
-                    assert!(deadline >= now, "a deadline in the past");
-                    now = deadline;
-                    ipcp.handle_timeout(now, &mut rng);
-                }
-            }
-            4 => ipcp.open(now, &mut rng),
-            5 => ipcp.close(now, "fuzz", &mut rng),
-            6 => ipcp.lower_up(now, &mut rng),
-            _ => {
-                if op & 8 != 0 {
-                    ipcp.lower_down(now, &mut rng);
-                } else {
-                    ipcp.protocol_rejected(now, &mut rng);
-                }
-            }
+impl Invariants<Ipcp> for IpcpInvariants {
+    fn event(&self, ipcp: &Ipcp, event: &IpcpEvent) {
+        if *event == NcpEvent::Up {
+            assert!(ipcp.negotiated().is_some() || ipcp.state() != rppp_lcp::State::Opened);
         }
-        let mut sent = 0;
-        loop {
-            out.clear();
-            if !ipcp.poll_transmit(&mut out) {
-                break;
-            }
-            let repr = Repr::parse_bytes(&out).expect("IPCP sent a malformed packet");
-            if (1..=4).contains(&repr.code) {
-                assert!(OptionIter::validate(repr.data).is_ok(), "malformed options");
-            }
-            sent += 1;
-            assert!(sent <= MAX_PACKETS_PER_INPUT, "unbounded output");
-        }
-        let mut events = 0;
-        while let Some(event) = ipcp.poll_event() {
-            if event == NcpEvent::Up {
-                assert!(ipcp.negotiated().is_some() || ipcp.state() != rppp_lcp::State::Opened);
-            }
-            events += 1;
-            assert!(events <= MAX_PACKETS_PER_INPUT, "unbounded events");
-        }
+    }
+
+    fn after_input(&self, ipcp: &Ipcp) {
         if let Some(n) = ipcp.negotiated() {
             assert!(!n.local.is_unspecified());
             match n.peer {
-                Some(peer) => assert!(allowed.allows(peer), "{peer} not allowed"),
-                None => assert!(matches!(allowed, AllowedAddresses::Any)),
+                Some(peer) => assert!(self.allowed.allows(peer), "{peer} not allowed"),
+                None => assert!(matches!(self.allowed, AllowedAddresses::Any)),
             }
             assert!(n.dns.iter().chain(&n.nbns).flatten().all(|a| !a.is_unspecified()));
         }
     }
+}
+
+fuzz_target!(|data: &[u8]| {
+    rppp_fuzz::run_automaton(data, |flags| {
+        let config = config(flags);
+        let allowed = config.allowed.clone();
+        (Ipcp::new(config), IpcpInvariants { allowed })
+    });
 });

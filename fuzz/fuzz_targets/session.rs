@@ -3,7 +3,7 @@
 //! silent.
 //!
 //! The first octet picks the configuration; then each instruction is an
-//! opcode octet and its operands.
+//! opcode octet and its operands (see `rppp_fuzz::run`).
 #![no_main]
 
 use std::net::Ipv4Addr;
@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
 use rand::rngs::StdRng;
-use rand::SeedableRng;
 use rppp::session::{Role, Session, SessionConfig, SessionEvent};
 use rppp_auth::{AuthMethod, AuthMethods, Secrets};
+use rppp_fuzz::{Machine, Program};
 use rppp_ipcp::Ipv6cpConfig;
 
 const PROTOCOLS: [u16; 12] =
@@ -49,65 +49,63 @@ fn config(flags: u8) -> SessionConfig {
     config
 }
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&flags, mut program)) = data.split_first() else { return };
-    let mut rng = StdRng::seed_from_u64(u64::from(flags));
-    let mut session = Session::new(config(flags));
-    let mut now = Instant::now();
-    let mut terminated = false;
-    let mut out = Vec::new();
-    while let Some((&op, rest)) = program.split_first() {
-        program = rest;
-        match op % 6 {
+struct Target {
+    session: Session,
+    /// It reported `Terminated`.
+    terminated: bool,
+}
+
+impl Machine for Target {
+    const OPCODES: u8 = 6;
+    const DEFAULT_STEP: u8 = 10;
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.session.poll_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: Instant, rng: &mut StdRng) {
+        self.session.handle_timeout(now, rng);
+    }
+
+    fn input(&mut self, op: u8, program: &mut Program<'_>, now: Instant, rng: &mut StdRng) -> Option<()> {
+        match op % Self::OPCODES {
             0 | 1 => {
                 // A frame: protocol index, length, octets.
-                let [which, n, ..] = *program else { break };
-                let n = usize::from(n).min(program.len() - 2);
-                let protocol = PROTOCOLS[usize::from(which) % PROTOCOLS.len()];
-                session.handle_frame(now, protocol, &program[2..2 + n], &mut rng);
-                program = &program[2 + n..];
+                let protocol = PROTOCOLS[usize::from(program.octet()?) % PROTOCOLS.len()];
+                self.session.handle_frame(now, protocol, program.bytes()?, rng);
             }
-            2 => {
-                let step = program.first().copied().unwrap_or(10);
-                program = program.get(1..).unwrap_or_default();
-                now += Duration::from_millis(100 * u64::from(step));
-                session.handle_timeout(now, &mut rng);
-            }
-            3 => {
-                if let Some(deadline) = session.poll_timeout() {
-                    assert!(deadline >= now, "a deadline in the past");
-                    now = deadline;
-                    session.handle_timeout(now, &mut rng);
-                }
-            }
-            4 => session.start(now, &mut rng),
-            _ => {
-                if op & 8 == 0 {
-                    session.close(now, &mut rng);
-                } else {
-                    session.lower_down(now, &mut rng);
-                }
-            }
+            4 => self.session.start(now, rng),
+            _ if op & 8 == 0 => self.session.close(now, rng),
+            _ => self.session.lower_down(now, rng),
         }
+        Some(())
+    }
+
+    fn check_outputs(&mut self, out: &mut Vec<u8>) {
+        let session = &mut self.session;
         let mut produced = 0;
         while session.poll_action().is_some() {
             produced += 1;
         }
         loop {
             out.clear();
-            let Some(_) = session.poll_transmit(&mut out) else { break };
-            assert!(!terminated, "a terminated session sent a frame");
+            let Some(_) = session.poll_transmit(out) else { break };
+            assert!(!self.terminated, "a terminated session sent a frame");
             produced += 1;
         }
         while let Some(event) = session.poll_event() {
-            assert!(!terminated, "a terminated session reported {event:?}");
-            terminated |= matches!(event, SessionEvent::Terminated { .. });
+            assert!(!self.terminated, "a terminated session reported {event:?}");
+            self.terminated |= matches!(event, SessionEvent::Terminated { .. });
             produced += 1;
         }
         assert!(produced <= MAX_OUTPUT_PER_INPUT, "unbounded output: {produced}");
-        assert_eq!(terminated, session.is_terminated());
-        if terminated {
+        assert_eq!(self.terminated, session.is_terminated());
+        if self.terminated {
             assert_eq!(session.poll_timeout(), None);
         }
     }
+}
+
+fuzz_target!(|data: &[u8]| {
+    rppp_fuzz::run(data, |flags, _, _| Target { session: Session::new(config(flags)), terminated: false });
 });
