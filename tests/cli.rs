@@ -4,6 +4,7 @@
 //! multi-session file.
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn rppp(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -15,15 +16,38 @@ fn rppp(args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().expect("rppp runs")
 }
 
+/// `rppp` as an L2TP daemon starts it: the PPPoL2TP plugin with the
+/// session's socket `fd`, then `options`.
+fn rppp_pppol2tp(fd: &str, options: &[&str]) -> Output {
+    let mut args = vec!["plugin", "pppol2tp.so", "pppol2tp", fd];
+    args.extend_from_slice(options);
+    rppp(&args, &[])
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn tmpdir(name: &str) -> std::path::PathBuf {
+/// Asserts that `o` exited with `code` and that its stderr contains every
+/// one of `needles`; returns that stderr.
+#[track_caller]
+fn assert_exit(o: &Output, code: i32, needles: &[&str]) -> String {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "{e}");
+    for needle in needles {
+        assert!(e.contains(needle), "no {needle:?} in: {e}");
+    }
+    e
+}
+
+/// `contents` written to `file` in a fresh directory for test `name`.
+fn temp_file(name: &str, file: &str, contents: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("rppp-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    let f = d.join(file);
+    std::fs::write(&f, contents).unwrap();
+    f
 }
 
 #[test]
@@ -38,35 +62,20 @@ fn version_and_help() {
 
 #[test]
 fn an_unknown_option_is_exit_2_naming_it() {
-    let o = rppp(
-        &[
-            "plugin",
-            "pppol2tp.so",
-            "pppol2tp",
-            "7",
-            "nodetach",
-            "frobnicate",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
-    assert!(
-        e.contains("frobnicate") && e.contains("command line"),
-        "{e}"
-    );
+    let o = rppp_pppol2tp("7", &["nodetach", "frobnicate"]);
+    assert_exit(&o, 2, &["frobnicate", "command line"]);
 }
 
 #[test]
 fn an_error_in_an_options_file_names_the_file_and_line() {
-    let d = tmpdir("file");
-    let f = d.join("options.lns");
-    std::fs::write(&f, "ms-dns 8.8.8.8\n# a comment\nmtu lots\n").unwrap();
+    let f = temp_file(
+        "file",
+        "options.lns",
+        "ms-dns 8.8.8.8\n# a comment\nmtu lots\n",
+    );
     let f = f.to_str().unwrap();
-    let o = rppp(&["plugin", "pppol2tp.so", "pppol2tp", "7", "file", f], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
-    assert!(e.contains(&format!("{f}:3")) && e.contains("mtu"), "{e}");
+    let o = rppp_pppol2tp("7", &["file", f]);
+    assert_exit(&o, 2, &[&format!("{f}:3"), "mtu"]);
 }
 
 #[test]
@@ -82,56 +91,30 @@ fn another_plugin_is_a_clear_error() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("radius.so"), "{}", stderr(&o));
+    assert_exit(&o, 2, &["radius.so"]);
 }
 
 #[test]
 fn a_fd_that_is_not_open_is_exit_1_naming_it() {
-    let o = rppp(
-        &[
-            "plugin",
-            "pppol2tp.so",
-            "pppol2tp",
-            "250",
-            "nodetach",
-            "noauth",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    let e = stderr(&o);
-    assert!(e.contains("pppol2tp 250") && e.contains("EBADF"), "{e}");
+    let o = rppp_pppol2tp("250", &["nodetach", "noauth"]);
+    assert_exit(&o, 1, &["pppol2tp 250", "EBADF"]);
 }
 
 #[test]
 fn a_fd_that_is_not_a_socket_is_exit_1() {
     // fd 0 is /dev/null here (Command gives the child a null stdin).
-    let o = rppp(
-        &[
-            "plugin",
-            "pppol2tp.so",
-            "pppol2tp",
-            "0",
-            "nodetach",
-            "noauth",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("not a socket"), "{}", stderr(&o));
+    let o = rppp_pppol2tp("0", &["nodetach", "noauth"]);
+    assert_exit(&o, 1, &["not a socket"]);
 }
 
 #[test]
 fn a_command_line_without_pppol2tp_goes_to_the_real_pppd() {
-    let d = tmpdir("real");
-    let log = d.join("args");
-    let real = d.join("pppd.real");
-    std::fs::write(
-        &real,
-        format!("#!/bin/sh\necho \"$@\" > {}\nexit 7\n", log.display()),
-    )
-    .unwrap();
+    // It records its arguments next to itself.
+    let real = temp_file(
+        "real",
+        "pppd.real",
+        "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/args\"\nexit 7\n",
+    );
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o755)).unwrap();
     let o = rppp(
         &["plugin", "rp-pppoe.so", "eth0", "user", "bob"],
@@ -139,7 +122,9 @@ fn a_command_line_without_pppol2tp_goes_to_the_real_pppd() {
     );
     assert_eq!(o.status.code(), Some(7), "the real pppd's exit code");
     assert_eq!(
-        std::fs::read_to_string(&log).unwrap().trim(),
+        std::fs::read_to_string(real.with_file_name("args"))
+            .unwrap()
+            .trim(),
         "plugin rp-pppoe.so eth0 user bob"
     );
 }
@@ -150,23 +135,16 @@ fn without_a_real_pppd_it_is_a_clear_error() {
         &["/dev/ttyS0", "115200", "crtscts"],
         &[("RPPP_REAL_PPPD", "/nonexistent/pppd")],
     );
-    assert_eq!(o.status.code(), Some(1));
-    let e = stderr(&o);
-    assert!(
-        e.contains("PPPoL2TP") && e.contains("/nonexistent/pppd"),
-        "{e}"
-    );
+    assert_exit(&o, 1, &["PPPoL2TP", "/nonexistent/pppd"]);
 }
 
 #[test]
 fn the_sessions_file_names_its_bad_line() {
-    let d = tmpdir("multi");
-    let f = d.join("sessions");
-    std::fs::write(
-        &f,
+    let f = temp_file(
+        "multi",
+        "sessions",
         "# index 0\npppol2tp 250 10.0.0.1:10.0.0.2\n\npppol2tp 251 mru huge\n",
-    )
-    .unwrap();
+    );
     let o = rppp(
         &[
             "--sessions-file",
@@ -178,31 +156,17 @@ fn the_sessions_file_names_its_bad_line() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
-    assert!(e.contains("mru") && e.contains("line 4"), "{e}");
+    assert_exit(&o, 2, &["mru", "line 4"]);
 }
 
 #[test]
 fn dryrun_prints_the_options_and_exits_0_without_a_password() {
-    let o = rppp(
+    let o = rppp_pppol2tp(
+        "250",
         &[
-            "plugin",
-            "pppol2tp.so",
-            "pppol2tp",
-            "250",
-            "nodetach",
-            "noauth",
-            "mtu",
-            "1410",
-            "password",
-            "hunter2",
-            "dryrun",
+            "nodetach", "noauth", "mtu", "1410", "password", "hunter2", "dryrun",
         ],
-        &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(e.contains("options in force") && e.contains("1410"), "{e}");
+    let e = assert_exit(&o, 0, &["options in force", "1410"]);
     assert!(!e.contains("hunter2"), "the password never shows: {e}");
 }
