@@ -3,12 +3,13 @@
 //! and a missing, refusing or full socket never blocks, panics or fails the
 //! caller.
 
-use std::fmt::Write as _;
+mod common;
+
 use std::os::unix::net::UnixDatagram;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::{capture_logs, TempDir};
 use rppp::notify::{Accm, Event, EventSocket, UpDown, EVENT_SOCKET_PATH};
 
 const GOLDEN: [&[u8]; 3] = [
@@ -38,31 +39,6 @@ fn golden_events() -> [Event<'static>; 3] {
         Event::UpDown(updown(true)),
         Event::UpDown(updown(false)),
     ]
-}
-
-/// A fresh directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let dir =
-            std::env::temp_dir().join(format!("rppp-notify-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn listener(path: &Path) -> UnixDatagram {
@@ -184,62 +160,4 @@ fn an_event_that_cannot_be_encoded_is_not_sent() {
     assert!(!tx.send(&bad));
     let mut buf = [0u8; 16];
     assert!(l.recv(&mut buf).is_err());
-}
-
-/// Log lines recorded by [`capture_logs`].
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<(tracing::Level, String)>>>);
-
-impl Logs {
-    fn count(&self, level: tracing::Level) -> usize {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(l, _)| *l == level)
-            .count()
-    }
-
-    fn all(&self) -> Vec<String> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, m)| m.clone())
-            .collect()
-    }
-}
-
-/// Records every event logged on this thread while the guard lives.
-fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
-    let logs = Logs::default();
-    let guard = tracing::subscriber::set_default(Recorder(logs.clone()));
-    (logs, guard)
-}
-
-struct Recorder(Logs);
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        struct Text(String);
-        impl tracing::field::Visit for Text {
-            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-                let _ = write!(self.0, "{}={v:?} ", f.name());
-            }
-        }
-        let mut text = Text(String::new());
-        event.record(&mut text);
-        let level = *event.metadata().level();
-        self.0 .0.lock().unwrap().push((level, text.0));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }

@@ -3,13 +3,14 @@
 //! what pppd passes; missing, non-executable and hung scripts, pppd's
 //! ordering rule, and the rule that no password reaches a script or a log.
 
-use std::fmt::Write as _;
+mod common;
+
 use std::net::Ipv4Addr;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::{capture_logs, TempDir};
 use rppp::notify::{
     Ipv4Info, Ipv6Info, LinkStats, ProcessInfo, Script, ScriptContext, ScriptOutcome, ScriptPair,
     ScriptRunner, SkipReason,
@@ -23,28 +24,8 @@ static EXEC_LOCK: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 const PASSWORD: &str = "s3cret-Pa55w0rd";
 
-/// A fresh script directory, removed on drop.
-struct TempDir(PathBuf);
-
+/// A temporary directory as a script directory.
 impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let dir =
-            std::env::temp_dir().join(format!("rppp-scripts-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
     /// Writes `dir/name` with `body` and permission bits `mode`.
     fn script(&self, name: &str, body: &str, mode: u32) {
         // Called from async tests: poll rather than block the runtime
@@ -84,12 +65,6 @@ impl TempDir {
             v
         };
         (read("args"), read("env"))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -527,66 +502,6 @@ async fn password_check_in_child() {
     let all = logs.all();
     assert!(all.iter().any(|l| l.contains("Script")), "{all:?}");
     assert!(all.iter().all(|l| !l.contains(PASSWORD)), "{all:?}");
-}
-
-/// Log lines recorded by [`capture_logs`].
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<(tracing::Level, String)>>>);
-
-impl Logs {
-    /// Events at `level` or more severe.
-    fn count_at_least(&self, level: tracing::Level) -> usize {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(l, _)| *l <= level)
-            .count()
-    }
-
-    fn all(&self) -> Vec<String> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, m)| m.clone())
-            .collect()
-    }
-}
-
-/// Records every event logged on this thread (the test's current-thread
-/// runtime runs all its tasks here) while the guard lives.
-fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
-    let logs = Logs::default();
-    let guard = tracing::subscriber::set_default(Recorder(logs.clone()));
-    (logs, guard)
-}
-
-struct Recorder(Logs);
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        struct Text(String);
-        impl tracing::field::Visit for Text {
-            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-                let _ = write!(self.0, "{}={v:?} ", f.name());
-            }
-        }
-        let mut text = Text(String::new());
-        event.record(&mut text);
-        let level = *event.metadata().level();
-        self.0 .0.lock().unwrap().push((level, text.0));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 /// The session hooks the `rppp` command uses, on a session from a command
