@@ -24,6 +24,7 @@ pub mod policy;
 mod queue;
 pub mod secret;
 pub mod secrets;
+pub mod words;
 
 pub use auth::{Auth, AuthConfig};
 pub use outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};

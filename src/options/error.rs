@@ -8,9 +8,8 @@
 
 use core::fmt;
 
+use rppp_auth::words::SyntaxError;
 use rppp_auth::SecretsError;
-
-use super::words::SyntaxError;
 
 /// Where an option was read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

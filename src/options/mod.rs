@@ -8,11 +8,11 @@
 //! `~/.ppprc` when [`Context::user_options`] names it, then the command
 //! line; `file F` and `call NAME` read another file in place, up to
 //! [`MAX_INCLUDE_DEPTH`] deep. An options file holds any option the command
-//! line can, split into words as pppd does (quotes, `\` escapes, `#` comments); an
-//! option's argument is the next word, on the same line or not. Later
-//! options override earlier ones. Files are read through a caller's
-//! function (`read`), so parsing does no I/O of its own; [`read_file`] is
-//! the real one.
+//! line can, split into words as pppd does ([`rppp_auth::words`]: quotes,
+//! `\` escapes, `#` comments); an option's argument is the next word, on
+//! the same line or not. Later options override earlier ones. Files are
+//! read through a caller's function (`read`), so parsing does no I/O of its
+//! own; [`read_file`] is the real one.
 //!
 //! Every option xl2tpd and openl2tpd pass, and those their sample and
 //! common deployment files use, works. pppd's `pppol2tp.so`,
@@ -97,17 +97,16 @@ mod parse;
 mod table;
 mod types;
 mod value;
-mod words;
 
 use std::ffi::OsStr;
 use std::io;
 
 pub use error::{ErrorKind, OptionsError, Source, Warning};
+pub use rppp_auth::words::SyntaxError;
 pub use types::{
     AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts, SocketOption,
     SOL_PPPOL2TP,
 };
-pub use words::SyntaxError;
 
 /// How deep `file` (and `call`) may nest: `/etc/ppp/options` and the
 /// command line's files are at depth 1.

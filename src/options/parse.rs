@@ -15,7 +15,7 @@ use super::apply::{self, Applied, State};
 use super::error::{ErrorKind, OptionsError, Source, Warning};
 use super::table::{self, Class, Spec};
 use super::types::Options;
-use super::{value, words, Context, MAX_INCLUDE_DEPTH};
+use super::{value, Context, MAX_INCLUDE_DEPTH};
 
 /// Words and where each came from.
 type Words = [(Vec<u8>, Source)];
@@ -224,7 +224,7 @@ impl Parser<'_> {
             path: path.to_string(),
             line,
         };
-        let words = words::split(&text).map_err(|(line, e)| {
+        let words = rppp_auth::words::split(&text).map_err(|(line, e)| {
             OptionsError::general(Some(file_at(line)), ErrorKind::Syntax(e))
         })?;
         let words: Vec<_> = words

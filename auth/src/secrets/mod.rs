@@ -4,8 +4,10 @@
 //! Each line holds a client name, a server name, a secret, and optionally
 //! the addresses the client may use ([`AllowedAddresses`]), then optionally
 //! `--` and options to apply for that client. Words are read as pppd reads
-//! option files ([`words`]). A secret `@/path` is read from that file: the
-//! caller passes a reader, so parsing does no I/O of its own.
+//! option files ([`crate::words`]); a line is the words between two
+//! newlines that are neither quoted nor escaped. A secret `@/path` is read
+//! from that file: the caller passes a reader, so parsing does no I/O of its
+//! own.
 //!
 //! Choosing among several lines ([`Secrets::lookup`]): a line whose client
 //! is `*` or the client, and whose server is `*` or the server, matches;
@@ -18,13 +20,13 @@
 //! empty.
 
 mod addresses;
-mod words;
 
 use core::fmt;
 
 pub use addresses::{AddressRule, AllowedAddresses};
 
 use crate::secret::Secret;
+use crate::words::{self, SyntaxError, Word};
 
 /// One line of a secrets file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +129,14 @@ impl fmt::Display for SecretsError {
 
 impl std::error::Error for SecretsError {}
 
+/// A word splitting error, as a secrets file reports it.
+fn syntax(e: SyntaxError) -> SecretsErrorKind {
+    match e {
+        SyntaxError::UnterminatedQuote => SecretsErrorKind::UnterminatedQuote,
+        SyntaxError::WordTooLong => SecretsErrorKind::WordTooLong,
+    }
+}
+
 fn is_wild(word: &[u8]) -> bool {
     word == b"*"
 }
@@ -145,12 +155,17 @@ impl Secrets {
             line,
             kind,
         };
-        let lines = words::split_lines(text).map_err(|(line, kind)| error(line, kind))?;
-        let mut entries = Vec::with_capacity(lines.len());
-        for line in lines {
-            let number = line.number;
-            let found = line.words.len();
-            let mut words = line.words.into_iter();
+        let words = words::split(text).map_err(|(line, e)| error(line, syntax(e)))?;
+        let mut entries = Vec::new();
+        let mut words = words.into_iter().peekable();
+        while let Some(first) = words.next() {
+            let number = first.line;
+            let mut line = vec![first.text];
+            while let Some(Word { text, .. }) = words.next_if(|w| !w.starts_line) {
+                line.push(text);
+            }
+            let found = line.len();
+            let mut words = line.into_iter();
             let (Some(client), Some(server), Some(secret)) =
                 (words.next(), words.next(), words.next())
             else {
@@ -244,21 +259,12 @@ fn read_indirect(
         path: path.clone(),
         reason,
     })?;
-    let lines = words::split_lines(&contents).map_err(|(_, kind)| match kind {
-        SecretsErrorKind::UnterminatedQuote | SecretsErrorKind::WordTooLong => {
-            SecretsErrorKind::IndirectUnreadable {
-                path: path.clone(),
-                reason: kind.to_string(),
-            }
-        }
-        other => other,
+    let words = words::split(&contents).map_err(|(_, e)| SecretsErrorKind::IndirectUnreadable {
+        path: path.clone(),
+        reason: syntax(e).to_string(),
     })?;
-    let word = lines
-        .into_iter()
-        .next()
-        .and_then(|line| line.words.into_iter().next());
-    match word {
-        Some(word) => Ok(Secret::new(word)),
+    match words.into_iter().next() {
+        Some(word) => Ok(Secret::new(word.text)),
         None => Err(SecretsErrorKind::IndirectEmpty { path }),
     }
 }

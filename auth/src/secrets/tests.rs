@@ -237,3 +237,101 @@ fn empty_names_and_secrets_are_words() {
     assert!(entry.secret.is_empty());
     assert!(entry.addresses.permits(ip("10.0.0.9"), None));
 }
+
+/// The client, server and secret of each entry, with its line.
+fn triples(text: &str) -> Vec<(usize, String, String, String)> {
+    let s = |w: &[u8]| String::from_utf8(w.to_vec()).unwrap();
+    parse(text)
+        .entries()
+        .iter()
+        .map(|e| (e.line, s(&e.client), s(&e.server), s(e.secret.expose())))
+        .collect()
+}
+
+fn triple(
+    line: usize,
+    client: &str,
+    server: &str,
+    secret: &str,
+) -> (usize, String, String, String) {
+    (line, client.into(), server.into(), secret.into())
+}
+
+#[test]
+fn a_line_ends_at_a_newline_neither_quoted_nor_escaped() {
+    assert_eq!(
+        triples("# header\n\njoe  server\tpw 10.0.0.1 # trailing\n  * * x#comment\n"),
+        [triple(3, "joe", "server", "pw"), triple(4, "*", "*", "x")]
+    );
+    // A quoted newline is part of the word; the entry goes on.
+    let secrets = parse("a b \"two\nlines\" -- c\nd e f");
+    assert_eq!(secrets.entries()[0].secret.expose(), b"two\nlines");
+    assert_eq!(secrets.entries()[0].options, [b"c".to_vec()]);
+    assert_eq!(secrets.entries()[1].line, 3);
+    // An escaped one continues the line, between words or inside one.
+    assert_eq!(
+        triples("joe server \\\n  secret\nab\\\ncd x y"),
+        [
+            triple(1, "joe", "server", "secret"),
+            triple(3, "abcd", "x", "y")
+        ]
+    );
+    assert_eq!(triples("a b c\\"), [triple(1, "a", "b", "c")]);
+}
+
+#[test]
+fn an_overlong_word_is_an_error() {
+    let err = parse_err(&format!("a b\nc d {}", "x".repeat(1025)));
+    assert_eq!((err.line, &err.kind), (2, &SecretsErrorKind::WordTooLong));
+    assert_eq!(
+        err.to_string(),
+        "chap-secrets:2: word longer than 1024 octets"
+    );
+    let secret = "x".repeat(1024);
+    assert_eq!(
+        triples(&format!("a b {secret}")),
+        [triple(1, "a", "b", &secret)]
+    );
+    let err = parse_err("a b \"open\n");
+    assert_eq!(
+        err.to_string(),
+        "chap-secrets:1: quoted word has no closing quote"
+    );
+    let mut read = |_: &str| Ok(b"'open".to_vec());
+    let err = Secrets::parse("chap-secrets", b"a b @/pw\n", &mut read).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "chap-secrets:1: cannot read secret file /pw: quoted word has no closing quote"
+    );
+}
+
+/// pppd's getword (pppd 2.4.5 and later): a quote opens a quoted section
+/// anywhere in a word, and the word goes on after the closing quote. The
+/// secrets parser used to honour a quote only at a word's start and end the
+/// word at the closing one, as pppd 2.4.4 did.
+#[test]
+fn quoted_sections_are_part_of_the_word_around_them() {
+    assert_eq!(
+        triples("\"ab\"cd lns x\"y z\"w\n"),
+        [triple(1, "abcd", "lns", "xy zw")]
+    );
+    assert_eq!(
+        triples("o\\'brien lns 'it'\\''s'\n"),
+        [triple(1, "o'brien", "lns", "it's")]
+    );
+    let err = parse_err("a b c\njoe lns pw'\n");
+    assert_eq!(
+        (err.line, err.kind),
+        (2, SecretsErrorKind::UnterminatedQuote)
+    );
+}
+
+/// pppd splits words on C's isspace, which includes the vertical tab; the
+/// secrets parser used to take it as part of a word.
+#[test]
+fn a_vertical_tab_separates_words() {
+    assert_eq!(
+        triples("joe\x0blns\x0bpw\n"),
+        [triple(1, "joe", "lns", "pw")]
+    );
+}

@@ -1,8 +1,10 @@
-//! Splitting an options file into words, as pppd's `getword` does
-//! (pppd(8), "OPTIONS FILES").
+//! Splitting pppd's options files and secrets files into words, as pppd's
+//! `getword` does: pppd(8), "OPTIONS FILES", and "AUTHENTICATION" ("a
+//! secrets file is parsed into words as for a options file").
 //!
-//! - Words are separated by white space. `#` outside quotes starts a
-//!   comment that runs to the end of the line, also right after a word.
+//! - Words are separated by white space (C's `isspace`: space, `\t`, `\n`,
+//!   `\v`, `\f`, `\r`). `#` outside quotes starts a comment that runs to
+//!   the end of the line, also right after a word.
 //! - `"` or `'` opens a quoted section that runs to the same quote: white
 //!   space, `#` and newlines inside it belong to the word. A quoted section
 //!   can be part of a longer word (`ab"c d"e` is `abc de`).
@@ -10,25 +12,33 @@
 //!   space), `\ooo` (one to three octal digits), `\xHH` (up to two hex
 //!   digits), `\` and a newline (nothing: the word or the line goes on); any
 //!   other character stands for itself (`\"`, `\\`, `\#`).
-//! - An option's argument is simply the next word, on the same line or not.
+//! - A newline that is neither escaped nor inside quotes ends a line.
+//!   Options files ignore lines: an option's argument is the next word, on
+//!   the same line or not. A secrets file is read a line at a time: a line
+//!   is the words from one with [`Word::starts_line`] up to the next one.
 //!
-//! Unlike pppd, which warns and carries on, a quote left open at the end of
-//! the file and a word longer than 1024 octets (pppd's MAXWORDLEN) are
-//! errors: pppd would silently swallow the rest of the file into one word,
-//! or cut the word short.
+//! Two deliberate differences from pppd, which warns and carries on: a
+//! quote left open at the end of the file and a word longer than
+//! [`MAX_WORD_LEN`] octets are errors ([`SyntaxError`]). pppd would
+//! silently swallow the rest of the file into one word, or cut the word
+//! short.
 
 use core::fmt;
 
 /// pppd's MAXWORDLEN: no word may be longer.
-pub(crate) const MAX_WORD_LEN: usize = 1024;
+pub const MAX_WORD_LEN: usize = 1024;
 
-/// One word and the 1-based line it starts on.
+/// One word and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Word {
+pub struct Word {
     /// The word, unquoted and unescaped.
-    pub(crate) text: Vec<u8>,
-    /// The line its first character is on.
-    pub(crate) line: usize,
+    pub text: Vec<u8>,
+    /// The 1-based line its first character is on.
+    pub line: usize,
+    /// Whether the word is the first of the text or the first after an
+    /// unquoted, unescaped newline: the start of a secrets file's line
+    /// (pppd's `newline` flag).
+    pub starts_line: bool,
 }
 
 /// What is wrong with the words of a file.
@@ -36,7 +46,7 @@ pub(crate) struct Word {
 pub enum SyntaxError {
     /// A quoted word has no closing quote before the end of the file.
     UnterminatedQuote,
-    /// A word is longer than 1024 octets.
+    /// A word is longer than [`MAX_WORD_LEN`] octets.
     WordTooLong,
 }
 
@@ -51,6 +61,24 @@ impl fmt::Display for SyntaxError {
     }
 }
 
+impl std::error::Error for SyntaxError {}
+
+/// Splits the text of an options or secrets file into words. The error
+/// carries the 1-based line the offending word starts on.
+pub fn split(text: &[u8]) -> Result<Vec<Word>, (usize, SyntaxError)> {
+    let mut scanner = Scanner {
+        text,
+        pos: 0,
+        line: 1,
+        new_line: true,
+    };
+    let mut words = Vec::new();
+    while scanner.skip_blank() {
+        words.push(scanner.word()?);
+    }
+    Ok(words)
+}
+
 /// C's `isspace`: space, `\t`, `\n`, `\v`, `\f`, `\r`.
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -60,6 +88,9 @@ struct Scanner<'a> {
     text: &'a [u8],
     pos: usize,
     line: usize,
+    /// An unescaped newline was skipped since the last word (or no word
+    /// has been read yet).
+    new_line: bool,
 }
 
 impl Scanner<'_> {
@@ -91,6 +122,7 @@ impl Scanner<'_> {
                     self.bump();
                 }
                 c if is_space(c) => {
+                    self.new_line |= c == b'\n';
                     self.bump();
                 }
                 _ => return true,
@@ -146,6 +178,7 @@ impl Scanner<'_> {
     /// Reads one word, starting at a character that is not blank.
     fn word(&mut self) -> Result<Word, (usize, SyntaxError)> {
         let line = self.line;
+        let starts_line = core::mem::replace(&mut self.new_line, false);
         let mut text = Vec::new();
         let mut quote = None;
         while let Some(c) = self.peek() {
@@ -181,23 +214,12 @@ impl Scanner<'_> {
         if quote.is_some() {
             return Err((line, SyntaxError::UnterminatedQuote));
         }
-        Ok(Word { text, line })
+        Ok(Word {
+            text,
+            line,
+            starts_line,
+        })
     }
-}
-
-/// Splits the text of an options file into words. The error carries the
-/// line the offending word starts on.
-pub(crate) fn split(text: &[u8]) -> Result<Vec<Word>, (usize, SyntaxError)> {
-    let mut scanner = Scanner {
-        text,
-        pos: 0,
-        line: 1,
-    };
-    let mut words = Vec::new();
-    while scanner.skip_blank() {
-        words.push(scanner.word()?);
-    }
-    Ok(words)
 }
 
 #[cfg(test)]
@@ -214,6 +236,19 @@ mod tests {
 
     fn expect(list: &[(usize, &str)]) -> Vec<(usize, String)> {
         list.iter().map(|(l, w)| (*l, w.to_string())).collect()
+    }
+
+    /// The words of `text` grouped into lines by `starts_line`.
+    fn lines(text: &str) -> Vec<Vec<String>> {
+        let mut lines: Vec<Vec<String>> = Vec::new();
+        for w in split(text.as_bytes()).unwrap() {
+            let word = String::from_utf8(w.text).unwrap();
+            match lines.last_mut() {
+                Some(line) if !w.starts_line => line.push(word),
+                _ => lines.push(vec![word]),
+            }
+        }
+        lines
     }
 
     #[test]
@@ -247,6 +282,8 @@ mod tests {
         );
         // A quoted section is part of the word around it, as in pppd.
         assert_eq!(words("ab\"c d\"e f"), expect(&[(1, "abc de"), (1, "f")]));
+        assert_eq!(words("\"ab\"cd e"), expect(&[(1, "abcd"), (1, "e")]));
+        assert_eq!(words("a'\"'b \"'\""), expect(&[(1, "a\"b"), (1, "'")]));
         // A newline inside quotes belongs to the word; the next word's line
         // is counted on.
         assert_eq!(
@@ -292,10 +329,37 @@ mod tests {
     }
 
     #[test]
+    fn lines_end_at_unquoted_unescaped_newlines() {
+        assert_eq!(
+            lines("# header\n\njoe  server\tpw 10.0.0.1 # trailing\n  * * x#comment\n"),
+            [vec!["joe", "server", "pw", "10.0.0.1"], vec!["*", "*", "x"]]
+        );
+        // Inside quotes a newline is part of the word, not the line's end.
+        assert_eq!(
+            lines("a b \"two\nlines\" c\nd e f"),
+            [vec!["a", "b", "two\nlines", "c"], vec!["d", "e", "f"]]
+        );
+        // Escaped, it continues the line, between words or inside one.
+        assert_eq!(
+            lines("joe server \\\n  secret\nab\\\ncd x y"),
+            [vec!["joe", "server", "secret"], vec!["abcd", "x", "y"]]
+        );
+        // A comment's newline ends the line; the first word starts one.
+        assert_eq!(lines("a # c \\\nb"), [vec!["a"], vec!["b"]]);
+        let first = split(b"  x").unwrap();
+        assert!(first[0].starts_line);
+    }
+
+    #[test]
     fn unterminated_quote_names_its_line() {
         assert_eq!(
             split(b"auth\n\nname \"l2tpd\nmtu 1400\n"),
             Err((3, SyntaxError::UnterminatedQuote))
+        );
+        // Also one opened in the middle of a word.
+        assert_eq!(
+            split(b"a\nb c'd\n"),
+            Err((2, SyntaxError::UnterminatedQuote))
         );
     }
 
@@ -305,6 +369,14 @@ mod tests {
         assert_eq!(split(ok.as_bytes()).unwrap()[1].text.len(), MAX_WORD_LEN);
         let long = format!("auth\nname {}", "x".repeat(MAX_WORD_LEN + 1));
         assert_eq!(split(long.as_bytes()), Err((2, SyntaxError::WordTooLong)));
+        // Quotes and escapes are not counted, what they stand for is.
+        let quoted = format!("\"{}\"", "x".repeat(MAX_WORD_LEN));
+        assert!(split(quoted.as_bytes()).is_ok());
+        let escaped = format!("{}\\s", "x".repeat(MAX_WORD_LEN));
+        assert_eq!(
+            split(escaped.as_bytes()),
+            Err((1, SyntaxError::WordTooLong))
+        );
     }
 
     #[test]
@@ -312,6 +384,18 @@ mod tests {
         assert_eq!(
             words("auth\r\nmtu\x0b1400\x0c"),
             expect(&[(1, "auth"), (2, "mtu"), (2, "1400")])
+        );
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(
+            SyntaxError::UnterminatedQuote.to_string(),
+            "quoted word has no closing quote before the end of the file"
+        );
+        assert_eq!(
+            SyntaxError::WordTooLong.to_string(),
+            "word longer than 1024 octets"
         );
     }
 }
