@@ -5,29 +5,38 @@
 //!
 //! Two threads, one per network namespace ("lns" and "lac"), each with its
 //! own static L2TPv2 tunnel (made as `l2tp-static` makes them), its own
-//! single-threaded tokio runtime and its own `Engine`: one long-lived
-//! engine per side, as an L2TP daemon embedding rppp would hold. Each
-//! round, both sides open `--sessions` new PPPoL2TP sessions (fresh ids),
-//! add them to their engine (named units `c<side><i>`, so a leaked
-//! interface makes the next round fail with EEXIST), wait until every
-//! session on both sides has IPCP up, then the LAC side closes all of them
-//! (Terminate-Request) and both wait until every session ended. After each
-//! round the process's open fds are counted (`/proc/self/fd`) and must equal
-//! the count after the first round; each side lists its interfaces and
-//! addresses, and none but `lo` and the veth may be left.
+//! tokio runtime (current-thread unless `--threads`) and its own `Engine`:
+//! one long-lived engine per side, as an L2TP daemon embedding rppp would
+//! hold. Each round, both sides open `--sessions` new PPPoL2TP sessions
+//! (fresh ids), add them to their engine (named units `c<side><i>`, so a
+//! leaked interface makes the next round fail with EEXIST), wait until
+//! every session on both sides has IPCP up, then the LAC side closes all of
+//! them (Terminate-Request) and both wait until every session ended. Every
+//! session's events are followed by its own task, so each phase is timed
+//! when it happens. After each round the process's open fds are counted
+//! (`/proc/self/fd`) and must equal the count after the first round; each
+//! side lists its interfaces and addresses, and none but `lo` and the veth
+//! may be left.
 //!
 //! ```text
-//! rppp-cycles --sessions N --rounds R [--control FIFO]
+//! rppp-cycles --sessions N --rounds R [--threads T] [--control FIFO]
 //! ```
 //!
-//! Prints `ROUND r up_ms=.. down_ms=.. fds=..` per round (every round up to
-//! 10, then every 10th), `LEAK ...` for anything left behind, and at the end
-//! `CYCLES sessions=N rounds=R cycles=N*R seconds=.. fds_start=.. fds_end=..
-//! leaks=..`. With `--control FIFO` it then prints `HOLD` and keeps its
-//! tunnels until a line arrives on the FIFO, so that the scenario can check
-//! with `ip l2tp show session` that the kernel has no session left. Exit 0
-//! only when every session came up, ended with the expected exit code
-//! (5 on the LAC, which closed; 0, 5 or 16 on the LNS) and nothing leaked.
+//! Prints, for every round up to 10, then every 10th and the last:
+//! `ROUND r up_ms=.. down_ms=.. round_ms=.. fds=..` and one line per side
+//! `PHASES r side open_ms=.. created_ms=m/M lcp_ms=m/M up_ms=m/M
+//! ipdown_ms=m/M ended_ms=m/M check_ms=..`: the time to open the kernel
+//! sessions, then the median (m) and slowest (M) session's time from the
+//! round's start until its unit existed, LCP opened and IPCP was up, and
+//! from the close until IPCP went down and the session ended, and the leak
+//! check's time. `LEAK ...` for anything left behind; at the end `FDS` with
+//! every round's fd count and `CYCLES sessions=N rounds=R cycles=N*R
+//! seconds=.. fds_start=.. fds_end=.. leaks=..`. With `--control FIFO` it
+//! then prints `HOLD` and keeps its tunnels until a line arrives on the
+//! FIFO, so that the scenario can check with `ip l2tp show session` that
+//! the kernel has no session left. Exit 0 only when every session came up,
+//! ended with the expected exit code (5 on the LAC, which closed; 0, 5 or
+//! 16 on the LNS) and nothing leaked.
 #![forbid(unsafe_code)]
 
 use std::net::{Ipv4Addr, SocketAddrV4};
