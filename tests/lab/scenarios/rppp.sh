@@ -292,7 +292,13 @@ CYC=$!
 i=0
 while kill -0 $CYC 2>/dev/null && ! grep -q '^HOLD' /tmp/cycles.out; do
     sleep 1; i=$((i + 1))
-    [ $((i % 60)) = 0 ] && echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)"
+    # (With the LEAK and FAIL lines so far: a run killed by its timeout
+    # still shows what it found.)
+    if [ $((i % 60)) = 0 ]; then
+        echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)" \
+            "leaks=$(grep -c '^LEAK' /tmp/cycles.out) fails=$(grep -c '^FAIL' /tmp/cycles.out)"
+        grep -E '^(LEAK|FAIL)' /tmp/cycles.out | tail -n 3 | sed 's/^/      /'
+    fi
 done
 t_cyc=$(elapsed "$t0" "$(now)")
 grep -E '^(ROUND|PHASES|LEAK|FAIL)' /tmp/cycles.out | head -n 80
