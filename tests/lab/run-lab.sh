@@ -19,7 +19,8 @@
 # RPPP_SCALE_COUNTS and RPPP_CYCLES (the rppp group's parts, scale counts
 # and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
-# pairs; see scenarios/xl2tpd.sh).
+# pairs; see scenarios/xl2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
+# timeout of every group that runs, for long runs such as RPPP_CYCLES="100 100").
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
         --demo) DEMO=1; ONLY=(xl2tpd); shift;;
-        *) sed -n '2,21p' "$0" >&2; exit 2;;
+        *) sed -n '2,23p' "$0" >&2; exit 2;;
     esac
 done
 
@@ -101,6 +102,7 @@ RESULTS=(); FAILED=0
 for g in "${SCENARIO_GROUPS[@]}"; do
     read -r name timeout smp mem <<<"$g"
     selected "$name" || continue
+    timeout=${RPPP_LAB_TIMEOUT:-$timeout}
     say "scenario group $name"
     opts=(--timeout "$timeout" --smp "$smp" --mem "$mem" "${TOOL_BINS[@]}"
           ${RPPP_BIN[@]+"${RPPP_BIN[@]}"}

@@ -286,16 +286,23 @@ section "rppp: $1 sessions x $2 rounds of connect/disconnect in one Engine per s
 failed_before=$FAILED
 rm -f /tmp/cycles.ctl; mkfifo /tmp/cycles.ctl
 t0=$(now)
-rppp-cycles --sessions "$1" --rounds "$2" --control /tmp/cycles.ctl > /tmp/cycles.out 2>&1 &
+rppp-cycles --sessions "$1" --rounds "$2" --threads "${3:-0}" --control /tmp/cycles.ctl > /tmp/cycles.out 2>&1 &
 CYC=$!
 # (A long run says how far it got once a minute.)
 i=0
 while kill -0 $CYC 2>/dev/null && ! grep -q '^HOLD' /tmp/cycles.out; do
     sleep 1; i=$((i + 1))
-    [ $((i % 60)) = 0 ] && echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)"
+    # (With the LEAK and FAIL lines so far: a run killed by its timeout
+    # still shows what it found.)
+    if [ $((i % 60)) = 0 ]; then
+        echo "    t=$(now) $(grep '^ROUND' /tmp/cycles.out | tail -n 1)" \
+            "leaks=$(grep -c '^LEAK' /tmp/cycles.out) fails=$(grep -c '^FAIL' /tmp/cycles.out)"
+        grep -E '^(LEAK|FAIL)' /tmp/cycles.out | tail -n 3 | sed 's/^/      /'
+    fi
 done
 t_cyc=$(elapsed "$t0" "$(now)")
-grep -E '^(ROUND|LEAK|FAIL|CYCLES)' /tmp/cycles.out | head -n 40
+grep -E '^(ROUND|PHASES|LEAK|FAIL)' /tmp/cycles.out | head -n 80
+grep -E '^(FDS|CYCLES)' /tmp/cycles.out
 if grep -q '^HOLD' /tmp/cycles.out; then
     check "cycles: every round up and down, no fd, interface or address left" \
         grep -q '^CYCLES .* leaks=0$' /tmp/cycles.out

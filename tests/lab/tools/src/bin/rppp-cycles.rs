@@ -5,29 +5,38 @@
 //!
 //! Two threads, one per network namespace ("lns" and "lac"), each with its
 //! own static L2TPv2 tunnel (made as `l2tp-static` makes them), its own
-//! single-threaded tokio runtime and its own `Engine`: one long-lived
-//! engine per side, as an L2TP daemon embedding rppp would hold. Each
-//! round, both sides open `--sessions` new PPPoL2TP sessions (fresh ids),
-//! add them to their engine (named units `c<side><i>`, so a leaked
-//! interface makes the next round fail with EEXIST), wait until every
-//! session on both sides has IPCP up, then the LAC side closes all of them
-//! (Terminate-Request) and both wait until every session ended. After each
-//! round the process's open fds are counted (`/proc/self/fd`) and must equal
-//! the count after the first round; each side lists its interfaces and
-//! addresses, and none but `lo` and the veth may be left.
+//! tokio runtime (current-thread unless `--threads`) and its own `Engine`:
+//! one long-lived engine per side, as an L2TP daemon embedding rppp would
+//! hold. Each round, both sides open `--sessions` new PPPoL2TP sessions
+//! (fresh ids), add them to their engine (named units `c<side><i>`, so a
+//! leaked interface makes the next round fail with EEXIST), wait until
+//! every session on both sides has IPCP up, then the LAC side closes all of
+//! them (Terminate-Request) and both wait until every session ended. Every
+//! session's events are followed by its own task, so each phase is timed
+//! when it happens. After each round the process's open fds are counted
+//! (`/proc/self/fd`) and must equal the count after the first round; each
+//! side lists its interfaces and addresses, and none but `lo` and the veth
+//! may be left.
 //!
 //! ```text
-//! rppp-cycles --sessions N --rounds R [--control FIFO]
+//! rppp-cycles --sessions N --rounds R [--threads T] [--control FIFO]
 //! ```
 //!
-//! Prints `ROUND r up_ms=.. down_ms=.. fds=..` per round (every round up to
-//! 10, then every 10th), `LEAK ...` for anything left behind, and at the end
-//! `CYCLES sessions=N rounds=R cycles=N*R seconds=.. fds_start=.. fds_end=..
-//! leaks=..`. With `--control FIFO` it then prints `HOLD` and keeps its
-//! tunnels until a line arrives on the FIFO, so that the scenario can check
-//! with `ip l2tp show session` that the kernel has no session left. Exit 0
-//! only when every session came up, ended with the expected exit code
-//! (5 on the LAC, which closed; 0, 5 or 16 on the LNS) and nothing leaked.
+//! Prints, for every round up to 10, then every 10th and the last:
+//! `ROUND r up_ms=.. down_ms=.. round_ms=.. fds=..` and one line per side
+//! `PHASES r side open_ms=.. created_ms=m/M lcp_ms=m/M up_ms=m/M
+//! ipdown_ms=m/M ended_ms=m/M check_ms=..`: the time to open the kernel
+//! sessions, then the median (m) and slowest (M) session's time from the
+//! round's start until its unit existed, LCP opened and IPCP was up, and
+//! from the close until IPCP went down and the session ended, and the leak
+//! check's time. `LEAK ...` for anything left behind; at the end `FDS` with
+//! every round's fd count and `CYCLES sessions=N rounds=R cycles=N*R
+//! seconds=.. fds_start=.. fds_end=.. leaks=..`. With `--control FIFO` it
+//! then prints `HOLD` and keeps its tunnels until a line arrives on the
+//! FIFO, so that the scenario can check with `ip l2tp show session` that
+//! the kernel has no session left. Exit 0 only when every session came up,
+//! ended with the expected exit code (5 on the LAC, which closed; 0, 5 or
+//! 16 on the LNS) and nothing leaked.
 #![forbid(unsafe_code)]
 
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -46,12 +55,15 @@ const LAC_ADDR: &str = "10.200.0.2:1711";
 const LNS_TUNNEL: u16 = 700;
 const LAC_TUNNEL: u16 = 800;
 /// How long one round may take to bring every session up, or down.
-const ROUND_LIMIT: Duration = Duration::from_secs(120);
+const ROUND_LIMIT: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy)]
 struct Plan {
     sessions: u16,
     rounds: u32,
+    /// Worker threads of each side's tokio runtime; 0: a current-thread
+    /// runtime.
+    threads: usize,
 }
 
 /// What one side saw in one round.
@@ -59,12 +71,19 @@ struct Plan {
 struct SideRound {
     failures: Vec<String>,
     leaks: Vec<String>,
+    /// From the start of the round until every session was up.
+    up: Duration,
+    /// From the close until every session ended.
+    down: Duration,
+    /// Each phase's median and slowest session (see `PHASES` lines).
+    phases: String,
 }
 
 fn parse() -> Result<(Plan, Option<String>), BoxError> {
     let mut plan = Plan {
         sessions: 0,
         rounds: 0,
+        threads: 0,
     };
     let mut control = None;
     let mut args = std::env::args().skip(1);
@@ -76,10 +95,11 @@ fn parse() -> Result<(Plan, Option<String>), BoxError> {
         match flag.as_str() {
             "--sessions" => plan.sessions = v.parse().map_err(|e| bad(&e))?,
             "--rounds" => plan.rounds = v.parse().map_err(|e| bad(&e))?,
+            "--threads" => plan.threads = v.parse().map_err(|e| bad(&e))?,
             "--control" => control = Some(v),
             _ => {
                 return Err(err(
-                    "usage: rppp-cycles --sessions N --rounds R [--control FIFO]",
+                    "usage: rppp-cycles --sessions N --rounds R [--threads T] [--control FIFO]",
                 ))
             }
         }
@@ -160,51 +180,102 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map_or(usize::MAX, |d| d.count())
 }
 
-/// Waits for IPCP up on every handle; a session that ends first fails.
-async fn all_up(handles: &mut [SessionHandle], side: &str, failures: &mut Vec<String>) {
-    for (i, h) in handles.iter_mut().enumerate() {
-        let up = tokio::time::timeout(ROUND_LIMIT, async {
-            while let Some(ev) = h.next_event().await {
-                match ev {
-                    EngineEvent::Session(SessionEvent::IpUp { .. }) => return Ok(()),
-                    EngineEvent::Ended(e) => {
-                        return Err(format!("exit {} ({})", e.exit_code, e.reason))
-                    }
-                    _ => {}
+/// When one session reached each step of its setup, from the round's start.
+#[derive(Debug, Clone, Copy, Default)]
+struct UpTimes {
+    /// The unit exists (`Created`).
+    created: Duration,
+    /// LCP is open (`LinkUp`).
+    lcp: Duration,
+    /// IPCP is up (`IpUp`): the addresses are set and the interface is up.
+    ip: Duration,
+}
+
+/// When one session reached each step of its end, from the close.
+#[derive(Debug, Clone, Copy, Default)]
+struct DownTimes {
+    /// IPCP went down (`IpDown`): NP mode DROP, addresses removed,
+    /// interface down.
+    ip_down: Duration,
+    /// The session ended (`Ended`): LCP is finished and the unit, the
+    /// channel and the socket are closed.
+    ended: Duration,
+}
+
+/// Follows one session's events until IPCP is up; a session that ends
+/// first fails. Gives the handle back for the close.
+async fn watch_up(mut h: SessionHandle, t0: Instant) -> (SessionHandle, Result<UpTimes, String>) {
+    let mut times = UpTimes::default();
+    let r = tokio::time::timeout(ROUND_LIMIT, async {
+        while let Some(ev) = h.next_event().await {
+            match ev {
+                EngineEvent::Created { .. } => times.created = t0.elapsed(),
+                EngineEvent::Session(SessionEvent::LinkUp(_)) => times.lcp = t0.elapsed(),
+                EngineEvent::Session(SessionEvent::IpUp { .. }) => {
+                    times.ip = t0.elapsed();
+                    return Ok(times);
                 }
+                EngineEvent::Ended(e) => {
+                    return Err(format!("exit {} ({})", e.exit_code, e.reason))
+                }
+                _ => {}
             }
-            Err("no more events".to_string())
-        })
-        .await;
-        match up {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failures.push(format!("{side} session {i} did not come up: {e}")),
-            Err(_) => failures.push(format!("{side} session {i}: not up within {ROUND_LIMIT:?}")),
         }
+        Err("no more events".to_string())
+    })
+    .await
+    .unwrap_or_else(|_| Err(format!("not up within {ROUND_LIMIT:?}")));
+    (h, r)
+}
+
+/// Follows one session's events until it ended; checks its exit code.
+async fn watch_down(mut h: SessionHandle, t1: Instant, ok: &[u8]) -> Result<DownTimes, String> {
+    let mut times = DownTimes::default();
+    let r = tokio::time::timeout(ROUND_LIMIT, async {
+        while let Some(ev) = h.next_event().await {
+            match ev {
+                EngineEvent::Session(SessionEvent::IpDown) => times.ip_down = t1.elapsed(),
+                EngineEvent::Ended(e) => {
+                    times.ended = t1.elapsed();
+                    return Ok(e);
+                }
+                _ => {}
+            }
+        }
+        Err("no Ended event".to_string())
+    })
+    .await
+    .unwrap_or_else(|_| Err(format!("not ended within {ROUND_LIMIT:?}")))?;
+    // The task is over once it sent Ended; join it all the same.
+    let ended = h.wait().await;
+    if r != ended {
+        return Err(format!("Ended said {r:?}, the task {ended:?}"));
+    }
+    if ok.contains(&ended.exit_code) {
+        Ok(times)
+    } else {
+        Err(format!("ended with {} ({})", ended.exit_code, ended.reason))
     }
 }
 
-/// Waits until every session ended; checks its exit code.
-async fn all_down(handles: Vec<SessionHandle>, side: &str, ok: &[u8], failures: &mut Vec<String>) {
-    for (i, h) in handles.into_iter().enumerate() {
-        match tokio::time::timeout(ROUND_LIMIT, h.wait()).await {
-            Ok(e) if ok.contains(&e.exit_code) => {}
-            Ok(e) => failures.push(format!(
-                "{side} session {i} ended with {} ({})",
-                e.exit_code, e.reason
-            )),
-            Err(_) => failures.push(format!(
-                "{side} session {i}: not ended within {ROUND_LIMIT:?}"
-            )),
-        }
+/// "median/max" of a phase over a round's sessions, in milliseconds.
+fn spread(mut v: Vec<Duration>) -> String {
+    if v.is_empty() {
+        return "-".into();
     }
+    v.sort();
+    format!(
+        "{}/{}",
+        v[v.len() / 2].as_millis(),
+        v[v.len() - 1].as_millis()
+    )
 }
 
 struct Shared {
     plan: Plan,
     barrier: Barrier,
     /// Each round's report from each side, to the main thread.
-    reports: std::sync::mpsc::Sender<(bool, u32, SideRound, Duration, Duration)>,
+    reports: std::sync::mpsc::Sender<(bool, u32, SideRound)>,
 }
 
 fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
@@ -221,25 +292,35 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
         (LNS_TUNNEL, LAC_TUNNEL)
     };
     let tunnel = StaticTunnel::open(ours, theirs, tid, peer_tid)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| err(format!("tokio runtime: {e}")))?;
     let plan = shared.plan;
+    let rt = if plan.threads == 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        // Worker threads start here, so they are in this side's netns.
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(plan.threads)
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| err(format!("tokio runtime: {e}")))?;
     rt.block_on(async {
         let engine = Engine::new().map_err(|e| err(format!("Engine::new: {e}")))?;
         for round in 0..plan.rounds {
             let mut report = SideRound::default();
+            let t_open = Instant::now();
             let mut sockets: Vec<PppoL2tpSocket> = Vec::new();
             for i in 0..plan.sessions {
                 let us = session_id(plan, round, i, lac);
                 let them = session_id(plan, round, i, !lac);
                 sockets.push(tunnel.session(us, them)?);
             }
+            let open = t_open.elapsed();
             // Both sides' kernel sessions exist before either engine speaks.
             shared.barrier.wait().await;
             let t0 = Instant::now();
-            let mut handles: Vec<SessionHandle> = sockets
+            let watchers: Vec<_> = sockets
                 .into_iter()
                 .enumerate()
                 .map(|(i, s)| {
@@ -251,28 +332,61 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
                         },
                         ..KernelSessionOptions::default()
                     };
-                    engine.add_kernel_session(s, config(lac, i), options)
+                    let h = engine.add_kernel_session(s, config(lac, i), options);
+                    tokio::spawn(watch_up(h, t0))
                 })
                 .collect();
-            all_up(&mut handles, name, &mut report.failures).await;
-            let up = t0.elapsed();
+            let mut handles = Vec::with_capacity(watchers.len());
+            let mut ups = Vec::with_capacity(watchers.len());
+            for (i, w) in watchers.into_iter().enumerate() {
+                let (h, r) = w.await.map_err(|e| err(format!("a watcher failed: {e}")))?;
+                match r {
+                    Ok(t) => ups.push(t),
+                    Err(e) => report
+                        .failures
+                        .push(format!("{name} session {i} did not come up: {e}")),
+                }
+                handles.push(h);
+            }
+            report.up = t0.elapsed();
             shared.barrier.wait().await;
             let t1 = Instant::now();
-            if lac {
-                for h in &handles {
-                    h.close();
+            // The LAC closes (exit 5); the LNS ends on the peer's
+            // Terminate-Request (0, as pppd), or when the peer's data path
+            // goes first (16).
+            let ok: &'static [u8] = if lac { &[5] } else { &[0, 5, 16] };
+            let watchers: Vec<_> = handles
+                .into_iter()
+                .map(|h| {
+                    if lac {
+                        h.close();
+                    }
+                    tokio::spawn(watch_down(h, t1, ok))
+                })
+                .collect();
+            let mut downs = Vec::with_capacity(watchers.len());
+            for (i, w) in watchers.into_iter().enumerate() {
+                match w.await.map_err(|e| err(format!("a watcher failed: {e}")))? {
+                    Ok(t) => downs.push(t),
+                    Err(e) => report.failures.push(format!("{name} session {i}: {e}")),
                 }
-                all_down(handles, name, &[5], &mut report.failures).await;
-            } else {
-                // The LNS ends on the peer's Terminate-Request (0, as
-                // pppd), or when the peer's data path goes first (16).
-                all_down(handles, name, &[0, 5, 16], &mut report.failures).await;
             }
-            let down = t1.elapsed();
+            report.down = t1.elapsed();
+            let t_check = Instant::now();
             report.leaks = leftovers();
+            report.phases = format!(
+                "open_ms={} created_ms={} lcp_ms={} up_ms={} ipdown_ms={} ended_ms={} check_ms={}",
+                open.as_millis(),
+                spread(ups.iter().map(|t| t.created).collect()),
+                spread(ups.iter().map(|t| t.lcp).collect()),
+                spread(ups.iter().map(|t| t.ip).collect()),
+                spread(downs.iter().map(|t| t.ip_down).collect()),
+                spread(downs.iter().map(|t| t.ended).collect()),
+                t_check.elapsed().as_millis(),
+            );
             shared
                 .reports
-                .send((lac, round, report, up, down))
+                .send((lac, round, report))
                 .map_err(|_| err("the main thread is gone"))?;
             // The main thread counts fds between rounds.
             shared.barrier.wait().await;
@@ -317,21 +431,25 @@ fn run() -> Result<bool, BoxError> {
     let mut fds_after_first = None;
     let mut fds = fds_start;
     let mut rounds_done = 0;
+    let mut fds_per_round = Vec::new();
     rt.block_on(async {
         for round in 0..plan.rounds {
+            let t_round = Instant::now();
             // Sockets made; then up; then each side reports after down.
             shared.barrier.wait().await;
             shared.barrier.wait().await;
             let mut up_ms = 0;
             let mut down_ms = 0;
+            let mut phases = Vec::new();
             for _ in 0..2 {
-                let Ok((lac, r, report, up, down)) = rx.recv() else {
+                let Ok((lac, r, report)) = rx.recv() else {
                     ok = false;
                     return;
                 };
                 let side = if lac { "lac" } else { "lns" };
-                up_ms = up_ms.max(up.as_millis());
-                down_ms = down_ms.max(down.as_millis());
+                up_ms = up_ms.max(report.up.as_millis());
+                down_ms = down_ms.max(report.down.as_millis());
+                phases.push(format!("PHASES {r} {side} {}", report.phases));
                 for f in &report.failures {
                     println!("FAIL round={r} {f}");
                     ok = false;
@@ -343,13 +461,20 @@ fn run() -> Result<bool, BoxError> {
             }
             shared.barrier.wait().await;
             fds = open_fds();
+            fds_per_round.push(fds);
             let baseline = *fds_after_first.get_or_insert(fds);
             if fds != baseline {
                 println!("LEAK round={round} fds={fds} after round 0: {baseline}");
                 leaks += 1;
             }
             if round < 10 || (round + 1) % 10 == 0 || round + 1 == plan.rounds {
-                println!("ROUND {round} up_ms={up_ms} down_ms={down_ms} fds={fds}");
+                println!(
+                    "ROUND {round} up_ms={up_ms} down_ms={down_ms} round_ms={} fds={fds}",
+                    t_round.elapsed().as_millis()
+                );
+                for p in &phases {
+                    println!("{p}");
+                }
             }
             rounds_done += 1;
             // A failed round is reported and the rounds go on: the next
@@ -363,6 +488,8 @@ fn run() -> Result<bool, BoxError> {
         plan.sessions,
         u32::from(plan.sessions) * rounds_done
     );
+    let list: Vec<String> = fds_per_round.iter().map(|n| n.to_string()).collect();
+    println!("FDS {}", list.join(" "));
     if let Some(fifo) = control {
         println!("HOLD");
         let mut line = String::new();
