@@ -474,11 +474,15 @@ async fn password_check_in_child() {
     dir.script("ip-pre-up", "#!/bin/sh\n/bin/sleep 1000\n", 0o755);
     let (logs, _guard) = capture_logs();
     let ctx = session();
-    let r = runner(&dir, 300);
+    // ip-pre-up sleeps: a short limit ends it. The recorders get a long
+    // one, so that a loaded machine does not cut them off half written.
+    let r = runner(&dir, 30_000);
+    let pre_up = runner(&dir, 300);
     {
         let _x = EXEC_LOCK.read().await;
         for s in Script::ALL {
-            let _ = r.run(s, &ctx).await;
+            let runner = if s == Script::IpPreUp { &pre_up } else { &r };
+            let _ = runner.run(s, &ctx).await;
         }
         let gone = ScriptRunner::new(dir.join("nowhere"), Duration::from_secs(1));
         let _ = gone.run(Script::IpUp, &ctx).await;
