@@ -213,6 +213,94 @@ async fn the_lower_layer_going_away_ends_with_16_and_a_dead_peer_with_15() {
     nothing_left(&r.lac_kernel).await;
 }
 
+/// The L2TP session deleted with no hangup (Linux 6.1), the kernel
+/// announcing it: that side ends at once with 16, long before its echoes
+/// (1 s x 3) could fail; the other side's echoes fail (its peer went
+/// silent) and it asks the kernel, which still has its session: 15.
+#[tokio::test]
+async fn an_announced_deletion_ends_that_side_at_once_with_16() {
+    let (mut lns, mut lac) = configs(None);
+    for c in [&mut lns.lcp, &mut lac.lcp] {
+        c.echo_interval = Some(Duration::from_secs(1));
+        c.echo_failure = 3;
+    }
+    lns.lcp.echo_interval = Some(Duration::from_millis(200));
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    let t0 = Instant::now();
+    r.lac_kernel.delete_session(true);
+    let lac_end = ended(r.lac).await;
+    assert_eq!(lac_end.exit_code, exit::HANGUP, "{lac_end:?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "ended after {:?}",
+        t0.elapsed()
+    );
+    let lns_end = ended(r.lns).await;
+    assert_eq!(lns_end.exit_code, exit::PEER_DEAD, "{lns_end:?}");
+    nothing_left(&r.lns_kernel).await;
+    nothing_left(&r.lac_kernel).await;
+}
+
+/// A deletion nobody announced: the echoes fail, and the kernel, asked,
+/// has no such session any more: 16, not 15.
+#[tokio::test]
+async fn an_unannounced_deletion_is_a_hangup_once_the_echoes_fail() {
+    let (mut lns, lac) = configs(None);
+    lns.lcp.echo_interval = Some(Duration::from_millis(200));
+    lns.lcp.echo_failure = 3;
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    r.lns_kernel.delete_session(false);
+    let lns_end = ended(r.lns).await;
+    assert_eq!(lns_end.exit_code, exit::HANGUP, "{lns_end:?}");
+    assert!(lns_end.reason.contains("deleted"), "{lns_end:?}");
+    r.lac.close();
+    ended(r.lac).await;
+    nothing_left(&r.lns_kernel).await;
+    nothing_left(&r.lac_kernel).await;
+}
+
+/// `Ended` reaches the embedder only once the session's fds are closed
+/// (the data path, which holds the PPPoL2TP socket, dropped): a daemon
+/// that deletes the L2TP session upon it does not race with us.
+#[tokio::test]
+async fn ended_comes_after_every_fd_is_closed() {
+    for how in ["close", "peer", "deleted", "fail"] {
+        let (lns, lac) = configs(None);
+        let ((lns_dp, lns_kernel), (lac_dp, _lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+        if how == "fail" {
+            lns_kernel.lock().fail_at = Some(Step::SetIpv4);
+        }
+        let engine = Engine::without_kernel();
+        let mut lns = engine.add_session(lns_dp, lns);
+        let mut lac = engine.add_session(lac_dp, lac);
+        if how != "fail" {
+            events_until(&mut lns, ip_up).await;
+            events_until(&mut lac, ip_up).await;
+        }
+        match how {
+            "close" => lns.close(),
+            "peer" => lac.close(),
+            "deleted" => lns_kernel.delete_session(true),
+            _ => {}
+        }
+        let events = events_until(&mut lns, |_| false).await;
+        let Some(EngineEvent::Ended(end)) = events.last() else {
+            panic!("{how}: no Ended: {events:?}")
+        };
+        // Checked as the event arrives, before anything else can run.
+        let k = lns_kernel.clone();
+        assert!(k.lock().data_path_dropped, "{how}: {end:?}");
+        assert!(k.lock().torn_down, "{how}");
+        assert!(k.engine_fds_closed(), "{how}: {:?}", k.lock());
+        lac.close();
+        ended(lac).await;
+    }
+}
+
 #[tokio::test]
 async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
     for step in [

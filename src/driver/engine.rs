@@ -49,6 +49,7 @@ use tokio::task::JoinHandle;
 
 use super::datapath::{DataPath, DefaultRoute, L2tpIds};
 use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+use super::l2tp_watch::L2tpWatch;
 use super::task;
 use crate::kernel::{L2tpStats, PppoL2tpSocket};
 use crate::session::{exit, SessionConfig, SessionEvent};
@@ -94,7 +95,9 @@ pub enum EngineEvent {
     /// gives its down scripts as `CONNECT_TIME`, `BYTES_SENT`,
     /// `BYTES_RCVD`).
     LinkStats(NetworkStats),
-    /// The session is over and everything it set up is gone. The last
+    /// The session is over and everything it set up is gone: its
+    /// interface, and every fd it held (the PPPoL2TP socket included) is
+    /// closed, so the L2TP daemon may delete the session at once. The last
     /// event.
     Ended(Ended),
 }
@@ -230,6 +233,8 @@ impl SessionCloser {
 #[derive(Debug, Clone)]
 pub struct Engine {
     netlink: Option<Handle>,
+    /// Deletions of L2TP sessions, announced by the kernel.
+    l2tp_watch: Option<L2tpWatch>,
     /// Unit creations at once, shared by every kernel session.
     creation_slots: Arc<Semaphore>,
 }
@@ -241,13 +246,18 @@ pub struct Engine {
 pub const CONCURRENT_UNIT_CREATIONS: usize = 8;
 
 impl Engine {
-    /// An engine with one rtnetlink socket shared by all its sessions.
-    /// Must be called inside a tokio runtime.
+    /// An engine with one rtnetlink socket shared by all its sessions, and
+    /// one L2TP generic netlink watch that tells a session when its L2TP
+    /// session or tunnel is deleted (it then ends with exit code 16, as on
+    /// a hangup; without the kernel's l2tp netlink family the engine warns
+    /// once and such a session ends when its LCP echoes fail). Must be
+    /// called inside a tokio runtime.
     pub fn new() -> io::Result<Engine> {
         let (connection, handle, _) = rtnetlink::new_connection()?;
         tokio::spawn(connection);
         Ok(Engine {
             netlink: Some(handle),
+            l2tp_watch: Some(L2tpWatch::start()),
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
         })
     }
@@ -256,6 +266,7 @@ impl Engine {
     pub fn without_kernel() -> Engine {
         Engine {
             netlink: None,
+            l2tp_watch: None,
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
         }
     }
@@ -302,13 +313,18 @@ impl Engine {
         let config = config.into();
         let netlink = self.netlink.clone();
         let slots = Arc::clone(&self.creation_slots);
+        let watch = self.l2tp_watch.clone();
         let task = tokio::spawn(async move {
             let Some(netlink) = netlink else {
+                drop(socket);
                 return fail(&events_tx, "this engine has no netlink socket".into());
             };
             match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
                 Ok(mut dp) => {
                     dp.limit_unit_creation(slots);
+                    if let Some(watch) = &watch {
+                        dp.watch_deletion(watch);
+                    }
                     task::run(dp, config, options.link, events_tx, commands_rx).await
                 }
                 Err(e) => fail(&events_tx, e.to_string()),

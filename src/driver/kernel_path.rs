@@ -25,8 +25,9 @@ use tokio::sync::Semaphore;
 
 use super::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    L2tpIds, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
 };
+use super::l2tp_watch::{L2tpWatch, SessionKey, Watcher};
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{
     self, Channel, IdleTime, L2tpStats, NpMode, PppoL2tpOption, PppoL2tpSocket, Unattached, Unit,
@@ -86,6 +87,8 @@ pub struct KernelDataPath {
     default_route: Option<(RouteMessage, Option<RouteMessage>)>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
+    /// The engine's L2TP deletion watch and this session's subscription.
+    l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
 
 fn step(step: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
@@ -136,7 +139,26 @@ impl KernelDataPath {
             ipv6: None,
             default_route: None,
             proxy_arp: None,
+            l2tp_watch: None,
         })
+    }
+
+    /// Watches for this session's deletion through the engine's L2TP
+    /// netlink watch, under our tunnel and session ids (`getsockname` on
+    /// the socket: `s_tunnel`, `s_session`). A socket whose address this
+    /// cannot read (L2TPv3, IPv6) is not watched: its deletion is noticed
+    /// when LCP echoes fail.
+    pub(crate) fn watch_deletion(&mut self, watch: &L2tpWatch) {
+        match self.socket.peer_addr() {
+            Ok(a) => {
+                let key = SessionKey {
+                    tunnel: u32::from(a.tunnel_id),
+                    session: u32::from(a.session_id),
+                };
+                self.l2tp_watch = Some((watch.clone(), watch.watch(key)));
+            }
+            Err(e) => tracing::debug!("not watching for the session's deletion: {e}"),
+        }
     }
 
     /// Creates the unit only while holding one of `slots`' permits. An
@@ -595,7 +617,30 @@ impl DataPath for KernelDataPath {
         }
     }
 
+    async fn lower_layer_deleted(&mut self) {
+        match &mut self.l2tp_watch {
+            Some((_, watcher)) => {
+                watcher.deleted().await;
+                let key = watcher.key();
+                tracing::info!(
+                    "L2TP session {} of tunnel {} deleted",
+                    key.session,
+                    key.tunnel
+                );
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    async fn probe_lower_layer(&mut self) -> LowerLayer {
+        match &self.l2tp_watch {
+            Some((watch, watcher)) => watch.probe(watcher.key()).await,
+            None => LowerLayer::Unknown,
+        }
+    }
+
     async fn teardown(&mut self) {
+        self.l2tp_watch = None;
         self.clear_proxy_arp().await;
         self.clear_default_route().await;
         if let Some(index) = self.ifindex {

@@ -18,7 +18,9 @@ use rand_core::UnwrapErr;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
-use super::datapath::{DataPath, DataPathError, ProxyArpOutcome, RouteOutcome, UnitStats};
+use super::datapath::{
+    DataPath, DataPathError, LowerLayer, ProxyArpOutcome, RouteOutcome, UnitStats,
+};
 use super::engine::{Command, Ended, EngineEvent, LinkOptions, NetworkStats};
 use crate::kernel::frames::{FrameFd, Read};
 use crate::session::{exit, DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent};
@@ -135,7 +137,13 @@ pub(crate) async fn run<D: DataPath>(
             reason: "the session stopped without an end".into(),
         },
     };
-    let _ = task.events.send(EngineEvent::Ended(ended.clone()));
+    // Every fd of the session is closed before the embedder hears of the
+    // end (the channel and unit above, the PPPoL2TP socket with the data
+    // path here): a daemon that deletes the L2TP session upon `Ended`
+    // does not race with us.
+    let Task { dp, events, .. } = task;
+    drop(dp);
+    let _ = events.send(EngineEvent::Ended(ended.clone()));
     ended
 }
 
@@ -367,12 +375,14 @@ impl<D: DataPath> Task<D> {
                 Timer,
                 Command(Option<Command>),
                 Error(std::io::Error),
+                Deleted,
             }
             let wake = tokio::select! {
                 r = channel.readable() => r.map_or_else(Wake::Error, |()| Wake::Channel),
                 r = unit_readable => r.map_or_else(Wake::Error, |()| Wake::Unit),
                 () = timer => Wake::Timer,
                 c = self.commands.recv(), if self.commands_open => Wake::Command(c),
+                () = self.dp.lower_layer_deleted() => Wake::Deleted,
             };
             let now = Instant::now().into_std();
             match wake {
@@ -392,6 +402,13 @@ impl<D: DataPath> Task<D> {
                 Wake::Command(None) => self.commands_open = false,
                 Wake::Error(e) => {
                     tracing::error!("polling the session's fds failed: {e}");
+                    self.session.lower_down(now, &mut self.rng);
+                }
+                // The L2TP session or its tunnel was deleted, with no
+                // hangup on the channel: the lower layer is down all the
+                // same (pppd: "Modem hangup", exit 16).
+                Wake::Deleted => {
+                    tracing::info!("Modem hangup");
                     self.session.lower_down(now, &mut self.rng);
                 }
             }
@@ -454,10 +471,23 @@ impl<D: DataPath> Task<D> {
         while let Some(event) = self.session.poll_event() {
             match event {
                 SessionEvent::Terminated { reason, exit_code } => {
-                    self.ended = Some(Ended {
+                    let mut ended = Ended {
                         exit_code,
                         reason: reason.to_string(),
-                    });
+                    };
+                    // Echoes unanswered: a peer that died, or an L2TP
+                    // session deleted without a word to us (no hangup on
+                    // this kernel, no announcement). Ask the kernel.
+                    if exit_code == exit::PEER_DEAD
+                        && self.dp.probe_lower_layer().await == LowerLayer::Gone
+                    {
+                        tracing::info!("the L2TP session is gone: Modem hangup");
+                        ended = Ended {
+                            exit_code: exit::HANGUP,
+                            reason: format!("{}; the L2TP session was deleted", ended.reason),
+                        };
+                    }
+                    self.ended = Some(ended);
                 }
                 event => {
                     match &event {
