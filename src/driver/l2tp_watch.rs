@@ -266,6 +266,12 @@ async fn open() -> Result<
         netlink_proto::new_connection::<GenlMessage<L2tpMessage>>(NETLINK_GENERIC)
             .map_err(|e| format!("socket(NETLINK_GENERIC): {e}"))?;
     let socket = conn.socket_mut().socket_mut();
+    // Bound, so that it has a port id: the kernel's broadcast skips
+    // sockets whose port id equals the sender's, which is 0 for the
+    // kernel and for an unbound socket.
+    socket
+        .bind_auto()
+        .map_err(|e| format!("bind(NETLINK_GENERIC): {e}"))?;
     socket
         .add_membership(group)
         .map_err(|e| format!("joining the {MCAST_GROUP:?} multicast group: {e}"))?;

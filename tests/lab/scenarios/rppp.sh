@@ -181,7 +181,7 @@ if wait_for 600 both_up 3; then
         fail "the deleted session's LNS rppp exits with 16 within 4 s ($(grep "^EXIT side=lns index=$idx " $EV))"
     fi
     check "its log says why" grep -q "L2TP session $3 of tunnel $2 deleted" $LNS_LOG
-    check "its interface is gone" wait_for 50 sh -c "[ \$(ip -n lns -o link show | grep -c ': ppp') = 2 ]"
+    check "its interface is gone" wait_for 50 sh -c "[ \$(/sbin/ip -n lns -o link show | grep -c ': ppp') = 2 ]"
     check "no other engine exited" [ "$(grep -c '^EXIT' $EV)" = 1 ]
     # The LAC's session still exists: its peer went silent, a dead peer.
     check "its LAC peer ends with 15 once its echoes fail" \
@@ -193,6 +193,9 @@ if wait_for 600 both_up 3; then
     echo "    after $(elapsed "$t0" "$(now)") s; exit codes: $(grep '^EXIT' $EV | sed 's/.*side=\([a-z]*\) .*code=/\1:/' | sort | uniq -c | tr -s ' \n' ' ')"
     check "each of them with 16" [ "$(grep -c '^EXIT .* code=16$' $EV)" = 5 ]
     check "delete: nothing left" wait_for 50 no_ppp_left
+    if [ $FAILED != $failed_before ]; then
+        cat $EV; grep -E 'l2tp|L2TP|Modem|exit' $LNS_LOG | head -n 40
+    fi
     # One process per side: the tunnels deleted under ten sessions.
     SESSIONS=10 start_pair $RPPP $RPPP "noauth ifname lns{index} $echo_opts" "ifname lac{index} $echo_opts" "--one-process"
     if wait_for 600 both_up 10; then
