@@ -642,3 +642,48 @@ async fn ip_down_gets_the_bytes_since_the_network_came_up() {
     assert_eq!((*bytes_sent, *bytes_rcvd), (600, 200));
     assert!(*connect_time < Duration::from_secs(20));
 }
+
+/// Waits until `f` holds, for at most 5 s.
+async fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < Duration::from_secs(5), "never: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
+    // Two sessions may start before their peers answer; these peers are
+    // silent (no relay), so the other two wait.
+    let engine = Engine::without_kernel().negotiation_window(Some(2));
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        let (dp, kernel) = FakeDataPath::new().unwrap();
+        let (mut lns, _) = configs(None);
+        lns.negotiation_timeout = Duration::from_secs(30);
+        sessions.push((engine.add_session(dp, lns), kernel));
+    }
+    let started = |s: &[(SessionHandle, FakeHandle)]| -> Vec<bool> {
+        s.iter().map(|(_, k)| k.lock().unit_exists).collect()
+    };
+    eventually("two units", || started(&sessions) == [true, true, false, false]).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(started(&sessions), [true, true, false, false]);
+    // The first session's peer speaks (an LCP Configure-Request, no
+    // options): the third may start.
+    sessions[0].1.inject(0xc021, &[1, 1, 0, 4]);
+    eventually("the third unit", || started(&sessions)[2]).await;
+    assert!(!started(&sessions)[3]);
+    // A session that ends gives its turn back as well.
+    sessions[1].0.close();
+    eventually("the fourth unit", || started(&sessions)[3]).await;
+    for (s, _) in &sessions {
+        s.close();
+    }
+    for (s, k) in sessions {
+        ended(s).await;
+        let k = k.lock();
+        assert!(k.torn_down && !k.unit_exists, "{k:?}");
+    }
+}

@@ -21,6 +21,6 @@ pub use datapath::{
 };
 pub use engine::{
     Ended, Engine, EngineEvent, KernelSessionOptions, LinkOptions, NetworkStats, SessionCloser,
-    SessionHandle, CONCURRENT_UNIT_CREATIONS,
+    SessionHandle, CONCURRENT_UNIT_CREATIONS, NEGOTIATION_WINDOW,
 };
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};

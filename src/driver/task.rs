@@ -16,6 +16,7 @@ use std::time::Duration;
 use rand::rngs::SysRng;
 use rand_core::UnwrapErr;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
 use super::datapath::{
@@ -58,6 +59,9 @@ struct Task<D> {
     /// A default route or proxy ARP entry is set.
     route_set: bool,
     proxy_arp_set: bool,
+    /// The engine's negotiation window slot, held until the peer is heard
+    /// from (see [`Engine`](super::Engine)'s negotiation window).
+    window: Option<OwnedSemaphorePermit>,
 }
 
 /// Runs a session to its end on `dp`, then tears `dp` down.
@@ -67,6 +71,7 @@ pub(crate) async fn run<D: DataPath>(
     link: LinkOptions,
     events: UnboundedSender<EngineEvent>,
     commands: UnboundedReceiver<Command>,
+    window: Option<OwnedSemaphorePermit>,
 ) -> Ended {
     let mut task = Task {
         dp,
@@ -89,6 +94,7 @@ pub(crate) async fn run<D: DataPath>(
         ipv4_peer: None,
         route_set: false,
         proxy_arp_set: false,
+        window,
     };
     task.run().await;
     if task.np_up > 0 {
@@ -337,6 +343,7 @@ impl<D: DataPath> Task<D> {
         self.session.start(now, &mut self.rng);
         for frame in self.dp.early_frames() {
             if frame.len() >= 2 {
+                self.window = None;
                 let protocol = u16::from_be_bytes([frame[0], frame[1]]);
                 self.session
                     .handle_frame(now, protocol, &frame[2..], &mut self.rng);
@@ -386,15 +393,27 @@ impl<D: DataPath> Task<D> {
             };
             let now = Instant::now().into_std();
             match wake {
-                Wake::Channel => self.read(now, false),
-                Wake::Unit => self.read(now, true),
+                Wake::Channel => {
+                    if self.read(now, false) {
+                        // The peer is negotiating: its restart timer runs
+                        // as ours does. Let the next session start.
+                        self.window = None;
+                    }
+                }
+                Wake::Unit => {
+                    self.read(now, true);
+                }
                 Wake::Timer => {
                     if self.idle_deadline.is_some_and(|d| d <= Instant::now()) {
                         self.check_idle();
                     }
                     self.session.handle_timeout(now, &mut self.rng)
                 }
-                Wake::Command(Some(Command::Close)) => self.close(),
+                Wake::Command(Some(Command::Close)) => {
+                    // Closing, not starting: the next session may start.
+                    self.window = None;
+                    self.close()
+                }
                 Wake::Command(Some(Command::Stats)) => self.send_l2tp_stats(),
                 // Late, or never asked for: nothing waits for it.
                 Wake::Command(Some(Command::IpPreUpDone)) => {}
@@ -415,10 +434,12 @@ impl<D: DataPath> Task<D> {
         }
     }
 
-    /// Reads what is queued on the channel or the unit and feeds it in.
-    fn read(&mut self, now: std::time::Instant, from_unit: bool) {
+    /// Reads what is queued on the channel or the unit and feeds it in;
+    /// whether a frame came.
+    fn read(&mut self, now: std::time::Instant, from_unit: bool) -> bool {
         let fd = if from_unit { &self.unit } else { &self.channel };
-        let Some(fd) = fd else { return };
+        let Some(fd) = fd else { return false };
+        let mut got = false;
         let (session, rng) = (&mut self.session, &mut self.rng);
         for _ in 0..READ_BUDGET {
             match fd.read(|protocol, information| {
@@ -431,13 +452,14 @@ impl<D: DataPath> Task<D> {
                 );
                 session.handle_frame(now, protocol, information, rng)
             }) {
-                Ok(Read::Frame) | Ok(Read::Runt) => {}
-                Ok(Read::Empty) => return,
+                Ok(Read::Frame) => got = true,
+                Ok(Read::Runt) => {}
+                Ok(Read::Empty) => return got,
                 // End of file on the channel (or on the connected unit):
                 // the L2TP session is gone. pppd: "Modem hangup", exit 16.
                 Ok(Read::Closed) => {
                     session.lower_down(now, rng);
-                    return;
+                    return got;
                 }
                 Err(e) => {
                     tracing::error!(
@@ -445,10 +467,11 @@ impl<D: DataPath> Task<D> {
                         if from_unit { "unit fd" } else { "channel fd" }
                     );
                     session.lower_down(now, rng);
-                    return;
+                    return got;
                 }
             }
         }
+        got
     }
 
     /// Carries out the session's outputs in the documented order: data-path
