@@ -304,7 +304,8 @@ for n in $SCALE; do
                 "units: lns $(ip -n lns -o link show | grep -c ': lns') lac $(ip -n lac -o link show | grep -c ': lac')" \
                 "EBUSY: $(cat $LNS_LOG $LAC_LOG | grep -c 'EBUSY') ended: $(cat $LNS_LOG $LAC_LOG | grep -c 'ended: exit')" \
                 "LCP ConfReq sent: $(cat $LNS_LOG $LAC_LOG | grep -c 'sent \[LCP ConfReq')" \
-                "rppp fds/cpu ticks: $(for p in $(pidof rppp); do echo "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 + $15 }' /proc/$p/stat)"; done)"
+                "rppp fds/cpu ticks: $(for p in $(pidof rppp); do echo -n "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 + $15 }' /proc/$p/stat)/$(awk '{ print $3 }' /proc/$p/stat):$(cat /proc/$p/wchan 2>/dev/null) "; done)" \
+                "guest busy/idle ticks: $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 "/" $5 + $6 }' /proc/stat)"
         fi
     done
     grep '^READY' $EV | sed 's/^/    l2tp-static: /'
