@@ -667,7 +667,10 @@ async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
     let started = |s: &[(SessionHandle, FakeHandle)]| -> Vec<bool> {
         s.iter().map(|(_, k)| k.lock().unit_exists).collect()
     };
-    eventually("two units", || started(&sessions) == [true, true, false, false]).await;
+    eventually("two units", || {
+        started(&sessions) == [true, true, false, false]
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(started(&sessions), [true, true, false, false]);
     // The first session's peer speaks (an LCP Configure-Request, no
