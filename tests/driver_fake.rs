@@ -213,6 +213,94 @@ async fn the_lower_layer_going_away_ends_with_16_and_a_dead_peer_with_15() {
     nothing_left(&r.lac_kernel).await;
 }
 
+/// The L2TP session deleted with no hangup (Linux 6.1), the kernel
+/// announcing it: that side ends at once with 16, long before its echoes
+/// (1 s x 3) could fail; the other side's echoes fail (its peer went
+/// silent) and it asks the kernel, which still has its session: 15.
+#[tokio::test]
+async fn an_announced_deletion_ends_that_side_at_once_with_16() {
+    let (mut lns, mut lac) = configs(None);
+    for c in [&mut lns.lcp, &mut lac.lcp] {
+        c.echo_interval = Some(Duration::from_secs(1));
+        c.echo_failure = 3;
+    }
+    lns.lcp.echo_interval = Some(Duration::from_millis(200));
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    let t0 = Instant::now();
+    r.lac_kernel.delete_session(true);
+    let lac_end = ended(r.lac).await;
+    assert_eq!(lac_end.exit_code, exit::HANGUP, "{lac_end:?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "ended after {:?}",
+        t0.elapsed()
+    );
+    let lns_end = ended(r.lns).await;
+    assert_eq!(lns_end.exit_code, exit::PEER_DEAD, "{lns_end:?}");
+    nothing_left(&r.lns_kernel).await;
+    nothing_left(&r.lac_kernel).await;
+}
+
+/// A deletion nobody announced: the echoes fail, and the kernel, asked,
+/// has no such session any more: 16, not 15.
+#[tokio::test]
+async fn an_unannounced_deletion_is_a_hangup_once_the_echoes_fail() {
+    let (mut lns, lac) = configs(None);
+    lns.lcp.echo_interval = Some(Duration::from_millis(200));
+    lns.lcp.echo_failure = 3;
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    r.lns_kernel.delete_session(false);
+    let lns_end = ended(r.lns).await;
+    assert_eq!(lns_end.exit_code, exit::HANGUP, "{lns_end:?}");
+    assert!(lns_end.reason.contains("deleted"), "{lns_end:?}");
+    r.lac.close();
+    ended(r.lac).await;
+    nothing_left(&r.lns_kernel).await;
+    nothing_left(&r.lac_kernel).await;
+}
+
+/// `Ended` reaches the embedder only once the session's fds are closed
+/// (the data path, which holds the PPPoL2TP socket, dropped): a daemon
+/// that deletes the L2TP session upon it does not race with us.
+#[tokio::test]
+async fn ended_comes_after_every_fd_is_closed() {
+    for how in ["close", "peer", "deleted", "fail"] {
+        let (lns, lac) = configs(None);
+        let ((lns_dp, lns_kernel), (lac_dp, _lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+        if how == "fail" {
+            lns_kernel.lock().fail_at = Some(Step::SetIpv4);
+        }
+        let engine = Engine::without_kernel();
+        let mut lns = engine.add_session(lns_dp, lns);
+        let mut lac = engine.add_session(lac_dp, lac);
+        if how != "fail" {
+            events_until(&mut lns, ip_up).await;
+            events_until(&mut lac, ip_up).await;
+        }
+        match how {
+            "close" => lns.close(),
+            "peer" => lac.close(),
+            "deleted" => lns_kernel.delete_session(true),
+            _ => {}
+        }
+        let events = events_until(&mut lns, |_| false).await;
+        let Some(EngineEvent::Ended(end)) = events.last() else {
+            panic!("{how}: no Ended: {events:?}")
+        };
+        // Checked as the event arrives, before anything else can run.
+        let k = lns_kernel.clone();
+        assert!(k.lock().data_path_dropped, "{how}: {end:?}");
+        assert!(k.lock().torn_down, "{how}");
+        assert!(k.engine_fds_closed(), "{how}: {:?}", k.lock());
+        lac.close();
+        ended(lac).await;
+    }
+}
+
 #[tokio::test]
 async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
     for step in [
@@ -553,4 +641,52 @@ async fn ip_down_gets_the_bytes_since_the_network_came_up() {
     };
     assert_eq!((*bytes_sent, *bytes_rcvd), (600, 200));
     assert!(*connect_time < Duration::from_secs(20));
+}
+
+/// Waits until `f` holds, for at most 5 s.
+async fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < Duration::from_secs(5), "never: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
+    // Two sessions may start before their peers answer; these peers are
+    // silent (no relay), so the other two wait.
+    let engine = Engine::without_kernel().negotiation_window(Some(2));
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        let (dp, kernel) = FakeDataPath::new().unwrap();
+        let (mut lns, _) = configs(None);
+        lns.negotiation_timeout = Duration::from_secs(30);
+        sessions.push((engine.add_session(dp, lns), kernel));
+    }
+    let started = |s: &[(SessionHandle, FakeHandle)]| -> Vec<bool> {
+        s.iter().map(|(_, k)| k.lock().unit_exists).collect()
+    };
+    eventually("two units", || {
+        started(&sessions) == [true, true, false, false]
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(started(&sessions), [true, true, false, false]);
+    // The first session's peer speaks (an LCP Configure-Request, no
+    // options): the third may start.
+    sessions[0].1.inject(0xc021, &[1, 1, 0, 4]);
+    eventually("the third unit", || started(&sessions)[2]).await;
+    assert!(!started(&sessions)[3]);
+    // A session that ends gives its turn back as well.
+    sessions[1].0.close();
+    eventually("the fourth unit", || started(&sessions)[3]).await;
+    for (s, _) in &sessions {
+        s.close();
+    }
+    for (s, k) in sessions {
+        ended(s).await;
+        let k = k.lock();
+        assert!(k.torn_down && !k.unit_exists, "{k:?}");
+    }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::Ipv4Addr;
 
+pub use super::l2tp_watch::LowerLayer;
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{IdleTime, L2tpStats};
 use crate::session::DataPathAction;
@@ -317,6 +318,20 @@ pub trait DataPath: Send + 'static {
     /// logged.
     fn clear_proxy_arp(&mut self) -> impl Future<Output = ()> + Send {
         async {}
+    }
+
+    /// Resolves when the L2TP session is known to be deleted although its
+    /// fds said nothing (Linux 6.1 gives the channel no hangup then): the
+    /// lower layer is down. Cancel-safe; never resolves by default.
+    fn lower_layer_deleted(&mut self) -> impl Future<Output = ()> + Send {
+        std::future::pending()
+    }
+
+    /// Whether the L2TP session still exists, asked of the kernel (for a
+    /// link whose LCP echoes failed: a deleted session is a hangup, not a
+    /// dead peer).
+    fn probe_lower_layer(&mut self) -> impl Future<Output = LowerLayer> + Send {
+        async { LowerLayer::Unknown }
     }
 
     /// Undo everything in reverse order: addresses, interface, unit,

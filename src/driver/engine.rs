@@ -49,6 +49,7 @@ use tokio::task::JoinHandle;
 
 use super::datapath::{DataPath, DefaultRoute, L2tpIds};
 use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+use super::l2tp_watch::L2tpWatch;
 use super::task;
 use crate::kernel::{L2tpStats, PppoL2tpSocket};
 use crate::session::{exit, SessionConfig, SessionEvent};
@@ -94,7 +95,9 @@ pub enum EngineEvent {
     /// gives its down scripts as `CONNECT_TIME`, `BYTES_SENT`,
     /// `BYTES_RCVD`).
     LinkStats(NetworkStats),
-    /// The session is over and everything it set up is gone. The last
+    /// The session is over and everything it set up is gone: its
+    /// interface, and every fd it held (the PPPoL2TP socket included) is
+    /// closed, so the L2TP daemon may delete the session at once. The last
     /// event.
     Ended(Ended),
 }
@@ -230,9 +233,18 @@ impl SessionCloser {
 #[derive(Debug, Clone)]
 pub struct Engine {
     netlink: Option<Handle>,
+    /// Deletions of L2TP sessions, announced by the kernel.
+    l2tp_watch: Option<L2tpWatch>,
     /// Unit creations at once, shared by every kernel session.
     creation_slots: Arc<Semaphore>,
+    /// Sessions started but not yet heard from their peer; see
+    /// [`Engine::negotiation_window`].
+    window: Option<Arc<Semaphore>>,
 }
+
+/// How many of an engine's sessions may be negotiating at once before
+/// their peer is heard from; see [`Engine::negotiation_window`].
+pub const NEGOTIATION_WINDOW: usize = 64;
 
 /// How many of an engine's sessions create their unit at once. The kernel
 /// serialises unit creation anyway (RTNL, and the ppp mutex that makes
@@ -241,14 +253,20 @@ pub struct Engine {
 pub const CONCURRENT_UNIT_CREATIONS: usize = 8;
 
 impl Engine {
-    /// An engine with one rtnetlink socket shared by all its sessions.
-    /// Must be called inside a tokio runtime.
+    /// An engine with one rtnetlink socket shared by all its sessions, and
+    /// one L2TP generic netlink watch that tells a session when its L2TP
+    /// session or tunnel is deleted (it then ends with exit code 16, as on
+    /// a hangup; without the kernel's l2tp netlink family the engine warns
+    /// once and such a session ends when its LCP echoes fail). Must be
+    /// called inside a tokio runtime.
     pub fn new() -> io::Result<Engine> {
         let (connection, handle, _) = rtnetlink::new_connection()?;
         tokio::spawn(connection);
         Ok(Engine {
             netlink: Some(handle),
+            l2tp_watch: Some(L2tpWatch::start()),
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
+            window: Some(Arc::new(Semaphore::new(NEGOTIATION_WINDOW))),
         })
     }
 
@@ -256,8 +274,35 @@ impl Engine {
     pub fn without_kernel() -> Engine {
         Engine {
             netlink: None,
+            l2tp_watch: None,
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
+            window: Some(Arc::new(Semaphore::new(NEGOTIATION_WINDOW))),
         }
+    }
+
+    /// Sets how many sessions may be starting at once: from before their
+    /// channel is attached until the first frame from their peer (or
+    /// their end). `None` lifts the limit. The default is
+    /// [`NEGOTIATION_WINDOW`]; sessions take their turn in the order
+    /// they were added.
+    ///
+    /// Once a session's unit exists its LCP runs against a deadline (the
+    /// restart timer and Max-Configure, and the 30 s negotiation
+    /// deadline). When a thousand sessions start together and the peer
+    /// brings its side up more slowly than we do, sessions far ahead of
+    /// the peer would give up before the peer gets to them, and each
+    /// that ends deletes its interface, more work for a kernel that is
+    /// already the bottleneck: bring-up then stops converging. The window
+    /// keeps us at most this many sessions ahead of the peer, and costs
+    /// nothing while the peer keeps up. A peer that never answers holds
+    /// its slot until the negotiation deadline ends the session.
+    ///
+    /// An engine that holds both ends of many sessions (a test) should add
+    /// them pairwise, or lift the limit: ends waiting behind a full
+    /// window of peers that wait for them would wait for the deadline.
+    pub fn negotiation_window(mut self, sessions: Option<usize>) -> Self {
+        self.window = sessions.map(|n| Arc::new(Semaphore::new(n.max(1))));
+        self
     }
 
     /// Runs a session on any data path.
@@ -280,7 +325,17 @@ impl Engine {
         let (events_tx, events) = mpsc::unbounded_channel();
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let config = config.into();
-        let task = tokio::spawn(task::run(data_path, config, link, events_tx, commands_rx));
+        let window = self.window.clone();
+        let task = tokio::spawn(async move {
+            let window = match window {
+                Some(w) => match w.acquire_owned().await {
+                    Ok(p) => Some(p),
+                    Err(e) => return fail(&events_tx, format!("wait to start: {e}")),
+                },
+                None => None,
+            };
+            task::run(data_path, config, link, events_tx, commands_rx, window).await
+        });
         SessionHandle {
             events,
             commands,
@@ -302,14 +357,37 @@ impl Engine {
         let config = config.into();
         let netlink = self.netlink.clone();
         let slots = Arc::clone(&self.creation_slots);
+        let watch = self.l2tp_watch.clone();
+        let window = self.window.clone();
         let task = tokio::spawn(async move {
             let Some(netlink) = netlink else {
+                drop(socket);
                 return fail(&events_tx, "this engine has no netlink socket".into());
+            };
+            let window = match window {
+                Some(w) => match w.acquire_owned().await {
+                    Ok(p) => Some(p),
+                    Err(e) => return fail(&events_tx, format!("wait to start: {e}")),
+                },
+                None => None,
+            };
+            // The setup slot covers attaching the channel as well as
+            // creating the unit: on a current-thread runtime, sessions
+            // that all attach first (a thousand ppp ioctls in a row)
+            // would keep the netlink task, and so every unit, waiting
+            // for the last session's channel. In slots, the first
+            // sessions' units are made while later ones still wait.
+            let permit = match slots.acquire_owned().await {
+                Ok(p) => p,
+                Err(e) => return fail(&events_tx, format!("wait for a setup slot: {e}")),
             };
             match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
                 Ok(mut dp) => {
-                    dp.limit_unit_creation(slots);
-                    task::run(dp, config, options.link, events_tx, commands_rx).await
+                    dp.hold_setup_slot(permit);
+                    if let Some(watch) = &watch {
+                        dp.watch_deletion(watch);
+                    }
+                    task::run(dp, config, options.link, events_tx, commands_rx, window).await
                 }
                 Err(e) => fail(&events_tx, e.to_string()),
             }

@@ -28,7 +28,7 @@ use tokio::time::Instant;
 
 use super::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
 };
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
 use crate::kernel::IdleTime;
@@ -100,6 +100,11 @@ pub struct FakeKernel {
     /// The lower layer was hung up ([`FakeHandle::hang_up`]): the kernel's
     /// ends are gone, so the engine's closing them is not seen.
     pub hung_up: bool,
+    /// The L2TP session was deleted ([`FakeHandle::delete_session`]):
+    /// frames no longer pass either way, and the fds say nothing.
+    pub l2tp_deleted: bool,
+    /// The driver dropped the data path (which holds the PPPoL2TP socket).
+    pub data_path_dropped: bool,
     /// The unit's counters.
     pub stats: UnitStats,
     /// When the unit last sent and received a data packet (its creation
@@ -115,6 +120,7 @@ pub struct FakeKernel {
     /// Proxy ARP entries: the address and the interface.
     pub proxy_arp: Vec<(Ipv4Addr, String)>,
     peer: Weak<Mutex<FakeKernel>>,
+    deletion_announced: Arc<tokio::sync::Notify>,
     channel_kernel: Option<Arc<FrameFd>>,
     unit_kernel: Option<Arc<FrameFd>>,
 }
@@ -138,6 +144,50 @@ impl FakeHandle {
         k.unit_kernel = None;
     }
 
+    /// Deletes the L2TP session as `ip l2tp del session` does on Linux
+    /// 6.1: the link goes dead (nothing passes either way) and the fds
+    /// report nothing. With `announce`, the kernel's L2TP netlink
+    /// notification tells the engine ([`DataPath::lower_layer_deleted`]);
+    /// without, only asking the kernel ([`DataPath::probe_lower_layer`])
+    /// finds it gone.
+    pub fn delete_session(&self, announce: bool) {
+        let mut k = self.lock();
+        k.l2tp_deleted = true;
+        if announce {
+            k.deletion_announced.notify_one();
+        }
+    }
+
+    /// Whether the engine closed its ends of the channel and the unit (the
+    /// fake kernel's ends read end-of-file, or were found closed already).
+    /// Frames still queued are read and discarded.
+    pub fn engine_fds_closed(&self) -> bool {
+        let (channel, unit, channel_closed, unit_closed, unit_exists) = {
+            let k = self.lock();
+            (
+                k.channel_kernel.clone(),
+                k.unit_kernel.clone(),
+                k.channel_closed || k.hung_up,
+                k.unit_closed || k.hung_up,
+                k.unit_exists || k.unit_closed,
+            )
+        };
+        let closed = |fd: Option<Arc<FrameFd>>, already: bool| {
+            if already {
+                return true;
+            }
+            let Some(fd) = fd else { return true };
+            loop {
+                match fd.read(|_, _| ()) {
+                    Ok(Read::Frame) | Ok(Read::Runt) => {}
+                    Ok(Read::Closed) | Err(_) => return true,
+                    Ok(Read::Empty) => return false,
+                }
+            }
+        };
+        closed(channel, channel_closed) && (!unit_exists || closed(unit, unit_closed))
+    }
+
     /// The host sends a data packet (`protocol` below 0x4000) out of this
     /// side's interface: it leaves only while the unit is connected, up
     /// and in NP mode PASS for it (as ppp_generic's `ppp_start_xmit`),
@@ -146,7 +196,7 @@ impl FakeHandle {
     pub fn send_data(&self, protocol: u16, information: &[u8]) -> bool {
         let mut k = self.lock();
         let pass = np_index(protocol).and_then(|i| k.np_mode[i]) == Some(NpMode::Pass);
-        if !(pass && k.connected && k.up) {
+        if !(pass && k.connected && k.up) || k.l2tp_deleted {
             k.dropped_data += 1;
             return false;
         }
@@ -298,7 +348,8 @@ async fn forward(from: FakeHandle, to: FakeHandle, _unit: bool) {
                 let mut frame = None;
                 match fd.read(|p, info| frame = Some((p, info.to_vec()))) {
                     Ok(Read::Frame) => {
-                        if let Some((p, info)) = frame {
+                        let dead = from.lock().l2tp_deleted || to.lock().l2tp_deleted;
+                        if let (Some((p, info)), false) = (frame, dead) {
                             deliver(&to, p, &info);
                         }
                     }
@@ -340,7 +391,27 @@ fn deliver(to: &FakeHandle, protocol: u16, information: &[u8]) {
     to.inject(protocol, information);
 }
 
+impl Drop for FakeDataPath {
+    fn drop(&mut self) {
+        self.kernel.lock().data_path_dropped = true;
+    }
+}
+
 impl DataPath for FakeDataPath {
+    async fn lower_layer_deleted(&mut self) {
+        // An announcement made while nobody waited is kept as a permit.
+        let notify = Arc::clone(&self.kernel.lock().deletion_announced);
+        notify.notified().await
+    }
+
+    async fn probe_lower_layer(&mut self) -> LowerLayer {
+        if self.kernel.lock().l2tp_deleted {
+            LowerLayer::Gone
+        } else {
+            LowerLayer::Present
+        }
+    }
+
     fn channel(&mut self) -> Result<SharedFd, DataPathError> {
         self.check(Step::Channel)?;
         let fd = self

@@ -21,12 +21,13 @@ use rand::rngs::SysRng;
 use rand::RngExt as _;
 use rand_core::UnwrapErr;
 use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec, RouteMessageBuilder};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    L2tpIds, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
 };
+use super::l2tp_watch::{L2tpWatch, SessionKey, Watcher};
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{
     self, Channel, IdleTime, L2tpStats, NpMode, PppoL2tpOption, PppoL2tpSocket, Unattached, Unit,
@@ -62,8 +63,66 @@ pub struct UnitNaming {
     pub kdebug: Option<i32>,
 }
 
-/// How often `RTM_NEWLINK` is tried while the kernel's ppp mutex is busy.
-const NEWLINK_TRIES: u32 = 300;
+/// What to do after `RTM_NEWLINK` answered EBUSY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterBusy {
+    /// Sleep this long, then send `RTM_NEWLINK` again.
+    Retry(Duration),
+    /// Stop retrying: create the unit with `PPPIOCNEWUNIT`, which waits
+    /// for the ppp mutex in the kernel, and rename it while it is down.
+    Fallback,
+}
+
+/// The bounded, jittered retry of `RTM_NEWLINK` while the kernel's ppp
+/// mutex is busy.
+///
+/// On Linux 4.7 to 6.x every ppp ioctl, from any process, holds one global
+/// mutex, and `RTM_NEWLINK` of kind "ppp" only try-locks it (it already
+/// holds RTNL) and answers EBUSY. With many sessions (and another process
+/// doing its own ppp ioctls, as the peer does in the lab) a creation can
+/// keep losing that race: a long backoff then leaves the CPU idle while
+/// sessions wait for their unit. So the retries are few and short (1 ms
+/// doubling to 16 ms, each plus up to as much again of jitter, about
+/// 50 ms in all), and then the unit is created with `PPPIOCNEWUNIT`,
+/// which queues on the mutex instead of racing for it, and renamed while
+/// still down (DESIGN.md: the fallback).
+#[derive(Debug, Clone)]
+struct NewlinkBackoff {
+    busy: u32,
+    delay: Duration,
+}
+
+impl NewlinkBackoff {
+    const FIRST: Duration = Duration::from_millis(1);
+    const CAP: Duration = Duration::from_millis(16);
+    /// EBUSY answers before falling back.
+    const RETRIES: u32 = 6;
+
+    fn new() -> Self {
+        NewlinkBackoff {
+            busy: 0,
+            delay: Self::FIRST,
+        }
+    }
+
+    /// How many EBUSY answers so far.
+    fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// After one more EBUSY: the next step. `jitter(max)` returns a
+    /// uniformly random number of microseconds in `0..=max`.
+    fn after_busy(&mut self, jitter: impl FnOnce(u64) -> u64) -> AfterBusy {
+        self.busy += 1;
+        if self.busy > Self::RETRIES {
+            return AfterBusy::Fallback;
+        }
+        let max = self.delay.as_micros() as u64;
+        let sleep = self.delay + Duration::from_micros(jitter(max).min(max));
+        self.delay = (self.delay * 2).min(Self::CAP);
+        AfterBusy::Retry(sleep)
+    }
+}
 
 /// One session's kernel objects.
 #[derive(Debug)]
@@ -78,6 +137,9 @@ pub struct KernelDataPath {
     /// Shared by an engine's sessions: how many may create their unit at
     /// once (see [`KernelDataPath::limit_unit_creation`]).
     creation_slots: Option<Arc<Semaphore>>,
+    /// A slot taken before the channel was attached, given back once the
+    /// unit exists (see [`KernelDataPath::hold_setup_slot`]).
+    setup_slot: Option<OwnedSemaphorePermit>,
     early: Vec<Vec<u8>>,
     /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
     ipv4: Option<(IpAddr, IpAddr)>,
@@ -86,6 +148,8 @@ pub struct KernelDataPath {
     default_route: Option<(RouteMessage, Option<RouteMessage>)>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
+    /// The engine's L2TP deletion watch and this session's subscription.
+    l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
 
 fn step(step: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
@@ -131,12 +195,32 @@ impl KernelDataPath {
             naming,
             netlink,
             creation_slots: None,
+            setup_slot: None,
             early,
             ipv4: None,
             ipv6: None,
             default_route: None,
             proxy_arp: None,
+            l2tp_watch: None,
         })
+    }
+
+    /// Watches for this session's deletion through the engine's L2TP
+    /// netlink watch, under our tunnel and session ids (`getsockname` on
+    /// the socket: `s_tunnel`, `s_session`). A socket whose address this
+    /// cannot read (L2TPv3, IPv6) is not watched: its deletion is noticed
+    /// when LCP echoes fail.
+    pub(crate) fn watch_deletion(&mut self, watch: &L2tpWatch) {
+        match self.socket.peer_addr() {
+            Ok(a) => {
+                let key = SessionKey {
+                    tunnel: u32::from(a.tunnel_id),
+                    session: u32::from(a.session_id),
+                };
+                self.l2tp_watch = Some((watch.clone(), watch.watch(key)));
+            }
+            Err(e) => tracing::debug!("not watching for the session's deletion: {e}"),
+        }
     }
 
     /// Creates the unit only while holding one of `slots`' permits. An
@@ -149,6 +233,15 @@ impl KernelDataPath {
     /// early wait for ones started late.
     pub fn limit_unit_creation(&mut self, slots: Arc<Semaphore>) {
         self.creation_slots = Some(slots);
+    }
+
+    /// Holds a creation slot taken before [`KernelDataPath::new`] attached
+    /// the channel; [`DataPath::create_unit`] then creates the unit under
+    /// it, without waiting for another, and gives it back. The engine
+    /// does this so that a session's whole kernel setup, not only its
+    /// unit creation, takes its turn.
+    pub(crate) fn hold_setup_slot(&mut self, permit: OwnedSemaphorePermit) {
+        self.setup_slot = Some(permit);
     }
 
     /// Frames the peer sent before we attached (its first Configure-Request
@@ -180,26 +273,38 @@ impl KernelDataPath {
     }
 
     async fn create_named(&self, name: &str) -> Result<Unit, DataPathError> {
-        let mut delay = Duration::from_millis(2);
-        for tries in 0..NEWLINK_TRIES {
-            let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        let mut backoff = NewlinkBackoff::new();
+        let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        loop {
             match newlink(&self.netlink, &dev, name).await {
                 Ok(()) => {
-                    if tries > 0 {
-                        tracing::info!("RTM_NEWLINK {name}: EBUSY {tries} times, then created");
+                    if backoff.busy() > 0 {
+                        tracing::info!(
+                            "RTM_NEWLINK {name}: EBUSY {} times, then created",
+                            backoff.busy()
+                        );
                     }
                     return Ok(dev.into_unit());
                 }
+                // Another ppp ioctl holds the kernel's ppp mutex: routine
+                // with many sessions.
                 Err(Some(Errno::EBUSY)) => {
-                    // Another ppp ioctl holds the kernel's ppp mutex:
-                    // routine with many sessions. Back off with jitter.
-                    let jitter = UnwrapErr(SysRng).random_range(0..=delay.as_millis() as u64);
-                    tokio::time::sleep(delay + Duration::from_millis(jitter)).await;
-                    delay = (delay * 2).min(Duration::from_millis(100));
+                    let jitter = |max| UnwrapErr(SysRng).random_range(0..=max);
+                    match backoff.after_busy(jitter) {
+                        AfterBusy::Retry(sleep) => tokio::time::sleep(sleep).await,
+                        AfterBusy::Fallback => {
+                            tracing::info!(
+                                "RTM_NEWLINK {name}: EBUSY {} times, \
+                                 PPPIOCNEWUNIT and a rename instead",
+                                backoff.busy()
+                            );
+                            return self.new_unit_renamed_from(dev, None, name).await;
+                        }
+                    }
                 }
                 Err(Some(Errno::EOPNOTSUPP)) => {
                     // Before Linux 4.7: no RTM_NEWLINK for ppp.
-                    return self.new_unit_renamed(None, name).await;
+                    return self.new_unit_renamed_from(dev, None, name).await;
                 }
                 Err(e) => {
                     let what =
@@ -211,14 +316,21 @@ impl KernelDataPath {
                 }
             }
         }
-        Err(DataPathError::new(
-            "create the unit (RTM_NEWLINK)",
-            format!("interface {name:?}: still EBUSY after {NEWLINK_TRIES} tries"),
-        ))
     }
 
     async fn new_unit_renamed(&self, unit: Option<u32>, name: &str) -> Result<Unit, DataPathError> {
         let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        self.new_unit_renamed_from(dev, unit, name).await
+    }
+
+    /// `PPPIOCNEWUNIT` on `dev`, then the new `ppp<N>` renamed to `name`
+    /// while it is down.
+    async fn new_unit_renamed_from(
+        &self,
+        dev: Unattached,
+        unit: Option<u32>,
+        name: &str,
+    ) -> Result<Unit, DataPathError> {
         let unit = dev
             .new_unit(unit)
             .map_err(step("create the unit (PPPIOCNEWUNIT)"))?;
@@ -301,14 +413,15 @@ impl DataPath for KernelDataPath {
     }
 
     async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
-        let slots = self.creation_slots.clone();
-        let _permit = match &slots {
-            Some(s) => Some(
-                s.acquire()
+        let _permit = match (self.setup_slot.take(), &self.creation_slots) {
+            (Some(held), _) => Some(held),
+            (None, Some(s)) => Some(
+                Arc::clone(s)
+                    .acquire_owned()
                     .await
                     .map_err(|e| DataPathError::new("wait for a unit creation slot", e))?,
             ),
-            None => None,
+            (None, None) => None,
         };
         let unit = match (&self.naming.ifname, self.naming.unit) {
             (Some(name), None) => self.create_named(name).await?,
@@ -595,7 +708,30 @@ impl DataPath for KernelDataPath {
         }
     }
 
+    async fn lower_layer_deleted(&mut self) {
+        match &mut self.l2tp_watch {
+            Some((_, watcher)) => {
+                watcher.deleted().await;
+                let key = watcher.key();
+                tracing::info!(
+                    "L2TP session {} of tunnel {} deleted",
+                    key.session,
+                    key.tunnel
+                );
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    async fn probe_lower_layer(&mut self) -> LowerLayer {
+        match &self.l2tp_watch {
+            Some((watch, watcher)) => watch.probe(watcher.key()).await,
+            None => LowerLayer::Unknown,
+        }
+    }
+
     async fn teardown(&mut self) {
+        self.l2tp_watch = None;
         self.clear_proxy_arp().await;
         self.clear_default_route().await;
         if let Some(index) = self.ifindex {
@@ -802,5 +938,51 @@ async fn remove_address(netlink: &Handle, index: u32, (local, peer): (IpAddr, Ip
     message.attributes.push(AddressAttribute::Address(peer));
     if let Err(e) = netlink.address().del(message).execute().await {
         tracing::debug!("removing {local} peer {peer}: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn retries(mut b: NewlinkBackoff, jitter: u64) -> (Vec<Duration>, u32) {
+        let mut sleeps = Vec::new();
+        loop {
+            match b.after_busy(|max| jitter.min(max)) {
+                AfterBusy::Retry(d) => sleeps.push(d),
+                AfterBusy::Fallback => return (sleeps, b.busy()),
+            }
+        }
+    }
+
+    #[test]
+    fn newlink_backoff_doubles_to_its_cap_then_falls_back() {
+        let (sleeps, busy) = retries(NewlinkBackoff::new(), 0);
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(sleeps, [ms(1), ms(2), ms(4), ms(8), ms(16), ms(16)]);
+        // The seventh EBUSY falls back to PPPIOCNEWUNIT.
+        assert_eq!(busy, NewlinkBackoff::RETRIES + 1);
+    }
+
+    #[test]
+    fn newlink_backoff_jitter_adds_at_most_the_delay() {
+        let (sleeps, _) = retries(NewlinkBackoff::new(), u64::MAX);
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(sleeps, [ms(2), ms(4), ms(8), ms(16), ms(32), ms(32)]);
+        let total: Duration = sleeps.iter().sum();
+        assert!(total <= Duration::from_millis(100), "bounded: {total:?}");
+    }
+
+    #[test]
+    fn newlink_backoff_asks_for_jitter_up_to_the_delay() {
+        let mut b = NewlinkBackoff::new();
+        let mut asked = Vec::new();
+        while let AfterBusy::Retry(d) = b.after_busy(|max| {
+            asked.push(max);
+            max / 2
+        }) {
+            assert!(d >= NewlinkBackoff::FIRST);
+        }
+        assert_eq!(asked, [1_000, 2_000, 4_000, 8_000, 16_000, 16_000]);
     }
 }

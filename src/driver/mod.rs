@@ -11,14 +11,16 @@ mod datapath;
 mod engine;
 pub mod fake;
 mod kernel_path;
+mod l2tp_genl;
+mod l2tp_watch;
 mod task;
 
 pub use datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    L2tpIds, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
 };
 pub use engine::{
     Ended, Engine, EngineEvent, KernelSessionOptions, LinkOptions, NetworkStats, SessionCloser,
-    SessionHandle, CONCURRENT_UNIT_CREATIONS,
+    SessionHandle, CONCURRENT_UNIT_CREATIONS, NEGOTIATION_WINDOW,
 };
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};

@@ -16,9 +16,12 @@ use std::time::Duration;
 use rand::rngs::SysRng;
 use rand_core::UnwrapErr;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
-use super::datapath::{DataPath, DataPathError, ProxyArpOutcome, RouteOutcome, UnitStats};
+use super::datapath::{
+    DataPath, DataPathError, LowerLayer, ProxyArpOutcome, RouteOutcome, UnitStats,
+};
 use super::engine::{Command, Ended, EngineEvent, LinkOptions, NetworkStats};
 use crate::kernel::frames::{FrameFd, Read};
 use crate::session::{exit, DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent};
@@ -56,6 +59,9 @@ struct Task<D> {
     /// A default route or proxy ARP entry is set.
     route_set: bool,
     proxy_arp_set: bool,
+    /// The engine's negotiation window slot, held until the peer is heard
+    /// from (see [`Engine`](super::Engine)'s negotiation window).
+    window: Option<OwnedSemaphorePermit>,
 }
 
 /// Runs a session to its end on `dp`, then tears `dp` down.
@@ -65,6 +71,7 @@ pub(crate) async fn run<D: DataPath>(
     link: LinkOptions,
     events: UnboundedSender<EngineEvent>,
     commands: UnboundedReceiver<Command>,
+    window: Option<OwnedSemaphorePermit>,
 ) -> Ended {
     let mut task = Task {
         dp,
@@ -87,6 +94,7 @@ pub(crate) async fn run<D: DataPath>(
         ipv4_peer: None,
         route_set: false,
         proxy_arp_set: false,
+        window,
     };
     task.run().await;
     if task.np_up > 0 {
@@ -135,7 +143,13 @@ pub(crate) async fn run<D: DataPath>(
             reason: "the session stopped without an end".into(),
         },
     };
-    let _ = task.events.send(EngineEvent::Ended(ended.clone()));
+    // Every fd of the session is closed before the embedder hears of the
+    // end (the channel and unit above, the PPPoL2TP socket with the data
+    // path here): a daemon that deletes the L2TP session upon `Ended`
+    // does not race with us.
+    let Task { dp, events, .. } = task;
+    drop(dp);
+    let _ = events.send(EngineEvent::Ended(ended.clone()));
     ended
 }
 
@@ -329,6 +343,7 @@ impl<D: DataPath> Task<D> {
         self.session.start(now, &mut self.rng);
         for frame in self.dp.early_frames() {
             if frame.len() >= 2 {
+                self.window = None;
                 let protocol = u16::from_be_bytes([frame[0], frame[1]]);
                 self.session
                     .handle_frame(now, protocol, &frame[2..], &mut self.rng);
@@ -367,24 +382,38 @@ impl<D: DataPath> Task<D> {
                 Timer,
                 Command(Option<Command>),
                 Error(std::io::Error),
+                Deleted,
             }
             let wake = tokio::select! {
                 r = channel.readable() => r.map_or_else(Wake::Error, |()| Wake::Channel),
                 r = unit_readable => r.map_or_else(Wake::Error, |()| Wake::Unit),
                 () = timer => Wake::Timer,
                 c = self.commands.recv(), if self.commands_open => Wake::Command(c),
+                () = self.dp.lower_layer_deleted() => Wake::Deleted,
             };
             let now = Instant::now().into_std();
             match wake {
-                Wake::Channel => self.read(now, false),
-                Wake::Unit => self.read(now, true),
+                Wake::Channel => {
+                    if self.read(now, false) {
+                        // The peer is negotiating: its restart timer runs
+                        // as ours does. Let the next session start.
+                        self.window = None;
+                    }
+                }
+                Wake::Unit => {
+                    self.read(now, true);
+                }
                 Wake::Timer => {
                     if self.idle_deadline.is_some_and(|d| d <= Instant::now()) {
                         self.check_idle();
                     }
                     self.session.handle_timeout(now, &mut self.rng)
                 }
-                Wake::Command(Some(Command::Close)) => self.close(),
+                Wake::Command(Some(Command::Close)) => {
+                    // Closing, not starting: the next session may start.
+                    self.window = None;
+                    self.close()
+                }
                 Wake::Command(Some(Command::Stats)) => self.send_l2tp_stats(),
                 // Late, or never asked for: nothing waits for it.
                 Wake::Command(Some(Command::IpPreUpDone)) => {}
@@ -394,14 +423,23 @@ impl<D: DataPath> Task<D> {
                     tracing::error!("polling the session's fds failed: {e}");
                     self.session.lower_down(now, &mut self.rng);
                 }
+                // The L2TP session or its tunnel was deleted, with no
+                // hangup on the channel: the lower layer is down all the
+                // same (pppd: "Modem hangup", exit 16).
+                Wake::Deleted => {
+                    tracing::info!("Modem hangup");
+                    self.session.lower_down(now, &mut self.rng);
+                }
             }
         }
     }
 
-    /// Reads what is queued on the channel or the unit and feeds it in.
-    fn read(&mut self, now: std::time::Instant, from_unit: bool) {
+    /// Reads what is queued on the channel or the unit and feeds it in;
+    /// whether a frame came.
+    fn read(&mut self, now: std::time::Instant, from_unit: bool) -> bool {
         let fd = if from_unit { &self.unit } else { &self.channel };
-        let Some(fd) = fd else { return };
+        let Some(fd) = fd else { return false };
+        let mut got = false;
         let (session, rng) = (&mut self.session, &mut self.rng);
         for _ in 0..READ_BUDGET {
             match fd.read(|protocol, information| {
@@ -414,13 +452,14 @@ impl<D: DataPath> Task<D> {
                 );
                 session.handle_frame(now, protocol, information, rng)
             }) {
-                Ok(Read::Frame) | Ok(Read::Runt) => {}
-                Ok(Read::Empty) => return,
+                Ok(Read::Frame) => got = true,
+                Ok(Read::Runt) => {}
+                Ok(Read::Empty) => return got,
                 // End of file on the channel (or on the connected unit):
                 // the L2TP session is gone. pppd: "Modem hangup", exit 16.
                 Ok(Read::Closed) => {
                     session.lower_down(now, rng);
-                    return;
+                    return got;
                 }
                 Err(e) => {
                     tracing::error!(
@@ -428,10 +467,11 @@ impl<D: DataPath> Task<D> {
                         if from_unit { "unit fd" } else { "channel fd" }
                     );
                     session.lower_down(now, rng);
-                    return;
+                    return got;
                 }
             }
         }
+        got
     }
 
     /// Carries out the session's outputs in the documented order: data-path
@@ -454,10 +494,23 @@ impl<D: DataPath> Task<D> {
         while let Some(event) = self.session.poll_event() {
             match event {
                 SessionEvent::Terminated { reason, exit_code } => {
-                    self.ended = Some(Ended {
+                    let mut ended = Ended {
                         exit_code,
                         reason: reason.to_string(),
-                    });
+                    };
+                    // Echoes unanswered: a peer that died, or an L2TP
+                    // session deleted without a word to us (no hangup on
+                    // this kernel, no announcement). Ask the kernel.
+                    if exit_code == exit::PEER_DEAD
+                        && self.dp.probe_lower_layer().await == LowerLayer::Gone
+                    {
+                        tracing::info!("the L2TP session is gone: Modem hangup");
+                        ended = Ended {
+                            exit_code: exit::HANGUP,
+                            reason: format!("{}; the L2TP session was deleted", ended.reason),
+                        };
+                    }
+                    self.ended = Some(ended);
                 }
                 event => {
                     match &event {

@@ -5,7 +5,10 @@
 #   PPPIOCGL2TPSTATS counters rppp logs at the end, a clean stop and
 #   nothing left behind;
 # - ifname honoured; an ifname that already exists is a clear error with
-#   nothing left; SIGKILL leaves no interface; the interface MTU is
+#   nothing left; SIGKILL leaves no interface; a session deleted with
+#   `ip l2tp del session` ends its rppp with 16 at once (the kernel's l2tp
+#   netlink announcement, no hangup on this kernel), its peer with 15 when
+#   the echoes fail, and deleting the tunnels ends every other one with 16; the interface MTU is
 #   min(peer's MRU, mtu) and `ping -M do` fits it exactly; IPv6CP from a
 #   peer while IPv6 is off is Protocol-Rejected, no IPv6 address appears,
 #   and IPv6 data the peer sends anyway is dropped by the kernel;
@@ -27,8 +30,8 @@ SCALE=${RPPP_SCALE_COUNTS:-1 100 1000}
 # Sessions and rounds of the cycles part (RPPP_CYCLES, default 100 x 3:
 # 300 cycles; "100 100" for 10,000).
 CYCLES=${RPPP_CYCLES:-100 3}
-# Which parts run (RPPP_PARTS, default all): interop ifname taken kill mtu ipv6 scale cycles
-PARTS=${RPPP_PARTS:-interop ifname taken kill mtu ipv6 scale cycles}
+# Which parts run (RPPP_PARTS, default all): interop ifname taken kill delete mtu ipv6 scale cycles
+PARTS=${RPPP_PARTS:-interop ifname taken kill delete mtu ipv6 scale cycles}
 want() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 ENGINE_NAMES="pppd.real rppp"
 
@@ -159,6 +162,62 @@ check "SIGKILL: nothing left" wait_for 100 no_ppp_left
 logs_on_failure $failed_before
 fi
 
+if want delete; then
+section "rppp: the L2TP session deleted, then the tunnels"
+failed_before=$FAILED
+# Echoes every 2 s, 4 failures: a dead peer is noticed after about 8 s.
+# Three sessions, one rppp process per session and side.
+echo_opts="lcp-echo-interval 2 lcp-echo-failure 4"
+SESSIONS=3 start_pair $RPPP $RPPP "noauth $echo_opts" "$echo_opts"
+if wait_for 600 both_up 3; then
+    set -- $(sed -n 2p $SESS)   # index lns_tunnel lns_session lac_tunnel lac_session lns_ip lac_ip
+    idx=$1; lns_t=$2; lac_t=$4
+    t0=$(now)
+    ip netns exec lns /sbin/ip l2tp del session tunnel_id "$2" session_id "$3"
+    # Well before the echoes could fail (8 s): the announcement.
+    if wait_for 40 grep -q "^EXIT side=lns index=$idx .* code=16\$" $EV; then
+        pass "the deleted session's LNS rppp exits with 16 after $(elapsed "$t0" "$(now)") s (echoes would take 8 s)"
+    else
+        fail "the deleted session's LNS rppp exits with 16 within 4 s ($(grep "^EXIT side=lns index=$idx " $EV))"
+    fi
+    check "its log says why" grep -q "L2TP session $3 of tunnel $2 deleted" $LNS_LOG
+    check "its interface is gone" wait_for 50 sh -c "[ \$(/sbin/ip -n lns -o link show | grep -c ': ppp') = 2 ]"
+    check "no other engine exited" [ "$(grep -c '^EXIT' $EV)" = 1 ]
+    # The LAC's session still exists: its peer went silent, a dead peer.
+    check "its LAC peer ends with 15 once its echoes fail" \
+        wait_for 300 grep -q "^EXIT side=lac index=$idx .* code=15\$" $EV
+    t0=$(now)
+    ip netns exec lns /sbin/ip l2tp del tunnel tunnel_id "$lns_t"
+    ip netns exec lac /sbin/ip l2tp del tunnel tunnel_id "$lac_t"
+    check "deleting the tunnels ends every other rppp" wait_for 100 tool_gone
+    echo "    after $(elapsed "$t0" "$(now)") s; exit codes: $(grep '^EXIT' $EV | sed 's/.*side=\([a-z]*\) .*code=/\1:/' | sort | uniq -c | tr -s ' \n' ' ')"
+    check "each of them with 16" [ "$(grep -c '^EXIT .* code=16$' $EV)" = 5 ]
+    check "delete: nothing left" wait_for 50 no_ppp_left
+    if [ $FAILED != $failed_before ]; then
+        cat $EV; grep -E 'l2tp|L2TP|Modem|exit' $LNS_LOG | head -n 40
+    fi
+    # One process per side: the tunnels deleted under ten sessions.
+    SESSIONS=10 start_pair $RPPP $RPPP "noauth ifname lns{index} $echo_opts" "ifname lac{index} $echo_opts" "--one-process"
+    if wait_for 600 both_up 10; then
+        set -- $(sed -n 1p $SESS)
+        t0=$(now)
+        ip netns exec lns /sbin/ip l2tp del tunnel tunnel_id "$2"
+        ip netns exec lac /sbin/ip l2tp del tunnel tunnel_id "$4"
+        check "one process per side: deleting the tunnels ends both" wait_for 100 tool_gone
+        ended=$(cat $LNS_LOG $LAC_LOG | grep -c 'ended: exit code 16 ')
+        echo "    after $(elapsed "$t0" "$(now)") s: $ended sessions ended with 16"
+        check "one process per side: all 20 sessions ended with 16" [ "$ended" = 20 ]
+        check "one process per side: nothing left" wait_for 50 no_ppp_left
+    else
+        fail "one process per side: 10 links up"
+    fi
+else
+    fail "delete: 3 links up"
+fi
+stop_pair 50
+logs_on_failure $failed_before
+fi
+
 if want mtu; then
 section "rppp: MTU and MRU"
 failed_before=$FAILED
@@ -238,15 +297,18 @@ for n in $SCALE; do
     waited=0; last=0; still=0
     until both_up "$n" || [ $waited -ge $((60 + n)) ] || [ $still -ge 90 ]; do
         sleep 1; waited=$((waited + 1)); still=$((still + 1))
-        if [ $((waited % 15)) = 0 ]; then
+        if [ $((waited % ${RPPP_SCALE_SAMPLE:-15})) = 0 ]; then
             u=$(( $(up_count lns) + $(up_count lac) ))
             [ "$u" != "$last" ] && { last=$u; still=0; }
             echo "    t=$(now) up: lns $(up_count lns) lac $(up_count lac)" \
                 "units: lns $(ip -n lns -o link show | grep -c ': lns') lac $(ip -n lac -o link show | grep -c ': lac')" \
                 "EBUSY: $(cat $LNS_LOG $LAC_LOG | grep -c 'EBUSY') ended: $(cat $LNS_LOG $LAC_LOG | grep -c 'ended: exit')" \
-                "rppp fds/cpu ticks: $(for p in $(pidof rppp); do echo "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 + $15 }' /proc/$p/stat)"; done)"
+                "LCP ConfReq sent: $(cat $LNS_LOG $LAC_LOG | grep -c 'sent \[LCP ConfReq')" \
+                "rppp fds/cpu ticks: $(for p in $(pidof rppp); do echo -n "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 + $15 }' /proc/$p/stat)/$(awk '{ print $3 }' /proc/$p/stat):$(cat /proc/$p/wchan 2>/dev/null) "; done)" \
+                "guest busy/idle ticks: $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 "/" $5 + $6 }' /proc/stat)"
         fi
     done
+    grep '^READY' $EV | sed 's/^/    l2tp-static: /'
     if both_up "$n"; then
         t_up=$(elapsed "$t0" "$(now)")
         pass "$n: all $n links up on both sides after $t_up s"

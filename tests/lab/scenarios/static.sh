@@ -6,7 +6,10 @@
 # the SIGTERMed LAC side with 5) or, at 10 sessions (with LCP echoes on),
 # deleting one session and then both tunnels from outside with `ip l2tp del`
 # (the link goes dead without a hangup from the kernel; pppd exits with 16
-# once its LCP echoes fail, rppp with 15). Afterwards no engine, interface or tunnel is left.
+# once its LCP echoes fail; rppp hears of the deletion from the kernel's
+# l2tp netlink announcement and exits with 16 at once, and its peer, whose
+# session still exists, with 15 once its echoes fail). Afterwards no
+# engine, interface or tunnel is left.
 . /lab/lib.sh
 COUNTS=${STATIC_COUNTS:-1 10 100}
 CTL=/tmp/static.ctl
@@ -38,6 +41,7 @@ one_socket_each() {  # one_socket_each <sessions>
         END { print "    engines with only their session socket: " good + 0 " of " want; exit !(good == want) }
     ' $ENGINE_ARGV_LOG
 }
+is_rppp() { "$1" --version 2>/dev/null | grep -q '^rppp version'; }
 exits_with() {  # exits_with <side> <code>: how many EXIT lines of that side have that code
     grep "^EXIT side=$1 " $EVENTS | grep -c " code=$2\$"
 }
@@ -114,7 +118,15 @@ run_count() {  # $1 = sessions, $2 = stop|delete
         ip netns exec lns /sbin/ip l2tp del session tunnel_id "$2" session_id "$3"
         check "$cnt: after deleting LNS session $3 its link is dead" \
             sh -c "! /sbin/ip netns exec lns ping -c 1 -W 1 $7 > /dev/null"
-        check "$cnt: no engine exited at once (the kernel signals no hangup)" [ "$(grep -c '^EXIT' $EVENTS)" = 0 ]
+        if is_rppp "$lns_engine"; then
+            # rppp: the kernel's l2tp netlink announcement, well before
+            # the echoes (1 s x 3) could fail.
+            check "$cnt: rppp (LNS) of the deleted session exits with 16 at once" \
+                wait_for 25 grep -Eq "^EXIT side=lns index=$1 .* code=16\$" $EVENTS
+            check "$cnt: no other engine exited at once" [ "$(grep -c '^EXIT' $EVENTS)" = 1 ]
+        else
+            check "$cnt: no engine exited at once (the kernel signals no hangup)" [ "$(grep -c '^EXIT' $EVENTS)" = 0 ]
+        fi
         # pppd ends both with 16: its status is 15 when the echoes fail,
         # but after LCP gives up it disconnects the channel, reads
         # end-of-file on its unit fd and takes that for a hangup. rppp
@@ -131,6 +143,16 @@ run_count() {  # $1 = sessions, $2 = stop|delete
             [ $(( $(exits_with lns 16) + $(exits_with lns 15) )) = "$cnt" ]
         check "$cnt: every LAC engine exited with 16 or 15" \
             [ $(( $(exits_with lac 16) + $(exits_with lac 15) )) = "$cnt" ]
+        # rppp: deleting its session or tunnel is a hangup, 16 for every
+        # one (the LAC end of the first deleted session may have found its
+        # peer dead first: 15).
+        if is_rppp "$lns_engine"; then
+            check "$cnt: every rppp LNS exited with 16" [ "$(exits_with lns 16)" = "$cnt" ]
+        fi
+        if is_rppp "$lac_engine"; then
+            check "$cnt: every rppp LAC but the deleted session's exited with 16" \
+                [ "$(exits_with lac 16)" -ge $((cnt - 1)) ]
+        fi
         echo "    exit codes: $(grep '^EXIT' $EVENTS | sed 's/.*code=//' | sort | uniq -c | tr -s ' \n' ' ')"
     else
         section "static/$cnt: clean stop"
