@@ -39,7 +39,7 @@ capture() {  # capture <run> [lns engine] : events into /tmp/ev<run>/
     TOOL=$!
     check "run $run: the link comes up" wait_for 300 lns_up
     check "run $run: two events (ACCM, up) while the link comes up" wait_for 100 captured $dir 2
-    echo stop > $CTL
+    echo stop 1<>$CTL
     check "run $run: the engines stop" wait_for 300 tool_gone
     check "run $run: a third event (down) at teardown" wait_for 100 captured $dir 3
     wait $LISTENER; rc=$?

@@ -63,7 +63,7 @@ start_pair() {  # start_pair <lns args> <lac args>
     TOOL=$!
     wait_for 300 grep -q '^READY' $EV
 }
-stop_pair() { echo stop > $CTL; wait_for 300 tool_gone; }
+stop_pair() { echo stop 1<>$CTL; wait_for 300 tool_gone; }
 script_line() { grep "^$1 args=\[ppl0 " $SCRIPTS_LOG | tail -n 1; }
 
 netns_up || fail "underlay veth between netns lns and lac"

@@ -68,7 +68,10 @@ start_pair() {  # start_pair <lns engine> <lac engine> <lns args> <lac args> [to
     wait_for 300 grep -q '^READY' $EV
 }
 stop_pair() {  # stop_pair [tenths of a second to wait]
-    echo stop > $CTL
+    # Opened read-write: no wait for a reader when the tool has already
+    # ended (all its sessions gone); when it runs, it holds the FIFO open
+    # and reads the line.
+    echo stop 1<>$CTL
     wait_for "${1:-300}" tool_gone
 }
 name_of() { [ "$1" = "$RPPP" ] && echo rppp || echo pppd; }
@@ -326,7 +329,7 @@ for n in $SCALE; do
     busy=$(cat $LNS_LOG $LAC_LOG | grep -c 'RTM_NEWLINK .*EBUSY')
     echo "    units created after EBUSY retries: $busy"
     check "$n: every interface carries its name" sh -c "/sbin/ip -n lns -o link show | grep -c ': lns[0-9]*:' | grep -qx $n"
-    echo mem > $CTL
+    echo mem 1<>$CTL
     wait_for 300 grep -q '^MEMDONE' $EV
     grep '^MEM side' $OUT
     pss=$(awk '/^MEM side=lns/ { for (i = 1; i <= NF; i++) if ($i ~ /^pss_kib=/) { split($i, p, "="); print p[2] } }' $OUT | head -n 1)

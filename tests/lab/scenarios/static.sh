@@ -97,7 +97,7 @@ run_count() {  # $1 = sessions, $2 = stop|delete
     fi
 
     section "static/$cnt: memory per engine"
-    echo mem > $CTL
+    echo mem 1<>$CTL
     wait_for 300 event_seen '^MEMDONE'
     grep '^MEMSUM' $OUT
     lns_mem=$(awk '/^MEMSUM side=lns/ { split($4, r, "="); split($5, p, "="); print r[2], p[2] }' $OUT)
@@ -156,7 +156,7 @@ run_count() {  # $1 = sessions, $2 = stop|delete
         echo "    exit codes: $(grep '^EXIT' $EVENTS | sed 's/.*code=//' | sort | uniq -c | tr -s ' \n' ' ')"
     else
         section "static/$cnt: clean stop"
-        echo stop > $CTL
+        echo stop 1<>$CTL
         check "$cnt: the tool stops every engine without SIGKILL" wait_for 600 tool_gone
         # pppd exits with 5 on SIGTERM, but with 16 when its Terminate-Request
         # goes unacknowledged until its timer ends ("Modem hangup" after
