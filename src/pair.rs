@@ -390,68 +390,65 @@ impl Pair {
     /// Takes what side `from` has to give: only a side that was just fed
     /// can have any.
     fn flush_side(&mut self, from: usize) {
-        {
-            let side = [Side::Lns, Side::Lac][from];
-            while let Some(action) = self.sides[from].session.poll_action() {
-                self.sides[from].actions.push(action);
-            }
-            loop {
-                let mut information = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(128));
-                information.clear();
-                let Some(protocol) = self.sides[from].session.poll_transmit(&mut information)
-                else {
-                    self.spare.push(information);
-                    break;
-                };
-                self.log_frame(side, "sent", protocol, &information);
-                self.sides[from].sent.push(protocol, &information);
-                if let Some(filter) = &mut self.filter {
-                    if !filter(side, protocol, &mut information) {
-                        self.spare.push(information);
-                        continue;
-                    }
-                }
-                let f = self.faults;
-                // Draw only for faults that can happen: a fault-free pair
-                // (the benchmarks) pays nothing for them.
-                let mut chance = |p: f64| p > 0.0 && self.rng.random_bool(p);
-                if chance(f.loss) {
+        let side = [Side::Lns, Side::Lac][from];
+        while let Some(action) = self.sides[from].session.poll_action() {
+            self.sides[from].actions.push(action);
+        }
+        loop {
+            let mut information = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(128));
+            information.clear();
+            let Some(protocol) = self.sides[from].session.poll_transmit(&mut information) else {
+                self.spare.push(information);
+                break;
+            };
+            self.log_frame(side, "sent", protocol, &information);
+            self.sides[from].sent.push(protocol, &information);
+            if let Some(filter) = &mut self.filter {
+                if !filter(side, protocol, &mut information) {
                     self.spare.push(information);
                     continue;
                 }
-                let copies = if chance(f.duplication) { 2 } else { 1 };
-                for copy in 0..copies {
-                    let mut information = if copy + 1 == copies {
-                        std::mem::take(&mut information)
-                    } else {
-                        information.clone()
-                    };
-                    if !information.is_empty()
-                        && f.corruption > 0.0
-                        && self.rng.random_bool(f.corruption)
-                    {
-                        let i = self.rng.random_range(0..information.len());
-                        information[i] ^= 1 << self.rng.random_range(0..8);
-                    }
-                    let mut at = self.now + self.latency;
-                    if f.reordering > 0.0 && self.rng.random_bool(f.reordering) {
-                        at += self.reorder_window.mul_f64(self.rng.random_range(0.0..1.0));
-                    }
-                    self.wire.push(InFlight {
-                        at,
-                        to: 1 - from,
-                        protocol,
-                        information,
-                    });
-                }
             }
-            while let Some(event) = self.sides[from].session.poll_event() {
-                if let Some(log) = &mut self.log {
-                    let t = (self.now - self.start).as_secs_f64();
-                    log.push(format!("{t:8.3} {}: {event:?}", Pair::name(from)));
-                }
-                self.sides[from].events.push(event);
+            let f = self.faults;
+            // Draw only for faults that can happen: a fault-free pair
+            // (the benchmarks) pays nothing for them.
+            let mut chance = |p: f64| p > 0.0 && self.rng.random_bool(p);
+            if chance(f.loss) {
+                self.spare.push(information);
+                continue;
             }
+            let copies = if chance(f.duplication) { 2 } else { 1 };
+            for copy in 0..copies {
+                let mut information = if copy + 1 == copies {
+                    std::mem::take(&mut information)
+                } else {
+                    information.clone()
+                };
+                if !information.is_empty()
+                    && f.corruption > 0.0
+                    && self.rng.random_bool(f.corruption)
+                {
+                    let i = self.rng.random_range(0..information.len());
+                    information[i] ^= 1 << self.rng.random_range(0..8);
+                }
+                let mut at = self.now + self.latency;
+                if f.reordering > 0.0 && self.rng.random_bool(f.reordering) {
+                    at += self.reorder_window.mul_f64(self.rng.random_range(0.0..1.0));
+                }
+                self.wire.push(InFlight {
+                    at,
+                    to: 1 - from,
+                    protocol,
+                    information,
+                });
+            }
+        }
+        while let Some(event) = self.sides[from].session.poll_event() {
+            if let Some(log) = &mut self.log {
+                let t = (self.now - self.start).as_secs_f64();
+                log.push(format!("{t:8.3} {}: {event:?}", Pair::name(from)));
+            }
+            self.sides[from].events.push(event);
         }
     }
 
