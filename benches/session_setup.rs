@@ -49,7 +49,7 @@ fn session_setup(c: &mut Criterion) {
     let (lns, lac) = configs();
     let (lns, lac) = (Arc::new(lns), Arc::new(lac));
     // Check once that the benchmark measures what it says.
-    let mut pair = Pair::new(Arc::clone(&lns), Arc::clone(&lac), 7);
+    let mut pair = Pair::new(Arc::clone(&lns), Arc::clone(&lac), 7).without_records();
     pair.start();
     pair.drive_until(Duration::from_secs(60), up);
     assert!(up(&pair), "the pair must come up");

@@ -87,6 +87,11 @@ pub struct Endpoint {
     pub actions: Vec<DataPathAction>,
     /// Frames it sent, in order.
     pub sent: SentLog,
+    /// The addresses of the last IpUp while IPv4 is up: `ip_up` is asked
+    /// after every step, so it is kept as events arrive, not searched for.
+    ip: Option<(Ipv4Addr, Ipv4Addr)>,
+    /// The exit code of the Terminated event, once it came.
+    exit: Option<u8>,
 }
 
 /// The frames one side sent, back to back in one buffer: a pair records
@@ -140,19 +145,28 @@ impl SentLog {
 impl Endpoint {
     /// The exit code, once the session terminated.
     pub fn exit_code(&self) -> Option<u8> {
-        self.events.iter().find_map(|e| match e {
-            SessionEvent::Terminated { exit_code, .. } => Some(*exit_code),
-            _ => None,
-        })
+        self.exit
     }
 
     /// The addresses of the last IpUp, if IPv4 is up now.
     pub fn ip_up(&self) -> Option<(Ipv4Addr, Ipv4Addr)> {
-        self.events.iter().rev().find_map(|e| match e {
-            SessionEvent::IpUp { local, peer, .. } => Some(Some((*local, *peer))),
-            SessionEvent::IpDown | SessionEvent::Terminated { .. } => Some(None),
-            _ => None,
-        })?
+        self.ip
+    }
+
+    /// Notes an event the session reported, and keeps it when `keep`.
+    fn record(&mut self, event: SessionEvent, keep: bool) {
+        match &event {
+            SessionEvent::IpUp { local, peer, .. } => self.ip = Some((*local, *peer)),
+            SessionEvent::IpDown => self.ip = None,
+            SessionEvent::Terminated { exit_code, .. } => {
+                self.ip = None;
+                self.exit = Some(*exit_code);
+            }
+            _ => {}
+        }
+        if keep {
+            self.events.push(event);
+        }
     }
 
     /// How many frames of `protocol` it sent.
@@ -200,6 +214,8 @@ pub struct Pair {
     spare: Vec<Vec<u8>>,
     /// Frames due in this step.
     due: Vec<InFlight>,
+    /// Whether the sides' records (events, actions, frames sent) are kept.
+    records: bool,
 }
 
 impl std::fmt::Debug for Pair {
@@ -229,6 +245,8 @@ impl Pair {
                 bytes: Vec::with_capacity(512),
                 frames: Vec::with_capacity(16),
             },
+            ip: None,
+            exit: None,
         };
         let now = Instant::now();
         Pair {
@@ -244,6 +262,7 @@ impl Pair {
             wire: Vec::with_capacity(8),
             spare: Vec::with_capacity(8),
             due: Vec::with_capacity(8),
+            records: true,
         }
     }
 
@@ -262,6 +281,8 @@ impl Pair {
         for (endpoint, config) in self.sides.iter_mut().zip([lns.into(), lac.into()]) {
             endpoint.session = Session::new(config);
             endpoint.events.clear();
+            endpoint.ip = None;
+            endpoint.exit = None;
             endpoint.actions.clear();
             endpoint.sent.clear();
         }
@@ -277,6 +298,16 @@ impl Pair {
     /// Sets the faults.
     pub fn with_faults(mut self, faults: Faults) -> Pair {
         self.faults = faults;
+        self
+    }
+
+    /// Keeps no record of the events, data-path actions and frames each
+    /// side sent ([`Endpoint::events`], [`Endpoint::actions`],
+    /// [`Endpoint::sent`] stay empty); [`Endpoint::ip_up`] and
+    /// [`Endpoint::exit_code`] still answer. For benchmarks, which measure
+    /// the sessions, not the test records.
+    pub fn without_records(mut self) -> Pair {
+        self.records = false;
         self
     }
 
@@ -392,7 +423,9 @@ impl Pair {
     fn flush_side(&mut self, from: usize) {
         let side = [Side::Lns, Side::Lac][from];
         while let Some(action) = self.sides[from].session.poll_action() {
-            self.sides[from].actions.push(action);
+            if self.records {
+                self.sides[from].actions.push(action);
+            }
         }
         loop {
             let mut information = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(128));
@@ -402,7 +435,9 @@ impl Pair {
                 break;
             };
             self.log_frame(side, "sent", protocol, &information);
-            self.sides[from].sent.push(protocol, &information);
+            if self.records {
+                self.sides[from].sent.push(protocol, &information);
+            }
             if let Some(filter) = &mut self.filter {
                 if !filter(side, protocol, &mut information) {
                     self.spare.push(information);
@@ -448,7 +483,7 @@ impl Pair {
                 let t = (self.now - self.start).as_secs_f64();
                 log.push(format!("{t:8.3} {}: {event:?}", Pair::name(from)));
             }
-            self.sides[from].events.push(event);
+            self.sides[from].record(event, self.records);
         }
     }
 

@@ -680,3 +680,39 @@ fn a_restarted_pair_runs_as_a_new_one() {
         assert!(a.sent.iter().eq(b.sent.iter()), "{side:?}");
     }
 }
+
+/// A pair without records (the benchmark's) negotiates exactly as one with
+/// them: same steps, same addresses, and it still reports them and the exit
+/// code; only the records stay empty.
+#[test]
+fn a_pair_without_records_negotiates_the_same() {
+    let faults = Faults::uniform(0.2);
+    let (lns_config, lac_config) = with_auth(AuthMethod::ChapMd5, "s3cret", "s3cret");
+    let (lns_config, lac_config) = (Arc::new(lns_config), Arc::new(lac_config));
+    let run = |records: bool| {
+        let mut pair =
+            Pair::new(Arc::clone(&lns_config), Arc::clone(&lac_config), 42).with_faults(faults);
+        if !records {
+            pair = pair.without_records();
+        }
+        pair.start();
+        let steps = pair.drive_until(5 * MINUTE, both_ip_up);
+        let up = [Side::Lns, Side::Lac].map(|s| pair.side(s).ip_up());
+        pair.close(Side::Lac);
+        pair.drive(MINUTE);
+        let exits = [Side::Lns, Side::Lac].map(|s| pair.side(s).exit_code());
+        (pair, steps, up, exits)
+    };
+    let (kept, steps, up, exits) = run(true);
+    let (bare, bare_steps, bare_up, bare_exits) = run(false);
+    assert_eq!(steps, bare_steps);
+    assert!(up.iter().all(Option::is_some), "{up:?}");
+    assert_eq!(up, bare_up);
+    assert_eq!(exits, [Some(0), Some(5)]);
+    assert_eq!(exits, bare_exits);
+    assert!(!kept.side(Side::Lns).events.is_empty());
+    for side in [Side::Lns, Side::Lac] {
+        let s = bare.side(side);
+        assert!(s.events.is_empty() && s.actions.is_empty() && s.sent.is_empty());
+    }
+}

@@ -41,7 +41,7 @@ use std::time::Instant;
 
 use rand_core::Rng;
 use rppp_ipcp::{Ipcp, IpcpEvent, Ipv6cp, Ipv6cpEvent, NcpEvent};
-use rppp_lcp::{Lcp, LcpEvent, State};
+use rppp_lcp::{spare, Lcp, LcpEvent, State};
 
 pub use config::{Role, SessionConfig};
 pub use display::FrameDisplay;
@@ -111,6 +111,9 @@ pub struct Session {
     unit: Option<u32>,
     /// [`poll_timeout`](Self::poll_timeout)'s answer, refreshed after input.
     next_timeout: Option<Instant>,
+    /// [`compute_settled`](Self::compute_settled)'s answer, refreshed after input: the
+    /// `poll_*` calls ask it for every item they hand out.
+    settled: bool,
     /// Frames to send, in the order the protocols produced them:
     /// `[protocol: 2][length: 2][information]` records back to back.
     transmit: Vec<u8>,
@@ -146,6 +149,7 @@ impl Session {
             maxconnect_deadline: None,
             unit: None,
             next_timeout: None,
+            settled: true,
             transmit: Vec::new(),
             transmit_read: 0,
             events: VecDeque::new(),
@@ -350,7 +354,7 @@ impl Session {
     #[must_use]
     pub fn poll_action(&mut self) -> Option<DataPathAction> {
         let action = self.actions.pop_front();
-        if self.actions.is_empty() && self.actions.capacity() > 0 && self.settled() {
+        if self.actions.is_empty() && self.actions.capacity() > 0 && self.settled {
             self.actions = VecDeque::new();
         }
         action
@@ -367,8 +371,8 @@ impl Session {
             .transmit
             .get(self.transmit_read..self.transmit_read + 4)
         else {
-            if self.transmit.capacity() > 0 && self.settled() {
-                self.transmit = Vec::new();
+            if self.transmit.capacity() > 0 && self.settled {
+                spare::give(&mut self.transmit);
             }
             return None;
         };
@@ -378,8 +382,8 @@ impl Session {
         out.extend_from_slice(&self.transmit[start..start + len]);
         self.transmit_read = start + len;
         if self.transmit_read == self.transmit.len() {
-            if self.settled() {
-                self.transmit = Vec::new();
+            if self.settled {
+                spare::give(&mut self.transmit);
             } else {
                 self.transmit.clear();
             }
@@ -419,7 +423,7 @@ impl Session {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<SessionEvent> {
         let event = self.events.pop_front();
-        if self.events.is_empty() && self.events.capacity() > 0 && self.settled() {
+        if self.events.is_empty() && self.events.capacity() > 0 && self.settled {
             self.events = VecDeque::new();
         }
         event
@@ -455,7 +459,7 @@ impl Session {
     /// Whether no negotiation is under way. A process holds thousands of
     /// established sessions: drained output queues give their memory back
     /// then, and keep it while the session negotiates (frame after frame).
-    fn settled(&self) -> bool {
+    fn compute_settled(&self) -> bool {
         self.terminated
             || !(self.lcp.state().is_negotiating()
                 || self.ipcp_running && self.ipcp.state().is_negotiating()
@@ -535,6 +539,7 @@ impl Session {
             }
         }
         self.next_timeout = self.earliest_deadline();
+        self.settled = self.compute_settled();
     }
 
     fn on_lcp_event(&mut self, now: Instant, event: LcpEvent, rng: &mut dyn Rng) {
@@ -870,6 +875,7 @@ impl Session {
             return;
         }
         self.next_timeout = None;
+        self.settled = true;
         self.set_phase(Phase::Dead);
         let reason = self
             .reason
@@ -887,7 +893,7 @@ impl Session {
 fn drain_into(queue: &mut Vec<u8>, mut next: impl FnMut(&mut Vec<u8>) -> Option<u16>) {
     if queue.capacity() == 0 {
         // Room for a negotiation's burst of frames in one allocation.
-        queue.reserve(256);
+        spare::reserve(queue, 256);
     }
     loop {
         let at = queue.len();

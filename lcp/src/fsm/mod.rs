@@ -52,6 +52,7 @@ pub use transition::{transition, Transition};
 
 use crate::option::OptionIter;
 use crate::packet::{Code, Repr, HEADER_LEN};
+use crate::spare;
 
 /// Timers, counters and options of the automaton (RFC 1661 section 4.6),
 /// with pppd's defaults.
@@ -175,7 +176,7 @@ impl Outbox {
     fn push(&mut self, repr: &Repr<'_>) {
         // Room for a few packets at once: a negotiation sends a request and
         // a reply together.
-        self.bytes.reserve(repr.buffer_len().max(128));
+        spare::reserve(&mut self.bytes, repr.buffer_len());
         repr.append_to(&mut self.bytes);
     }
 
@@ -194,7 +195,7 @@ impl Outbox {
             if busy {
                 self.bytes.clear();
             } else {
-                self.bytes = Vec::new();
+                spare::give(&mut self.bytes);
             }
             self.read = 0;
         }
@@ -206,7 +207,7 @@ impl Outbox {
     }
 
     fn release(&mut self) {
-        self.bytes = Vec::new();
+        spare::give(&mut self.bytes);
         self.read = 0;
     }
 }
@@ -524,6 +525,9 @@ impl<P: ControlProtocol> Fsm<P> {
         // a Reject, rare, in a buffer of its own.
         let mut nak = std::mem::take(&mut self.reply);
         nak.clear();
+        // Room for an Ack (the request itself) or a Nak of every option and
+        // an address the peer left out, in one allocation.
+        spare::reserve(&mut nak, data.len() + 8);
         let mut reject = Vec::new();
         let mut seen = [0u64; 4];
         for option in OptionIter::new(data).flatten() {
@@ -547,6 +551,7 @@ impl<P: ControlProtocol> Fsm<P> {
         }
         if !reject.is_empty() {
             self.reply_code = Code::ConfigureReject;
+            spare::give(&mut nak);
             self.reply = reject;
         } else if !nak.is_empty() {
             self.reply_code = Code::ConfigureNak;
@@ -682,8 +687,8 @@ impl<P: ControlProtocol> Fsm<P> {
                 self.events.push_back(FsmEvent::Up);
                 // No reply to our request can count in Opened, and the next
                 // request is built afresh: the buffers are not needed.
-                self.request = Vec::new();
-                self.reply = Vec::new();
+                spare::give(&mut self.request);
+                spare::give(&mut self.reply);
             }
             Action::Tld => {
                 self.protocol.this_layer_down();
@@ -760,7 +765,7 @@ impl<P: ControlProtocol> Fsm<P> {
             }
             self.request.clear();
             // Requests are short: one allocation rather than one per option.
-            self.request.reserve(32);
+            spare::reserve(&mut self.request, 32);
             self.protocol.write_request(&mut self.request);
             self.id = self.id.wrapping_add(1);
             self.reqid = self.id;
