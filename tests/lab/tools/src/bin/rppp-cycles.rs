@@ -203,8 +203,12 @@ struct DownTimes {
 }
 
 /// Follows one session's events until IPCP is up; a session that ends
-/// first fails. Gives the handle back for the close.
-async fn watch_up(mut h: SessionHandle, t0: Instant) -> (SessionHandle, Result<UpTimes, String>) {
+/// first fails. Gives the handle back for the close, unless the session
+/// already ended (its end was reported here, not again when closing).
+async fn watch_up(
+    mut h: SessionHandle,
+    t0: Instant,
+) -> (Option<SessionHandle>, Result<UpTimes, String>) {
     let mut times = UpTimes::default();
     let r = tokio::time::timeout(ROUND_LIMIT, async {
         while let Some(ev) = h.next_event().await {
@@ -225,7 +229,8 @@ async fn watch_up(mut h: SessionHandle, t0: Instant) -> (SessionHandle, Result<U
     })
     .await
     .unwrap_or_else(|_| Err(format!("not up within {ROUND_LIMIT:?}")));
-    (h, r)
+    let ended = matches!(&r, Err(e) if e.starts_with("exit ") || e == "no more events");
+    (if ended { None } else { Some(h) }, r)
 }
 
 /// Follows one session's events until it ended; checks its exit code.
@@ -346,7 +351,9 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
                         .failures
                         .push(format!("{name} session {i} did not come up: {e}")),
                 }
-                handles.push(h);
+                if let Some(h) = h {
+                    handles.push((i, h));
+                }
             }
             report.up = t0.elapsed();
             shared.barrier.wait().await;
@@ -357,15 +364,15 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
             let ok: &'static [u8] = if lac { &[5] } else { &[0, 5, 16] };
             let watchers: Vec<_> = handles
                 .into_iter()
-                .map(|h| {
+                .map(|(i, h)| {
                     if lac {
                         h.close();
                     }
-                    tokio::spawn(watch_down(h, t1, ok))
+                    (i, tokio::spawn(watch_down(h, t1, ok)))
                 })
                 .collect();
             let mut downs = Vec::with_capacity(watchers.len());
-            for (i, w) in watchers.into_iter().enumerate() {
+            for (i, w) in watchers {
                 match w.await.map_err(|e| err(format!("a watcher failed: {e}")))? {
                     Ok(t) => downs.push(t),
                     Err(e) => report.failures.push(format!("{name} session {i}: {e}")),
