@@ -397,7 +397,17 @@ impl Pair {
         ["lns", "lac"][index]
     }
 
+    /// Logs a frame when the log is on. Inlined: it is asked for every
+    /// frame, and a pair without a log (a benchmark) should pay a test only.
+    #[inline]
     fn log_frame(&mut self, side: Side, verb: &str, protocol: u16, information: &[u8]) {
+        if self.log.is_some() {
+            self.log_frame_slow(side, verb, protocol, information);
+        }
+    }
+
+    #[cold]
+    fn log_frame_slow(&mut self, side: Side, verb: &str, protocol: u16, information: &[u8]) {
         if let Some(log) = &mut self.log {
             let t = (self.now - self.start).as_secs_f64();
             let frame = FrameDisplay {
