@@ -12,7 +12,7 @@
 //! sent the Close event with the failure's reason as the Terminate-Request
 //! data. The Down that follows the Close is not reported, since no Up was.
 
-use std::collections::VecDeque;
+use rppp_lcp::queue::Queue;
 use std::fmt;
 use std::time::Instant;
 
@@ -90,7 +90,7 @@ pub enum NcpEvent<F> {
 #[derive(Debug)]
 pub struct Ncp<P: NcpProtocol> {
     fsm: Fsm<P>,
-    events: VecDeque<NcpEvent<P::Failure>>,
+    events: Queue<NcpEvent<P::Failure>>,
     /// A Close that follows a refused tlu is under way: its tld is not
     /// reported.
     hide_down: bool,
@@ -100,7 +100,7 @@ impl<P: NcpProtocol> Ncp<P> {
     pub(crate) fn with_protocol(protocol: P, config: FsmConfig) -> Ncp<P> {
         Ncp {
             fsm: Fsm::new(protocol, config),
-            events: VecDeque::new(),
+            events: Queue::new(),
             hide_down: false,
         }
     }
@@ -154,7 +154,7 @@ impl<P: NcpProtocol> Ncp<P> {
     /// it was, and nothing is sent.
     pub fn open(&mut self, now: Instant, rng: &mut dyn Rng) {
         if let Some(failure) = self.fsm.protocol().refuse_open() {
-            self.events.push_back(NcpEvent::Failed(failure));
+            self.events.push(NcpEvent::Failed(failure));
             return;
         }
         self.fsm.open(now, rng);
@@ -206,12 +206,7 @@ impl<P: NcpProtocol> Ncp<P> {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<NcpEvent<P::Failure>> {
-        let event = self.events.pop_front();
-        if self.events.is_empty() && !self.fsm.state().is_negotiating() {
-            // Give the memory back: an Opened NCP rarely has news.
-            self.events = VecDeque::new();
-        }
-        event
+        self.events.pop()
     }
 
     /// When the restart timer runs out, if it runs.
@@ -228,7 +223,7 @@ impl<P: NcpProtocol> Ncp<P> {
                     None => NcpEvent::Up,
                     Some(failure) => {
                         let reason = failure.reason();
-                        self.events.push_back(NcpEvent::Failed(failure));
+                        self.events.push(NcpEvent::Failed(failure));
                         self.hide_down = true;
                         self.fsm.close(now, reason, rng);
                         continue;
@@ -241,7 +236,7 @@ impl<P: NcpProtocol> Ncp<P> {
                 FsmEvent::TerminateRequested { reason } => NcpEvent::TerminateRequested { reason },
                 FsmEvent::CodeRejected { code, fatal } => NcpEvent::CodeRejected { code, fatal },
             };
-            self.events.push_back(event);
+            self.events.push(event);
         }
         // A Close from Opened reports its tld at once, so nothing is left
         // to hide past this input.

@@ -15,6 +15,7 @@ pub mod fsm;
 pub mod lcp;
 pub mod option;
 pub mod packet;
+pub mod queue;
 pub mod spare;
 
 pub use fsm::{ControlProtocol, Fsm, FsmConfig, FsmEvent, State};

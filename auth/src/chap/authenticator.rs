@@ -14,7 +14,7 @@
 //! - With `interval` (pppd's `chap-interval`), a new Challenge follows every
 //!   success after that long; a failed re-challenge fails the link.
 
-use std::collections::VecDeque;
+use rppp_lcp::queue::Queue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -87,7 +87,7 @@ pub struct ChapAuthenticator {
     answered: Option<(u8, Vec<u8>)>,
     authenticated_once: bool,
     transmit: Pending<Stored, 4>,
-    events: VecDeque<AuthEvent>,
+    events: Queue<AuthEvent>,
     discarded: u64,
 }
 
@@ -136,7 +136,7 @@ impl ChapAuthenticator {
             answered: None,
             authenticated_once: false,
             transmit: Pending::default(),
-            events: VecDeque::new(),
+            events: Queue::new(),
             discarded: 0,
         }
     }
@@ -260,13 +260,12 @@ impl ChapAuthenticator {
                 .append_to(&mut answer);
                 if !self.authenticated_once {
                     self.authenticated_once = true;
-                    self.events
-                        .push_back(AuthEvent::PeerAuthenticated(PeerIdentity {
-                            method: self.method,
-                            name: name.to_vec(),
-                            addresses: entry.addresses.clone(),
-                            options: entry.options.clone(),
-                        }));
+                    self.events.push(AuthEvent::PeerAuthenticated(PeerIdentity {
+                        method: self.method,
+                        name: name.to_vec(),
+                        addresses: entry.addresses.clone(),
+                        options: entry.options.clone(),
+                    }));
                 }
                 self.state = State::Open;
                 self.deadline = self.config.interval.map(|i| now + i);
@@ -304,7 +303,7 @@ impl ChapAuthenticator {
     fn fail(&mut self, reason: FailureReason) {
         self.state = State::Failed;
         self.deadline = None;
-        self.events.push_back(AuthEvent::Failed(AuthFailure {
+        self.events.push(AuthEvent::Failed(AuthFailure {
             method: self.method,
             role: Role::Authenticator,
             reason,
@@ -360,7 +359,7 @@ impl ChapAuthenticator {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        crate::queue::pop(&mut self.events)
+        self.events.pop()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) has work next.

@@ -23,7 +23,7 @@
 //!   proves the authenticator knows our secret (RFC 2759 section 5); a
 //!   missing or wrong `S=` fails the exchange.
 
-use std::collections::VecDeque;
+use rppp_lcp::queue::Queue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -100,7 +100,7 @@ pub struct ChapPeer {
     authenticated_once: bool,
     /// Copies of the last Response to send.
     transmit: Pending<(), 4>,
-    events: VecDeque<AuthEvent>,
+    events: Queue<AuthEvent>,
     discarded: u64,
 }
 
@@ -134,7 +134,7 @@ impl ChapPeer {
             deadline: None,
             authenticated_once: false,
             transmit: Pending::default(),
-            events: VecDeque::new(),
+            events: Queue::new(),
             discarded: 0,
         }
     }
@@ -266,7 +266,7 @@ impl ChapPeer {
         self.deadline = None;
         if !self.authenticated_once {
             self.authenticated_once = true;
-            self.events.push_back(AuthEvent::Authenticated {
+            self.events.push(AuthEvent::Authenticated {
                 method: self.method,
             });
         }
@@ -292,7 +292,7 @@ impl ChapPeer {
     fn fail(&mut self, reason: FailureReason) {
         self.state = State::Failed;
         self.deadline = None;
-        self.events.push_back(AuthEvent::Failed(AuthFailure {
+        self.events.push(AuthEvent::Failed(AuthFailure {
             method: self.method,
             role: Role::Peer,
             reason,
@@ -345,7 +345,7 @@ impl ChapPeer {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        crate::queue::pop(&mut self.events)
+        self.events.pop()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) has work next.

@@ -12,6 +12,7 @@
 //! - `timeout` (pppd's `pap-timeout`, 30 s) bounds the wait for the first
 //!   request; `None` waits as long as the link lasts.
 
+use rppp_lcp::queue::Queue;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,7 +60,7 @@ pub struct PapAuthenticator {
     /// The answer given: Ack or Nak, and its message.
     answer: Option<(PapCode, &'static [u8])>,
     transmit: VecDeque<Vec<u8>>,
-    events: VecDeque<AuthEvent>,
+    events: Queue<AuthEvent>,
     discarded: u64,
 }
 
@@ -84,7 +85,7 @@ impl PapAuthenticator {
             deadline: None,
             answer: None,
             transmit: VecDeque::new(),
-            events: VecDeque::new(),
+            events: Queue::new(),
             discarded: 0,
         }
     }
@@ -150,13 +151,12 @@ impl PapAuthenticator {
             Ok(entry) => {
                 self.state = State::Open;
                 self.answer = Some((PapCode::AuthenticateAck, LOGIN_OK));
-                self.events
-                    .push_back(AuthEvent::PeerAuthenticated(PeerIdentity {
-                        method: AuthMethod::Pap,
-                        name: peer_id.to_vec(),
-                        addresses: entry.addresses.clone(),
-                        options: entry.options.clone(),
-                    }));
+                self.events.push(AuthEvent::PeerAuthenticated(PeerIdentity {
+                    method: AuthMethod::Pap,
+                    name: peer_id.to_vec(),
+                    addresses: entry.addresses.clone(),
+                    options: entry.options.clone(),
+                }));
                 self.send(PapCode::AuthenticateAck, identifier, LOGIN_OK);
             }
             Err(reason) => {
@@ -187,7 +187,7 @@ impl PapAuthenticator {
     fn fail(&mut self, reason: FailureReason) {
         self.state = State::Failed;
         self.deadline = None;
-        self.events.push_back(AuthEvent::Failed(AuthFailure {
+        self.events.push(AuthEvent::Failed(AuthFailure {
             method: AuthMethod::Pap,
             role: Role::Authenticator,
             reason,
@@ -220,7 +220,7 @@ impl PapAuthenticator {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        crate::queue::pop(&mut self.events)
+        self.events.pop()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) has work next.

@@ -7,6 +7,7 @@
 //!   `max_requests` (`pap-max-authreq`, 10) are unanswered: we failed.
 //! - Only an Ack or Nak with the Identifier of the last Request counts.
 
+use rppp_lcp::queue::Queue;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,7 @@ pub struct PapPeer {
     transmissions: u32,
     deadline: Option<Instant>,
     transmit: VecDeque<Vec<u8>>,
-    events: VecDeque<AuthEvent>,
+    events: Queue<AuthEvent>,
     discarded: u64,
 }
 
@@ -81,7 +82,7 @@ impl PapPeer {
             transmissions: 0,
             deadline: None,
             transmit: VecDeque::new(),
-            events: VecDeque::new(),
+            events: Queue::new(),
             discarded: 0,
         }
     }
@@ -134,7 +135,7 @@ impl PapPeer {
             Ok(PapRepr::Ack { identifier, .. }) if current(identifier) => {
                 self.state = State::Open;
                 self.deadline = None;
-                self.events.push_back(AuthEvent::Authenticated {
+                self.events.push(AuthEvent::Authenticated {
                     method: AuthMethod::Pap,
                 });
             }
@@ -152,7 +153,7 @@ impl PapPeer {
     fn fail(&mut self, reason: FailureReason) {
         self.state = State::Failed;
         self.deadline = None;
-        self.events.push_back(AuthEvent::Failed(AuthFailure {
+        self.events.push(AuthEvent::Failed(AuthFailure {
             method: AuthMethod::Pap,
             role: Role::Peer,
             reason,
@@ -190,7 +191,7 @@ impl PapPeer {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<AuthEvent> {
-        crate::queue::pop(&mut self.events)
+        self.events.pop()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) has work next.

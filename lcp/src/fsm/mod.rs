@@ -41,7 +41,6 @@ mod state;
 mod tests;
 mod transition;
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use rand_core::Rng;
@@ -52,6 +51,7 @@ pub use transition::{transition, Transition};
 
 use crate::option::OptionIter;
 use crate::packet::{Code, Repr, HEADER_LEN};
+use crate::queue::Queue;
 use crate::spare;
 
 /// Timers, counters and options of the automaton (RFC 1661 section 4.6),
@@ -236,7 +236,7 @@ pub struct Fsm<P> {
     term_reason: Vec<u8>,
     peer_mru: u16,
     outbox: Outbox,
-    events: VecDeque<FsmEvent>,
+    events: Queue<FsmEvent>,
     counters: FsmCounters,
 }
 
@@ -260,7 +260,7 @@ impl<P: ControlProtocol> Fsm<P> {
             term_reason: Vec::new(),
             peer_mru: 1500,
             outbox: Outbox::default(),
-            events: VecDeque::new(),
+            events: Queue::new(),
             counters: FsmCounters::default(),
         }
     }
@@ -385,8 +385,7 @@ impl<P: ControlProtocol> Fsm<P> {
             Code::TerminateRequest => {
                 if self.state.is_negotiating() || self.state == State::Opened {
                     let reason = repr.data[..repr.data.len().min(64)].to_vec();
-                    self.events
-                        .push_back(FsmEvent::TerminateRequested { reason });
+                    self.events.push(FsmEvent::TerminateRequested { reason });
                 }
                 self.fire(now, Event::Rtr, received, rng);
             }
@@ -399,7 +398,7 @@ impl<P: ControlProtocol> Fsm<P> {
                 self.counters.rx_code_rejects += 1;
                 let permitted = self.protocol.code_rejected(code);
                 if self.state > State::Starting {
-                    self.events.push_back(FsmEvent::CodeRejected {
+                    self.events.push(FsmEvent::CodeRejected {
                         code,
                         fatal: !permitted,
                     });
@@ -472,11 +471,7 @@ impl<P: ControlProtocol> Fsm<P> {
     /// The next event for the owner.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<FsmEvent> {
-        let event = self.events.pop_front();
-        if self.events.is_empty() && !self.state.is_negotiating() {
-            self.events = VecDeque::new();
-        }
-        event
+        self.events.pop()
     }
 
     fn send(&mut self, code: u8, identifier: u8, data: &[u8]) {
@@ -684,7 +679,7 @@ impl<P: ControlProtocol> Fsm<P> {
         match action {
             Action::Tlu => {
                 self.protocol.this_layer_up();
-                self.events.push_back(FsmEvent::Up);
+                self.events.push(FsmEvent::Up);
                 // No reply to our request can count in Opened, and the next
                 // request is built afresh: the buffers are not needed.
                 spare::give(&mut self.request);
@@ -692,10 +687,10 @@ impl<P: ControlProtocol> Fsm<P> {
             }
             Action::Tld => {
                 self.protocol.this_layer_down();
-                self.events.push_back(FsmEvent::Down);
+                self.events.push(FsmEvent::Down);
             }
-            Action::Tls => self.events.push_back(FsmEvent::Started),
-            Action::Tlf => self.events.push_back(FsmEvent::Finished),
+            Action::Tls => self.events.push(FsmEvent::Started),
+            Action::Tlf => self.events.push(FsmEvent::Finished),
             Action::Irc => {
                 self.restart_count = if actions.contains(&Action::Str) {
                     self.config.max_terminate

@@ -208,7 +208,7 @@ impl Lcp {
                 self.fsm
                     .protocol_mut()
                     .events
-                    .push_back(LcpEvent::PeerDead { unanswered });
+                    .push(LcpEvent::PeerDead { unanswered });
             }
             None => {}
         }
@@ -254,13 +254,7 @@ impl Lcp {
                 FsmEvent::CodeRejected { code, fatal } => LcpEvent::CodeRejected { code, fatal },
             });
         }
-        let negotiating = self.fsm.state().is_negotiating();
-        let events = &mut self.fsm.protocol_mut().events;
-        let event = events.pop_front();
-        if events.is_empty() && !negotiating {
-            *events = std::collections::VecDeque::new();
-        }
-        event
+        self.fsm.protocol_mut().events.pop()
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work.
@@ -284,7 +278,7 @@ impl Lcp {
             self.fsm
                 .protocol_mut()
                 .events
-                .push_back(LcpEvent::LoopbackDetected);
+                .push(LcpEvent::LoopbackDetected);
             self.fsm.close(now, "Loopback detected", rng);
         }
     }

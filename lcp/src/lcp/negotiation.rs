@@ -2,7 +2,7 @@
 //! request, and how we take the peer's Nak and Reject (RFC 1661 section 6,
 //! with pppd's policy from `lcp.c`).
 
-use std::collections::VecDeque;
+use crate::queue::Queue;
 
 use rand_core::Rng;
 
@@ -72,7 +72,7 @@ pub struct LcpNegotiation {
     pub(super) looped_back: bool,
     pub(super) negotiated: Option<LcpNegotiated>,
     pub(super) keepalive: Keepalive,
-    pub(super) events: VecDeque<LcpEvent>,
+    pub(super) events: Queue<LcpEvent>,
     pub(super) counters: LcpCounters,
 }
 
@@ -112,7 +112,7 @@ impl LcpNegotiation {
             looped_back: false,
             negotiated: None,
             keepalive,
-            events: VecDeque::new(),
+            events: Queue::new(),
             counters: LcpCounters::default(),
         }
     }
@@ -385,7 +385,7 @@ impl ControlProtocol for LcpNegotiation {
                     return Extension::RxjBad;
                 }
                 self.events
-                    .push_back(LcpEvent::ProtocolRejected { protocol: rejected });
+                    .push(LcpEvent::ProtocolRejected { protocol: rejected });
                 Extension::RxjGood
             }
             Code::EchoRequest | Code::DiscardRequest => match magic_of(data) {
@@ -411,7 +411,7 @@ impl ControlProtocol for LcpNegotiation {
                 let Some(message) = data.get(4..) else {
                     return Extension::Discard;
                 };
-                self.events.push_back(LcpEvent::Identification {
+                self.events.push(LcpEvent::Identification {
                     message: bounded(message),
                 });
                 Extension::Consumed
@@ -423,7 +423,7 @@ impl ControlProtocol for LcpNegotiation {
                 let seconds = u32::from_be_bytes([seconds[0], seconds[1], seconds[2], seconds[3]]);
                 let message = bounded(&data[8..]);
                 self.events
-                    .push_back(LcpEvent::TimeRemaining { seconds, message });
+                    .push(LcpEvent::TimeRemaining { seconds, message });
                 Extension::Consumed
             }
             _ => Extension::Unknown,
