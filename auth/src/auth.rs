@@ -216,6 +216,21 @@ impl Auth {
         }
     }
 
+    /// Whether a packet waits in [`poll_transmit`](Self::poll_transmit).
+    pub fn has_transmit(&self) -> bool {
+        let checker = match self.checker.as_deref() {
+            Some(Checker::Pap(a)) => a.has_transmit(),
+            Some(Checker::Chap(a)) => a.has_transmit(),
+            None => false,
+        };
+        checker
+            || match self.prover.as_deref() {
+                Some(Prover::Pap(p)) => p.has_transmit(),
+                Some(Prover::Chap(p)) => p.has_transmit(),
+                None => false,
+            }
+    }
+
     /// Appends the next packet to send to `out` and returns its protocol
     /// (0xc023 or 0xc223); `None` when there is nothing to send.
     #[must_use]

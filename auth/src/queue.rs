@@ -37,6 +37,11 @@ impl<T: Copy, const N: usize> Default for Pending<T, N> {
 impl<T: Copy, const N: usize> Pending<T, N> {
     /// Queues `item`; false when the queue is full.
     #[must_use]
+    /// Whether nothing waits.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub(crate) fn push(&mut self, item: T) -> bool {
         let Some(slot) = self.items.get_mut(self.len) else {
             return false;

@@ -113,12 +113,12 @@ impl AuthPhase {
         }
     }
 
-    /// Appends the next packet to `out`; returns its protocol.
-    /// Whether an authentication exchange exists (it may have frames).
-    pub(crate) fn is_running(&self) -> bool {
-        self.auth.is_some()
+    /// Whether a packet waits.
+    pub(crate) fn has_transmit(&self) -> bool {
+        self.auth.as_deref().is_some_and(Auth::has_transmit)
     }
 
+    /// Appends the next packet to `out`; returns its protocol.
     pub(crate) fn poll_transmit(&mut self, out: &mut Vec<u8>) -> Option<u16> {
         self.auth.as_mut()?.poll_transmit(out)
     }

@@ -395,15 +395,23 @@ impl Session {
     /// Moves what each protocol has to send into the session's queue, LCP
     /// first. Called after every step that may have produced frames, so the
     /// queue keeps the order across protocols.
+    #[inline]
     fn collect_transmits(&mut self) {
+        // Called after every reaction, mostly with nothing to collect.
+        let v6 = self.ipv6cp.as_deref().is_some_and(Ipv6cp::has_transmit);
+        if self.lcp.has_transmit() || self.auth.has_transmit() || self.ipcp.has_transmit() || v6 {
+            self.collect_transmits_now();
+        }
+    }
+
+    fn collect_transmits_now(&mut self) {
         let mut queue = std::mem::take(&mut self.transmit);
-        // Called after every reaction: look only where there is something.
         if self.lcp.has_transmit() {
             drain_into(&mut queue, |b| {
                 self.lcp.poll_transmit(b).then_some(protocol::LCP)
             });
         }
-        if self.auth.is_running() {
+        if self.auth.has_transmit() {
             drain_into(&mut queue, |b| self.auth.poll_transmit(b));
         }
         if self.ipcp.has_transmit() {

@@ -321,6 +321,11 @@ impl ChapPeer {
         }
     }
 
+    /// Whether a packet waits in [`poll_transmit`](Self::poll_transmit).
+    pub fn has_transmit(&self) -> bool {
+        !self.transmit.is_empty()
+    }
+
     /// Appends the next packet to send (protocol 0xc223) to `out`; false
     /// when there is none.
     #[must_use]

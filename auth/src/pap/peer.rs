@@ -175,6 +175,11 @@ impl PapPeer {
         }
     }
 
+    /// Whether a packet waits in [`poll_transmit`](Self::poll_transmit).
+    pub fn has_transmit(&self) -> bool {
+        !self.transmit.is_empty()
+    }
+
     /// Appends the next packet to send (protocol 0xc023) to `out`; false
     /// when there is none.
     #[must_use]
