@@ -48,9 +48,7 @@ impl<T> Queue<T> {
     pub fn pop(&mut self) -> Option<T> {
         // Polled after every input, mostly empty: answer that without
         // moving an item out and back.
-        if self.first.is_none() {
-            return None;
-        }
+        self.first.as_ref()?;
         let item = self.first.take()?;
         self.first = self.rest.pop_front();
         if self.first.is_none() && self.rest.capacity() > 0 {
