@@ -144,6 +144,11 @@ pub struct KernelDataPath {
     /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
     ipv4: Option<(IpAddr, IpAddr)>,
     ipv6: Option<(IpAddr, IpAddr)>,
+    /// An MTU LCP negotiated while the interface was down, set together
+    /// with bringing it up (see `apply`).
+    pending_mtu: Option<u16>,
+    /// Whether we brought the interface up (and not down since).
+    link_up: bool,
     /// The default route we added, and the one it replaced.
     default_route: Option<(RouteMessage, Option<RouteMessage>)>,
     /// The proxy ARP entry we added: interface index and the peer.
@@ -199,6 +204,8 @@ impl KernelDataPath {
             early,
             ipv4: None,
             ipv6: None,
+            pending_mtu: None,
+            link_up: false,
             default_route: None,
             proxy_arp: None,
             l2tp_watch: None,
@@ -469,6 +476,12 @@ impl DataPath for KernelDataPath {
             DataPathAction::CreateUnit => {
                 tracing::warn!("CreateUnit is carried out by create_unit, not apply")
             }
+            // A down interface carries nothing, and every RTM_SETLINK takes
+            // RTNL, the lock that unit creation needs too: the MTU LCP
+            // negotiated goes out in the same request that brings the
+            // interface up (the kernel sets the MTU first). An interface
+            // that is up (a renegotiation) gets it at once.
+            DataPathAction::SetMtu(mtu) if !self.link_up => self.pending_mtu = Some(mtu),
             DataPathAction::SetMtu(mtu) => link
                 .set(
                     LinkUnspec::new_with_index(index)
@@ -509,16 +522,28 @@ impl DataPath for KernelDataPath {
                     remove_address(&self.netlink, index, pair).await;
                 }
             }
-            DataPathAction::InterfaceUp => link
-                .set(LinkUnspec::new_with_index(index).up().build())
-                .execute()
-                .await
-                .map_err(|e| DataPathError::new("bring the interface up", e))?,
-            DataPathAction::InterfaceDown => link
-                .set(LinkUnspec::new_with_index(index).down().build())
-                .execute()
-                .await
-                .map_err(|e| DataPathError::new("bring the interface down", e))?,
+            DataPathAction::InterfaceUp => {
+                let mut request = LinkUnspec::new_with_index(index).up();
+                if let Some(mtu) = self.pending_mtu {
+                    request = request.mtu(u32::from(mtu));
+                }
+                link.set(request.build()).execute().await.map_err(|e| {
+                    let step = match self.pending_mtu {
+                        Some(_) => "set the MTU and bring the interface up",
+                        None => "bring the interface up",
+                    };
+                    DataPathError::new(step, e)
+                })?;
+                self.pending_mtu = None;
+                self.link_up = true;
+            }
+            DataPathAction::InterfaceDown => {
+                link.set(LinkUnspec::new_with_index(index).down().build())
+                    .execute()
+                    .await
+                    .map_err(|e| DataPathError::new("bring the interface down", e))?;
+                self.link_up = false;
+            }
             DataPathAction::SetNpMode { protocol, mode } => unit
                 .set_npmode(protocol, np_mode(mode))
                 .map_err(step("set the NP mode (PPPIOCSNPMODE)"))?,
