@@ -381,7 +381,7 @@ impl Engine {
                 Ok(p) => p,
                 Err(e) => return fail(&events_tx, format!("wait for a setup slot: {e}")),
             };
-            match KernelDataPath::new(socket, &options.socket, options.naming, netlink) {
+            match KernelDataPath::open(socket, &options.socket, options.naming, netlink).await {
                 Ok(mut dp) => {
                     dp.hold_setup_slot(permit);
                     if let Some(watch) = &watch {

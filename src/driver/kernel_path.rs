@@ -172,6 +172,52 @@ impl KernelDataPath {
         naming: UnitNaming,
         netlink: Handle,
     ) -> Result<Self, DataPathError> {
+        let early = Self::prepare(&socket, options)?;
+        let channel = Self::attach_channel(&socket)?;
+        Ok(Self::with_channel(socket, early, channel, naming, netlink))
+    }
+
+    /// Like [`new`](Self::new), but `PPPIOCGCHAN` and `PPPIOCATTCHAN` run
+    /// on tokio's blocking pool. Some kernels (Debian's 6.1) wait for an
+    /// RCU grace period in `PPPIOCGCHAN`: a few milliseconds, tens under
+    /// emulation. On the runtime's thread that wait would hold up every
+    /// other session of an engine, one grace period after another; on the
+    /// blocking pool, sessions that set up at once wait for the same grace
+    /// period. The blocking thread allocates nothing (its memory would
+    /// stay in a malloc arena of its own), and it is spawned from the
+    /// runtime's thread, so it shares its network namespace, where
+    /// `/dev/ppp` looks the channel up.
+    pub async fn open(
+        socket: PppoL2tpSocket,
+        options: &L2tpSocketOptions,
+        naming: UnitNaming,
+        netlink: Handle,
+    ) -> Result<Self, DataPathError> {
+        let early = Self::prepare(&socket, options)?;
+        let (socket, channel) = tokio::task::spawn_blocking(move || {
+            let channel = Self::attach_channel(&socket);
+            (socket, channel)
+        })
+        .await
+        .map_err(|e| DataPathError::new("get the ppp channel (PPPIOCGCHAN)", e))?;
+        Ok(Self::with_channel(socket, early, channel?, naming, netlink))
+    }
+
+    /// `PPPIOCGCHAN` on the socket, then `PPPIOCATTCHAN` on a new
+    /// `/dev/ppp` fd.
+    fn attach_channel(socket: &PppoL2tpSocket) -> Result<Channel, DataPathError> {
+        let index = socket
+            .channel_index()
+            .map_err(step("get the ppp channel (PPPIOCGCHAN)"))?;
+        Channel::attach(index).map_err(step("attach the ppp channel"))
+    }
+
+    /// Close-on-exec, the socket options, and the frames queued before
+    /// the channel existed.
+    fn prepare(
+        socket: &PppoL2tpSocket,
+        options: &L2tpSocketOptions,
+    ) -> Result<Vec<Vec<u8>>, DataPathError> {
         let fd = socket.as_fd();
         fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
             .map_err(|e| DataPathError::new("make the PPPoL2TP fd close-on-exec", e))?;
@@ -186,12 +232,18 @@ impl KernelDataPath {
         set(PppoL2tpOption::SendSeq, options.send_seq.map(i32::from))?;
         set(PppoL2tpOption::LnsMode, options.lns_mode.map(i32::from))?;
         set(PppoL2tpOption::ReorderTimeout, options.reorder_timeout)?;
-        let early = Self::queued_frames(&socket);
-        let index = socket
-            .channel_index()
-            .map_err(step("get the ppp channel (PPPIOCGCHAN)"))?;
-        let channel = Channel::attach(index).map_err(step("attach the ppp channel"))?;
-        Ok(KernelDataPath {
+        Ok(Self::queued_frames(socket))
+    }
+
+    /// The data path of a socket with its channel attached.
+    fn with_channel(
+        socket: PppoL2tpSocket,
+        early: Vec<Vec<u8>>,
+        channel: Channel,
+        naming: UnitNaming,
+        netlink: Handle,
+    ) -> Self {
+        KernelDataPath {
             socket,
             channel: Some(Arc::new(channel)),
             unit: None,
@@ -209,7 +261,7 @@ impl KernelDataPath {
             default_route: None,
             proxy_arp: None,
             l2tp_watch: None,
-        })
+        }
     }
 
     /// Watches for this session's deletion through the engine's L2TP

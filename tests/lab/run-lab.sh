@@ -16,7 +16,7 @@
 # Environment: RPPP_LAB_CACHE (default ~/.cache/rppp-lab), RPPP_LAB_ENGINE_LNS,
 # RPPP_LAB_ENGINE_LAC (same as the options), STATIC_COUNTS (the static
 # group's session counts, default "1 10 100"), RPPP_PARTS,
-# RPPP_SCALE_COUNTS and RPPP_CYCLES (the rppp group's parts, scale counts
+# RPPP_SCALE_COUNTS, RPPP_SCALE_SAMPLE, RPPP_SCALE_STACKS and RPPP_CYCLES (the rppp group's parts, scale counts
 # and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
 # pairs; see scenarios/xl2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
@@ -110,6 +110,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${RPPP_PARTS:+--env "RPPP_PARTS=$RPPP_PARTS"}
           ${RPPP_CYCLES:+--env "RPPP_CYCLES=$RPPP_CYCLES"}
           ${RPPP_SCALE_SAMPLE:+--env "RPPP_SCALE_SAMPLE=$RPPP_SCALE_SAMPLE"}
+          ${RPPP_SCALE_STACKS:+--env "RPPP_SCALE_STACKS=$RPPP_SCALE_STACKS"}
           ${STATIC_COUNTS:+--env "STATIC_COUNTS=$STATIC_COUNTS"}
           ${XL2TPD_MODES:+--env "XL2TPD_MODES=$XL2TPD_MODES"}
           ${XL2TPD_PAIRS:+--env "XL2TPD_PAIRS=$XL2TPD_PAIRS"}

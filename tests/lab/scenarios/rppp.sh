@@ -315,6 +315,12 @@ for n in $SCALE; do
                 "LCP ConfReq sent: $(cat $LNS_LOG $LAC_LOG | grep -c 'sent \[LCP ConfReq')" \
                 "rppp fds/cpu user+sys ticks: $(for p in $(pidof rppp); do echo -n "$(ls /proc/$p/fd | wc -l)/$(awk '{ print $14 "+" $15 }' /proc/$p/stat)/$(awk '{ print $3 }' /proc/$p/stat):$(cat /proc/$p/wchan 2>/dev/null) "; done)" \
                 "guest busy/idle ticks: $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 "/" $5 + $6 }' /proc/stat)"
+            # Where the engines are in the kernel (RPPP_SCALE_STACKS=1).
+            if [ -n "${RPPP_SCALE_STACKS:-}" ]; then
+                for p in $(pidof rppp); do
+                    echo "      stack $p: $(head -n 8 /proc/$p/stack 2>/dev/null | sed 's/^\[<[0-9a-f]*>\] //; s/+0x.*//' | tr '\n' ' ')"
+                done
+            fi
         fi
     done
     grep '^READY' $EV | sed 's/^/    l2tp-static: /'
