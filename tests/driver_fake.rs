@@ -73,6 +73,14 @@ fn start(lns: SessionConfig, lac: SessionConfig) -> Running {
     }
 }
 
+/// Two sessions started and waited for until IPCP is up on both.
+async fn start_up(lns: SessionConfig, lac: SessionConfig) -> Running {
+    let mut r = start(lns, lac);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    r
+}
+
 /// Events until `done` says stop (or the session ended), within 20 s.
 async fn events_until(
     handle: &mut SessionHandle,
@@ -198,9 +206,7 @@ async fn the_lower_layer_going_away_ends_with_16_and_a_dead_peer_with_15() {
     let (mut lns, lac) = configs(None);
     lns.lcp.echo_interval = Some(Duration::from_millis(200));
     lns.lcp.echo_failure = 3;
-    let mut r = start(lns, lac);
-    events_until(&mut r.lns, ip_up).await;
-    events_until(&mut r.lac, ip_up).await;
+    let r = start_up(lns, lac).await;
     // The LAC's L2TP session is deleted: its channel reads end-of-file.
     // It ends at once with 16; the LNS hears nothing more, and its echo
     // keepalive finds the peer dead.
@@ -225,9 +231,7 @@ async fn an_announced_deletion_ends_that_side_at_once_with_16() {
         c.echo_failure = 3;
     }
     lns.lcp.echo_interval = Some(Duration::from_millis(200));
-    let mut r = start(lns, lac);
-    events_until(&mut r.lns, ip_up).await;
-    events_until(&mut r.lac, ip_up).await;
+    let r = start_up(lns, lac).await;
     let t0 = Instant::now();
     r.lac_kernel.delete_session(true);
     let lac_end = ended(r.lac).await;
@@ -250,9 +254,7 @@ async fn an_unannounced_deletion_is_a_hangup_once_the_echoes_fail() {
     let (mut lns, lac) = configs(None);
     lns.lcp.echo_interval = Some(Duration::from_millis(200));
     lns.lcp.echo_failure = 3;
-    let mut r = start(lns, lac);
-    events_until(&mut r.lns, ip_up).await;
-    events_until(&mut r.lac, ip_up).await;
+    let r = start_up(lns, lac).await;
     r.lns_kernel.delete_session(false);
     let lns_end = ended(r.lns).await;
     assert_eq!(lns_end.exit_code, exit::HANGUP, "{lns_end:?}");

@@ -166,19 +166,8 @@ impl KernelDataPath {
     /// the options asked for, reads the frames queued before the channel
     /// existed, and attaches a `/dev/ppp` channel (`PPPIOCGCHAN`,
     /// `PPPIOCATTCHAN`).
-    pub fn new(
-        socket: PppoL2tpSocket,
-        options: &L2tpSocketOptions,
-        naming: UnitNaming,
-        netlink: Handle,
-    ) -> Result<Self, DataPathError> {
-        let early = Self::prepare(&socket, options)?;
-        let channel = Self::attach_channel(&socket)?;
-        Ok(Self::with_channel(socket, early, channel, naming, netlink))
-    }
-
-    /// Like [`new`](Self::new), but `PPPIOCGCHAN` and `PPPIOCATTCHAN` run
-    /// on tokio's blocking pool. Some kernels (Debian's 6.1) wait for an
+    ///
+    /// The two ioctls run on tokio's blocking pool. Some kernels (Debian's 6.1) wait for an
     /// RCU grace period in `PPPIOCGCHAN`: a few milliseconds, tens under
     /// emulation. On the runtime's thread that wait would hold up every
     /// other session of an engine, one grace period after another; on the
@@ -294,7 +283,7 @@ impl KernelDataPath {
         self.creation_slots = Some(slots);
     }
 
-    /// Holds a creation slot taken before [`KernelDataPath::new`] attached
+    /// Holds a creation slot taken before [`KernelDataPath::open`] attached
     /// the channel; [`DataPath::create_unit`] then creates the unit under
     /// it, without waiting for another, and gives it back. The engine
     /// does this so that a session's whole kernel setup, not only its

@@ -111,8 +111,8 @@ pub struct Session {
     unit: Option<u32>,
     /// [`poll_timeout`](Self::poll_timeout)'s answer, refreshed after input.
     next_timeout: Option<Instant>,
-    /// [`compute_settled`](Self::compute_settled)'s answer, refreshed after input: the
-    /// `poll_*` calls ask it for every item they hand out.
+    /// [`compute_settled`](Self::compute_settled)'s answer, refreshed
+    /// after input: the `poll_*` calls ask it for every item they hand out.
     settled: bool,
     /// Frames to send, in the order the protocols produced them:
     /// `[protocol: 2][length: 2][information]` records back to back.

@@ -210,6 +210,7 @@ async fn watch_up(
     t0: Instant,
 ) -> (Option<SessionHandle>, Result<UpTimes, String>) {
     let mut times = UpTimes::default();
+    let mut ended = false;
     let r = tokio::time::timeout(ROUND_LIMIT, async {
         while let Some(ev) = h.next_event().await {
             match ev {
@@ -220,16 +221,17 @@ async fn watch_up(
                     return Ok(times);
                 }
                 EngineEvent::Ended(e) => {
-                    return Err(format!("exit {} ({})", e.exit_code, e.reason))
+                    ended = true;
+                    return Err(format!("exit {} ({})", e.exit_code, e.reason));
                 }
                 _ => {}
             }
         }
+        ended = true;
         Err("no more events".to_string())
     })
     .await
     .unwrap_or_else(|_| Err(format!("not up within {ROUND_LIMIT:?}")));
-    let ended = matches!(&r, Err(e) if e.starts_with("exit ") || e == "no more events");
     (if ended { None } else { Some(h) }, r)
 }
 
