@@ -7,14 +7,16 @@
 //! `proxyarp`, the wait for `ip-pre-up`, and the link's figures for
 //! `ip-down`.
 
+mod common;
+
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rppp::driver::fake::{FakeDataPath, FakeHandle, Step, FAKE_IFNAME};
+use rppp::driver::fake::{FakeDataPath, FakeHandle, SessionHandle, Step, TestEngine, FAKE_IFNAME};
 use rppp::driver::{
-    ArpInterface, Ended, Engine, EngineEvent, ExistingRoute, LinkOptions, NetworkStats,
-    SessionHandle,
+    ArpInterface, EndReason, Ended, EngineEvent, ExistingRoute, Hooks, IpPreUp, LinkOptions,
+    NetworkStats,
 };
 use rppp::options::Context;
 use rppp::session::{
@@ -64,7 +66,7 @@ struct Running {
 
 fn start(lns: SessionConfig, lac: SessionConfig) -> Running {
     let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
-    let engine = Engine::without_kernel();
+    let engine = TestEngine::new();
     Running {
         lns: engine.add_session(lns_dp, lns),
         lac: engine.add_session(lac_dp, lac),
@@ -258,7 +260,7 @@ async fn an_unannounced_deletion_is_a_hangup_once_the_echoes_fail() {
     r.lns_kernel.delete_session(false);
     let lns_end = ended(r.lns).await;
     assert_eq!(lns_end.exit_code, exit::HANGUP, "{lns_end:?}");
-    assert!(lns_end.reason.contains("deleted"), "{lns_end:?}");
+    assert_eq!(lns_end.reason, EndReason::LowerLayerGone, "{lns_end:?}");
     r.lac.close();
     ended(r.lac).await;
     nothing_left(&r.lns_kernel).await;
@@ -276,7 +278,7 @@ async fn ended_comes_after_every_fd_is_closed() {
         if how == "fail" {
             lns_kernel.lock().fail_at = Some(Step::SetIpv4);
         }
-        let engine = Engine::without_kernel();
+        let engine = TestEngine::new();
         let mut lns = engine.add_session(lns_dp, lns);
         let mut lac = engine.add_session(lac_dp, lac);
         if how != "fail" {
@@ -316,7 +318,7 @@ async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
         let (lns, lac) = configs(Some(AuthMethod::ChapMd5));
         let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
         lns_kernel.lock().fail_at = Some(step);
-        let engine = Engine::without_kernel();
+        let engine = TestEngine::new();
         let lns = engine.add_session(lns_dp, lns);
         let lac = engine.add_session(lac_dp, lac);
         let lns_end = ended(lns).await;
@@ -328,6 +330,7 @@ async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
         assert!(
             lns_end
                 .reason
+                .to_string()
                 .contains(&format!("{step:?} failed on purpose")),
             "{step:?}: the error names the step: {lns_end:?}"
         );
@@ -356,7 +359,7 @@ async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
 
 #[tokio::test]
 async fn many_sessions_in_one_engine_and_one_slow_failure_blocks_none() {
-    let engine = Engine::without_kernel();
+    let engine = TestEngine::new();
     let mut running = Vec::new();
     for i in 0..50u32 {
         let ((a, ka), (b, kb), _relay) = FakeDataPath::pair().unwrap();
@@ -438,11 +441,21 @@ struct Pair {
 /// The LNS with `link`, the LAC plain; `prepare` sets up the LNS's fake
 /// kernel first.
 fn start_with(lns: SessionConfig, link: LinkOptions, prepare: impl FnOnce(&FakeHandle)) -> Pair {
+    start_hooked(lns, link, prepare, ())
+}
+
+/// [`start_with`], with hooks on the LNS.
+fn start_hooked(
+    lns: SessionConfig,
+    link: LinkOptions,
+    prepare: impl FnOnce(&FakeHandle),
+    hooks: impl Hooks,
+) -> Pair {
     let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
     prepare(&lns_kernel);
-    let engine = Engine::without_kernel();
+    let engine = TestEngine::new();
     Pair {
-        lns: engine.add_session_with(lns_dp, lns, link),
+        lns: engine.add_session_with(lns_dp, lns, link, hooks),
         lac: engine.add_session(lac_dp, configs(None).1),
         lns_kernel,
         lac_kernel,
@@ -564,24 +577,48 @@ async fn an_existing_default_route_is_left_alone_or_replaced_and_put_back() {
     }
 }
 
+/// Hooks whose `ip-pre-up` lasts until the test says so, and that
+/// record what it was given.
+#[derive(Clone, Default)]
+struct PreUpGate {
+    seen: Arc<std::sync::Mutex<Option<IpPreUp>>>,
+    done: Arc<tokio::sync::Notify>,
+}
+
+impl Hooks for PreUpGate {
+    fn ip_pre_up(
+        &mut self,
+        info: &IpPreUp,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        *self.seen.lock().unwrap() = Some(*info);
+        let done = Arc::clone(&self.done);
+        async move { done.notified().await }
+    }
+}
+
 #[tokio::test]
 async fn the_interface_comes_up_only_once_ip_pre_up_is_done() {
-    let (lns, mut link) = lns_from_command_line("");
-    link.ip_pre_up = Some(Duration::from_secs(20));
-    let mut p = start_with(lns, link, |_| {});
-    let control = p.lns.closer();
-    let events = events_until(&mut p.lns, |e| matches!(e, EngineEvent::IpPreUp { .. })).await;
-    assert!(
-        events.contains(&EngineEvent::IpPreUp {
+    let (mut lns, _) = lns_from_command_line("");
+    // The LNS's echoes must keep being answered by the LAC, and the LAC's
+    // by the LNS, while ip-pre-up runs: a driver that stopped reading
+    // frames would lose the link to echo failures here.
+    lns.lcp.echo_interval = Some(Duration::from_millis(100));
+    lns.lcp.echo_failure = 3;
+    let gate = PreUpGate::default();
+    let mut p = start_hooked(lns, LinkOptions::default(), |_| {}, gate.clone());
+    eventually("ip-pre-up", || gate.seen.lock().unwrap().is_some()).await;
+    assert_eq!(
+        *gate.seen.lock().unwrap(),
+        Some(IpPreUp {
             local: LNS_ADDR,
             peer: LAC_ADDR,
             dns: [None; 2],
             nbns: [None; 2]
-        }),
-        "{events:?}"
+        })
     );
-    // Addresses set, interface down, IPv4 still dropped: waiting.
-    for _ in 0..2 {
+    // Addresses set, interface down, IPv4 still dropped: waiting, while
+    // echoes go both ways.
+    for _ in 0..4 {
         {
             let k = p.lns_kernel.lock();
             assert_eq!(k.ipv4, Some((LNS_ADDR, LAC_ADDR)));
@@ -590,26 +627,29 @@ async fn the_interface_comes_up_only_once_ip_pre_up_is_done() {
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    control.ip_pre_up_done();
+    let stats = p.lns.stats().await.expect("the session runs");
+    assert!(
+        stats.lcp_counters.rx_echo_replies >= 5,
+        "echoes answered while waiting: {:?}",
+        stats.lcp_counters
+    );
+    gate.done.notify_one();
     events_until(&mut p.lns, ip_up).await;
     assert!(p.lns_kernel.lock().up);
     p.lac.close();
     ended(p.lns).await;
 
-    // Unanswered, the wait ends at its bound.
-    let (lns, mut link) = lns_from_command_line("");
-    link.ip_pre_up = Some(Duration::from_millis(600));
-    let mut p = start_with(lns, link, |_| {});
-    events_until(&mut p.lns, |e| matches!(e, EngineEvent::IpPreUp { .. })).await;
-    let t = Instant::now();
-    events_until(&mut p.lns, ip_up).await;
-    assert!(
-        t.elapsed() >= Duration::from_millis(400),
-        "{:?}",
-        t.elapsed()
-    );
+    // A close while ip-pre-up runs ends the session at once.
+    let (lns, _) = lns_from_command_line("");
+    let gate = PreUpGate::default();
+    let p = start_hooked(lns, LinkOptions::default(), |_| {}, gate.clone());
+    eventually("ip-pre-up", || gate.seen.lock().unwrap().is_some()).await;
+    p.lns.close();
+    let end = ended(p.lns).await;
+    assert_eq!(end.exit_code, exit::USER_REQUEST, "{end:?}");
+    assert!(!p.lns_kernel.lock().unit_exists);
     p.lac.close();
-    ended(p.lns).await;
+    ended(p.lac).await;
 }
 
 #[tokio::test]
@@ -658,7 +698,7 @@ async fn eventually(what: &str, mut f: impl FnMut() -> bool) {
 async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
     // Two sessions may start before their peers answer; these peers are
     // silent (no relay), so the other two wait.
-    let engine = Engine::without_kernel().negotiation_window(Some(2));
+    let engine = TestEngine::new().negotiation_window(Some(2));
     let mut sessions = Vec::new();
     for _ in 0..4 {
         let (dp, kernel) = FakeDataPath::new().unwrap();
@@ -677,7 +717,7 @@ async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
     assert_eq!(started(&sessions), [true, true, false, false]);
     // The first session's peer speaks (an LCP Configure-Request, no
     // options): the third may start.
-    sessions[0].1.inject(0xc021, &[1, 1, 0, 4]);
+    assert!(sessions[0].1.inject(0xc021, &[1, 1, 0, 4]));
     eventually("the third unit", || started(&sessions)[2]).await;
     assert!(!started(&sessions)[3]);
     // A session that ends gives its turn back as well.
@@ -691,4 +731,66 @@ async fn the_negotiation_window_holds_sessions_back_until_a_peer_is_heard() {
         let k = k.lock();
         assert!(k.torn_down && !k.unit_exists, "{k:?}");
     }
+}
+
+/// Every frame queued at once is handled without waiting for new input,
+/// however many the read budget leaves for later: an idle link (no
+/// echoes, no timers) with 40 and then 1,000 LCP Echo-Requests queued on
+/// the LNS's channel in one go.
+#[tokio::test]
+async fn every_queued_frame_is_handled_whatever_the_read_budget() {
+    let (lns, lac) = configs(None);
+    let r = start_up(lns, lac).await;
+    for n in [40u64, 1000] {
+        let before = r.lns.stats().await.unwrap().rx_frames.lcp;
+        for i in 0..n {
+            // Echo-Request, Identifier i, Magic-Number 0.
+            let echo = [9, i as u8, 0, 8, 0, 0, 0, 0];
+            assert!(
+                r.lns_kernel.inject(0xc021, &echo),
+                "frame {i} of {n} queued"
+            );
+        }
+        let start = Instant::now();
+        loop {
+            let handled = r.lns.stats().await.unwrap().rx_frames.lcp - before;
+            if handled == n {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{handled} of {n} frames handled; the rest wait for input that never comes"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    r.lac.close();
+    ended(r.lns).await;
+}
+
+/// A frame the peer sent before the channel existed (queued on the
+/// PPPoL2TP socket before `PPPIOCGCHAN`) is logged as `rcvd` like any
+/// other: the log never shows an answer to nothing.
+#[tokio::test]
+async fn frames_from_before_the_channel_are_logged() {
+    let (logs, _guard) = common::capture_logs();
+    let (lns, lac) = configs(None);
+    let ((lns_dp, lns_kernel), (lac_dp, _lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    // The peer's Configure-Request with no options, Identifier 0x42.
+    lns_kernel.lock().early_frames = vec![vec![0xc0, 0x21, 1, 0x42, 0, 4]];
+    let engine = TestEngine::new();
+    let mut lns = engine.add_session(lns_dp, lns);
+    let lac = engine.add_session(lac_dp, lac);
+    events_until(&mut lns, ip_up).await;
+    let all = logs.all();
+    assert!(
+        all.iter().any(|l| l.contains("rcvd [LCP ConfReq id=0x42")),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter().any(|l| l.contains("sent [LCP ConfAck id=0x42")),
+        "{all:#?}"
+    );
+    lac.close();
+    ended(lns).await;
 }

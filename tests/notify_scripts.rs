@@ -514,10 +514,10 @@ async fn password_check_in_child() {
 /// crossed the interface and the connect time.
 #[tokio::test]
 async fn the_session_hooks_run_ip_pre_up_first_and_give_ip_down_the_byte_counts() {
-    use rppp::driver::fake::FakeDataPath;
-    use rppp::driver::{Engine, EngineEvent};
-    use rppp::notify::{SessionHooks, IP_PRE_UP_WAIT};
-    use rppp::session::{network_protocol, Role, SessionConfig, SessionEvent};
+    use rppp::driver::fake::{FakeDataPath, TestEngine};
+    use rppp::driver::EngineEvent;
+    use rppp::notify::SessionHooks;
+    use rppp::session::{network_protocol, Phase, Role, SessionConfig, SessionEvent};
 
     let dir = TempDir::new("hooks");
     // ip-pre-up takes its time: the interface must wait for it.
@@ -546,32 +546,28 @@ async fn the_session_hooks_run_ip_pre_up_first_and_give_ip_down_the_byte_counts(
     };
     let o = rppp::options::parse(&args, &rppp::options::Context::new(true), &mut no_files).unwrap();
     let lns = o.session_config(b"lns-host", &mut no_files).unwrap();
-    let mut link = o.link_options();
-    link.ip_pre_up = Some(IP_PRE_UP_WAIT);
+    let link = o.link_options();
     let mut lac = SessionConfig::new(Role::Lac);
     lac.ipcp.noipdefault = true;
     lac.ipcp.accept_local = true;
     lac.ipcp.accept_remote = true;
 
     let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
-    let engine = Engine::without_kernel();
-    let mut handle = engine.add_session_with(lns_dp, lns, link);
+    let engine = TestEngine::new();
+    let hooks = SessionHooks::with_runner(&o, ProcessInfo::current(), runner(&dir, 5000));
+    let mut handle = engine.add_session_with(lns_dp, lns, link, hooks);
     let peer = engine.add_session(lac_dp, lac);
-    let mut hooks = SessionHooks::with_runner(
-        &o,
-        ProcessInfo::current(),
-        handle.closer(),
-        runner(&dir, 5000),
-    );
     let run = async {
-        let mut pre_up_at = None;
+        let mut network_at = None;
         let mut sent = false;
         while let Some(event) = handle.next_event().await {
-            hooks.on_event(&event);
             match &event {
-                EngineEvent::IpPreUp { .. } => pre_up_at = Some(Instant::now()),
+                EngineEvent::Session(SessionEvent::Phase(Phase::Network)) => {
+                    network_at = Some(Instant::now())
+                }
                 EngineEvent::Session(SessionEvent::IpUp { .. }) if !sent => {
-                    let waited = pre_up_at.expect("IpPreUp before IpUp").elapsed();
+                    // IPCP takes a few milliseconds; ip-pre-up sleeps 0.5 s.
+                    let waited = network_at.expect("Network before IpUp").elapsed();
                     assert!(waited >= Duration::from_millis(400), "{waited:?}");
                     for _ in 0..3 {
                         assert!(lns_kernel.send_data(network_protocol::IPV4, &[0x45; 300]));
@@ -583,7 +579,6 @@ async fn the_session_hooks_run_ip_pre_up_first_and_give_ip_down_the_byte_counts(
                 _ => {}
             }
         }
-        hooks.finish().await;
     };
     tokio::time::timeout(Duration::from_secs(30), run)
         .await

@@ -5,10 +5,11 @@ use std::ffi::OsString;
 use std::sync::Arc;
 
 use rppp::driver::{
-    Engine, EngineEvent, KernelSessionOptions, L2tpSocketOptions, SessionHandle, UnitNaming,
+    CloseReason, Engine, EngineEvent, EngineEvents, KernelSessionOptions, L2tpSocketOptions,
+    SessionId, UnitNaming,
 };
 use rppp::kernel::PppoL2tpSocket;
-use rppp::notify::{ProcessInfo, SessionHooks, IP_PRE_UP_WAIT};
+use rppp::notify::{ProcessInfo, SessionHooks};
 use rppp::options::Options;
 use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
@@ -104,11 +105,7 @@ fn kernel_options(o: &Options) -> KernelSessionOptions {
             unit: o.unit,
             kdebug: i32::try_from(o.kdebug).ok().filter(|&k| k != 0),
         },
-        link: rppp::driver::LinkOptions {
-            // The hooks run /etc/ppp/ip-pre-up and answer.
-            ip_pre_up: Some(IP_PRE_UP_WAIT),
-            ..o.link_options()
-        },
+        link: o.link_options(),
     }
 }
 
@@ -161,7 +158,7 @@ pub(crate) fn single(o: Options) -> u8 {
         return exit::FATAL_ERROR;
     };
     rt.block_on(async move {
-        let engine = match Engine::new() {
+        let (engine, events) = match Engine::new() {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("cannot open an rtnetlink socket: {e}");
@@ -173,19 +170,17 @@ pub(crate) fn single(o: Options) -> u8 {
             config,
             socket,
         } = prepared;
-        let handle = engine.add_kernel_session(socket, config, kernel_options(&options));
-        let mut hooks = SessionHooks::new(&options, ProcessInfo::current(), handle.closer());
-        let code = drive(vec![(handle, &mut hooks)]).await;
-        hooks.finish().await;
-        code
+        let hooks = SessionHooks::new(&options, ProcessInfo::current());
+        let id = engine.add_kernel_session(socket, config, kernel_options(&options), hooks);
+        drive(&engine, events, vec![id]).await
     })
 }
 
-/// Feeds each session's events to its hooks and closes every session on
-/// SIGTERM, SIGINT or SIGHUP (pppd: Terminate-Request, then exit 5).
-/// Returns the single session's exit code, or for many: 0 when every
-/// session ended with 0 or 5, 1 otherwise.
-async fn drive(sessions: Vec<(SessionHandle, &mut SessionHooks)>) -> u8 {
+/// Waits for every session to end, closing them all on SIGTERM, SIGINT or
+/// SIGHUP (pppd: Terminate-Request, then exit 5); the sessions' hooks do
+/// the rest. Returns the single session's exit code, or for many: 0 when
+/// every session ended with 0 or 5, 1 otherwise.
+async fn drive(engine: &Engine, mut events: EngineEvents, ids: Vec<SessionId>) -> u8 {
     let signals = [
         SignalKind::terminate(),
         SignalKind::interrupt(),
@@ -198,24 +193,10 @@ async fn drive(sessions: Vec<(SessionHandle, &mut SessionHooks)>) -> u8 {
             Err(e) => tracing::warn!("cannot catch signal {kind:?}: {e}"),
         }
     }
-    let closers: Vec<_> = sessions.iter().map(|(h, _)| h.closer()).collect();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, EngineEvent)>();
-    let n = sessions.len();
-    let mut hooks: Vec<&mut SessionHooks> = Vec::with_capacity(n);
-    for (i, (mut handle, h)) in sessions.into_iter().enumerate() {
-        hooks.push(h);
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            while let Some(event) = handle.next_event().await {
-                let _ = tx.send((i, event));
-            }
-        });
-    }
-    drop(tx);
-    let mut codes: Vec<Option<u8>> = vec![None; n];
-    let mut ended = 0;
+    let n = ids.len();
+    let mut codes: Vec<(SessionId, u8)> = Vec::with_capacity(n);
     let mut signalled = false;
-    while ended < n {
+    while codes.len() < n {
         let any_signal = async {
             if streams.is_empty() {
                 return std::future::pending::<()>().await;
@@ -224,34 +205,34 @@ async fn drive(sessions: Vec<(SessionHandle, &mut SessionHooks)>) -> u8 {
             futures_util::future::select_all(futures).await;
         };
         tokio::select! {
-            event = rx.recv() => {
-                let Some((i, event)) = event else { break };
-                hooks[i].on_event(&event);
+            event = events.next() => {
+                let Some((id, event)) = event else { break };
                 if let EngineEvent::Ended(e) = &event {
                     if n > 1 {
-                        tracing::info!("session {i} ended: exit code {} ({})", e.exit_code, e.reason);
+                        tracing::info!("session {id} ended: {e}");
                     }
-                    codes[i] = Some(e.exit_code);
-                    ended += 1;
+                    codes.push((id, e.exit_code));
                 }
             }
             () = any_signal => {
                 tracing::info!("Terminating on signal");
                 if !signalled {
                     signalled = true;
-                    for close in &closers {
-                        close.close();
+                    for &id in &ids {
+                        // A session that already ended is not there.
+                        let _ = engine.close(id, CloseReason::UserRequest);
                     }
                 }
             }
         }
     }
     if n == 1 {
-        return codes[0].unwrap_or(exit::FATAL_ERROR);
+        return codes.first().map_or(exit::FATAL_ERROR, |&(_, c)| c);
     }
-    let ok = codes
-        .iter()
-        .all(|c| matches!(c, Some(exit::OK) | Some(exit::USER_REQUEST)));
+    let ok = codes.len() == n
+        && codes
+            .iter()
+            .all(|&(_, c)| matches!(c, exit::OK | exit::USER_REQUEST));
     if ok {
         exit::OK
     } else {
@@ -332,7 +313,7 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
         return exit::FATAL_ERROR;
     };
     rt.block_on(async move {
-        let engine = match Engine::new() {
+        let (engine, events) = match Engine::new() {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("cannot open an rtnetlink socket: {e}");
@@ -340,23 +321,14 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
             }
         };
         let process = ProcessInfo::current();
-        let mut handles = Vec::new();
-        let mut hooks: Vec<SessionHooks> = Vec::new();
-        for p in prepared {
-            let kernel = kernel_options(&p.options);
-            let handle = engine.add_kernel_session(p.socket, Arc::new(p.config), kernel);
-            hooks.push(SessionHooks::new(
-                &p.options,
-                process.clone(),
-                handle.closer(),
-            ));
-            handles.push(handle);
-        }
-        let sessions = handles.into_iter().zip(hooks.iter_mut()).collect();
-        let code = drive(sessions).await;
-        for h in &mut hooks {
-            h.finish().await;
-        }
-        code
+        let ids = prepared
+            .into_iter()
+            .map(|p| {
+                let kernel = kernel_options(&p.options);
+                let hooks = SessionHooks::new(&p.options, process.clone());
+                engine.add_kernel_session(p.socket, Arc::new(p.config), kernel, hooks)
+            })
+            .collect();
+        drive(&engine, events, ids).await
     })
 }

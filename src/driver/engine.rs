@@ -1,130 +1,44 @@
-//! The [`Engine`]: any number of sessions in one process, each on its own
-//! tokio task, each with a [`SessionHandle`] that yields its typed events
-//! and can close it.
+//! The [`Engine`]: every session of a process in one registry, by
+//! [`SessionId`], each running on its own tokio task, and one bounded
+//! stream of `(SessionId, EngineEvent)` for all of them.
 //!
-//! This is what a Rust L2TP endpoint embeds instead of exec'ing pppd. The
-//! events are the session-side counterparts of OpenL2TP's plugin hooks
-//! (created, up, down, deleted, statistics) plus the two events an L2TP
-//! daemon needs from the PPP engine: `send_accm`
-//! ([`SessionEvent::SendAccm`]) and `ip_updown` ([`SessionEvent::IpUp`],
-//! [`SessionEvent::IpDown`]). The tunnel side belongs to the daemon.
+//! This is what a Rust L2TP endpoint embeds instead of exec'ing pppd, and
+//! what rppp's own daemons are built on. The events are the session-side
+//! counterparts of OpenL2TP's plugin hooks (created, up, down, deleted,
+//! statistics) plus the two events an L2TP daemon needs from the PPP
+//! engine: `send_accm` ([`SessionEvent::SendAccm`]) and `ip_updown`
+//! ([`SessionEvent::IpUp`], [`SessionEvent::IpDown`]). The tunnel side
+//! belongs to the daemon.
 //!
-//! ```no_run
-//! # async fn example(fd: std::os::fd::OwnedFd) -> std::io::Result<()> {
-//! use rppp::driver::{Engine, EngineEvent, KernelSessionOptions};
-//! use rppp::kernel::PppoL2tpSocket;
-//! use rppp::session::{Role, SessionConfig, SessionEvent};
-//!
-//! let engine = Engine::new()?;
-//! let mut config = SessionConfig::new(Role::Lns);
-//! config.ipcp.local = Some("10.0.0.1".parse().unwrap());
-//! config.ipcp.remote = Some("10.0.0.2".parse().unwrap());
-//! // `fd`: the connected PPPoL2TP session socket of an L2TP session.
-//! let mut session = engine.add_kernel_session(
-//!     PppoL2tpSocket::from_fd(fd),
-//!     config,
-//!     KernelSessionOptions::default(),
-//! );
-//! while let Some(event) = session.next_event().await {
-//!     match event {
-//!         EngineEvent::Session(SessionEvent::SendAccm { send, recv }) => {
-//!             // Tell the LAC in an L2TP Set-Link-Info message.
-//!         }
-//!         EngineEvent::Session(SessionEvent::IpUp { local, peer, .. }) => {}
-//!         EngineEvent::Ended(ended) => println!("exit {}", ended.exit_code),
-//!         _ => {}
-//!     }
-//! }
-//! # Ok(()) }
-//! ```
+//! [`SessionEvent::SendAccm`]: crate::session::SessionEvent::SendAccm
+//! [`SessionEvent::IpUp`]: crate::session::SessionEvent::IpUp
+//! [`SessionEvent::IpDown`]: crate::session::SessionEvent::IpDown
 
+use std::fmt;
+use std::future::Future;
 use std::io;
-use std::net::Ipv4Addr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use rtnetlink::Handle;
-use tokio::sync::{mpsc, Semaphore};
-use tokio::task::JoinHandle;
+use tokio::sync::{oneshot, Semaphore};
 
-use super::datapath::{DataPath, DefaultRoute, L2tpIds};
+use super::datapath::{DataPath, DefaultRoute};
+use super::end::{CloseReason, EndReason, Ended, SetupError};
+use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
+use super::hooks::Hooks;
 use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
 use super::l2tp_watch::L2tpWatch;
-use super::task;
-use crate::kernel::{L2tpStats, PppoL2tpSocket};
-use crate::session::{exit, SessionConfig, SessionEvent};
-
-/// What a session tells its handle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EngineEvent {
-    /// The unit exists: the interface name and unit number, and the L2TP
-    /// ids of both ends when the data path has them (OpenL2TP's "session
-    /// created").
-    Created {
-        /// The interface name.
-        ifname: String,
-        /// The unit number.
-        unit: u32,
-        /// Our and the peer's tunnel and session ids.
-        l2tp: Option<L2tpIds>,
-    },
-    /// What the session reported: link up, `SendAccm`, authenticated, IP
-    /// up and down, IPv6 up and down, phase changes.
-    Session(SessionEvent),
-    /// The L2TP session's counters, as asked with
-    /// [`SessionHandle::request_stats`].
-    Stats(L2tpStats),
-    /// IPCP is opening: the addresses are set and the interface is not yet
-    /// up for IPv4. Sent only when [`LinkOptions::ip_pre_up`] is set; the
-    /// session then waits (at most that long) for
-    /// [`SessionCloser::ip_pre_up_done`], as pppd waits for its
-    /// `ip-pre-up` script.
-    IpPreUp {
-        /// Our address.
-        local: Ipv4Addr,
-        /// The peer's address.
-        peer: Ipv4Addr,
-        /// The DNS servers the peer gave us.
-        dns: [Option<Ipv4Addr>; 2],
-        /// The NBNS servers the peer gave us.
-        nbns: [Option<Ipv4Addr>; 2],
-    },
-    /// The link's figures since the first network protocol came up, sent
-    /// just before each `IpDown`/`Ipv6Down` and before `Ended` (what pppd
-    /// gives its down scripts as `CONNECT_TIME`, `BYTES_SENT`,
-    /// `BYTES_RCVD`).
-    LinkStats(NetworkStats),
-    /// The session is over and everything it set up is gone: its
-    /// interface, and every fd it held (the PPPoL2TP socket included) is
-    /// closed, so the L2TP daemon may delete the session at once. The last
-    /// event.
-    Ended(Ended),
-}
-
-/// How a session ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ended {
-    /// pppd's exit code for it (see [`exit`]).
-    pub exit_code: u8,
-    /// Why, in words.
-    pub reason: String,
-}
-
-/// The link's figures since the first network protocol came up (pppd's
-/// `update_link_stats`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct NetworkStats {
-    /// Time since then.
-    pub connect_time: Duration,
-    /// Octets the interface sent since then.
-    pub bytes_sent: u64,
-    /// Octets the interface received since then.
-    pub bytes_rcvd: u64,
-}
+use super::registry::{Command, Registry};
+use super::status::{SessionId, SessionInfo, SessionStats};
+use super::task::{self, Start};
+use crate::kernel::PppoL2tpSocket;
+use crate::session::SessionConfig;
 
 /// What the driver does around the session beyond the protocols: pppd's
-/// `idle`, `defaultroute`, `proxyarp` and the wait for `ip-pre-up`.
+/// `idle`, `defaultroute` and `proxyarp`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkOptions {
     /// pppd's `idle`: end the link (Terminate-Request, exit code 12) when
@@ -136,20 +50,6 @@ pub struct LinkOptions {
     pub default_route: Option<DefaultRoute>,
     /// pppd's `proxyarp`: a proxy ARP entry for the peer while IPCP is up.
     pub proxy_arp: bool,
-    /// Send [`EngineEvent::IpPreUp`] and wait at most this long for the
-    /// answer before bringing the interface up for IPv4.
-    pub ip_pre_up: Option<Duration>,
-}
-
-/// What a handle asks of its session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Command {
-    /// Terminate-Request, then end with exit code 5.
-    Close,
-    /// Report the L2TP counters.
-    Stats,
-    /// The `ip-pre-up` work is done: go on.
-    IpPreUpDone,
 }
 
 /// Per-session kernel options: the `SOL_PPPOL2TP` options the L2TP daemon
@@ -160,78 +60,43 @@ pub struct KernelSessionOptions {
     pub socket: L2tpSocketOptions,
     /// `ifname` / `unit`.
     pub naming: UnitNaming,
-    /// `idle`, `defaultroute`, `proxyarp`, `ip-pre-up`.
+    /// `idle`, `defaultroute`, `proxyarp`.
     pub link: LinkOptions,
 }
 
-/// One session's handle: its events, and a way to close it. Dropping the
-/// handle leaves the session running.
+/// The session named is not (or no longer) in the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownSession(pub SessionId);
+
+impl fmt::Display for UnknownSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no session {}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownSession {}
+
+/// A session's end, to be awaited: from [`Engine::close`] or
+/// [`Engine::wait`].
 #[derive(Debug)]
-pub struct SessionHandle {
-    events: mpsc::UnboundedReceiver<EngineEvent>,
-    commands: mpsc::UnboundedSender<Command>,
-    task: JoinHandle<Ended>,
-}
+pub struct Closing(oneshot::Receiver<Ended>);
 
-impl SessionHandle {
-    /// The next event; `None` after [`EngineEvent::Ended`].
-    pub async fn next_event(&mut self) -> Option<EngineEvent> {
-        self.events.recv().await
-    }
+impl Future for Closing {
+    type Output = Ended;
 
-    /// Closes the session as pppd does on SIGTERM: Terminate-Request, then
-    /// exit code 5.
-    pub fn close(&self) {
-        let _ = self.commands.send(Command::Close);
-    }
-
-    /// A cloneable way to close the session from elsewhere (a signal
-    /// handler) while this handle reads its events.
-    pub fn closer(&self) -> SessionCloser {
-        SessionCloser(self.commands.clone())
-    }
-
-    /// Answers [`EngineEvent::IpPreUp`]: the session goes on.
-    pub fn ip_pre_up_done(&self) {
-        let _ = self.commands.send(Command::IpPreUpDone);
-    }
-
-    /// Asks for an [`EngineEvent::Stats`].
-    pub fn request_stats(&self) {
-        let _ = self.commands.send(Command::Stats);
-    }
-
-    /// Waits for the end of the session.
-    pub async fn wait(self) -> Ended {
-        match self.task.await {
-            Ok(ended) => ended,
-            Err(e) => Ended {
-                exit_code: exit::FATAL_ERROR,
-                reason: format!("the session's task failed: {e}"),
-            },
-        }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Ended> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.unwrap_or_else(|_| Ended::new(EndReason::Setup(SetupError::TaskFailed))))
     }
 }
 
-/// Closes one session; see [`SessionHandle::closer`].
-#[derive(Debug, Clone)]
-pub struct SessionCloser(mpsc::UnboundedSender<Command>);
-
-impl SessionCloser {
-    /// Terminate-Request, then exit code 5.
-    pub fn close(&self) {
-        let _ = self.0.send(Command::Close);
-    }
-
-    /// Answers [`EngineEvent::IpPreUp`]: the session goes on.
-    pub fn ip_pre_up_done(&self) {
-        let _ = self.0.send(Command::IpPreUpDone);
-    }
-}
-
-/// Any number of sessions in one process.
+/// Any number of sessions in one process. Cloning gives another handle on
+/// the same engine.
 #[derive(Debug, Clone)]
 pub struct Engine {
+    registry: Registry,
+    events: EventSender,
     netlink: Option<Handle>,
     /// Deletions of L2TP sessions, announced by the kernel.
     l2tp_watch: Option<L2tpWatch>,
@@ -257,27 +122,31 @@ impl Engine {
     /// one L2TP generic netlink watch that tells a session when its L2TP
     /// session or tunnel is deleted (it then ends with exit code 16, as on
     /// a hangup; without the kernel's l2tp netlink family the engine warns
-    /// once and such a session ends when its LCP echoes fail). Must be
-    /// called inside a tokio runtime.
-    pub fn new() -> io::Result<Engine> {
+    /// once and such a session ends when its LCP echoes fail); and the
+    /// engine's event stream. Must be called inside a tokio runtime.
+    pub fn new() -> io::Result<(Engine, EngineEvents)> {
         let (connection, handle, _) = rtnetlink::new_connection()?;
         tokio::spawn(connection);
-        Ok(Engine {
-            netlink: Some(handle),
-            l2tp_watch: Some(L2tpWatch::start()),
-            creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
-            window: Some(Arc::new(Semaphore::new(NEGOTIATION_WINDOW))),
-        })
+        Ok(Self::build(Some(handle), Some(L2tpWatch::start())))
     }
 
     /// An engine for fake data paths only (no netlink socket), for tests.
-    pub fn without_kernel() -> Engine {
-        Engine {
-            netlink: None,
-            l2tp_watch: None,
+    #[cfg(feature = "test-util")]
+    pub fn without_kernel() -> (Engine, EngineEvents) {
+        Self::build(None, None)
+    }
+
+    fn build(netlink: Option<Handle>, l2tp_watch: Option<L2tpWatch>) -> (Engine, EngineEvents) {
+        let (events, stream) = EngineEvents::channel(EVENT_STREAM_CAPACITY);
+        let engine = Engine {
+            registry: Registry::default(),
+            events,
+            netlink,
+            l2tp_watch,
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
             window: Some(Arc::new(Semaphore::new(NEGOTIATION_WINDOW))),
-        }
+        };
+        (engine, stream)
     }
 
     /// Sets how many sessions may be starting at once: from before their
@@ -305,71 +174,59 @@ impl Engine {
         self
     }
 
-    /// Runs a session on any data path.
-    pub fn add_session<D: DataPath>(
-        &self,
-        data_path: D,
-        config: impl Into<Arc<SessionConfig>>,
-    ) -> SessionHandle {
-        self.add_session_with(data_path, config, LinkOptions::default())
+    fn start<H: Hooks>(&self, config: Arc<SessionConfig>, link: LinkOptions, hooks: H) -> Start<H> {
+        let (id, commands) = self.registry.add();
+        Start {
+            id,
+            registry: self.registry.clone(),
+            outbox: Outbox::new(id, self.events.clone()),
+            commands,
+            config,
+            link,
+            hooks,
+            window: self.window.clone(),
+            finished: false,
+        }
     }
 
-    /// Runs a session on any data path, with `idle`, `defaultroute`,
-    /// `proxyarp` and the `ip-pre-up` wait as `link` says.
-    pub fn add_session_with<D: DataPath>(
+    /// Runs a session on any data path, with `idle`, `defaultroute` and
+    /// `proxyarp` as `link` says and `hooks` called as it goes (`()` for
+    /// none).
+    pub fn add_session<D: DataPath, H: Hooks>(
         &self,
         data_path: D,
         config: impl Into<Arc<SessionConfig>>,
         link: LinkOptions,
-    ) -> SessionHandle {
-        let (events_tx, events) = mpsc::unbounded_channel();
-        let (commands, commands_rx) = mpsc::unbounded_channel();
-        let config = config.into();
-        let window = self.window.clone();
-        let task = tokio::spawn(async move {
-            let window = match window {
-                Some(w) => match w.acquire_owned().await {
-                    Ok(p) => Some(p),
-                    Err(e) => return fail(&events_tx, format!("wait to start: {e}")),
-                },
-                None => None,
-            };
-            task::run(data_path, config, link, events_tx, commands_rx, window).await
-        });
-        SessionHandle {
-            events,
-            commands,
-            task,
-        }
+        hooks: H,
+    ) -> SessionId {
+        let start = self.start(config.into(), link, hooks);
+        let id = start.id;
+        tokio::spawn(task::run_on(data_path, start));
+        id
     }
 
     /// Runs a session on a PPPoL2TP socket an L2TP daemon handed over.
     /// Setting it up (socket options, channel) happens on the session's
     /// task; a failure there ends that session alone, with exit code 1.
-    pub fn add_kernel_session(
+    pub fn add_kernel_session<H: Hooks>(
         &self,
         socket: PppoL2tpSocket,
         config: impl Into<Arc<SessionConfig>>,
         options: KernelSessionOptions,
-    ) -> SessionHandle {
-        let (events_tx, events) = mpsc::unbounded_channel();
-        let (commands, commands_rx) = mpsc::unbounded_channel();
-        let config = config.into();
+        hooks: H,
+    ) -> SessionId {
+        let start = self.start(config.into(), options.link, hooks);
+        let id = start.id;
         let netlink = self.netlink.clone();
         let slots = Arc::clone(&self.creation_slots);
         let watch = self.l2tp_watch.clone();
-        let window = self.window.clone();
-        let task = tokio::spawn(async move {
+        tokio::spawn(async move {
             let Some(netlink) = netlink else {
                 drop(socket);
-                return fail(&events_tx, "this engine has no netlink socket".into());
+                return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
             };
-            let window = match window {
-                Some(w) => match w.acquire_owned().await {
-                    Ok(p) => Some(p),
-                    Err(e) => return fail(&events_tx, format!("wait to start: {e}")),
-                },
-                None => None,
+            let Some((start, window)) = start.take_window().await else {
+                return;
             };
             // The setup slot covers attaching the channel as well as
             // creating the unit: on a current-thread runtime, sessions
@@ -377,9 +234,8 @@ impl Engine {
             // would keep the netlink task, and so every unit, waiting
             // for the last session's channel. In slots, the first
             // sessions' units are made while later ones still wait.
-            let permit = match slots.acquire_owned().await {
-                Ok(p) => p,
-                Err(e) => return fail(&events_tx, format!("wait for a setup slot: {e}")),
+            let Ok(permit) = slots.acquire_owned().await else {
+                return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
             };
             match KernelDataPath::open(socket, &options.socket, options.naming, netlink).await {
                 Ok(mut dp) => {
@@ -387,25 +243,91 @@ impl Engine {
                     if let Some(watch) = &watch {
                         dp.watch_deletion(watch);
                     }
-                    task::run(dp, config, options.link, events_tx, commands_rx, window).await
+                    task::run(dp, start, window).await
                 }
-                Err(e) => fail(&events_tx, e.to_string()),
+                Err(e) => start.fail(EndReason::DataPath(e)).await,
             }
         });
-        SessionHandle {
-            events,
-            commands,
-            task,
-        }
+        id
     }
-}
 
-fn fail(events: &mpsc::UnboundedSender<EngineEvent>, reason: String) -> Ended {
-    tracing::error!("{reason}");
-    let ended = Ended {
-        exit_code: exit::FATAL_ERROR,
-        reason,
-    };
-    let _ = events.send(EngineEvent::Ended(ended.clone()));
-    ended
+    /// Closes a session as pppd does on SIGTERM (Terminate-Request, then
+    /// the end), for `reason`; await the result for how it ended.
+    pub fn close(&self, id: SessionId, reason: CloseReason) -> Result<Closing, UnknownSession> {
+        self.registry
+            .close(id, reason, false)
+            .map(Closing)
+            .ok_or(UnknownSession(id))
+    }
+
+    /// Ends a session at once, without the Terminate-Request handshake
+    /// (the peer is told nothing; a control socket's `--hard`).
+    pub fn close_hard(
+        &self,
+        id: SessionId,
+        reason: CloseReason,
+    ) -> Result<Closing, UnknownSession> {
+        self.registry
+            .close(id, reason, true)
+            .map(Closing)
+            .ok_or(UnknownSession(id))
+    }
+
+    /// Waits for a session's end without closing it.
+    pub fn wait(&self, id: SessionId) -> Result<Closing, UnknownSession> {
+        self.registry
+            .wait(id)
+            .map(Closing)
+            .ok_or(UnknownSession(id))
+    }
+
+    /// Closes every session (Terminate-Request, reason
+    /// [`CloseReason::Shutdown`]) and waits for all to end; sessions added
+    /// from now on are closed as soon as they start.
+    pub async fn shutdown(&self) -> Vec<(SessionId, Ended)> {
+        self.registry.stop_accepting();
+        let mut all = Vec::new();
+        for id in self.registry.ids() {
+            if let Some(rx) = self.registry.close(id, CloseReason::Shutdown, false) {
+                all.push((id, Closing(rx)));
+            }
+        }
+        let mut ended = Vec::with_capacity(all.len());
+        for (id, closing) in all {
+            ended.push((id, closing.await));
+        }
+        ended.sort_by_key(|(id, _)| *id);
+        ended
+    }
+
+    /// Everything the engine knows about a session: its summary, its
+    /// protocols' states and counters, and the L2TP session's kernel
+    /// counters (one kernel call).
+    pub async fn stats(&self, id: SessionId) -> Result<SessionStats, UnknownSession> {
+        let (tx, rx) = oneshot::channel();
+        if !self.registry.send(id, Command::Stats(tx)) {
+            return Err(UnknownSession(id));
+        }
+        rx.await.map_err(|_| UnknownSession(id))
+    }
+
+    /// Every running session's summary, by id.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        self.registry.infos()
+    }
+
+    /// One running session's summary.
+    pub fn session(&self, id: SessionId) -> Option<SessionInfo> {
+        self.registry.info(id)
+    }
+
+    /// How many sessions are running.
+    pub fn len(&self) -> usize {
+        self.registry.len()
+    }
+
+    /// Whether no session is running.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }

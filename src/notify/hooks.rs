@@ -1,9 +1,7 @@
 //! What a session's events do outside the process, as pppd and its
 //! plugins do it: pppd's log lines, openl2tpd's event datagrams (with
 //! `plugin openl2tp.so`) and the `/etc/ppp` scripts, `ip-pre-up` included
-//! (the session waits for it: [`LinkOptions::ip_pre_up`]).
-//!
-//! [`LinkOptions::ip_pre_up`]: crate::driver::LinkOptions::ip_pre_up
+//! (the session waits for it: [`Hooks::ip_pre_up`]).
 
 use std::net::Ipv6Addr;
 use std::path::PathBuf;
@@ -13,22 +11,16 @@ use super::{
     Accm, Event, EventSocket, Ipv4Info, Ipv6Info, LinkStats, ProcessInfo, Script, ScriptContext,
     ScriptPair, ScriptRunner, UpDown, DEFAULT_SCRIPT_DIR,
 };
-use crate::driver::{EngineEvent, NetworkStats, SessionCloser};
+use crate::driver::{Ended, EngineEvent, Hooks, IpPreUp, NetworkStats};
 use crate::options::Options;
 use crate::session::SessionEvent;
 
 /// How long each script may run before it is killed.
 pub const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long a session waits for `ip-pre-up`: the script's own limit, the
-/// grace to kill it, and a second more.
-pub const IP_PRE_UP_WAIT: Duration = Duration::from_millis(
-    SCRIPT_TIMEOUT.as_millis() as u64 + super::script_runner::KILL_GRACE.as_millis() as u64 + 1000,
-);
-
-/// The hooks of one session: feed them its [`EngineEvent`]s in order.
+/// pppd's hooks for one session: the engine calls them as
+/// [`Hooks`].
 pub struct SessionHooks {
-    control: SessionCloser,
     runner: ScriptRunner,
     ctx: ScriptContext,
     ip: ScriptPair,
@@ -44,22 +36,17 @@ pub struct SessionHooks {
 }
 
 impl SessionHooks {
-    /// The hooks for a session run with options `o`, whose handle gave
-    /// `control`. Scripts come from `$RPPP_SCRIPT_DIR`, or `/etc/ppp`.
-    pub fn new(o: &Options, process: ProcessInfo, control: SessionCloser) -> SessionHooks {
+    /// The hooks for a session run with options `o`. Scripts come from
+    /// `$RPPP_SCRIPT_DIR`, or `/etc/ppp`.
+    pub fn new(o: &Options, process: ProcessInfo) -> SessionHooks {
         let dir = std::env::var_os("RPPP_SCRIPT_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_SCRIPT_DIR));
-        Self::with_runner(o, process, control, ScriptRunner::new(dir, SCRIPT_TIMEOUT))
+        Self::with_runner(o, process, ScriptRunner::new(dir, SCRIPT_TIMEOUT))
     }
 
     /// The same with scripts run by `runner`.
-    pub fn with_runner(
-        o: &Options,
-        process: ProcessInfo,
-        control: SessionCloser,
-        runner: ScriptRunner,
-    ) -> SessionHooks {
+    pub fn with_runner(o: &Options, process: ProcessInfo, runner: ScriptRunner) -> SessionHooks {
         let ctx = ScriptContext {
             process,
             linkname: o.linkname.clone(),
@@ -67,7 +54,6 @@ impl SessionHooks {
             ..ScriptContext::default()
         };
         SessionHooks {
-            control,
             runner,
             ctx,
             ip: ScriptPair::ip(),
@@ -100,7 +86,7 @@ impl SessionHooks {
     }
 
     /// Acts on one event.
-    pub fn on_event(&mut self, event: &EngineEvent) {
+    fn event(&mut self, event: &EngineEvent) {
         match event {
             EngineEvent::Created { ifname, unit, l2tp } => {
                 tracing::info!("Using interface {ifname}");
@@ -115,34 +101,9 @@ impl SessionHooks {
             }
             EngineEvent::Session(e) => self.on_session_event(e),
             EngineEvent::Stats(_) => {}
-            EngineEvent::IpPreUp {
-                local,
-                peer,
-                dns,
-                nbns,
-            } => {
-                self.ctx.ipv4 = Some(Ipv4Info {
-                    local: *local,
-                    remote: Some(*peer),
-                    dns: *dns,
-                    wins: *nbns,
-                });
-                // pppd waits for ip-pre-up; the session waits for the
-                // answer, and this loop goes on with other sessions' events.
-                let runner = self.runner.clone();
-                let ctx = self.ctx.clone();
-                let control = self.control.clone();
-                tokio::spawn(async move {
-                    runner.run(Script::IpPreUp, &ctx).await;
-                    control.ip_pre_up_done();
-                });
-            }
             EngineEvent::LinkStats(stats) => self.network_stats = Some(*stats),
-            EngineEvent::Ended(ended) => {
-                self.network_down();
-                self.auth.down(&self.runner, &self.ctx);
-                tracing::info!("Exit: {} (exit code {})", ended.reason, ended.exit_code);
-            }
+            // The down scripts run in finish().
+            _ => {}
         }
     }
 
@@ -249,11 +210,44 @@ impl SessionHooks {
         });
     }
 
-    /// Waits for the scripts still running (each has its own timeout).
+    /// The session is over: the down scripts of whatever was still up,
+    /// then every script still running is waited for (each has its own
+    /// timeout).
     pub async fn finish(&mut self) {
+        self.network_down();
+        self.auth.down(&self.runner, &self.ctx);
         for pair in [&mut self.ip, &mut self.ipv6, &mut self.auth] {
             pair.finish().await;
         }
+    }
+}
+
+impl Hooks for SessionHooks {
+    fn on_event(&mut self, event: &EngineEvent) {
+        self.event(event);
+    }
+
+    /// pppd runs `ip-pre-up` with the addresses and waits for it (its own
+    /// timeout bounds the wait).
+    fn ip_pre_up(
+        &mut self,
+        info: &IpPreUp,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        self.ctx.ipv4 = Some(Ipv4Info {
+            local: info.local,
+            remote: Some(info.peer),
+            dns: info.dns,
+            wins: info.nbns,
+        });
+        let runner = self.runner.clone();
+        let ctx = self.ctx.clone();
+        async move {
+            runner.run(Script::IpPreUp, &ctx).await;
+        }
+    }
+
+    fn finish(&mut self, _ended: &Ended) -> impl std::future::Future<Output = ()> + Send {
+        SessionHooks::finish(self)
     }
 }
 

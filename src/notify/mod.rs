@@ -19,7 +19,7 @@ pub mod script_order;
 pub mod script_runner;
 pub mod scripts;
 
-pub use hooks::{SessionHooks, IP_PRE_UP_WAIT, SCRIPT_TIMEOUT};
+pub use hooks::{SessionHooks, SCRIPT_TIMEOUT};
 pub use openl2tp::{Accm, EncodeError, Event, UpDown, EVENT_SOCKET_PATH};
 pub use openl2tp_socket::EventSocket;
 pub use script_order::ScriptPair;

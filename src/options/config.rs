@@ -97,7 +97,6 @@ impl Options {
                 metric: self.defaultroute_metric,
             }),
             proxy_arp: self.proxyarp,
-            ip_pre_up: None,
         }
     }
 

@@ -44,7 +44,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rppp::driver::{Engine, EngineEvent, KernelSessionOptions, SessionHandle, UnitNaming};
+use rppp::driver::fake::{SessionHandle, TestEngine};
+use rppp::driver::{Engine, EngineEvent, KernelSessionOptions, UnitNaming};
 use rppp::kernel::PppoL2tpSocket;
 use rppp::session::{Role, SessionConfig, SessionEvent};
 use rppp_lab::{enter_netns, err, raise_fd_limit, BoxError, StaticTunnel};
@@ -313,7 +314,10 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
     }
     .map_err(|e| err(format!("tokio runtime: {e}")))?;
     rt.block_on(async {
-        let engine = Engine::new().map_err(|e| err(format!("Engine::new: {e}")))?;
+        // Each session's events on a handle of its own (the test
+        // harness sorts the engine's one stream by session).
+        let engine =
+            TestEngine::from_engine(Engine::new().map_err(|e| err(format!("Engine::new: {e}")))?);
         for round in 0..plan.rounds {
             let mut report = SideRound::default();
             let t_open = Instant::now();
@@ -339,7 +343,10 @@ fn side(lac: bool, shared: Arc<Shared>) -> Result<(), BoxError> {
                         },
                         ..KernelSessionOptions::default()
                     };
-                    let h = engine.add_kernel_session(s, config(lac, i), options);
+                    let id = engine
+                        .engine
+                        .add_kernel_session(s, config(lac, i), options, ());
+                    let h = engine.handle(id);
                     tokio::spawn(watch_up(h, t0))
                 })
                 .collect();

@@ -75,6 +75,10 @@ impl Step {
 pub struct FakeKernel {
     /// Every action carried out, in order (`CreateUnit` included).
     pub actions: Vec<DataPathAction>,
+    /// Frames the lower layer received before the channel existed, each
+    /// `[protocol][information]`, handed over once (as the PPPoL2TP
+    /// socket's queue before `PPPIOCGCHAN`).
+    pub early_frames: Vec<Vec<u8>>,
     /// The step to fail, once.
     pub fail_at: Option<Step>,
     /// Whether a unit (interface) exists now.
@@ -215,17 +219,16 @@ impl FakeHandle {
 
     /// Sends a frame to the engine as the kernel would route it: on the
     /// unit when connected and the protocol is a network control protocol,
-    /// on the channel otherwise.
-    pub fn inject(&self, protocol: u16, information: &[u8]) {
+    /// on the channel otherwise. Returns whether it was queued (a full
+    /// queue drops it).
+    pub fn inject(&self, protocol: u16, information: &[u8]) -> bool {
         let k = self.lock();
         let fd = match (&k.unit_kernel, is_ncp(protocol) && k.connected) {
             (Some(unit), true) => Some(Arc::clone(unit)),
             _ => k.channel_kernel.clone(),
         };
         drop(k);
-        if let Some(fd) = fd {
-            let _ = fd.write(protocol, information);
-        }
+        fd.is_some_and(|fd| matches!(fd.write(protocol, information), Ok(true)))
     }
 }
 
@@ -242,13 +245,24 @@ fn is_ncp(protocol: u16) -> bool {
 }
 
 fn seqpacket() -> Result<(OwnedFd, OwnedFd), DataPathError> {
-    socketpair(
+    let (a, b) = socketpair(
         AddressFamily::Unix,
         SockType::SeqPacket,
         None,
         SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
     )
-    .map_err(|e| DataPathError::new("socketpair", e))
+    .map_err(|e| DataPathError::new("socketpair", e))?;
+    // Room for a thousand small frames queued at once, as a PPPoL2TP
+    // socket's receive queue holds them (a test floods the engine); the
+    // forced size needs CAP_NET_ADMIN, the plain one is capped by
+    // net.core.wmem_max.
+    for fd in [&a, &b] {
+        use nix::sys::socket::{setsockopt, sockopt};
+        if setsockopt(fd, sockopt::SndBufForce, &(4 << 20)).is_err() {
+            let _ = setsockopt(fd, sockopt::SndBuf, &(4 << 20));
+        }
+    }
+    Ok((a, b))
 }
 
 /// One side's fake data path, handed to the driver.
@@ -412,6 +426,10 @@ impl DataPath for FakeDataPath {
         }
     }
 
+    fn early_frames(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.kernel.lock().early_frames)
+    }
+
     fn channel(&mut self) -> Result<SharedFd, DataPathError> {
         self.check(Step::Channel)?;
         let fd = self
@@ -544,3 +562,6 @@ impl DataPath for FakeDataPath {
         k.unit_exists = false;
     }
 }
+
+mod harness;
+pub use harness::{SessionHandle, TestEngine};

@@ -1,0 +1,143 @@
+//! The engine's registry: every running session by id, with the summary
+//! it keeps current ([`SessionInfo`]), the way to reach its task, and who
+//! waits for its end.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::end::{CloseReason, Ended};
+use super::status::{SessionId, SessionInfo, SessionStats};
+
+/// What the engine asks of a session's task.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Close: Terminate-Request unless `hard`, then end with `reason`.
+    Close { reason: CloseReason, hard: bool },
+    /// Answer with the session's figures.
+    Stats(oneshot::Sender<SessionStats>),
+}
+
+#[derive(Debug)]
+struct Entry {
+    info: SessionInfo,
+    commands: mpsc::UnboundedSender<Command>,
+    waiters: Vec<oneshot::Sender<Ended>>,
+}
+
+#[derive(Debug, Default)]
+struct Sessions {
+    next: u64,
+    map: HashMap<SessionId, Entry>,
+    /// Set by shutdown: sessions added from then on are closed at once.
+    closing: bool,
+}
+
+/// Shared by the engine and every session task.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Registry(Arc<Mutex<Sessions>>);
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, Sessions> {
+        // A panic while holding the lock leaves plain data behind: the
+        // registry stays usable.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new session's id and the receiving end of its commands.
+    pub(crate) fn add(&self) -> (SessionId, mpsc::UnboundedReceiver<Command>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut s = self.lock();
+        s.next += 1;
+        let id = SessionId(s.next);
+        if s.closing {
+            let _ = tx.send(Command::Close {
+                reason: CloseReason::Shutdown,
+                hard: false,
+            });
+        }
+        s.map.insert(
+            id,
+            Entry {
+                info: SessionInfo::new(id),
+                commands: tx,
+                waiters: Vec::new(),
+            },
+        );
+        (id, rx)
+    }
+
+    /// Changes a session's summary.
+    pub(crate) fn update(&self, id: SessionId, f: impl FnOnce(&mut SessionInfo)) {
+        if let Some(e) = self.lock().map.get_mut(&id) {
+            f(&mut e.info);
+        }
+    }
+
+    pub(crate) fn info(&self, id: SessionId) -> Option<SessionInfo> {
+        self.lock().map.get(&id).map(|e| e.info.clone())
+    }
+
+    pub(crate) fn infos(&self) -> Vec<SessionInfo> {
+        let s = self.lock();
+        let mut all: Vec<SessionInfo> = s.map.values().map(|e| e.info.clone()).collect();
+        all.sort_by_key(|i| i.id);
+        all
+    }
+
+    pub(crate) fn ids(&self) -> Vec<SessionId> {
+        let s = self.lock();
+        s.map.keys().copied().collect()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock().map.len()
+    }
+
+    /// Sends `command` to a session; false if it is not there.
+    pub(crate) fn send(&self, id: SessionId, command: Command) -> bool {
+        self.lock()
+            .map
+            .get(&id)
+            .is_some_and(|e| e.commands.send(command).is_ok())
+    }
+
+    /// Asks a session to close and registers a wait for its end; `None`
+    /// if it is not there.
+    pub(crate) fn close(
+        &self,
+        id: SessionId,
+        reason: CloseReason,
+        hard: bool,
+    ) -> Option<oneshot::Receiver<Ended>> {
+        let mut s = self.lock();
+        let e = s.map.get_mut(&id)?;
+        let (tx, rx) = oneshot::channel();
+        e.waiters.push(tx);
+        let _ = e.commands.send(Command::Close { reason, hard });
+        Some(rx)
+    }
+
+    /// A wait for a session's end, without closing it.
+    pub(crate) fn wait(&self, id: SessionId) -> Option<oneshot::Receiver<Ended>> {
+        let mut s = self.lock();
+        let e = s.map.get_mut(&id)?;
+        let (tx, rx) = oneshot::channel();
+        e.waiters.push(tx);
+        Some(rx)
+    }
+
+    /// From now on every session added is closed at once.
+    pub(crate) fn stop_accepting(&self) {
+        self.lock().closing = true;
+    }
+
+    /// The session ended: it leaves the registry and its waiters hear how.
+    pub(crate) fn remove(&self, id: SessionId, ended: &Ended) {
+        let entry = self.lock().map.remove(&id);
+        for w in entry.into_iter().flat_map(|e| e.waiters) {
+            let _ = w.send(ended.clone());
+        }
+    }
+}

@@ -1,0 +1,587 @@
+//! One session's tokio task: it waits on the channel and unit fds, the
+//! session's deadline, the engine's commands and its hooks, feeds the
+//! session, writes its frames, carries out its data-path actions and
+//! reports its events.
+//!
+//! Around the session it does what pppd does beside its protocols
+//! ([`LinkOptions`](super::LinkOptions)): the idle check, the default
+//! route and proxy ARP entry while IPCP is up, and the link's figures for
+//! the down scripts ([`link`]); the wait for `ip-pre-up` is the hooks'
+//! ([`Hooks::ip_pre_up`]), and frames and timers go on during it.
+
+mod link;
+mod report;
+mod start;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::FutureExt as _;
+use rand::rngs::SysRng;
+use rand_core::UnwrapErr;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::time::Instant;
+
+use super::datapath::{DataPath, DataPathError, LowerLayer};
+use super::end::{CloseReason, EndReason, Ended};
+use super::events::{EngineEvent, IpPreUp};
+use super::hooks::Hooks;
+use super::registry::Command;
+use super::status::FrameCounts;
+use crate::kernel::frames::{FrameFd, Read};
+use crate::session::{DataPathAction, FrameDisplay, Session, SessionEvent, TerminationReason};
+use link::LinkState;
+pub(crate) use start::Start;
+
+/// Frames read from one fd per wake-up, so a flooding peer cannot starve
+/// the session's own timers and commands. What is left is read at the
+/// next turn of the loop, without waiting for new input.
+const READ_BUDGET: usize = 32;
+
+/// A hook's future the session waits for before going on.
+type Wait = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+struct Task<D, H> {
+    start: Start<H>,
+    dp: D,
+    session: Session,
+    rng: UnwrapErr<SysRng>,
+    channel: Option<FrameFd>,
+    unit: Option<FrameFd>,
+    /// The channel or unit has frames left that the read budget did not
+    /// reach.
+    channel_more: bool,
+    unit_more: bool,
+    fatal: Option<DataPathError>,
+    /// What the session reported at its end.
+    terminated: Option<(TerminationReason, u8)>,
+    /// Why the embedder closed it, if it did.
+    close_reason: Option<CloseReason>,
+    /// The lower layer is known to be gone (after the echoes failed).
+    lower_layer_gone: bool,
+    write_errors: u32,
+    /// `ip-pre-up` runs: actions and events wait, frames and timers not.
+    pre_up: Option<Wait>,
+    link: LinkState,
+    rx_frames: FrameCounts,
+    tx_frames: FrameCounts,
+    auth_attempts: u32,
+    /// The engine's negotiation window slot, held until the peer is heard
+    /// from (see [`Engine`](super::Engine)'s negotiation window).
+    window: Option<OwnedSemaphorePermit>,
+}
+
+/// Runs a session on `dp` once it has a slot in the engine's window.
+pub(crate) async fn run_on<D: DataPath, H: Hooks>(dp: D, start: Start<H>) {
+    if let Some((start, window)) = start.take_window().await {
+        run(dp, start, window).await;
+    }
+}
+
+/// Runs a session to its end on `dp`, then tears `dp` down; `window` is
+/// its slot in the engine's negotiation window, if it took one.
+pub(crate) async fn run<D: DataPath, H: Hooks>(
+    dp: D,
+    start: Start<H>,
+    window: Option<OwnedSemaphorePermit>,
+) {
+    let link = LinkState::new(start.link.clone());
+    let mut task = Task {
+        session: Session::new(std::sync::Arc::clone(&start.config)),
+        start,
+        dp,
+        rng: UnwrapErr(SysRng),
+        channel: None,
+        unit: None,
+        channel_more: false,
+        unit_more: false,
+        fatal: None,
+        terminated: None,
+        close_reason: None,
+        lower_layer_gone: false,
+        write_errors: 0,
+        pre_up: None,
+        link,
+        rx_frames: FrameCounts::default(),
+        tx_frames: FrameCounts::default(),
+        auth_attempts: 0,
+        window,
+    };
+    task.run().await;
+    task.wind_down().await;
+    let ended = Ended::new(task.end_reason());
+    let Task { dp, mut start, .. } = task;
+    // Every fd of the session is closed before the embedder hears of the
+    // end (the channel and unit in wind_down, the PPPoL2TP socket with
+    // the data path here): a daemon that deletes the L2TP session upon
+    // `Ended` does not race with us.
+    drop(dp);
+    tracing::info!("Exit: {ended}");
+    start.hooks.finish(&ended).await;
+    start.finish(ended).await;
+}
+
+impl<D: DataPath, H: Hooks> Task<D, H> {
+    fn now() -> std::time::Instant {
+        Instant::now().into_std()
+    }
+
+    /// Reports an event: the registry's summary, the hooks, the stream.
+    fn report(&mut self, event: EngineEvent) {
+        self.note(&event);
+        self.start.hooks.on_event(&event);
+        self.start.outbox.push(event);
+    }
+
+    fn close(&mut self, reason: CloseReason, hard: bool) {
+        self.close_reason.get_or_insert(reason);
+        // Closing, not starting: the next session may start.
+        self.window = None;
+        self.link.closing();
+        if hard {
+            self.session.lower_down(Self::now(), &mut self.rng);
+        } else {
+            self.session.close(Self::now(), &mut self.rng);
+        }
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Close { reason, hard } => {
+                // A close ends the wait for ip-pre-up: the session goes
+                // down from where it is.
+                self.pre_up = None;
+                self.close(reason, hard);
+            }
+            Command::Stats(reply) => {
+                let _ = reply.send(self.stats());
+            }
+        }
+    }
+
+    async fn run(&mut self) {
+        match self.dp.channel().and_then(|fd| {
+            FrameFd::new(fd).map_err(|e| DataPathError::new("register the channel fd", e))
+        }) {
+            Ok(channel) => self.channel = Some(channel),
+            Err(e) => {
+                self.fatal = Some(e);
+                return;
+            }
+        }
+        // Session::new queued CreateUnit: the unit exists before LCP starts.
+        self.drain().await;
+        if self.fatal.is_some() {
+            return;
+        }
+        let now = Self::now();
+        self.session.start(now, &mut self.rng);
+        for frame in self.dp.early_frames() {
+            if frame.len() >= 2 {
+                self.window = None;
+                let protocol = u16::from_be_bytes([frame[0], frame[1]]);
+                self.handle_frame(now, protocol, &frame[2..]);
+            }
+        }
+        loop {
+            self.drain().await;
+            if self.session.is_terminated() && self.pre_up.is_none() {
+                return;
+            }
+            if !self.wait().await {
+                return;
+            }
+        }
+    }
+
+    /// Waits for the next thing to do and does it; false when the session
+    /// can go no further.
+    async fn wait(&mut self) -> bool {
+        let deadline = match (
+            self.session.poll_timeout().map(Instant::from_std),
+            self.link.idle_deadline(),
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let Some(channel) = &self.channel else {
+            return false;
+        };
+        // A full outbox stops input until the embedder reads its events.
+        let reading = !self.start.outbox.is_full();
+        let more = reading && (self.channel_more || self.unit_more);
+        let unit_readable = async {
+            match &self.unit {
+                Some(u) if reading && !self.unit_more => u.readable().await,
+                _ => std::future::pending().await,
+            }
+        };
+        let timer = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        let pre_up = async {
+            match &mut self.pre_up {
+                Some(wait) => wait.await,
+                None => std::future::pending().await,
+            }
+        };
+        enum Wake {
+            Channel,
+            Unit,
+            More,
+            Timer,
+            PreUpDone,
+            Room,
+            Command(Command),
+            CommandsGone,
+            Error(std::io::Error),
+            Deleted,
+        }
+        let wake = tokio::select! {
+            r = channel.readable(), if reading && !self.channel_more => {
+                r.map_or_else(Wake::Error, |()| Wake::Channel)
+            }
+            r = unit_readable => r.map_or_else(Wake::Error, |()| Wake::Unit),
+            () = std::future::ready(()), if more => Wake::More,
+            () = timer => Wake::Timer,
+            () = pre_up => Wake::PreUpDone,
+            () = self.start.outbox.room() => Wake::Room,
+            c = self.start.commands.recv() => c.map_or(Wake::CommandsGone, Wake::Command),
+            () = self.dp.lower_layer_deleted() => Wake::Deleted,
+        };
+        let now = Self::now();
+        match wake {
+            Wake::Channel => self.read(now, false),
+            Wake::Unit => self.read(now, true),
+            Wake::More => {
+                if self.channel_more {
+                    self.read(now, false);
+                }
+                if self.unit_more {
+                    self.read(now, true);
+                }
+            }
+            Wake::Timer => {
+                if self.link.idle_due() {
+                    if let Some(reason) = self.link.check_idle(&self.dp) {
+                        tracing::info!("{reason}");
+                        self.session.close_idle(now, &mut self.rng);
+                    }
+                }
+                self.session.handle_timeout(now, &mut self.rng)
+            }
+            Wake::PreUpDone => self.pre_up = None,
+            Wake::Room => self.start.outbox.flush(),
+            Wake::Command(c) => self.on_command(c),
+            // The engine is gone: nothing can close the session any more,
+            // and it runs on by itself.
+            Wake::CommandsGone => {
+                if self.close_reason.is_none() {
+                    self.close(CloseReason::Shutdown, false);
+                }
+            }
+            Wake::Error(e) => {
+                tracing::error!("polling the session's fds failed: {e}");
+                self.session.lower_down(now, &mut self.rng);
+            }
+            // The L2TP session or its tunnel was deleted, with no hangup
+            // on the channel: the lower layer is down all the same (pppd:
+            // "Modem hangup", exit 16).
+            Wake::Deleted => {
+                tracing::info!("Modem hangup");
+                self.session.lower_down(now, &mut self.rng);
+            }
+        }
+        true
+    }
+
+    fn handle_frame(&mut self, now: std::time::Instant, protocol: u16, information: &[u8]) {
+        feed(
+            &mut self.session,
+            &mut self.rng,
+            &mut self.rx_frames,
+            now,
+            protocol,
+            information,
+        );
+    }
+
+    /// Reads what is queued on the channel or the unit, up to the budget,
+    /// and feeds it in.
+    fn read(&mut self, now: std::time::Instant, from_unit: bool) {
+        let fd = if from_unit { &self.unit } else { &self.channel };
+        let Some(fd) = fd else { return };
+        let (session, rng, counts) = (&mut self.session, &mut self.rng, &mut self.rx_frames);
+        let mut got = false;
+        let mut more = true;
+        for _ in 0..READ_BUDGET {
+            match fd.read(|protocol, information| {
+                feed(session, rng, counts, now, protocol, information)
+            }) {
+                Ok(Read::Frame) => got = true,
+                Ok(Read::Runt) => {}
+                Ok(Read::Empty) => {
+                    more = false;
+                    break;
+                }
+                // End of file on the channel (or on the connected unit):
+                // the L2TP session is gone. pppd: "Modem hangup", exit 16.
+                Ok(Read::Closed) => {
+                    more = false;
+                    session.lower_down(now, rng);
+                    break;
+                }
+                Err(e) => {
+                    more = false;
+                    let which = if from_unit { "unit fd" } else { "channel fd" };
+                    tracing::error!("read({which}) failed: {e}");
+                    session.lower_down(now, rng);
+                    break;
+                }
+            }
+        }
+        if from_unit {
+            self.unit_more = more;
+        } else {
+            self.channel_more = more;
+            if got {
+                // The peer is negotiating: its restart timer runs as ours
+                // does. Let the next session start.
+                self.window = None;
+            }
+        }
+    }
+
+    /// Carries out the session's outputs in the documented order: data-path
+    /// actions, frames, events. While `ip-pre-up` runs, only frames.
+    async fn drain(&mut self) {
+        while self.pre_up.is_none() {
+            let Some(action) = self.session.poll_action() else {
+                break;
+            };
+            if self.fatal.is_some() {
+                continue;
+            }
+            if let Err(e) = self.act(&action).await {
+                tracing::error!("{e}");
+                self.fatal = Some(e);
+                if self.session.phase() != crate::session::Phase::Dead {
+                    self.session.close(Self::now(), &mut self.rng);
+                }
+            }
+        }
+        self.transmit();
+        if self.pre_up.is_some() {
+            return;
+        }
+        while let Some(event) = self.session.poll_event() {
+            self.on_session_event(event).await;
+        }
+    }
+
+    async fn on_session_event(&mut self, event: SessionEvent) {
+        match event {
+            SessionEvent::Terminated { reason, exit_code } => {
+                if matches!(
+                    reason,
+                    TerminationReason::PeerAuthFailed { .. }
+                        | TerminationReason::AuthToPeerFailed { .. }
+                        | TerminationReason::PeerRefusedAuth
+                ) {
+                    self.auth_attempts = self.auth_attempts.saturating_add(1);
+                }
+                // Echoes unanswered: a peer that died, or an L2TP session
+                // deleted without a word to us (no hangup on this kernel,
+                // no announcement). Ask the kernel.
+                if reason == TerminationReason::PeerDead
+                    && self.dp.probe_lower_layer().await == LowerLayer::Gone
+                {
+                    tracing::info!("the L2TP session is gone: Modem hangup");
+                    self.lower_layer_gone = true;
+                }
+                self.terminated = Some((reason, exit_code));
+            }
+            event => {
+                match &event {
+                    SessionEvent::IpUp { .. } | SessionEvent::Ipv6Up { .. } => {
+                        self.link.network_up(&mut self.dp).await;
+                    }
+                    SessionEvent::IpDown | SessionEvent::Ipv6Down => {
+                        if let Some(stats) = self.link.network_down(&mut self.dp).await {
+                            self.report(EngineEvent::LinkStats(stats));
+                        }
+                    }
+                    SessionEvent::Authenticated { .. } | SessionEvent::AuthenticatedToPeer => {
+                        self.auth_attempts = self.auth_attempts.saturating_add(1);
+                    }
+                    _ => {}
+                }
+                self.report(EngineEvent::Session(event));
+            }
+        }
+    }
+
+    /// Writes the session's queued frames to the channel.
+    fn transmit(&mut self) {
+        let mut frame = Vec::new();
+        while let Some(protocol) = self.session.poll_transmit(&mut frame) {
+            tracing::debug!(
+                "sent {}",
+                FrameDisplay {
+                    protocol,
+                    information: &frame
+                }
+            );
+            self.tx_frames.count(protocol);
+            if let Some(channel) = &self.channel {
+                match channel.write(protocol, &frame) {
+                    Ok(true) => {}
+                    Ok(false) => self.write_errors += 1,
+                    Err(e) => {
+                        self.write_errors += 1;
+                        tracing::debug!("write(channel fd) failed: {e}");
+                    }
+                }
+            }
+            frame.clear();
+        }
+    }
+
+    async fn act(&mut self, action: &DataPathAction) -> Result<(), DataPathError> {
+        match *action {
+            DataPathAction::CreateUnit => self.create_unit().await,
+            DataPathAction::SetIpv4Addresses { local, peer } => {
+                self.dp.apply(action).await?;
+                self.link.ipv4_peer = Some(peer);
+                self.ip_pre_up(local, peer);
+                Ok(())
+            }
+            DataPathAction::SetNpMode {
+                protocol: crate::session::network_protocol::IPV4,
+                mode: crate::session::NpMode::Pass,
+            } => {
+                self.dp.apply(action).await?;
+                self.link.set_ipv4_extras(&mut self.dp).await;
+                Ok(())
+            }
+            DataPathAction::RemoveIpv4Addresses => {
+                // pppd's ipcp_clear_addrs: the route and the proxy ARP
+                // entry go before the addresses.
+                self.link.clear_ipv4_extras(&mut self.dp).await;
+                self.link.ipv4_peer = None;
+                self.dp.apply(action).await
+            }
+            _ => self.dp.apply(action).await,
+        }
+    }
+
+    /// pppd runs `ip-pre-up` after setting the addresses and waits for it
+    /// before bringing the interface up: the hooks' future holds the
+    /// session's later actions and events, not its frames and timers.
+    fn ip_pre_up(&mut self, local: std::net::Ipv4Addr, peer: std::net::Ipv4Addr) {
+        let (dns, nbns) = self
+            .session
+            .ipcp()
+            .negotiated()
+            .map_or(([None; 2], [None; 2]), |n| (n.dns, n.nbns));
+        let info = IpPreUp {
+            local,
+            peer,
+            dns,
+            nbns,
+        };
+        let mut wait: Wait = Box::pin(self.start.hooks.ip_pre_up(&info));
+        if (&mut wait).now_or_never().is_none() {
+            self.pre_up = Some(wait);
+        }
+    }
+
+    async fn create_unit(&mut self) -> Result<(), DataPathError> {
+        let created = self.dp.create_unit().await?;
+        let frames = FrameFd::new(created.frames)
+            .map_err(|e| DataPathError::new("register the unit fd", e))?;
+        self.unit = Some(frames);
+        self.session.set_unit(created.unit);
+        let l2tp = self.dp.l2tp_ids();
+        self.report(EngineEvent::Created {
+            ifname: created.ifname,
+            unit: created.unit,
+            l2tp,
+        });
+        Ok(())
+    }
+
+    /// After the loop: the figures and log lines pppd gives at the end,
+    /// then every fd closed and the kernel objects undone.
+    async fn wind_down(&mut self) {
+        if let Some(stats) = self.link.end(&mut self.dp).await {
+            self.report(EngineEvent::LinkStats(stats));
+        }
+        // pppd's last words about a link: the interface's counters, or the
+        // L2TP session's when those cannot be read.
+        let l2tp_stats = self.dp.stats();
+        let bytes = match self.dp.unit_stats().await {
+            Ok(u) => Some((u.tx_bytes, u.rx_bytes)),
+            Err(_) => l2tp_stats.map(|s| (s.tx_bytes, s.rx_bytes)),
+        };
+        if let Some((sent, received)) = bytes {
+            tracing::info!("Sent {sent} bytes, received {received} bytes.");
+        }
+        if let Some(stats) = l2tp_stats {
+            tracing::debug!(
+                "L2TP session counters: tx {} packets, rx {} packets, {} tx errors, {} rx errors",
+                stats.tx_packets,
+                stats.rx_packets,
+                stats.tx_errors,
+                stats.rx_errors
+            );
+            self.report(EngineEvent::Stats(stats));
+        }
+        // Close our fds first, then undo the kernel objects in reverse order.
+        self.unit = None;
+        self.channel = None;
+        self.dp.teardown().await;
+    }
+
+    /// Why the session ended, from what happened.
+    fn end_reason(&mut self) -> EndReason {
+        if let Some(e) = self.fatal.take() {
+            return EndReason::DataPath(e);
+        }
+        match (self.terminated.take(), self.close_reason) {
+            (Some((TerminationReason::UserRequest | TerminationReason::Hangup, _)), Some(why)) => {
+                EndReason::Closed(why)
+            }
+            (Some((TerminationReason::PeerDead, _)), _) if self.lower_layer_gone => {
+                EndReason::LowerLayerGone
+            }
+            (Some((reason, exit_code)), _) => EndReason::Protocol { reason, exit_code },
+            (None, Some(why)) => EndReason::Closed(why),
+            (None, None) => EndReason::Setup(super::end::SetupError::TaskFailed),
+        }
+    }
+}
+
+/// One frame in, logged whatever path it came by (the socket before the
+/// channel existed, the channel, the unit).
+fn feed(
+    session: &mut Session,
+    rng: &mut UnwrapErr<SysRng>,
+    counts: &mut FrameCounts,
+    now: std::time::Instant,
+    protocol: u16,
+    information: &[u8],
+) {
+    tracing::debug!(
+        "rcvd {}",
+        FrameDisplay {
+            protocol,
+            information
+        }
+    );
+    counts.count(protocol);
+    session.handle_frame(now, protocol, information, rng);
+}
