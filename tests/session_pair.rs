@@ -716,3 +716,183 @@ fn a_pair_without_records_negotiates_the_same() {
         assert!(s.events.is_empty() && s.actions.is_empty() && s.sent.is_empty());
     }
 }
+
+/// How a side ended: its Terminated event.
+fn ended(pair: &Pair, side: Side) -> Option<(TerminationReason, u8)> {
+    events(pair, side).iter().find_map(|e| match e {
+        SessionEvent::Terminated { reason, exit_code } => Some((reason.clone(), *exit_code)),
+        _ => None,
+    })
+}
+
+/// A LAC whose IPCP never gives up (a client that retries for ever):
+/// whatever ends the link, it is not the LAC's own IPCP timing out.
+fn retrying_lac() -> SessionConfig {
+    let mut lac = lac();
+    lac.ipcp.fsm.max_configure = 100_000;
+    lac.ipcp.fsm.max_failure = 100_000;
+    lac.negotiation_timeout = 120 * MINUTE;
+    lac
+}
+
+/// The LNS authenticates the LAC with CHAP against a secrets line whose
+/// fourth word on is `addresses`.
+fn lns_allowing(addresses: &str, lac: SessionConfig) -> (SessionConfig, SessionConfig) {
+    let (mut lns, mut lac) = (lns(), lac);
+    lns.lcp.require = AuthMethods::NONE.with(AuthMethod::ChapMd5);
+    let lns_secrets = secrets(&format!("lac lns s {addresses}\n"));
+    lns.auth.chap_secrets = Arc::clone(&lns_secrets);
+    lns.auth.pap_secrets = lns_secrets;
+    let lac_secrets = secrets("lac lns s\n");
+    lac.auth.remote_name = Some(b"lns".to_vec());
+    lac.auth.chap_secrets = Arc::clone(&lac_secrets);
+    lac.auth.pap_secrets = lac_secrets;
+    (lns, lac)
+}
+
+/// The LNS ended the link itself because IPCP, its only network protocol,
+/// finished (pppd's `np_finished`), with 10
+/// since no network protocol ever came up; IPv4 never came up.
+fn assert_no_network_protocols(pair: &Pair, what: &str) {
+    let lns = pair.side(Side::Lns);
+    assert_eq!(
+        ended(pair, Side::Lns),
+        Some((
+            TerminationReason::NoNetworkProtocols,
+            exit::NEGOTIATION_FAILED
+        )),
+        "{what}: {:#?}",
+        lns.events
+    );
+    assert!(!lns
+        .events
+        .iter()
+        .any(|e| matches!(e, SessionEvent::IpUp { .. })));
+    // Our own Terminate-Request says why, as pppd's does.
+    let reason = b"No network protocols running";
+    assert!(
+        lns.sent
+            .iter()
+            .any(|(p, i)| p == protocol::LCP && i[0] == 5 && i.ends_with(reason)),
+        "{what}: no LCP Terminate-Request with pppd's reason"
+    );
+    assert!(pair.side(Side::Lns).session.is_terminated());
+}
+
+/// The secrets line allows the LAC no address at all (`-`): IPCP cannot
+/// succeed whatever the LAC asks, and the LNS ends the link at once rather
+/// than answer a LAC that keeps retrying with Terminate-Acks for ever.
+#[test]
+fn no_address_allowed_ends_the_link_with_no_network_protocols() {
+    let (lns, lac) = lns_allowing("-", retrying_lac());
+    let mut pair = run(lns, lac, 31, Faults::default());
+    let start = pair.now;
+    pair.drive_until(60 * MINUTE, |p| p.side(Side::Lns).session.is_terminated());
+    assert!(
+        pair.now - start <= MINUTE,
+        "ended after {:?}",
+        pair.now - start
+    );
+    assert_no_network_protocols(&pair, "no address allowed");
+}
+
+/// The secrets line allows one address and the LAC insists on another
+/// (its own `local`, without `ipcp-accept-local`): the LNS Naks, then
+/// after Max-Failure Rejects, and never agrees. The LAC keeps retrying;
+/// the LNS ends the link in bounded time.
+#[test]
+fn an_address_the_secrets_refuse_ends_the_link_with_no_network_protocols() {
+    let mut lac = retrying_lac();
+    lac.ipcp.noipdefault = false;
+    lac.ipcp.local = Some(LAC_ADDR);
+    lac.ipcp.accept_local = false;
+    let (mut lns, lac) = lns_allowing("10.201.0.9", lac);
+    lns.ipcp.fsm.max_failure = 5;
+    lns.negotiation_timeout = 10 * MINUTE;
+    let mut pair = run(lns, lac, 32, Faults::default());
+    let start = pair.now;
+    pair.drive_until(60 * MINUTE, |p| p.side(Side::Lns).session.is_terminated());
+    assert!(
+        pair.now - start <= 5 * MINUTE,
+        "ended after {:?}",
+        pair.now - start
+    );
+    assert_no_network_protocols(&pair, "refused address");
+}
+
+/// The peer never answers IPCP: our IPCP reaches Max-Configure (tlf), and
+/// with no other network protocol the link ends.
+#[test]
+fn ipcp_max_configure_ends_the_link_with_no_network_protocols() {
+    let mut pair =
+        Pair::new(lns(), retrying_lac(), 33).with_filter(Box::new(|from, protocol_number, _| {
+            !(from == Side::Lac && protocol_number == protocol::IPCP)
+        }));
+    pair.start();
+    let start = pair.now;
+    pair.drive_until(60 * MINUTE, |p| p.side(Side::Lns).session.is_terminated());
+    // Ten Configure-Requests three seconds apart.
+    assert!(
+        pair.now - start <= MINUTE,
+        "ended after {:?}",
+        pair.now - start
+    );
+    assert_eq!(pair.side(Side::Lns).sent_count(protocol::IPCP), 10);
+    assert_no_network_protocols(&pair, "max-configure");
+}
+
+/// The peer answers IPCP only with Naks we cannot follow (it insists on
+/// an address for us other than ours): after Max-Failure Naks we treat the
+/// Nak as a Reject and drop our address from the request, the peer
+/// acknowledges that, and IPCP opens with no local address, which fails
+/// ("Could not determine local IP address"): IPCP closes and finishes, and
+/// the link ends with it.
+#[test]
+fn ipcp_max_failure_ends_the_link_with_no_network_protocols() {
+    let mut lac = retrying_lac();
+    lac.ipcp.remote = Some(Ipv4Addr::new(10, 201, 0, 77));
+    lac.ipcp.accept_remote = false;
+    let mut lns = lns();
+    lns.ipcp.fsm.max_failure = 5;
+    lns.negotiation_timeout = 10 * MINUTE;
+    let mut pair = run(lns, lac, 34, Faults::default());
+    let start = pair.now;
+    pair.drive_until(60 * MINUTE, |p| p.side(Side::Lns).session.is_terminated());
+    assert!(
+        pair.now - start <= 5 * MINUTE,
+        "ended after {:?}",
+        pair.now - start
+    );
+    assert_no_network_protocols(&pair, "max-failure");
+}
+
+/// A LAC that insists on its address whatever we answer: every IPCP
+/// Configure-Request it sends asks for 10.201.0.2, even after our Reject
+/// (the filter puts the option back). It acknowledges our own requests, so
+/// our restart counter never runs out (RCA re-initializes it) and IPCP
+/// never finishes; the Network phase's deadline ends the link, for the
+/// same reason.
+#[test]
+fn a_peer_that_never_takes_no_for_an_answer_ends_with_no_network_protocols() {
+    let (mut lns, lac) = lns_allowing("10.201.0.9", retrying_lac());
+    lns.ipcp.fsm.max_failure = 5;
+    lns.negotiation_timeout = Duration::from_secs(20);
+    let mut pair = Pair::new(lns, lac, 35).with_filter(Box::new(|from, number, info| {
+        if from == Side::Lac && number == protocol::IPCP && info[0] == 1 {
+            info.truncate(4);
+            info.extend_from_slice(&[3, 6, 10, 201, 0, 2]);
+            info[3] = 10;
+        }
+        true
+    }));
+    pair.start();
+    let start = pair.now;
+    pair.drive_until(60 * MINUTE, |p| p.side(Side::Lns).session.is_terminated());
+    // The Network phase's deadline: 20 s after it began.
+    let took = pair.now - start;
+    assert!(
+        took >= Duration::from_secs(20) && took <= Duration::from_secs(21),
+        "ended after {took:?}"
+    );
+    assert_no_network_protocols(&pair, "stubborn peer");
+}

@@ -329,13 +329,20 @@ impl Session {
         }
         if self.negotiation_deadline.is_some_and(|d| now >= d) {
             self.negotiation_deadline = None;
-            self.close_with(
-                now,
-                TerminationReason::NegotiationTimeout,
-                exit::NEGOTIATION_FAILED,
-                "Negotiation timed out",
-                rng,
-            );
+            if self.phase == Phase::Network {
+                // The NCPs are still at it with a peer that keeps
+                // answering but never agrees (it acknowledges our requests,
+                // so Max-Configure never runs out): give them all up.
+                self.no_network_protocols(now, rng);
+            } else {
+                self.close_with(
+                    now,
+                    TerminationReason::NegotiationTimeout,
+                    exit::NEGOTIATION_FAILED,
+                    "Negotiation timed out",
+                    rng,
+                );
+            }
         }
         if self.maxconnect_deadline.is_some_and(|d| now >= d) {
             self.maxconnect_deadline = None;
@@ -681,10 +688,12 @@ impl Session {
         self.ipcp.set_allowed_addresses(allowed);
     }
 
-    /// Authentication passed (or none was needed): start the NCPs.
+    /// Authentication passed (or none was needed): start the NCPs. One of
+    /// them must come up within the negotiation timeout: a peer that keeps
+    /// answering without ever agreeing would hold the link for ever.
     fn network_phase(&mut self, now: Instant, rng: &mut dyn Rng) {
         self.set_phase(Phase::Network);
-        self.negotiation_deadline = None;
+        self.negotiation_deadline = Some(now + self.config.negotiation_timeout);
         self.ipcp_running = true;
         self.ipcp.lower_up(now, rng);
         self.ipcp.open(now, rng);
@@ -767,6 +776,15 @@ impl Session {
                     self.network_protocol_finished(now, rng);
                 }
             }
+            // A failure at tlu closes the automaton, and its tlf follows as
+            // Finished. A refused Open (no address the peer may have) leaves
+            // it where it was, with no tlf to come: it is finished now, or
+            // it would answer a retrying peer with Terminate-Acks for ever.
+            NcpEvent::Failed(_) if ncp_idle(self.ipcp.state()) => {
+                if std::mem::take(&mut self.ipcp_running) {
+                    self.network_protocol_finished(now, rng);
+                }
+            }
             NcpEvent::Failed(_)
             | NcpEvent::Started
             | NcpEvent::TerminateRequested { .. }
@@ -808,6 +826,11 @@ impl Session {
                     self.network_protocol_finished(now, rng);
                 }
             }
+            NcpEvent::Failed(_) if self.ipv6cp.as_deref().is_some_and(|v| ncp_idle(v.state())) => {
+                if std::mem::take(&mut self.ipv6cp_running) {
+                    self.network_protocol_finished(now, rng);
+                }
+            }
             NcpEvent::Failed(_)
             | NcpEvent::Started
             | NcpEvent::TerminateRequested { .. }
@@ -832,6 +855,7 @@ impl Session {
         if self.reason.is_none() {
             self.status = exit::OK;
         }
+        self.negotiation_deadline = None;
         if self.maxconnect_deadline.is_none() {
             self.maxconnect_deadline = self.config.maxconnect.map(|m| now + m);
         }
@@ -839,16 +863,25 @@ impl Session {
 
     /// An NCP finished; with none left, the link has no use (pppd's
     /// `np_finished`: "No network protocols running").
+    ///
+    /// Closing is ours to decide, so the session ends with our reason (and
+    /// pppd's status: 10 unless a network protocol came up before). rppp
+    /// runs no CCP, so no CCP keeps the link open as it may in pppd.
     fn network_protocol_finished(&mut self, now: Instant, rng: &mut dyn Rng) {
         if !self.ipcp_running && !self.ipv6cp_running && self.lcp.state() == State::Opened {
-            self.close_with(
-                now,
-                TerminationReason::NegotiationFailed,
-                self.status,
-                "No network protocols running",
-                rng,
-            );
+            self.no_network_protocols(now, rng);
         }
+    }
+
+    /// Closes the link for want of a network protocol.
+    fn no_network_protocols(&mut self, now: Instant, rng: &mut dyn Rng) {
+        self.close_with(
+            now,
+            TerminationReason::NoNetworkProtocols,
+            self.status,
+            "No network protocols running",
+            rng,
+        );
     }
 
     /// The peer Protocol-Rejected one of ours (RFC 1661 section 5.7).
@@ -894,6 +927,15 @@ impl Session {
             exit_code: self.status,
         });
     }
+}
+
+/// Whether an NCP's automaton rests where no This-Layer-Finished can come
+/// without the peer: a failure reported there finishes the protocol.
+fn ncp_idle(state: State) -> bool {
+    matches!(
+        state,
+        State::Initial | State::Starting | State::Closed | State::Stopped
+    )
 }
 
 /// Appends `[protocol][length][information]` records to `queue` for every
