@@ -688,12 +688,25 @@ impl Session {
         self.ipcp.set_allowed_addresses(allowed);
     }
 
-    /// Authentication passed (or none was needed): start the NCPs. One of
-    /// them must come up within the negotiation timeout: a peer that keeps
-    /// answering without ever agreeing would hold the link for ever.
+    /// Authentication passed (or none was needed): start the NCPs.
+    ///
+    /// One of them must come up within the time Max-Configure gives a
+    /// silent peer, plus one restart interval (33 s by default), so that a
+    /// silent peer still ends by Max-Configure: a peer that keeps answering
+    /// without ever agreeing (it acknowledges our requests, and RCA
+    /// re-initializes the restart counter) would otherwise hold the link
+    /// for ever.
     fn network_phase(&mut self, now: Instant, rng: &mut dyn Rng) {
         self.set_phase(Phase::Network);
-        self.negotiation_deadline = Some(now + self.config.negotiation_timeout);
+        let allow = |fsm: &rppp_lcp::FsmConfig| {
+            fsm.restart_interval
+                .saturating_mul(fsm.max_configure.saturating_add(1))
+        };
+        let mut window = allow(&self.config.ipcp.fsm);
+        if let Some(ipv6cp) = &self.config.ipv6cp {
+            window = window.max(allow(&ipv6cp.fsm));
+        }
+        self.negotiation_deadline = now.checked_add(window);
         self.ipcp_running = true;
         self.ipcp.lower_up(now, rng);
         self.ipcp.open(now, rng);
