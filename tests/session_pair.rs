@@ -895,3 +895,106 @@ fn a_peer_that_never_takes_no_for_an_answer_ends_with_no_network_protocols() {
     );
     assert_no_network_protocols(&pair, "stubborn peer");
 }
+
+/// The data path in the order pppd sets it up, whichever NCP opens first:
+/// IPv4 gets its addresses before the interface comes up (pppd's ipcp_up:
+/// sifaddr, then sifup); IPv6 gets its link-local address after (pppd's
+/// ipv6cp_up: sif6up, then sif6addr), or the kernel has no route to the
+/// peer. `late` is the protocol whose first two frames from the LAC are
+/// lost, so the other one opens first.
+fn ncp_actions(late: u16, seed: u64) -> Vec<DataPathAction> {
+    let (mut lns, mut lac) = (lns(), lac());
+    lns.ipv6cp = Some(Ipv6cpConfig::default());
+    lac.ipv6cp = Some(Ipv6cpConfig::default());
+    let mut dropped = 0;
+    let mut pair = Pair::new(lns, lac, seed).with_filter(Box::new(move |from, number, _| {
+        let drop = from == Side::Lac && number == late && dropped < 2;
+        dropped += usize::from(drop);
+        !drop
+    }));
+    pair.start();
+    pair.drive(MINUTE);
+    let lns = pair.side(Side::Lns);
+    let v6 = lns
+        .events
+        .iter()
+        .find_map(|e| match e {
+            SessionEvent::Ipv6Up { local, peer } => Some((*local, *peer)),
+            _ => None,
+        })
+        .expect("IPv6 up");
+    assert!(lns.ip_up().is_some(), "IPv4 up");
+    // What follows LCP's MTU and MRU.
+    let mut actions = lns.actions[3..].to_vec();
+    let (local, peer) = v6;
+    for action in &mut actions {
+        if let DataPathAction::SetIpv6LinkLocal { local: l, peer: p } = action {
+            assert_eq!((*l, *p), (local, peer));
+        }
+    }
+    actions
+}
+
+#[test]
+fn ipv6cp_first_brings_the_interface_up_before_the_link_local_address() {
+    let actions = ncp_actions(protocol::IPCP, 41);
+    let up = actions
+        .iter()
+        .position(|a| *a == DataPathAction::InterfaceUp);
+    let ll = actions
+        .iter()
+        .position(|a| matches!(a, DataPathAction::SetIpv6LinkLocal { .. }));
+    let v4 = actions
+        .iter()
+        .position(|a| matches!(a, DataPathAction::SetIpv4Addresses { .. }));
+    assert_eq!(up, Some(0), "{actions:#?}");
+    assert_eq!(ll, Some(1), "{actions:#?}");
+    assert_eq!(
+        actions[2],
+        DataPathAction::SetNpMode {
+            protocol: network_protocol::IPV6,
+            mode: NpMode::Pass
+        }
+    );
+    // IPv4 later, on the interface already up: addresses, PASS, no second up.
+    assert_eq!(v4, Some(3), "{actions:#?}");
+    assert_eq!(
+        actions[4..],
+        [DataPathAction::SetNpMode {
+            protocol: network_protocol::IPV4,
+            mode: NpMode::Pass
+        }]
+    );
+}
+
+#[test]
+fn ipcp_first_sets_its_addresses_before_the_interface_comes_up() {
+    let actions = ncp_actions(protocol::IPV6CP, 42);
+    assert_eq!(
+        actions[..3],
+        [
+            DataPathAction::SetIpv4Addresses {
+                local: LNS_ADDR,
+                peer: LAC_ADDR
+            },
+            DataPathAction::InterfaceUp,
+            DataPathAction::SetNpMode {
+                protocol: network_protocol::IPV4,
+                mode: NpMode::Pass
+            },
+        ],
+        "{actions:#?}"
+    );
+    // IPv6 later: the interface is up already, the address, then PASS.
+    assert!(
+        matches!(actions[3], DataPathAction::SetIpv6LinkLocal { .. }),
+        "{actions:#?}"
+    );
+    assert_eq!(
+        actions[4..],
+        [DataPathAction::SetNpMode {
+            protocol: network_protocol::IPV6,
+            mode: NpMode::Pass
+        }]
+    );
+}

@@ -812,9 +812,14 @@ impl Session {
                     return;
                 };
                 let (local, peer) = (n.local_address(), n.peer_address());
+                // Up first, then the address, as pppd's ipv6cp_up (sif6up,
+                // then sif6addr): a link-local address added while the
+                // interface is down leaves the kernel without the route to
+                // the peer ("Network is unreachable") once it comes up.
+                // IPv4 keeps pppd's ipcp_up order, addresses then up.
+                self.interface_up();
                 self.actions
                     .push_back(DataPathAction::SetIpv6LinkLocal { local, peer });
-                self.interface_up();
                 self.actions.push_back(DataPathAction::SetNpMode {
                     protocol: network_protocol::IPV6,
                     mode: NpMode::Pass,
