@@ -61,8 +61,12 @@ pub enum TerminationReason {
         /// The peer's reason, as text.
         reason: String,
     },
-    /// LCP gave up, or every network protocol did.
+    /// LCP gave up.
     NegotiationFailed,
+    /// Every network protocol finished (pppd's `np_finished`: failed,
+    /// gave up after Max-Configure or Max-Failure, or was refused): we
+    /// closed the link, "No network protocols running".
+    NoNetworkProtocols,
     /// The negotiation did not reach the Network phase in time.
     NegotiationTimeout,
     /// We require authentication and the peer refused every method we
@@ -97,6 +101,7 @@ impl fmt::Display for TerminationReason {
             TerminationReason::UserRequest => f.write_str("user request"),
             TerminationReason::PeerRequest { reason } => write!(f, "terminated by peer ({reason})"),
             TerminationReason::NegotiationFailed => f.write_str("negotiation failed"),
+            TerminationReason::NoNetworkProtocols => f.write_str("no network protocols running"),
             TerminationReason::NegotiationTimeout => f.write_str("negotiation timed out"),
             TerminationReason::PeerRefusedAuth => f.write_str("peer refused to authenticate"),
             TerminationReason::PeerAuthFailed { reason } => {

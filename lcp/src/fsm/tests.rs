@@ -9,7 +9,7 @@ use rand::{RngExt as _, SeedableRng};
 use rand_core::Rng;
 
 use super::*;
-use crate::option::{append_u16, RawOption};
+use crate::option::{append_u16, OptionIter, RawOption};
 
 /// A protocol with one negotiable option: type 1, a u16. The peer's value is
 /// acceptable when even; an odd one is Nak'd with the next even number.
