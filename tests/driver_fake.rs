@@ -794,3 +794,32 @@ async fn frames_from_before_the_channel_are_logged() {
     lac.close();
     ended(lns).await;
 }
+
+/// Through the driver: the LNS's secrets line allows the LAC no address,
+/// the LAC keeps asking; the LNS ends the link itself (pppd's
+/// `np_finished`: "No network protocols running") and its interface
+/// goes, instead of sitting with LCP up and IPCP closed.
+#[tokio::test]
+async fn a_failed_ncp_ends_the_session_through_the_driver() {
+    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
+    let s = secrets("lac lns s3cret -\n");
+    lns.auth.chap_secrets = Arc::clone(&s);
+    lns.auth.pap_secrets = s;
+    lns.negotiation_timeout = Duration::from_secs(30);
+    lac.negotiation_timeout = Duration::from_secs(30);
+    lac.ipcp.fsm.max_configure = 100_000;
+    lac.ipcp.fsm.max_failure = 100_000;
+    let r = start(lns, lac);
+    let end = ended(r.lns).await;
+    assert_eq!(
+        end.reason,
+        EndReason::Protocol {
+            reason: rppp::session::TerminationReason::NoNetworkProtocols,
+            exit_code: exit::NEGOTIATION_FAILED
+        },
+        "{end:?}"
+    );
+    nothing_left(&r.lns_kernel).await;
+    r.lac.close();
+    ended(r.lac).await;
+}
