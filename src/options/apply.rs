@@ -8,7 +8,7 @@
 //! make the automaton give up before it starts, or spin).
 
 use rppp_auth::Secret;
-use rppp_lcp::FsmConfig;
+use rppp_lcp::{AuthMethod, FsmConfig};
 
 use super::error::{ErrorKind, Source};
 use super::types::{InfoRequest, Options};
@@ -108,8 +108,16 @@ type Handled = Result<Option<Applied>, ErrorKind>;
 
 /// The families of options, each pppd's source file (or plugin) that
 /// defines them.
-const FAMILIES: [fn(&mut Options, &mut State, &Given) -> Handled; 7] =
-    [general, auth, lcp, ipcp, ipv6cp, scripts, pppol2tp];
+const FAMILIES: [fn(&mut Options, &mut State, &Given) -> Handled; 8] = [
+    general,
+    auth_policy,
+    auth,
+    lcp,
+    ipcp,
+    ipv6cp,
+    scripts,
+    pppol2tp,
+];
 
 /// Applies the option `name` (its canonical name) with its argument `arg`
 /// (empty for an option without one).
@@ -185,19 +193,10 @@ fn general(o: &mut Options, _: &mut State, given: &Given) -> Handled {
 }
 
 /// `auth.c`, `chap-new.c`, `upap.c`, `chap_ms.c` and the passwordfd
-/// plugin: the policy, names, secrets and the authentication timers.
+/// plugin: names, secrets and the authentication timers.
 fn auth(o: &mut Options, _: &mut State, given: &Given) -> Handled {
     let (name, arg) = (given.name, given.arg);
     match name {
-        // The policy options, `require-chap` meaning CHAP-MD5 only.
-        "auth" | "noauth" | "require-pap" | "require-chap" | "require-mschap"
-        | "require-mschap-v2" => {
-            o.auth.policy.apply_option(name);
-            o.auth.explicit = true;
-        }
-        "refuse-pap" | "refuse-chap" | "refuse-mschap" | "refuse-mschap-v2" | "refuse-eap" => {
-            o.auth.policy.apply_option(name);
-        }
         "domain" => o.auth.domain = Some(arg.to_vec()),
         "name" => o.auth.name = Some(arg.to_vec()),
         "user" => o.auth.user = Some(arg.to_vec()),
@@ -218,6 +217,40 @@ fn auth(o: &mut Options, _: &mut State, given: &Given) -> Handled {
         // plugins/passwordfd.c
         "passwordfd" => o.auth.passwordfd = Some(value::fd(arg)?),
         _ => return Ok(None),
+    }
+    Ok(Some(Applied::Done))
+}
+
+/// The method an authentication option names after `require-` or
+/// `refuse-`: each names one digest, `chap` CHAP with MD5 only.
+fn auth_method(name: &str) -> Option<AuthMethod> {
+    Some(match name {
+        "pap" => AuthMethod::Pap,
+        "chap" => AuthMethod::ChapMd5,
+        "mschap" => AuthMethod::MsChap,
+        "mschap-v2" => AuthMethod::MsChapV2,
+        _ => return None,
+    })
+}
+
+/// `auth.c`: the authentication policy, `auth`, `noauth`, `require-*` and
+/// `refuse-*` (their `+pap`, `-chap`, ... aliases arrive by these names).
+/// `require-eap` is refused before it gets here; `refuse-eap` never does
+/// (the table lists it among the options that turn off what rppp never
+/// does).
+fn auth_policy(o: &mut Options, _: &mut State, given: &Given) -> Handled {
+    let policy = &mut o.auth.policy;
+    let name = given.name;
+    if let Some(method) = name.strip_prefix("require-").and_then(auth_method) {
+        policy.require(method);
+        o.auth.explicit = true;
+    } else if let Some(method) = name.strip_prefix("refuse-").and_then(auth_method) {
+        policy.refuse(method);
+    } else if name == "auth" || name == "noauth" {
+        policy.set_auth(name == "auth");
+        o.auth.explicit = true;
+    } else {
+        return Ok(None);
     }
     Ok(Some(Applied::Done))
 }

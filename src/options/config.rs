@@ -314,6 +314,8 @@ mod tests {
 
     use rppp_auth::Secret;
 
+    use super::super::apply::{apply, State};
+    use super::super::error::Source;
     use super::*;
 
     fn set(methods: &[AuthMethod]) -> AuthMethods {
@@ -336,10 +338,18 @@ mod tests {
         let mut o = Options::default();
         o.pppol2tp.lns_mode = true;
         o.auth.name = Some(b"l2tpd".to_vec());
-        for p in policy {
-            assert!(o.auth.policy.apply_option(p));
-        }
+        given(&mut o, policy);
         o
+    }
+
+    /// Applies the options `names` (none taking an argument), as the
+    /// parser does.
+    fn given(o: &mut Options, names: &[&str]) {
+        let mut state = State::default();
+        let at = Source::CommandLine { arg: 1 };
+        for name in names {
+            apply(o, &mut state, name, name, b"", &at).unwrap();
+        }
     }
 
     #[test]
@@ -400,7 +410,7 @@ mod tests {
     #[test]
     fn lac_with_password_allows_every_method_not_refused() {
         let mut o = Options::default();
-        assert!(o.auth.policy.apply_option("refuse-pap"));
+        given(&mut o, &["refuse-pap"]);
         o.auth.password = Some(Secret::from("pw"));
         o.auth.user = Some(b"client".to_vec());
         // No file is read: nothing needs one.

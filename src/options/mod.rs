@@ -32,7 +32,7 @@
 //!   `mppe-stateful`: no compression; `lcp-echo-adaptive`, `netmask`,
 //!   `ktune`, `mrru`, `endpoint`, `bundle`, `remotenumber`, ...), or
 //!   silently when they turn off what rppp never does (`noccp`, `novj`,
-//!   `nobsdcomp`, `nodeflate`, `nomppe`, `noendpoint`, ...);
+//!   `nobsdcomp`, `nodeflate`, `nomppe`, `noendpoint`, `refuse-eap`, ...);
 //! - refused, where carrying on would be wrong: `require-eap` (EAP is not
 //!   implemented), `require-mppe*`, `login`, `papcrypt`, `demand`,
 //!   `pty`/`notty`/`socket` and device names, `allow-ip`, packet filters,

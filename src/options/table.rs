@@ -200,7 +200,8 @@ pub(crate) const TABLE: &[Spec] = &[
         0,
         "EAP is not implemented (rppp authenticates peers with PAP, CHAP-MD5, MS-CHAP and MS-CHAPv2)",
     ),
-    apply("refuse-eap", 0),
+    // EAP is never negotiated: refusing it changes nothing.
+    noop("refuse-eap", 0),
     privileged("name", 1),
     apply("+ua", 1),
     apply("user", 1),
