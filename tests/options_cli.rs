@@ -110,7 +110,8 @@ fn xl2tpd_lns_argv_with_the_sample_options_file() {
     assert_eq!(config.lcp.mtu, 1410);
     assert_eq!(config.auth.name, b"lns");
     assert_eq!(config.ipcp.local, Some(ip(10, 201, 0, 1)));
-    assert!(config.ipv6cp.is_none());
+    // As pppd 2.4.9 and 2.5 do without noipv6: IPv6CP too.
+    assert!(config.ipv6cp.is_some());
 }
 
 /// DESIGN.md's xl2tpd LAC argv, with a typical client file.
@@ -286,6 +287,30 @@ fn openl2tpd_lac_with_user_password_and_multilink() {
     assert_eq!(config.auth.user, b"bob");
     assert_eq!(config.lcp.allow, AuthMethods::ALL);
     assert!(!format!("{config:?}").contains("hunter2"));
+}
+
+/// pppd 2.4.9 and later negotiate IPv6CP unless told `noipv6` (or
+/// `-ipv6`), so rppp does: an L2TP daemon's usual argv brings up IPv6CP,
+/// and `noipv6` on the command line or in its options file turns it off.
+#[test]
+fn ipv6cp_is_on_by_default_and_noipv6_turns_it_off() {
+    let lns = "plugin pppol2tp.so pppol2tp 7 pppol2tp_lns_mode pppol2tp_tunnel_id 1 \
+               pppol2tp_session_id 2 passive nodetach 10.201.0.1:10.201.0.2 noauth";
+    let config_of = |files: &Files, argv: &str| {
+        let o = files.parse(argv).unwrap();
+        o.session_config(b"host", &mut files.reader()).unwrap()
+    };
+    let none = Files::new(&[]);
+    let v6 = config_of(&none, lns).ipv6cp.expect("IPv6CP by default");
+    assert_eq!((v6.local, v6.remote), (None, None), "random identifiers");
+    for off in ["noipv6", "-ipv6"] {
+        let config = config_of(&none, &format!("{lns} {off}"));
+        assert!(config.ipv6cp.is_none(), "{off}");
+    }
+    let file = Files::new(&[("/etc/ppp/options.lns", "noipv6\n")]);
+    let argv = format!("{lns} file /etc/ppp/options.lns");
+    assert!(config_of(&file, &argv).ipv6cp.is_none());
+    assert!(config_of(&file, &format!("{argv} +ipv6")).ipv6cp.is_some());
 }
 
 #[test]

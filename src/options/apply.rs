@@ -334,7 +334,9 @@ fn enable(disabled_by: &Option<(String, Source)>) -> Result<(), ErrorKind> {
     }
 }
 
-/// `ipv6cp.c`.
+/// `ipv6cp.c`. IPv6CP is on by default (pppd 2.4.9 and later); as in
+/// pppd's `setifaceid`, giving identifiers with `ipv6` turns it on again
+/// after a `noipv6`.
 fn ipv6cp(o: &mut Options, _: &mut State, given: &Given) -> Handled {
     let (name, arg) = (given.name, given.arg);
     match name {
@@ -346,6 +348,7 @@ fn ipv6cp(o: &mut Options, _: &mut State, given: &Given) -> Handled {
             if remote.is_some() {
                 o.ipv6cp.remote = remote;
             }
+            o.ipv6 = true;
         }
         "+ipv6" => o.ipv6 = true,
         "noipv6" => o.ipv6 = false,

@@ -463,7 +463,6 @@ mod tests {
         o.auth.usehostname = true;
         assert_eq!(o.our_name(b"gw"), b"gw.example.net");
 
-        o.ipv6 = true;
         o.ipv6cp_use_ipaddr = true;
         o.ipcp.local = Some(Ipv4Addr::new(10, 201, 0, 1));
         o.ipcp.remote = Some(Ipv4Addr::new(10, 201, 0, 2));

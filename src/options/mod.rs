@@ -70,6 +70,13 @@
 //! `pap-secrets` when these need them and decides the methods (see its
 //! module documentation).
 //!
+//! # IPv6CP
+//!
+//! IPv6CP runs unless `noipv6` (or `-ipv6`) is given, as in pppd since
+//! 2.4.9 (`ipv6cp.c`: `ipv6cp_protent`'s `enabled_flag` is 1); `+ipv6`,
+//! or interface identifiers given with `ipv6`, turn it on again.
+//! [`Options::session_config`] then sets `SessionConfig::ipv6cp`.
+//!
 //! # Secrets
 //!
 //! `password` (and `+ua`'s password) is kept as a [`rppp_auth::Secret`]:

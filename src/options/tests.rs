@@ -442,3 +442,22 @@ fn authentication_option_names_and_their_aliases() {
         .policy;
     assert_eq!(p.our_methods(), one(ChapMd5));
 }
+
+#[test]
+fn ipv6cp_is_on_unless_noipv6() {
+    // pppd 2.4.9 and later (ipv6cp.c, ipv6cp_protent's enabled_flag).
+    assert!(parse_with("debug", &[]).unwrap().ipv6);
+    assert!(!parse_with("noipv6", &[]).unwrap().ipv6);
+    assert!(!parse_with("-ipv6", &[]).unwrap().ipv6);
+    assert!(parse_with("-ipv6 +ipv6", &[]).unwrap().ipv6);
+    assert!(parse_with("noipv6 ipv6 ::1,::2", &[]).unwrap().ipv6);
+    // From a file, and the command line after it wins.
+    let files = [("/etc/ppp/options", "noipv6\n")];
+    assert!(!parse_with("debug", &files).unwrap().ipv6);
+    assert!(parse_with("+ipv6", &files).unwrap().ipv6);
+    assert!(
+        !parse_with("+ipv6 file /f", &[("/f", "-ipv6")])
+            .unwrap()
+            .ipv6
+    );
+}

@@ -226,7 +226,8 @@ pub struct Options {
     /// IPCP: `local:remote`, `ipcp-accept-*`, `noipdefault`, `ms-dns`,
     /// `ms-wins`, `usepeerdns`, `usepeerwins`, `ipcp-*`.
     pub ipcp: IpcpConfig,
-    /// `+ipv6` (on) or `noipv6`/`-ipv6` (off, the default).
+    /// IPv6CP runs: on by default, as in pppd since 2.4.9; `noipv6` or
+    /// `-ipv6` turn it off, `+ipv6` or `ipv6 <ids>` on again.
     pub ipv6: bool,
     /// IPv6CP: `ipv6 <local>,<remote>`, `ipv6cp-accept-*`, `ipv6cp-*`.
     pub ipv6cp: Ipv6cpConfig,
@@ -305,7 +306,7 @@ impl Default for Options {
             lcp: LcpConfig::default(),
             auth: AuthOptions::default(),
             ipcp: IpcpConfig::default(),
-            ipv6: false,
+            ipv6: true,
             ipv6cp: Ipv6cpConfig::default(),
             ipv6cp_use_ipaddr: false,
             ifname: None,
@@ -394,6 +395,7 @@ mod tests {
         assert_eq!(o.lcp.asyncmap, Some(0));
         assert_eq!(o.maxfail, 10);
         assert_eq!(o.auth.chap_secrets, "/etc/ppp/chap-secrets");
-        assert!(!o.ipv6);
+        // pppd 2.4.9 and later: IPv6CP on unless noipv6.
+        assert!(o.ipv6);
     }
 }

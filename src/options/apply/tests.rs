@@ -294,7 +294,14 @@ fn environment_and_ipv6() {
     run(&mut o, "ipv6", ",::3").unwrap();
     assert_eq!(o.ipv6cp.local.map(|i| i.0[7]), Some(1));
     assert_eq!(o.ipv6cp.remote.map(|i| i.0[7]), Some(3));
+    assert!(o.ipv6, "on by default");
+    run(&mut o, "noipv6", "").unwrap();
     assert!(!o.ipv6);
     run(&mut o, "+ipv6", "").unwrap();
     assert!(o.ipv6);
+    // Identifiers turn IPv6CP on again, as pppd's setifaceid does.
+    run(&mut o, "noipv6", "").unwrap();
+    run(&mut o, "ipv6", "::4,").unwrap();
+    assert!(o.ipv6);
+    assert_eq!(o.ipv6cp.local.map(|i| i.0[7]), Some(4));
 }
