@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rppp::lcp::{AuthMethod, AuthMethods};
 use rppp::options::{
-    mentions_pppol2tp, parse, Context, ErrorKind, Options, OptionsError, SocketOption, Source,
+    mentions_pppol2tp, parse, Context, ErrorKind, Options, OptionsError, Pppol2tpOptions, Source,
 };
 use rppp::session::Role;
 
@@ -80,7 +80,17 @@ fn xl2tpd_lns_argv_with_the_sample_options_file() {
     assert!(o.pppol2tp.lns_mode);
     assert_eq!(o.pppol2tp.tunnel_id, Some(42162));
     assert_eq!(o.pppol2tp.session_id, Some(58224));
-    assert_eq!(o.pppol2tp.socket_options(), [SocketOption::LnsMode]);
+    // Only what the daemon passed: no sequence numbers, no reorder timeout.
+    assert_eq!(
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(7),
+            lns_mode: true,
+            tunnel_id: Some(42162),
+            session_id: Some(58224),
+            ..Default::default()
+        }
+    );
     assert!(o.lcp.fsm.passive && o.nodetach);
     assert_eq!(o.ipcp.local, Some(ip(10, 201, 0, 1)));
     assert_eq!(o.ipcp.remote, Some(ip(10, 201, 0, 2)));
@@ -122,7 +132,13 @@ fn xl2tpd_lac_argv_with_a_client_file() {
         .parse("plugin pppol2tp.so pppol2tp 7 passive nodetach : refuse-pap name lac debug file /etc/ppp/options.lac")
         .unwrap();
     assert_eq!(o.role(), Role::Lac);
-    assert!(o.pppol2tp.socket_options().is_empty());
+    assert_eq!(
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(7),
+            ..Default::default()
+        }
+    );
     assert_eq!((o.ipcp.local, o.ipcp.remote), (None, None));
     // The file's later `name` wins over the command line's.
     assert_eq!(o.auth.name.as_deref(), Some(&b"vpn user"[..]));
@@ -236,14 +252,18 @@ fn openl2tpd_argv() {
     let o = files.parse(argv).unwrap();
     assert!(o.plugins.openl2tp);
     assert_eq!(
-        o.pppol2tp.socket_options(),
-        [
-            SocketOption::RecvSeq,
-            SocketOption::SendSeq,
-            SocketOption::LnsMode,
-            SocketOption::ReorderTimeout(200),
-            SocketOption::Debug(15)
-        ]
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(9),
+            lns_mode: true,
+            send_seq: true,
+            recv_seq: true,
+            reorder_timeout_ms: Some(200),
+            debug_mask: Some(15),
+            tunnel_id: Some(3412),
+            session_id: Some(8812),
+            ifname: Some("l2tp3412".into()),
+        }
     );
     assert_eq!(o.interface_name(), Some("l2tp3412"));
     assert_eq!(o.unit, Some(3));

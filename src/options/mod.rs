@@ -110,10 +110,7 @@ use std::io;
 
 pub use error::{ErrorKind, OptionsError, Source, Warning};
 pub use rppp_auth::words::SyntaxError;
-pub use types::{
-    AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts, SocketOption,
-    SOL_PPPOL2TP,
-};
+pub use types::{AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts};
 
 /// How deep `file` (and `call`) may nest: `/etc/ppp/options` and the
 /// command line's files are at depth 1.
