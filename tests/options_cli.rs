@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rppp::lcp::{AuthMethod, AuthMethods};
 use rppp::options::{
-    mentions_pppol2tp, parse, Context, ErrorKind, Options, OptionsError, SocketOption, Source,
+    mentions_pppol2tp, parse, Context, ErrorKind, Options, OptionsError, Pppol2tpOptions, Source,
 };
 use rppp::session::Role;
 
@@ -80,7 +80,17 @@ fn xl2tpd_lns_argv_with_the_sample_options_file() {
     assert!(o.pppol2tp.lns_mode);
     assert_eq!(o.pppol2tp.tunnel_id, Some(42162));
     assert_eq!(o.pppol2tp.session_id, Some(58224));
-    assert_eq!(o.pppol2tp.socket_options(), [SocketOption::LnsMode]);
+    // Only what the daemon passed: no sequence numbers, no reorder timeout.
+    assert_eq!(
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(7),
+            lns_mode: true,
+            tunnel_id: Some(42162),
+            session_id: Some(58224),
+            ..Default::default()
+        }
+    );
     assert!(o.lcp.fsm.passive && o.nodetach);
     assert_eq!(o.ipcp.local, Some(ip(10, 201, 0, 1)));
     assert_eq!(o.ipcp.remote, Some(ip(10, 201, 0, 2)));
@@ -110,7 +120,8 @@ fn xl2tpd_lns_argv_with_the_sample_options_file() {
     assert_eq!(config.lcp.mtu, 1410);
     assert_eq!(config.auth.name, b"lns");
     assert_eq!(config.ipcp.local, Some(ip(10, 201, 0, 1)));
-    assert!(config.ipv6cp.is_none());
+    // As pppd 2.4.9 and 2.5 do without noipv6: IPv6CP too.
+    assert!(config.ipv6cp.is_some());
 }
 
 /// DESIGN.md's xl2tpd LAC argv, with a typical client file.
@@ -121,7 +132,13 @@ fn xl2tpd_lac_argv_with_a_client_file() {
         .parse("plugin pppol2tp.so pppol2tp 7 passive nodetach : refuse-pap name lac debug file /etc/ppp/options.lac")
         .unwrap();
     assert_eq!(o.role(), Role::Lac);
-    assert!(o.pppol2tp.socket_options().is_empty());
+    assert_eq!(
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(7),
+            ..Default::default()
+        }
+    );
     assert_eq!((o.ipcp.local, o.ipcp.remote), (None, None));
     // The file's later `name` wins over the command line's.
     assert_eq!(o.auth.name.as_deref(), Some(&b"vpn user"[..]));
@@ -235,14 +252,18 @@ fn openl2tpd_argv() {
     let o = files.parse(argv).unwrap();
     assert!(o.plugins.openl2tp);
     assert_eq!(
-        o.pppol2tp.socket_options(),
-        [
-            SocketOption::RecvSeq,
-            SocketOption::SendSeq,
-            SocketOption::LnsMode,
-            SocketOption::ReorderTimeout(200),
-            SocketOption::Debug(15)
-        ]
+        o.pppol2tp,
+        Pppol2tpOptions {
+            fd: Some(9),
+            lns_mode: true,
+            send_seq: true,
+            recv_seq: true,
+            reorder_timeout_ms: Some(200),
+            debug_mask: Some(15),
+            tunnel_id: Some(3412),
+            session_id: Some(8812),
+            ifname: Some("l2tp3412".into()),
+        }
     );
     assert_eq!(o.interface_name(), Some("l2tp3412"));
     assert_eq!(o.unit, Some(3));
@@ -286,6 +307,30 @@ fn openl2tpd_lac_with_user_password_and_multilink() {
     assert_eq!(config.auth.user, b"bob");
     assert_eq!(config.lcp.allow, AuthMethods::ALL);
     assert!(!format!("{config:?}").contains("hunter2"));
+}
+
+/// pppd 2.4.9 and later negotiate IPv6CP unless told `noipv6` (or
+/// `-ipv6`), so rppp does: an L2TP daemon's usual argv brings up IPv6CP,
+/// and `noipv6` on the command line or in its options file turns it off.
+#[test]
+fn ipv6cp_is_on_by_default_and_noipv6_turns_it_off() {
+    let lns = "plugin pppol2tp.so pppol2tp 7 pppol2tp_lns_mode pppol2tp_tunnel_id 1 \
+               pppol2tp_session_id 2 passive nodetach 10.201.0.1:10.201.0.2 noauth";
+    let config_of = |files: &Files, argv: &str| {
+        let o = files.parse(argv).unwrap();
+        o.session_config(b"host", &mut files.reader()).unwrap()
+    };
+    let none = Files::new(&[]);
+    let v6 = config_of(&none, lns).ipv6cp.expect("IPv6CP by default");
+    assert_eq!((v6.local, v6.remote), (None, None), "random identifiers");
+    for off in ["noipv6", "-ipv6"] {
+        let config = config_of(&none, &format!("{lns} {off}"));
+        assert!(config.ipv6cp.is_none(), "{off}");
+    }
+    let file = Files::new(&[("/etc/ppp/options.lns", "noipv6\n")]);
+    let argv = format!("{lns} file /etc/ppp/options.lns");
+    assert!(config_of(&file, &argv).ipv6cp.is_none());
+    assert!(config_of(&file, &format!("{argv} +ipv6")).ipv6cp.is_some());
 }
 
 #[test]

@@ -27,7 +27,7 @@ use std::io;
 use std::sync::Arc;
 
 use rppp_auth::{AuthConfig, Secrets};
-use rppp_ipcp::InterfaceId;
+use rppp_ipcp::{InterfaceId, Ipv6cpConfig};
 use rppp_lcp::{AuthMethod, AuthMethods};
 
 use super::error::{ErrorKind, OptionsError};
@@ -139,61 +139,9 @@ impl Options {
         let auth = &self.auth;
         let our_name = self.our_name(hostname);
         let user = auth.user.clone().unwrap_or_else(|| our_name.clone());
-        let remote = auth.remote_name.as_deref();
-        let have_password = auth.password.is_some() || auth.passwordfd.is_some();
-        let (peer, ours) = auth.policy.lcp_methods();
-
-        let need_pap =
-            peer.contains(AuthMethod::Pap) || (ours.contains(AuthMethod::Pap) && !have_password);
-        let need_chap = has_chap(peer) || (has_chap(ours) && !have_password);
-        let pap = match need_pap {
-            true => load(&auth.pap_secrets, read)?,
-            false => Secrets::from_entries(&auth.pap_secrets, Vec::new()),
-        };
-        let chap = match need_chap {
-            true => load(&auth.chap_secrets, read)?,
-            false => Secrets::from_entries(&auth.chap_secrets, Vec::new()),
-        };
-
-        // auth.c, auth_reset: ask only for methods some line can satisfy.
-        let can_check = |s: &Secrets| {
-            s.entries().iter().any(|e| {
-                matches(&e.client, remote)
-                    && matches(&e.server, Some(&our_name))
-                    && !e.addresses.allows_none()
-            })
-        };
-        let mut require = peer;
-        if !can_check(&pap) {
-            require = require.without(AuthMethod::Pap);
-        }
-        if !can_check(&chap) {
-            require = without_chap(require);
-        }
-        if auth.policy.auth_required && require.is_empty() {
-            return Err(OptionsError::general(
-                None,
-                ErrorKind::NoSecretForPeer {
-                    by_default: auth.default_auth,
-                    remote_name: remote.map(|r| String::from_utf8_lossy(r).into_owned()),
-                },
-            ));
-        }
-
-        // Agree to authenticate ourselves only where we have a password.
-        let can_prove = |s: &Secrets| {
-            have_password
-                || s.entries()
-                    .iter()
-                    .any(|e| matches(&e.client, Some(&user)) && matches(&e.server, remote))
-        };
-        let mut allow = ours;
-        if !can_prove(&pap) {
-            allow = allow.without(AuthMethod::Pap);
-        }
-        if !can_prove(&chap) {
-            allow = without_chap(allow);
-        }
+        let (pap, chap) = self.secrets(read)?;
+        let require = self.methods_we_can_check(&pap, &chap, &our_name)?;
+        let allow = self.methods_we_can_prove(&pap, &chap, &user);
 
         let mut config = SessionConfig::new(self.role());
         config.lcp = self.lcp.clone();
@@ -216,7 +164,100 @@ impl Options {
             ..AuthConfig::default()
         };
         config.ipcp = self.ipcp.clone();
-        config.ipv6cp = self.ipv6.then(|| {
+        config.ipv6cp = self.ipv6cp_config();
+        config.maxconnect = self.maxconnect;
+        Ok(config)
+    }
+
+    /// Whether we have a password of our own (`password`, `passwordfd`).
+    fn have_password(&self) -> bool {
+        self.auth.password.is_some() || self.auth.passwordfd.is_some()
+    }
+
+    /// `pap-secrets` and `chap-secrets`, each read only when a method we
+    /// may ask for or perform needs it (empty otherwise).
+    fn secrets(
+        &self,
+        read: &mut dyn FnMut(&str) -> io::Result<Vec<u8>>,
+    ) -> Result<(Secrets, Secrets), OptionsError> {
+        let auth = &self.auth;
+        let (peer, ours) = auth.policy.lcp_methods();
+        let have_password = self.have_password();
+        let need_pap =
+            peer.contains(AuthMethod::Pap) || (ours.contains(AuthMethod::Pap) && !have_password);
+        let need_chap = has_chap(peer) || (has_chap(ours) && !have_password);
+        let pap = match need_pap {
+            true => load(&auth.pap_secrets, read)?,
+            false => Secrets::from_entries(&auth.pap_secrets, Vec::new()),
+        };
+        let chap = match need_chap {
+            true => load(&auth.chap_secrets, read)?,
+            false => Secrets::from_entries(&auth.chap_secrets, Vec::new()),
+        };
+        Ok((pap, chap))
+    }
+
+    /// auth.c, auth_reset: the methods we ask the peer for, only those some
+    /// line of the secrets files can check; none left while authentication
+    /// is required is an error.
+    fn methods_we_can_check(
+        &self,
+        pap: &Secrets,
+        chap: &Secrets,
+        our_name: &[u8],
+    ) -> Result<AuthMethods, OptionsError> {
+        let auth = &self.auth;
+        let remote = auth.remote_name.as_deref();
+        let can_check = |s: &Secrets| {
+            s.entries().iter().any(|e| {
+                matches(&e.client, remote)
+                    && matches(&e.server, Some(our_name))
+                    && !e.addresses.allows_none()
+            })
+        };
+        let mut require = auth.policy.peer_methods();
+        if !can_check(pap) {
+            require = require.without(AuthMethod::Pap);
+        }
+        if !can_check(chap) {
+            require = without_chap(require);
+        }
+        if auth.policy.auth_required && require.is_empty() {
+            return Err(OptionsError::general(
+                None,
+                ErrorKind::NoSecretForPeer {
+                    by_default: auth.default_auth,
+                    remote_name: remote.map(|r| String::from_utf8_lossy(r).into_owned()),
+                },
+            ));
+        }
+        Ok(require)
+    }
+
+    /// The methods we agree to authenticate ourselves with: those not
+    /// refused for which we have a password, or a secrets line for `user`.
+    fn methods_we_can_prove(&self, pap: &Secrets, chap: &Secrets, user: &[u8]) -> AuthMethods {
+        let remote = self.auth.remote_name.as_deref();
+        let have_password = self.have_password();
+        let can_prove = |s: &Secrets| {
+            have_password
+                || s.entries()
+                    .iter()
+                    .any(|e| matches(&e.client, Some(user)) && matches(&e.server, remote))
+        };
+        let mut allow = self.auth.policy.our_methods();
+        if !can_prove(pap) {
+            allow = allow.without(AuthMethod::Pap);
+        }
+        if !can_prove(chap) {
+            allow = without_chap(allow);
+        }
+        allow
+    }
+
+    /// IPv6CP's configuration, or `None` when it is off.
+    fn ipv6cp_config(&self) -> Option<Ipv6cpConfig> {
+        self.ipv6.then(|| {
             let mut v6 = self.ipv6cp.clone();
             // ipv6cp.c, ipv6cp_check_options: ipv6cp-use-ipaddr takes each
             // identifier not given from the IPv4 address.
@@ -230,9 +271,7 @@ impl Options {
                 v6.remote = v6.remote.or(self.ipcp.remote.map(from));
             }
             v6
-        });
-        config.maxconnect = self.maxconnect;
-        Ok(config)
+        })
     }
 }
 
@@ -274,6 +313,8 @@ mod tests {
 
     use rppp_auth::Secret;
 
+    use super::super::apply::{apply, State};
+    use super::super::error::Source;
     use super::*;
 
     fn set(methods: &[AuthMethod]) -> AuthMethods {
@@ -296,10 +337,18 @@ mod tests {
         let mut o = Options::default();
         o.pppol2tp.lns_mode = true;
         o.auth.name = Some(b"l2tpd".to_vec());
-        for p in policy {
-            assert!(o.auth.policy.apply_option(p));
-        }
+        given(&mut o, policy);
         o
+    }
+
+    /// Applies the options `names` (none taking an argument), as the
+    /// parser does.
+    fn given(o: &mut Options, names: &[&str]) {
+        let mut state = State::default();
+        let at = Source::CommandLine { arg: 1 };
+        for name in names {
+            apply(o, &mut state, name, name, b"", &at).unwrap();
+        }
     }
 
     #[test]
@@ -360,7 +409,7 @@ mod tests {
     #[test]
     fn lac_with_password_allows_every_method_not_refused() {
         let mut o = Options::default();
-        assert!(o.auth.policy.apply_option("refuse-pap"));
+        given(&mut o, &["refuse-pap"]);
         o.auth.password = Some(Secret::from("pw"));
         o.auth.user = Some(b"client".to_vec());
         // No file is read: nothing needs one.
@@ -413,7 +462,6 @@ mod tests {
         o.auth.usehostname = true;
         assert_eq!(o.our_name(b"gw"), b"gw.example.net");
 
-        o.ipv6 = true;
         o.ipv6cp_use_ipaddr = true;
         o.ipcp.local = Some(Ipv4Addr::new(10, 201, 0, 1));
         o.ipcp.remote = Some(Ipv4Addr::new(10, 201, 0, 2));

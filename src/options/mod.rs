@@ -32,7 +32,7 @@
 //!   `mppe-stateful`: no compression; `lcp-echo-adaptive`, `netmask`,
 //!   `ktune`, `mrru`, `endpoint`, `bundle`, `remotenumber`, ...), or
 //!   silently when they turn off what rppp never does (`noccp`, `novj`,
-//!   `nobsdcomp`, `nodeflate`, `nomppe`, `noendpoint`, ...);
+//!   `nobsdcomp`, `nodeflate`, `nomppe`, `noendpoint`, `refuse-eap`, ...);
 //! - refused, where carrying on would be wrong: `require-eap` (EAP is not
 //!   implemented), `require-mppe*`, `login`, `papcrypt`, `demand`,
 //!   `pty`/`notty`/`socket` and device names, `allow-ip`, packet filters,
@@ -70,6 +70,13 @@
 //! `pap-secrets` when these need them and decides the methods (see its
 //! module documentation).
 //!
+//! # IPv6CP
+//!
+//! IPv6CP runs unless `noipv6` (or `-ipv6`) is given, as in pppd since
+//! 2.4.9 (`ipv6cp.c`: `ipv6cp_protent`'s `enabled_flag` is 1); `+ipv6`,
+//! or interface identifiers given with `ipv6`, turn it on again.
+//! [`Options::session_config`] then sets `SessionConfig::ipv6cp`.
+//!
 //! # Secrets
 //!
 //! `password` (and `+ua`'s password) is kept as a [`rppp_auth::Secret`]:
@@ -103,10 +110,7 @@ use std::io;
 
 pub use error::{ErrorKind, OptionsError, Source, Warning};
 pub use rppp_auth::words::SyntaxError;
-pub use types::{
-    AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts, SocketOption,
-    SOL_PPPOL2TP,
-};
+pub use types::{AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts};
 
 /// How deep `file` (and `call`) may nest: `/etc/ppp/options` and the
 /// command line's files are at depth 1.

@@ -247,7 +247,7 @@ impl Parser<'_> {
         // cannot look at the routing table here, and takes the safe side:
         // any non-root user without noauth gets authentication required.
         if !o.auth.explicit && !o.privileged {
-            o.auth.policy.apply_option("auth");
+            o.auth.policy.set_auth(true);
             o.auth.default_auth = true;
         }
         // pppol2tp.c, pppol2tp_check_options.

@@ -256,14 +256,10 @@ fn eap_and_other_refusals_are_clear() {
             "{option}: {e}"
         );
     }
-    // refuse-eap is fine: we never do EAP.
-    assert!(
-        parse_with("refuse-eap", &[])
-            .unwrap()
-            .auth
-            .policy
-            .refuse_eap
-    );
+    // refuse-eap is fine: we never do EAP, so it changes nothing.
+    let o = parse_with("refuse-eap", &[]).unwrap();
+    assert_eq!(o.auth.policy, Default::default());
+    assert!(o.warnings.is_empty());
 }
 
 #[test]
@@ -400,4 +396,68 @@ fn non_utf8_arguments() {
     let args = [OsStr::from_bytes(b"\xff\xfe")];
     let e = parse(&args, &root(), &mut fs(&[])).unwrap_err();
     assert_eq!(e.kind, ErrorKind::UnknownOption);
+}
+
+#[test]
+fn authentication_option_names_and_their_aliases() {
+    use rppp_lcp::{AuthMethod::*, AuthMethods};
+    let one = |m| [m].into_iter().collect::<AuthMethods>();
+    for (names, method) in [
+        (["require-pap", "+pap"], Pap),
+        (["require-chap", "+chap"], ChapMd5),
+        (["require-mschap", "+mschap"], MsChap),
+        (["require-mschap-v2", "+mschap-v2"], MsChapV2),
+    ] {
+        for name in names {
+            let p = parse_with(name, &[]).unwrap().auth.policy;
+            assert!(p.auth_required, "{name}");
+            assert_eq!(p.peer_methods(), one(method), "{name}");
+            assert_eq!(p.our_methods(), AuthMethods::ALL, "{name}");
+        }
+    }
+    for (names, method) in [
+        (["refuse-pap", "-pap"], Pap),
+        (["refuse-chap", "-chap"], ChapMd5),
+        (["refuse-mschap", "-mschap"], MsChap),
+        (["refuse-mschap-v2", "-mschap-v2"], MsChapV2),
+    ] {
+        for name in names {
+            let o = parse_with(name, &[]).unwrap();
+            let p = o.auth.policy;
+            assert!(!p.auth_required && !o.auth.explicit, "{name}");
+            assert_eq!(p.our_methods(), AuthMethods::ALL.without(method), "{name}");
+        }
+    }
+    // The last of auth, noauth and require-* decides.
+    let p = parse_with("require-chap noauth", &[]).unwrap().auth.policy;
+    assert_eq!(p.peer_methods(), AuthMethods::NONE);
+    let p = parse_with("noauth +chap", &[]).unwrap().auth.policy;
+    assert_eq!(p.peer_methods(), one(ChapMd5));
+    let p = parse_with("auth", &[]).unwrap().auth.policy;
+    assert_eq!(p.peer_methods(), AuthMethods::ALL);
+    // openl2tpd's refusals: all but CHAP-MD5.
+    let p = parse_with("refuse-eap refuse-mschap-v2 refuse-mschap refuse-pap", &[])
+        .unwrap()
+        .auth
+        .policy;
+    assert_eq!(p.our_methods(), one(ChapMd5));
+}
+
+#[test]
+fn ipv6cp_is_on_unless_noipv6() {
+    // pppd 2.4.9 and later (ipv6cp.c, ipv6cp_protent's enabled_flag).
+    assert!(parse_with("debug", &[]).unwrap().ipv6);
+    assert!(!parse_with("noipv6", &[]).unwrap().ipv6);
+    assert!(!parse_with("-ipv6", &[]).unwrap().ipv6);
+    assert!(parse_with("-ipv6 +ipv6", &[]).unwrap().ipv6);
+    assert!(parse_with("noipv6 ipv6 ::1,::2", &[]).unwrap().ipv6);
+    // From a file, and the command line after it wins.
+    let files = [("/etc/ppp/options", "noipv6\n")];
+    assert!(!parse_with("debug", &files).unwrap().ipv6);
+    assert!(parse_with("+ipv6", &files).unwrap().ipv6);
+    assert!(
+        !parse_with("+ipv6 file /f", &[("/f", "-ipv6")])
+            .unwrap()
+            .ipv6
+    );
 }

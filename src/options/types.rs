@@ -8,9 +8,6 @@ use rppp_lcp::LcpConfig;
 
 use super::error::Warning;
 
-/// `SOL_PPPOL2TP`, the socket option level of the kernel's PPPoL2TP driver.
-pub const SOL_PPPOL2TP: i32 = 273;
-
 /// The options of pppd's pppol2tp plugin (`plugins/pppol2tp/pppol2tp.c`),
 /// exactly as given: nothing here has a value the daemon did not pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,60 +32,6 @@ pub struct Pppol2tpOptions {
     pub session_id: Option<u32>,
     /// `pppol2tp_ifname <name>`: the interface's name.
     pub ifname: Option<String>,
-}
-
-/// One `SOL_PPPOL2TP` socket option to set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SocketOption {
-    /// `PPPOL2TP_SO_DEBUG` (1): the kernel's debug mask.
-    Debug(u32),
-    /// `PPPOL2TP_SO_RECVSEQ` (2) = 1: drop data packets without sequence
-    /// numbers.
-    RecvSeq,
-    /// `PPPOL2TP_SO_SENDSEQ` (3) = 1: send sequence numbers.
-    SendSeq,
-    /// `PPPOL2TP_SO_LNSMODE` (4) = 1.
-    LnsMode,
-    /// `PPPOL2TP_SO_REORDERTO` (5): the reorder timeout in milliseconds.
-    ReorderTimeout(u32),
-}
-
-impl SocketOption {
-    /// The `setsockopt(fd, SOL_PPPOL2TP, name, &value)` pair.
-    pub fn name_and_value(self) -> (i32, i32) {
-        match self {
-            SocketOption::Debug(mask) => (1, mask as i32),
-            SocketOption::RecvSeq => (2, 1),
-            SocketOption::SendSeq => (3, 1),
-            SocketOption::LnsMode => (4, 1),
-            SocketOption::ReorderTimeout(ms) => (5, ms as i32),
-        }
-    }
-}
-
-impl Pppol2tpOptions {
-    /// The socket options to set, in the order pppd's plugin sets them,
-    /// and only those it would: a flag when given, the reorder timeout and
-    /// the debug mask when given and not zero.
-    pub fn socket_options(&self) -> Vec<SocketOption> {
-        let mut out = Vec::new();
-        if self.recv_seq {
-            out.push(SocketOption::RecvSeq);
-        }
-        if self.send_seq {
-            out.push(SocketOption::SendSeq);
-        }
-        if self.lns_mode {
-            out.push(SocketOption::LnsMode);
-        }
-        if let Some(ms) = self.reorder_timeout_ms.filter(|&ms| ms > 0) {
-            out.push(SocketOption::ReorderTimeout(ms));
-        }
-        if let Some(mask) = self.debug_mask.filter(|&m| m != 0) {
-            out.push(SocketOption::Debug(mask));
-        }
-        out
-    }
 }
 
 /// The plugins named by `plugin`; all three are built in.
@@ -226,7 +169,8 @@ pub struct Options {
     /// IPCP: `local:remote`, `ipcp-accept-*`, `noipdefault`, `ms-dns`,
     /// `ms-wins`, `usepeerdns`, `usepeerwins`, `ipcp-*`.
     pub ipcp: IpcpConfig,
-    /// `+ipv6` (on) or `noipv6`/`-ipv6` (off, the default).
+    /// IPv6CP runs: on by default, as in pppd since 2.4.9; `noipv6` or
+    /// `-ipv6` turn it off, `+ipv6` or `ipv6 <ids>` on again.
     pub ipv6: bool,
     /// IPv6CP: `ipv6 <local>,<remote>`, `ipv6cp-accept-*`, `ipv6cp-*`.
     pub ipv6cp: Ipv6cpConfig,
@@ -305,7 +249,7 @@ impl Default for Options {
             lcp: LcpConfig::default(),
             auth: AuthOptions::default(),
             ipcp: IpcpConfig::default(),
-            ipv6: false,
+            ipv6: true,
             ipv6cp: Ipv6cpConfig::default(),
             ipv6cp_use_ipaddr: false,
             ifname: None,
@@ -360,33 +304,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn socket_options_are_only_those_given() {
-        let mut p = Pppol2tpOptions::default();
-        assert!(p.socket_options().is_empty());
-        p.reorder_timeout_ms = Some(0);
-        p.debug_mask = Some(0);
-        assert!(p.socket_options().is_empty());
-        p.lns_mode = true;
-        p.send_seq = true;
-        p.recv_seq = true;
-        p.reorder_timeout_ms = Some(250);
-        p.debug_mask = Some(15);
-        let set = p.socket_options();
-        assert_eq!(
-            set,
-            [
-                SocketOption::RecvSeq,
-                SocketOption::SendSeq,
-                SocketOption::LnsMode,
-                SocketOption::ReorderTimeout(250),
-                SocketOption::Debug(15)
-            ]
-        );
-        let pairs: Vec<_> = set.into_iter().map(SocketOption::name_and_value).collect();
-        assert_eq!(pairs, [(2, 1), (3, 1), (4, 1), (5, 250), (1, 15)]);
-    }
-
-    #[test]
     fn defaults_are_pppds() {
         let o = Options::default();
         assert!(!o.is_l2tp());
@@ -394,6 +311,7 @@ mod tests {
         assert_eq!(o.lcp.asyncmap, Some(0));
         assert_eq!(o.maxfail, 10);
         assert_eq!(o.auth.chap_secrets, "/etc/ppp/chap-secrets");
-        assert!(!o.ipv6);
+        // pppd 2.4.9 and later: IPv6CP on unless noipv6.
+        assert!(o.ipv6);
     }
 }

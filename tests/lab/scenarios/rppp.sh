@@ -10,7 +10,7 @@
 #   netlink announcement, no hangup on this kernel), its peer with 15 when
 #   the echoes fail, and deleting the tunnels ends every other one with 16; the interface MTU is
 #   min(peer's MRU, mtu) and `ping -M do` fits it exactly; IPv6CP from a
-#   peer while IPv6 is off is Protocol-Rejected, no IPv6 address appears,
+#   peer while IPv6 is off (noipv6) is Protocol-Rejected, no IPv6 address appears,
 #   and IPv6 data the peer sends anyway is dropped by the kernel;
 # - scale: N sessions in one rppp process on each side (--one-process):
 #   all up, one ping per link, memory per session, clean stop;
@@ -252,7 +252,7 @@ fi
 if want ipv6; then
 section "rppp: IPv6CP from a peer while IPv6 is off"
 failed_before=$FAILED
-start_pair $RPPP $PPPD "noauth ifname v6lns" "+ipv6 ifname v6lac"
+start_pair $RPPP $PPPD "noauth noipv6 ifname v6lns" "+ipv6 ifname v6lac"
 wait_for 300 both_up 1
 check "rppp Protocol-Rejects IPv6CP" wait_for 100 grep -q 'sent \[LCP ProtRej.*proto=0x8057\|sent \[LCP ProtRej' $LNS_LOG
 check "no global or link-local IPv6 address on rppp's interface" \
