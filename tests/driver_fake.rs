@@ -823,3 +823,39 @@ async fn a_failed_ncp_ends_the_session_through_the_driver() {
     r.lac.close();
     ended(r.lac).await;
 }
+
+/// IPv6 the kernel will not configure (a host with IPv6 disabled) closes
+/// IPv6CP alone, as pppd does ("Interface configuration failed"): IPv4
+/// stays up.
+#[tokio::test]
+async fn ipv6_that_cannot_be_configured_closes_ipv6cp_only() {
+    let (mut lns, mut lac) = configs(None);
+    lns.ipv6cp = Some(Default::default());
+    lac.ipv6cp = Some(Default::default());
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    lns_kernel.lock().fail_at = Some(Step::SetIpv6);
+    let engine = TestEngine::new();
+    let mut lns = engine.add_session(lns_dp, lns);
+    let lac = engine.add_session(lac_dp, lac);
+    let (mut ipv4_up, mut ipv6_down) = (false, false);
+    let events = events_until(&mut lns, |e| {
+        ipv4_up |= ip_up(e);
+        ipv6_down |= matches!(e, EngineEvent::Session(SessionEvent::Ipv6Down));
+        ipv4_up && ipv6_down
+    })
+    .await;
+    assert!(ipv4_up && ipv6_down, "{events:?}");
+    assert!(
+        !events.iter().any(|e| matches!(e, EngineEvent::Ended(_))),
+        "{events:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stats = lns.stats().await.expect("the session runs on");
+    assert_eq!(stats.info.ipv4, Some((LNS_ADDR, LAC_ADDR)));
+    assert!(lns_kernel.lock().up);
+    lac.close();
+    let end = ended(lns).await;
+    assert_eq!(end.exit_code, exit::OK, "{end:?}");
+    nothing_left(&lns_kernel).await;
+    nothing_left(&lac_kernel).await;
+}

@@ -1,9 +1,9 @@
 //! What a session's driver needs from the operating system, as a trait, so
 //! that the same driver runs on the kernel ([`KernelDataPath`]) and on a
-//! fake made of socketpairs ([`FakeDataPath`]) in ordinary tests.
+//! fake made of socketpairs (`fake::FakeDataPath`, feature `test-util`)
+//! in ordinary tests.
 //!
 //! [`KernelDataPath`]: super::KernelDataPath
-//! [`FakeDataPath`]: super::fake::FakeDataPath
 
 use std::fmt;
 use std::future::Future;

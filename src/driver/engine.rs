@@ -20,49 +20,22 @@ use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use rtnetlink::Handle;
 use tokio::sync::{oneshot, Semaphore};
 
-use super::datapath::{DataPath, DefaultRoute};
+use super::config::{KernelSessionOptions, LinkOptions};
+use super::datapath::DataPath;
 use super::end::{CloseReason, EndReason, Ended, SetupError};
 use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
 use super::hooks::Hooks;
-use super::kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+use super::kernel_path::KernelDataPath;
 use super::l2tp_watch::L2tpWatch;
 use super::registry::{Command, Registry};
 use super::status::{SessionId, SessionInfo, SessionStats};
 use super::task::{self, Start};
 use crate::kernel::PppoL2tpSocket;
 use crate::session::SessionConfig;
-
-/// What the driver does around the session beyond the protocols: pppd's
-/// `idle`, `defaultroute` and `proxyarp`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LinkOptions {
-    /// pppd's `idle`: end the link (Terminate-Request, exit code 12) when
-    /// no data packet went either way for this long, as the unit reports
-    /// it (`PPPIOCGIDLE`); checked while a network protocol is up.
-    pub idle: Option<Duration>,
-    /// pppd's `defaultroute`: a default route through the interface while
-    /// IPCP is up.
-    pub default_route: Option<DefaultRoute>,
-    /// pppd's `proxyarp`: a proxy ARP entry for the peer while IPCP is up.
-    pub proxy_arp: bool,
-}
-
-/// Per-session kernel options: the `SOL_PPPOL2TP` options the L2TP daemon
-/// asked for and how to name the interface.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KernelSessionOptions {
-    /// Socket options, each set only when given.
-    pub socket: L2tpSocketOptions,
-    /// `ifname` / `unit`.
-    pub naming: UnitNaming,
-    /// `idle`, `defaultroute`, `proxyarp`.
-    pub link: LinkOptions,
-}
 
 /// The session named is not (or no longer) in the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! What an embedder runs at named points of a session's life, beside the
 //! engine's event stream: pppd's scripts and openl2tpd's event datagrams
-//! in the `rppp` command ([`crate::notify`]), or anything a daemon wants
+//! in the `rppp` command (`rppp::notify`, feature `pppd`), or anything a daemon wants
 //! to do in the session's own order.
 //!
 //! The driver calls the hooks on the session's task, in the order things

@@ -11,6 +11,7 @@
 //!   [`KernelDataPath`] is the real one, `fake::FakeDataPath` (feature
 //!   `test-util`) the one the ordinary tests use.
 
+mod config;
 mod datapath;
 mod end;
 mod engine;
@@ -25,15 +26,13 @@ mod registry;
 mod status;
 mod task;
 
+pub use config::{KernelSessionOptions, LinkOptions};
 pub use datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
     L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
 };
 pub use end::{CloseReason, EndReason, Ended, SetupError};
-pub use engine::{
-    Closing, Engine, KernelSessionOptions, LinkOptions, UnknownSession, CONCURRENT_UNIT_CREATIONS,
-    NEGOTIATION_WINDOW,
-};
+pub use engine::{Closing, Engine, UnknownSession, CONCURRENT_UNIT_CREATIONS, NEGOTIATION_WINDOW};
 pub use events::{
     EngineEvent, EngineEvents, IpPreUp, NetworkStats, EVENT_STREAM_CAPACITY, SESSION_OUTBOX,
 };

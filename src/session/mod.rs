@@ -255,6 +255,17 @@ impl Session {
         self.after_input(now, rng);
     }
 
+    /// The driver could not configure the interface for IPv6 (pppd's
+    /// `ipv6cp_up` when `sif6addr` fails): IPv6CP alone closes with
+    /// "Interface configuration failed"; IPv4 goes on, and with no other
+    /// network protocol the link ends as when an NCP finishes.
+    pub fn close_ipv6cp(&mut self, now: Instant, rng: &mut dyn Rng) {
+        if let Some(ipv6cp) = self.ipv6cp.as_deref_mut() {
+            ipv6cp.close(now, "Interface configuration failed", rng);
+        }
+        self.after_input(now, rng);
+    }
+
     /// The lower layer went down (the channel closed): the session ends at
     /// once with exit code 16, sending nothing.
     pub fn lower_down(&mut self, now: Instant, rng: &mut dyn Rng) {

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::super::config::LinkOptions;
 use super::super::datapath::{DataPath, ProxyArpOutcome, RouteOutcome, UnitStats};
-use super::super::engine::LinkOptions;
 use super::super::events::NetworkStats;
 
 /// The state of what [`LinkOptions`] asked for.

@@ -365,11 +365,20 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             if self.fatal.is_some() {
                 continue;
             }
-            if let Err(e) = self.act(&action).await {
-                tracing::error!("{e}");
-                self.fatal = Some(e);
-                if self.session.phase() != crate::session::Phase::Dead {
-                    self.session.close(Self::now(), &mut self.rng);
+            match self.act(&action).await {
+                Ok(()) => {}
+                // As pppd: IPv6 that cannot be configured closes IPv6CP,
+                // not the link (a host with IPv6 disabled keeps IPv4).
+                Err(e) if is_ipv6(&action) => {
+                    tracing::error!("{e}; closing IPv6CP: Interface configuration failed");
+                    self.session.close_ipv6cp(Self::now(), &mut self.rng);
+                }
+                Err(e) => {
+                    tracing::error!("{e}");
+                    self.fatal = Some(e);
+                    if self.session.phase() != crate::session::Phase::Dead {
+                        self.session.close(Self::now(), &mut self.rng);
+                    }
                 }
             }
         }
@@ -584,4 +593,16 @@ fn feed(
     );
     counts.count(protocol);
     session.handle_frame(now, protocol, information, rng);
+}
+
+/// Whether `action` configures IPv6 alone.
+fn is_ipv6(action: &DataPathAction) -> bool {
+    matches!(
+        action,
+        DataPathAction::SetIpv6LinkLocal { .. }
+            | DataPathAction::SetNpMode {
+                protocol: crate::session::network_protocol::IPV6,
+                ..
+            }
+    )
 }

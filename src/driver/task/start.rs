@@ -6,8 +6,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::super::config::LinkOptions;
 use super::super::end::{EndReason, Ended, SetupError};
-use super::super::engine::LinkOptions;
 use super::super::events::{EngineEvent, Outbox};
 use super::super::hooks::Hooks;
 use super::super::registry::{Command, Registry};
