@@ -1,5 +1,22 @@
 //! rppp: a pure-Rust PPP engine for PPP over L2TP.
 //!
+//! rppp runs PPP's control protocols (LCP, PAP, CHAP-MD5, MS-CHAPv2,
+//! IPCP, IPv6CP) for sessions whose PPPoL2TP socket an L2TP daemon hands
+//! it, and keeps the data frames in the kernel. It drops in for pppd under
+//! xl2tpd and openl2tpd (the `rppp` command), and a Rust L2TP endpoint
+//! embeds it: one [`driver::Engine`] carries every session of a process,
+//! by [`driver::SessionId`], with one event stream, awaitable closes and
+//! figures on demand.
+//!
+//! An embedder's first program (`examples/embed.rs`; here two sessions on
+//! the fake data path of the `test-util` feature, where a daemon would use
+//! [`driver::Engine::new`] and `add_kernel_session` with each session's
+//! PPPoL2TP socket):
+//!
+//! ```
+#![doc = include_str!("../examples/embed.rs")]
+//! ```
+//!
 //! The protocol crates (`rppp-lcp`, `rppp-auth`, `rppp-ipcp`) are sans-IO;
 //! this crate holds what touches the operating system. `unsafe` code lives
 //! only in [`kernel`].

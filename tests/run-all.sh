@@ -18,6 +18,11 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
+for features in "" "driver" "test-util" "driver,test-util"; do
+    cargo clippy -q -p rppp --no-default-features --features "$features" -- -D warnings
+done
+
 step "cargo test"
 cargo test --workspace
 
