@@ -781,9 +781,12 @@ impl Session {
                     return;
                 };
                 let (local, peer) = (n.local_address(), n.peer_address());
+                // Up first, as pppd's ipv6cp_up (sif6up, then sif6addr): the
+                // kernel adds the route to the peer's link-local address only
+                // for an address added to an interface that is up.
+                self.interface_up();
                 self.actions
                     .push_back(DataPathAction::SetIpv6LinkLocal { local, peer });
-                self.interface_up();
                 self.actions.push_back(DataPathAction::SetNpMode {
                     protocol: network_protocol::IPV6,
                     mode: NpMode::Pass,
