@@ -58,18 +58,18 @@ impl KernelDataPath {
                     remove_address(&self.netlink, index, pair).await;
                 }
             }
+            // The kernel (6.1) adds the route to the peer's address
+            // (IFA_ADDRESS) only for an address added while the interface
+            // is up: one given while it is down waits for InterfaceUp.
+            DataPathAction::SetIpv6LinkLocal { local, peer } if !self.link_up => {
+                self.pending_ipv6 = Some((IpAddr::V6(local), IpAddr::V6(peer)));
+            }
             DataPathAction::SetIpv6LinkLocal { local, peer } => {
-                let pair = (IpAddr::V6(local), IpAddr::V6(peer));
-                add_address(
-                    &self.netlink,
-                    index,
-                    pair,
-                    "set the IPv6 link-local address",
-                )
-                .await?;
-                self.ipv6 = Some(pair);
+                self.add_ipv6_link_local(index, (IpAddr::V6(local), IpAddr::V6(peer)))
+                    .await?;
             }
             DataPathAction::RemoveIpv6LinkLocal => {
+                self.pending_ipv6 = None;
                 if let Some(pair) = self.ipv6.take() {
                     remove_address(&self.netlink, index, pair).await;
                 }
@@ -88,6 +88,9 @@ impl KernelDataPath {
                 })?;
                 self.pending_mtu = None;
                 self.link_up = true;
+                if let Some(pair) = self.pending_ipv6.take() {
+                    self.add_ipv6_link_local(index, pair).await?;
+                }
             }
             DataPathAction::InterfaceDown => {
                 link.set(LinkUnspec::new_with_index(index).down().build())
@@ -100,6 +103,24 @@ impl KernelDataPath {
                 .set_npmode(protocol, np_mode(mode))
                 .map_err(step("set the NP mode (PPPIOCSNPMODE)"))?,
         }
+        Ok(())
+    }
+
+    /// Our IPv6 link-local address with the peer's, on an interface that
+    /// is up.
+    async fn add_ipv6_link_local(
+        &mut self,
+        index: u32,
+        pair: (IpAddr, IpAddr),
+    ) -> Result<(), DataPathError> {
+        add_address(
+            &self.netlink,
+            index,
+            pair,
+            "set the IPv6 link-local address",
+        )
+        .await?;
+        self.ipv6 = Some(pair);
         Ok(())
     }
 

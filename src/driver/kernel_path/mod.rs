@@ -56,6 +56,9 @@ pub struct KernelDataPath {
     /// An MTU LCP negotiated while the interface was down, set together
     /// with bringing it up (see `apply`).
     pending_mtu: Option<u16>,
+    /// An IPv6 link-local pair given while the interface was down, added
+    /// once it is up (see `apply`).
+    pending_ipv6: Option<(IpAddr, IpAddr)>,
     /// Whether we brought the interface up (and not down since).
     link_up: bool,
     /// The default route we added, and the one it replaced.

@@ -115,6 +115,7 @@ impl KernelDataPath {
             ipv4: None,
             ipv6: None,
             pending_mtu: None,
+            pending_ipv6: None,
             link_up: false,
             default_route: None,
             proxy_arp: None,
