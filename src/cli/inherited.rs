@@ -23,8 +23,9 @@ pub(crate) struct Inherited {
 /// Takes every session's fds. Call it right after the options are parsed,
 /// before logging, the runtime or anything else opens an fd: parsing only
 /// opens files it closes again, so every fd open now but stdio came from
-/// the parent. Standard output and error are refused; a number named twice (by two sessions, or as both
-/// `pppol2tp` and `passwordfd`) is taken the first time only.
+/// the parent. Standard output and error are refused; a number named
+/// twice (by two sessions, or as both `pppol2tp` and `passwordfd`) is
+/// taken the first time only.
 #[allow(unsafe_code)]
 pub(crate) fn take(all: &[Options]) -> Vec<Inherited> {
     let mut taken = HashSet::new();

@@ -17,6 +17,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{netlink_errno, step, KernelDataPath};
 use crate::driver::datapath::{DataPathError, UnitCreated};
+#[cfg(doc)]
+use crate::driver::DataPath;
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{NpMode, Unattached, Unit};
 use crate::session::network_protocol;
@@ -109,7 +111,7 @@ impl KernelDataPath {
     }
 
     /// Holds a creation slot taken before [`KernelDataPath::open`] attached
-    /// the channel; [`DataPath::create_unit`](crate::driver::DataPath::create_unit) then creates the unit under
+    /// the channel; [`DataPath::create_unit`] then creates the unit under
     /// it, without waiting for another, and gives it back. The engine
     /// does this so that a session's whole kernel setup, not only its
     /// unit creation, takes its turn.
