@@ -29,7 +29,7 @@ pub(crate) struct Inherited {
 #[allow(unsafe_code)]
 pub(crate) fn take(all: &[Options]) -> Vec<Inherited> {
     let mut taken = HashSet::new();
-    let mut take_one = |fd: RawFd, what: &'static str| -> Result<OwnedFd, String> {
+    let mut take_one = |fd: RawFd, what: &str, call: &'static str| -> Result<OwnedFd, String> {
         if fd == 1 || fd == 2 {
             // eprintln and the log write there; stdin is fine (`passwordfd 0`).
             return Err(format!("{what} {fd}: is standard output or error"));
@@ -44,13 +44,19 @@ pub(crate) fn take(all: &[Options]) -> Vec<Inherited> {
         // eprintln uses, are refused; nothing reads stdin), and `taken`
         // makes this the only OwnedFd made from the number; callers use
         // the OwnedFd, never the number again.
-        unsafe { rppp::kernel::take_inherited_fd(fd, what) }
+        unsafe { rppp::kernel::take_inherited_fd(fd, call) }
             .map_err(|e| format!("{what} {fd}: {e}"))
     };
     all.iter()
         .map(|o| Inherited {
-            socket: o.pppol2tp.fd.map(|fd| take_one(fd, "pppol2tp")),
-            password: o.auth.passwordfd.map(|fd| take_one(fd, "passwordfd")),
+            socket: o
+                .pppol2tp
+                .fd
+                .map(|fd| take_one(fd, "pppol2tp", "the inherited PPPoL2TP fd")),
+            password: o
+                .auth
+                .passwordfd
+                .map(|fd| take_one(fd, "passwordfd", "passwordfd")),
         })
         .collect()
 }
