@@ -18,8 +18,7 @@
 //! ```
 //!
 //! The protocol crates (`rppp-lcp`, `rppp-auth`, `rppp-ipcp`) are sans-IO;
-//! this crate holds what touches the operating system. `unsafe` code lives
-//! only in [`kernel`].
+//! this crate holds what touches the operating system.
 //!
 //! Features keep the layers apart:
 //! - without default features: [`session`], the sans-IO PPP session;
@@ -30,10 +29,22 @@
 //!   command;
 //! - `test-util`: test doubles, the in-memory pair harness ([`pair`]),
 //!   the fake data path and `Engine::without_kernel`.
+//!
+//! `unsafe` code lives only in [`kernel`], and the compiler holds the crate
+//! to that: the crate root denies `unsafe_code`, the kernel module alone
+//! allows it, and clippy's `undocumented_unsafe_blocks` there asks every
+//! `unsafe` block for a `// SAFETY:` comment. Its one `unsafe fn`,
+//! [`kernel::take_inherited_fd`], leaves to the caller what only the
+//! process exec'ed with an fd number can vouch for: that nothing else owns
+//! that fd. The `rppp` binary denies `unsafe_code` too, but for the one
+//! function that calls it.
+
+#![deny(unsafe_code)]
 
 #[cfg(feature = "driver")]
 pub mod driver;
 #[cfg(feature = "driver")]
+#[allow(unsafe_code)]
 pub mod kernel;
 #[cfg(feature = "pppd")]
 pub mod notify;

@@ -1,6 +1,10 @@
 //! The `rppp` command: a drop-in for pppd under L2TP daemons (see
 //! [`cli`]).
 
+// The one `unsafe` call, which vouches for the fds the L2TP daemon passed,
+// is allowed in `cli::inherited::take` alone.
+#![deny(unsafe_code)]
+
 mod cli;
 
 fn main() {

@@ -8,6 +8,8 @@
 //!                              [--loss 0.0..0.5] [--seed N]
 //! ```
 
+#![deny(unsafe_code)]
+
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -18,6 +18,7 @@
 //! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
 //! fails with a clear error otherwise.
 
+mod inherited;
 mod logging;
 mod run;
 
@@ -101,13 +102,16 @@ fn hand_to_pppd(args: &[OsString]) -> u8 {
 }
 
 /// The password from `passwordfd` (the plugin reads the pipe to its end
-/// and drops one trailing newline), into the options.
-pub(crate) fn read_password(o: &mut Options) -> Result<(), String> {
-    let Some(fd) = o.auth.passwordfd else {
+/// and drops one trailing newline), into the options. `fd` is that fd,
+/// taken by [`inherited::take`].
+pub(crate) fn read_password(
+    o: &mut Options,
+    fd: Option<Result<std::os::fd::OwnedFd, String>>,
+) -> Result<(), String> {
+    let Some(owned) = fd.transpose()? else {
         return Ok(());
     };
-    let owned = rppp::kernel::take_inherited_fd(fd, "passwordfd")
-        .map_err(|e| format!("passwordfd {fd}: {e}"))?;
+    let fd = o.auth.passwordfd.unwrap_or(-1);
     let mut file = std::fs::File::from(owned);
     let mut bytes = Vec::new();
     file.by_ref()

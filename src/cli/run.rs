@@ -14,6 +14,7 @@ use rppp::options::Options;
 use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
 
+use super::inherited::{self, Inherited};
 use super::{info, logging, read_password, LogTargets};
 
 /// Everything one session needs, checked before anything is started.
@@ -59,13 +60,13 @@ fn warn_unsupported(o: &Options) {
     }
 }
 
-fn prepare(mut o: Options) -> Result<Prepared, (u8, String)> {
+fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
     for w in &o.warnings {
         tracing::warn!("{w}");
     }
 
     warn_unsupported(&o);
-    read_password(&mut o).map_err(|e| (exit::FATAL_ERROR, e))?;
+    read_password(&mut o, fds.password).map_err(|e| (exit::FATAL_ERROR, e))?;
     let hostname = nix::unistd::gethostname()
         .map(|h| h.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -77,12 +78,13 @@ fn prepare(mut o: Options) -> Result<Prepared, (u8, String)> {
                 e.to_string(),
             )
         })?;
-    let fd = o
-        .pppol2tp
-        .fd
-        .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?;
+    let fd = fds
+        .socket
+        .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?
+        .map_err(|e| (exit::FATAL_ERROR, e))?;
+    let number = o.pppol2tp.fd.unwrap_or(-1);
     let socket = PppoL2tpSocket::from_inherited(fd)
-        .map_err(|e| (exit::FATAL_ERROR, format!("pppol2tp {fd}: {e}")))?;
+        .map_err(|e| (exit::FATAL_ERROR, format!("pppol2tp {number}: {e}")))?;
     Ok(Prepared {
         options: o,
         config,
@@ -124,6 +126,10 @@ pub(crate) fn single(o: Options) -> u8 {
     if let Some(request) = o.request {
         return info(request);
     }
+    // Before logging opens its file or socket (see inherited::take).
+    let fds = inherited::take(std::slice::from_ref(&o))
+        .pop()
+        .unwrap_or_default();
     let targets = LogTargets::pppd(o.debug > 0, o.logfile.clone(), o.nodetach);
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
@@ -138,7 +144,7 @@ pub(crate) fn single(o: Options) -> u8 {
         return exit::OK;
     }
     let detach = !o.nodetach && !o.updetach;
-    let prepared = match prepare(o) {
+    let prepared = match prepare(o, fds) {
         Ok(p) => p,
         Err((code, e)) => {
             tracing::error!("{e}");
@@ -295,6 +301,8 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
         eprintln!("rppp: {} names no session", file.to_string_lossy());
         return exit::OPTION_ERROR;
     };
+    // Before logging opens its file or socket (see inherited::take).
+    let fds = inherited::take(&all);
     let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach);
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
@@ -302,8 +310,8 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
     }
     raise_fd_limit(all.len());
     let mut prepared = Vec::new();
-    for (i, o) in all.into_iter().enumerate() {
-        match prepare(o) {
+    for (i, (o, fds)) in all.into_iter().zip(fds).enumerate() {
+        match prepare(o, fds) {
             Ok(p) => prepared.push(p),
             // A session's setup failure is that session's alone.
             Err((code, e)) => tracing::error!("session {i}: {e} (exit code {code})"),

@@ -1,5 +1,7 @@
 //! The kernel data path: PPPoL2TP sockets, `/dev/ppp` channel and unit fds,
-//! and the ioctls that join them. The only module of rppp with `unsafe` code.
+//! and the ioctls that join them. The only module of rppp with `unsafe` code
+//! (allowed here alone, see the crate root), each `unsafe` block with a
+//! `// SAFETY:` comment that says why it is sound.
 //!
 //! The order of calls an engine makes (DESIGN.md, "The kernel data path"):
 //!
@@ -15,6 +17,11 @@
 //!
 //! Frames on the channel and unit fds are `[protocol: u16 BE][information]`.
 //! Every function names the call that failed in its [`Error`].
+
+#![warn(
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block
+)]
 
 pub mod frames;
 mod ioctl;
@@ -69,8 +76,16 @@ impl std::error::Error for Error {}
 /// Takes an fd number inherited from the parent (the L2TP daemon's
 /// `pppol2tp <fd>`, `passwordfd <fd>`): checks that it is open, makes it
 /// close-on-exec, and owns it from then on. `what` names it in errors.
-/// Each number may be taken once.
-pub fn take_inherited_fd(fd: RawFd, what: &'static str) -> Result<OwnedFd> {
+///
+/// # Safety
+///
+/// The caller vouches for the number, as for [`OwnedFd::from_raw_fd`]:
+/// if `fd` is open, it was inherited (not opened by this process), nothing
+/// else in this process owns or uses it, and nothing will afterwards: each
+/// number is taken at most once, and the raw number is not used again once
+/// the returned [`OwnedFd`] exists. A number that is not open is refused
+/// here (`EBADF`), so only what is open needs vouching for.
+pub unsafe fn take_inherited_fd(fd: RawFd, what: &'static str) -> Result<OwnedFd> {
     if fd < 0 {
         return Err(Error::new(what, Errno::EBADF));
     }
@@ -79,10 +94,9 @@ pub fn take_inherited_fd(fd: RawFd, what: &'static str) -> Result<OwnedFd> {
     if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
         return Err(Error::new(what, Errno::last()));
     }
-    // SAFETY: the fd is open (checked above) and was inherited from the
-    // parent; nothing else in this process owns it, since the command line
-    // names it once and this is the only place that takes it. The OwnedFd
-    // is its sole owner.
+    // SAFETY: the fd is open (checked above), and the caller vouches that
+    // it was inherited and that nothing else in this process owns or uses
+    // it (this function's contract), so the OwnedFd is its sole owner.
     let owned = unsafe { OwnedFd::from_raw_fd(fd) };
     nix::fcntl::fcntl(
         owned.as_fd(),

@@ -2,7 +2,7 @@
 
 use std::mem::size_of;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use libc::{c_int, c_void, socklen_t};
 use nix::errno::Errno;
@@ -163,25 +163,22 @@ impl PppoL2tpSocket {
                 Errno::last(),
             ));
         }
-        // SAFETY: fd is a fresh, valid descriptor that nothing else owns.
         Ok(PppoL2tpSocket {
+            // SAFETY: fd is a fresh, valid descriptor that nothing else owns.
             fd: unsafe { OwnedFd::from_raw_fd(fd) },
         })
     }
 
-    /// Takes the fd number an L2TP daemon named on the command line
-    /// (`pppol2tp <fd>`): checks that it is an open socket, makes it
-    /// close-on-exec, and owns it from then on. Call once per number.
-    pub fn from_inherited(fd: RawFd) -> Result<Self> {
-        let owned = super::take_inherited_fd(fd, "the inherited PPPoL2TP fd")?;
-        let stat = nix::sys::stat::fstat(owned.as_fd())
+    /// The socket an L2TP daemon passed (`pppol2tp <fd>`), once taken with
+    /// [`take_inherited_fd`](super::take_inherited_fd): checks that it is a
+    /// socket. Any other kind of fd is refused (and closed with `fd`).
+    pub fn from_inherited(fd: OwnedFd) -> Result<Self> {
+        let stat = nix::sys::stat::fstat(fd.as_fd())
             .map_err(|e| Error::new("fstat(inherited PPPoL2TP fd)", e))?;
         if stat.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-            // Give the fd back untouched: it is not ours to close.
-            let _ = owned.into_raw_fd();
             return Err(Error::new("pppol2tp <fd>: not a socket", Errno::ENOTSOCK));
         }
-        Ok(PppoL2tpSocket { fd: owned })
+        Ok(PppoL2tpSocket { fd })
     }
 
     /// Take ownership of a PPPoL2TP socket inherited from an L2TP daemon.

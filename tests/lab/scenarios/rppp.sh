@@ -12,6 +12,9 @@
 #   min(peer's MRU, mtu) and `ping -M do` fits it exactly; IPv6CP from a
 #   peer while IPv6 is off (noipv6) is Protocol-Rejected, no IPv6 address appears,
 #   and IPv6 data the peer sends anyway is dropped by the kernel;
+# - ipv6order: rppp with +ipv6 against pppd with +ipv6, IPv6CP opening
+#   before IPCP and after it: either way rppp's interface has a route to
+#   the peer's link-local address and ping -6 to it crosses;
 # - scale: N sessions in one rppp process on each side (--one-process):
 #   all up, one ping per link, memory per session, clean stop;
 # - cycles: rounds of sessions brought up and closed in one library Engine
@@ -30,8 +33,8 @@ SCALE=${RPPP_SCALE_COUNTS:-1 100 1000}
 # Sessions and rounds of the cycles part (RPPP_CYCLES, default 100 x 3:
 # 300 cycles; "100 100" for 10,000).
 CYCLES=${RPPP_CYCLES:-100 3}
-# Which parts run (RPPP_PARTS, default all): interop ifname taken kill delete mtu ipv6 scale cycles
-PARTS=${RPPP_PARTS:-interop ifname taken kill delete mtu ipv6 scale cycles}
+# Which parts run (RPPP_PARTS, default all): interop ifname taken kill delete mtu ipv6 ipv6order scale cycles
+PARTS=${RPPP_PARTS:-interop ifname taken kill delete mtu ipv6 ipv6order scale cycles}
 want() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 ENGINE_NAMES="pppd.real rppp"
 
@@ -285,6 +288,48 @@ check "rppp's interface delivered no IPv6 frame (dropped by the kernel)" \
 stop_pair
 check "IPv6: nothing left" wait_for 50 no_ppp_left
 logs_on_failure $failed_before
+fi
+
+if want ipv6order; then
+# Which NCP opens first is set by the rounds each takes. IPv6CP first: the
+# LAC (noipdefault) asks for 0.0.0.0 and DNS addresses (usepeerdns), which
+# rppp rejects, then Naks: three IPCP rounds, one IPv6CP round. IPCP first:
+# the LAC asks for its configured address (one IPCP round), while rppp
+# insists on the LAC's interface identifier ::2 (ipv6 ::1,::2), which pppd
+# takes only after a Nak (ipv6cp-accept-local): two IPv6CP rounds.
+for order in ipv6cp-first ipcp-first; do
+    section "rppp: +ipv6 against pppd, $order"
+    failed_before=$FAILED
+    case $order in
+        ipv6cp-first) lns_v6="+ipv6"; lac_v6="+ipv6 usepeerdns";;
+        ipcp-first) lns_v6="+ipv6 ipv6 ::1,::2"; lac_v6="+ipv6 ipv6cp-accept-local {lac_ip}:";;
+    esac
+    start_pair $RPPP $PPPD "noauth ifname v6lns $lns_v6" "ifname v6lac $lac_v6"
+    wait_for 300 both_up 1
+    wait_for 100 grep -q 'remote LL address' $LNS_LOG
+    ll=$(grep -n -m 1 'local  LL address' $LNS_LOG | cut -d: -f1)
+    ip4=$(grep -n -m 1 'local  IP address' $LNS_LOG | cut -d: -f1)
+    case $order in
+        ipv6cp-first) check "IPv6CP opened before IPCP in rppp's log (lines $ll, $ip4)" [ "${ll:-999999}" -lt "${ip4:-0}" ];;
+        ipcp-first) check "IPCP opened before IPv6CP in rppp's log (lines $ip4, $ll)" [ "${ip4:-999999}" -lt "${ll:-0}" ];;
+    esac
+    peer=$(sed -n 's/.*remote LL address \(fe80::[0-9a-f:]*\).*/\1/p' $LNS_LOG | head -n 1)
+    mine=$(sed -n 's/.*local  LL address \(fe80::[0-9a-f:]*\).*/\1/p' $LNS_LOG | head -n 1)
+    echo "    rppp's link-local $mine, pppd's $peer"
+    echo "    rppp's side: $(ip -n lns -6 addr show dev v6lns | grep inet6 | tr -s ' ')"
+    echo "    ip -6 route show dev v6lns (rppp): $(ip -n lns -6 route show dev v6lns | tr '\n' ';')"
+    echo "    ip -6 route show dev v6lac (pppd): $(ip -n lac -6 route show dev v6lac | tr '\n' ';')"
+    check "$order: rppp logged a peer link-local address" [ -n "$peer" ]
+    check "$order: rppp's interface has a route to the peer $peer" \
+        sh -c "/sbin/ip -n lns -6 route show dev v6lns | grep -q '^${peer:-none} '"
+    check "$order: ping -6 from rppp to $peer%v6lns crosses" \
+        ip netns exec lns iputils-ping -6 -c 2 -W 2 "${peer:-fe80::1}%v6lns"
+    check "$order: ping -6 from pppd to $mine%v6lac crosses" \
+        ip netns exec lac iputils-ping -6 -c 2 -W 2 "${mine:-fe80::1}%v6lac"
+    stop_pair
+    check "$order: nothing left" wait_for 50 no_ppp_left
+    logs_on_failure $failed_before
+done
 fi
 
 if want scale; then

@@ -1,0 +1,207 @@
+//! The interface: MTU, MRU, addresses (IPv4 and the IPv6 link-local pair),
+//! up and down, NP modes, and its counters, through rtnetlink and the unit.
+
+use std::net::IpAddr;
+
+use futures_util::TryStreamExt as _;
+use netlink_packet_route::address::AddressAttribute;
+use netlink_packet_route::link::LinkAttribute;
+use rtnetlink::{Handle, LinkUnspec};
+
+use super::{step, KernelDataPath};
+use crate::driver::datapath::{DataPathError, UnitStats};
+use crate::kernel::NpMode;
+use crate::session::{DataPathAction, NpMode as SessionNpMode};
+
+impl KernelDataPath {
+    /// Carries out one of the session's actions on the unit and its
+    /// interface.
+    pub(super) async fn apply_action(
+        &mut self,
+        action: &DataPathAction,
+    ) -> Result<(), DataPathError> {
+        let (Some(unit), Some(index)) = (&self.unit, self.ifindex) else {
+            return Err(DataPathError::new("configure the interface", "no unit yet"));
+        };
+        let link = self.netlink.link();
+        match *action {
+            DataPathAction::CreateUnit => {
+                tracing::warn!("CreateUnit is carried out by create_unit, not apply")
+            }
+            // A down interface carries nothing, and every RTM_SETLINK takes
+            // RTNL, the lock that unit creation needs too: the MTU LCP
+            // negotiated goes out in the same request that brings the
+            // interface up (the kernel sets the MTU first). An interface
+            // that is up (a renegotiation) gets it at once.
+            DataPathAction::SetMtu(mtu) if !self.link_up => self.pending_mtu = Some(mtu),
+            DataPathAction::SetMtu(mtu) => link
+                .set(
+                    LinkUnspec::new_with_index(index)
+                        .mtu(u32::from(mtu))
+                        .build(),
+                )
+                .execute()
+                .await
+                .map_err(|e| DataPathError::new("set the MTU", e))?,
+            DataPathAction::SetMru(mru) => {
+                if let Err(e) = unit.set_mru(mru) {
+                    tracing::warn!("setting the MRU to {mru} failed (not fatal): {e}");
+                }
+            }
+            DataPathAction::SetIpv4Addresses { local, peer } => {
+                let pair = (IpAddr::V4(local), IpAddr::V4(peer));
+                add_address(&self.netlink, index, pair, "set the IPv4 addresses").await?;
+                self.ipv4 = Some(pair);
+            }
+            DataPathAction::RemoveIpv4Addresses => {
+                if let Some(pair) = self.ipv4.take() {
+                    remove_address(&self.netlink, index, pair).await;
+                }
+            }
+            // The kernel (6.1) adds the route to the peer's address
+            // (IFA_ADDRESS) only for an address added while the interface
+            // is up: one given while it is down waits for InterfaceUp.
+            DataPathAction::SetIpv6LinkLocal { local, peer } if !self.link_up => {
+                self.pending_ipv6 = Some((IpAddr::V6(local), IpAddr::V6(peer)));
+            }
+            DataPathAction::SetIpv6LinkLocal { local, peer } => {
+                self.add_ipv6_link_local(index, (IpAddr::V6(local), IpAddr::V6(peer)))
+                    .await?;
+            }
+            DataPathAction::RemoveIpv6LinkLocal => {
+                self.pending_ipv6 = None;
+                if let Some(pair) = self.ipv6.take() {
+                    remove_address(&self.netlink, index, pair).await;
+                }
+            }
+            DataPathAction::InterfaceUp => {
+                let mut request = LinkUnspec::new_with_index(index).up();
+                if let Some(mtu) = self.pending_mtu {
+                    request = request.mtu(u32::from(mtu));
+                }
+                link.set(request.build()).execute().await.map_err(|e| {
+                    let step = match self.pending_mtu {
+                        Some(_) => "set the MTU and bring the interface up",
+                        None => "bring the interface up",
+                    };
+                    DataPathError::new(step, e)
+                })?;
+                self.pending_mtu = None;
+                self.link_up = true;
+                if let Some(pair) = self.pending_ipv6.take() {
+                    self.add_ipv6_link_local(index, pair).await?;
+                }
+            }
+            DataPathAction::InterfaceDown => {
+                link.set(LinkUnspec::new_with_index(index).down().build())
+                    .execute()
+                    .await
+                    .map_err(|e| DataPathError::new("bring the interface down", e))?;
+                self.link_up = false;
+            }
+            DataPathAction::SetNpMode { protocol, mode } => unit
+                .set_npmode(protocol, np_mode(mode))
+                .map_err(step("set the NP mode (PPPIOCSNPMODE)"))?,
+        }
+        Ok(())
+    }
+
+    /// Our IPv6 link-local address with the peer's, on an interface that
+    /// is up.
+    async fn add_ipv6_link_local(
+        &mut self,
+        index: u32,
+        pair: (IpAddr, IpAddr),
+    ) -> Result<(), DataPathError> {
+        add_address(
+            &self.netlink,
+            index,
+            pair,
+            "set the IPv6 link-local address",
+        )
+        .await?;
+        self.ipv6 = Some(pair);
+        Ok(())
+    }
+
+    /// The interface's counters (`IFLA_STATS64`).
+    pub(super) async fn read_unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
+        let index = self.ifindex.ok_or(DataPathError::new(
+            "read the interface counters",
+            "no unit yet",
+        ))?;
+        let mut links = self.netlink.link().get().match_index(index).execute();
+        while let Some(link) = links
+            .try_next()
+            .await
+            .map_err(|e| DataPathError::new("read the interface counters (RTM_GETLINK)", e))?
+        {
+            for a in link.attributes {
+                if let LinkAttribute::Stats64(s) = a {
+                    return Ok(UnitStats {
+                        tx_bytes: s.tx_bytes,
+                        rx_bytes: s.rx_bytes,
+                        tx_packets: s.tx_packets,
+                        rx_packets: s.rx_packets,
+                    });
+                }
+            }
+        }
+        Err(DataPathError::new(
+            "read the interface counters (RTM_GETLINK)",
+            "no IFLA_STATS64 in the answer",
+        ))
+    }
+}
+
+fn np_mode(mode: SessionNpMode) -> NpMode {
+    match mode {
+        SessionNpMode::Pass => NpMode::Pass,
+        SessionNpMode::Drop => NpMode::Drop,
+    }
+}
+
+/// The prefix length of a point-to-point address: the whole address.
+fn host_prefix(a: IpAddr) -> u8 {
+    match a {
+        IpAddr::V4(_) => 32,
+        IpAddr::V6(_) => 128,
+    }
+}
+
+/// Adds `local` with `peer` as the other end (`IFA_LOCAL` ours,
+/// `IFA_ADDRESS` the peer's), as pppd's sifaddr/sif6addr do.
+async fn add_address(
+    netlink: &Handle,
+    index: u32,
+    (local, peer): (IpAddr, IpAddr),
+    step: &'static str,
+) -> Result<(), DataPathError> {
+    let mut request = netlink.address().add(index, local, host_prefix(local));
+    let message = request.message_mut();
+    message
+        .attributes
+        .retain(|a| !matches!(a, AddressAttribute::Address(_)));
+    message.attributes.push(AddressAttribute::Address(peer));
+    request
+        .execute()
+        .await
+        .map_err(|e| DataPathError::new(step, format!("{local} peer {peer}: {e}")))
+}
+
+/// Removes an address [`add_address`] added; failures are only logged
+/// (closing the unit removes them anyway).
+pub(super) async fn remove_address(netlink: &Handle, index: u32, (local, peer): (IpAddr, IpAddr)) {
+    let mut message = netlink_packet_route::address::AddressMessage::default();
+    message.header.index = index;
+    message.header.prefix_len = host_prefix(local);
+    message.header.family = match local {
+        IpAddr::V4(_) => netlink_packet_route::AddressFamily::Inet,
+        IpAddr::V6(_) => netlink_packet_route::AddressFamily::Inet6,
+    };
+    message.attributes.push(AddressAttribute::Local(local));
+    message.attributes.push(AddressAttribute::Address(peer));
+    if let Err(e) = netlink.address().del(message).execute().await {
+        tracing::debug!("removing {local} peer {peer}: {e}");
+    }
+}

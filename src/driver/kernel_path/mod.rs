@@ -1,0 +1,190 @@
+//! The data path on the real kernel: the PPPoL2TP socket an L2TP daemon
+//! passed, a `/dev/ppp` channel and unit, and the interface configured
+//! through rtnetlink (DESIGN.md, "The kernel data path").
+//!
+//! By concern: [`socket`] (the socket options and the channel attach),
+//! [`unit`](mod@unit) (unit creation and naming, with the EBUSY retry),
+//! [`interface`] (MTU, addresses, up/down, NP modes, counters) and
+//! [`routes`] (default route and proxy ARP).
+
+mod interface;
+mod routes;
+mod socket;
+mod unit;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use netlink_packet_route::route::RouteMessage;
+use nix::errno::Errno;
+use rtnetlink::Handle;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+pub use socket::L2tpSocketOptions;
+pub use unit::UnitNaming;
+
+use super::datapath::{
+    DataPath, DataPathError, DefaultRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteOutcome,
+    UnitCreated, UnitStats,
+};
+use super::l2tp_watch::{L2tpWatch, Watcher};
+use crate::kernel::frames::SharedFd;
+use crate::kernel::{self, Channel, IdleTime, L2tpStats, PppoL2tpSocket, Unit};
+use crate::session::DataPathAction;
+use interface::remove_address;
+
+/// One session's kernel objects.
+#[derive(Debug)]
+pub struct KernelDataPath {
+    socket: PppoL2tpSocket,
+    channel: Option<Arc<Channel>>,
+    unit: Option<Arc<Unit>>,
+    ifindex: Option<u32>,
+    ifname: Option<String>,
+    naming: UnitNaming,
+    netlink: Handle,
+    /// Shared by an engine's sessions: how many may create their unit at
+    /// once (see [`KernelDataPath::limit_unit_creation`]).
+    creation_slots: Option<Arc<Semaphore>>,
+    /// A slot taken before the channel was attached, given back once the
+    /// unit exists (see [`KernelDataPath::hold_setup_slot`]).
+    setup_slot: Option<OwnedSemaphorePermit>,
+    early: Vec<Vec<u8>>,
+    /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
+    ipv4: Option<(IpAddr, IpAddr)>,
+    ipv6: Option<(IpAddr, IpAddr)>,
+    /// An MTU LCP negotiated while the interface was down, set together
+    /// with bringing it up (see `apply`).
+    pending_mtu: Option<u16>,
+    /// An IPv6 link-local pair given while the interface was down, added
+    /// once it is up (see `apply`).
+    pending_ipv6: Option<(IpAddr, IpAddr)>,
+    /// Whether we brought the interface up (and not down since).
+    link_up: bool,
+    /// The default route we added, and the one it replaced.
+    default_route: Option<(RouteMessage, Option<RouteMessage>)>,
+    /// The proxy ARP entry we added: interface index and the peer.
+    proxy_arp: Option<(u32, Ipv4Addr)>,
+    /// The engine's L2TP deletion watch and this session's subscription.
+    l2tp_watch: Option<(L2tpWatch, Watcher)>,
+}
+
+fn step(step: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
+    move |e| DataPathError::new(step, e)
+}
+
+fn netlink_errno(e: &rtnetlink::Error) -> Option<Errno> {
+    match e {
+        rtnetlink::Error::NetlinkError(m) => m.to_io().raw_os_error().map(Errno::from_raw),
+        _ => None,
+    }
+}
+
+impl DataPath for KernelDataPath {
+    fn channel(&mut self) -> Result<SharedFd, DataPathError> {
+        let channel = self
+            .channel
+            .as_ref()
+            .ok_or(DataPathError::new("read the channel", "no channel"))?;
+        Ok(Arc::clone(channel) as SharedFd)
+    }
+
+    fn early_frames(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.early)
+    }
+    async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
+        self.create_and_connect_unit().await
+    }
+
+    async fn apply(&mut self, action: &DataPathAction) -> Result<(), DataPathError> {
+        self.apply_action(action).await
+    }
+
+    fn l2tp_ids(&self) -> Option<L2tpIds> {
+        let a = self.socket.peer_addr().ok()?;
+        Some(L2tpIds {
+            tunnel_id: a.tunnel_id,
+            session_id: a.session_id,
+            peer_tunnel_id: a.peer_tunnel_id,
+            peer_session_id: a.peer_session_id,
+        })
+    }
+
+    fn stats(&self) -> Option<L2tpStats> {
+        self.socket.stats().ok()
+    }
+
+    fn idle(&self) -> Result<IdleTime, DataPathError> {
+        self.unit
+            .as_ref()
+            .ok_or(DataPathError::new("read the idle time", "no unit yet"))?
+            .idle()
+            .map_err(step("read the idle time"))
+    }
+    async fn unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
+        self.read_unit_stats().await
+    }
+
+    async fn set_default_route(
+        &mut self,
+        how: DefaultRoute,
+        peer: Ipv4Addr,
+    ) -> Result<RouteOutcome, DataPathError> {
+        self.add_default_route(how, peer).await
+    }
+
+    async fn clear_default_route(&mut self) {
+        self.remove_default_route().await
+    }
+
+    async fn set_proxy_arp(&mut self, peer: Ipv4Addr) -> Result<ProxyArpOutcome, DataPathError> {
+        self.add_proxy_arp(peer).await
+    }
+
+    async fn clear_proxy_arp(&mut self) {
+        self.remove_proxy_arp().await
+    }
+
+    async fn lower_layer_deleted(&mut self) {
+        match &mut self.l2tp_watch {
+            Some((_, watcher)) => {
+                watcher.deleted().await;
+                let key = watcher.key();
+                tracing::info!(
+                    "L2TP session {} of tunnel {} deleted",
+                    key.session,
+                    key.tunnel
+                );
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    async fn probe_lower_layer(&mut self) -> LowerLayer {
+        match &self.l2tp_watch {
+            Some((watch, watcher)) => watch.probe(watcher.key()).await,
+            None => LowerLayer::Unknown,
+        }
+    }
+
+    async fn teardown(&mut self) {
+        self.l2tp_watch = None;
+        self.clear_proxy_arp().await;
+        self.clear_default_route().await;
+        if let Some(index) = self.ifindex {
+            for pair in [self.ipv6.take(), self.ipv4.take()].into_iter().flatten() {
+                remove_address(&self.netlink, index, pair).await;
+            }
+        }
+        if let (Some(channel), Some(_)) = (&self.channel, &self.unit) {
+            if let Err(e) = channel.disconnect() {
+                tracing::debug!("{e}");
+            }
+        }
+        // Closing the unit fd deletes the interface; closing the channel
+        // fd releases the channel. The PPPoL2TP socket closes with self.
+        self.unit = None;
+        self.channel = None;
+        self.ifindex = None;
+    }
+}

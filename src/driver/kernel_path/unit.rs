@@ -1,0 +1,330 @@
+//! The unit: created and named atomically with `RTM_NEWLINK` (with a
+//! bounded, jittered retry while the kernel's ppp mutex answers EBUSY), or
+//! with `PPPIOCNEWUNIT` and a rename while down; then connected to the
+//! channel.
+
+use std::os::fd::AsFd;
+use std::sync::Arc;
+use std::time::Duration;
+
+use netlink_packet_route::link::{InfoData, InfoKind};
+use nix::errno::Errno;
+use rand::rngs::SysRng;
+use rand::RngExt as _;
+use rand_core::UnwrapErr;
+use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::{netlink_errno, step, KernelDataPath};
+use crate::driver::datapath::{DataPathError, UnitCreated};
+#[cfg(doc)]
+use crate::driver::DataPath;
+use crate::kernel::frames::SharedFd;
+use crate::kernel::{NpMode, Unattached, Unit};
+use crate::session::network_protocol;
+
+/// How the unit is named: pppd's `ifname` (or `pppol2tp_ifname`) and `unit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitNaming {
+    /// The interface name; created with it atomically (`RTM_NEWLINK`).
+    pub ifname: Option<String>,
+    /// The unit number (`PPPIOCNEWUNIT`), renamed to `ifname` while down
+    /// when both are given.
+    pub unit: Option<u32>,
+    /// pppd's `kdebug`: the unit's kernel debug flags (`PPPIOCSDEBUG`),
+    /// set when given and non-zero.
+    pub kdebug: Option<i32>,
+}
+
+/// What to do after `RTM_NEWLINK` answered EBUSY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterBusy {
+    /// Sleep this long, then send `RTM_NEWLINK` again.
+    Retry(Duration),
+    /// Stop retrying: create the unit with `PPPIOCNEWUNIT`, which waits
+    /// for the ppp mutex in the kernel, and rename it while it is down.
+    Fallback,
+}
+
+/// The bounded, jittered retry of `RTM_NEWLINK` while the kernel's ppp
+/// mutex is busy.
+///
+/// On Linux 4.7 to 6.x every ppp ioctl, from any process, holds one global
+/// mutex, and `RTM_NEWLINK` of kind "ppp" only try-locks it (it already
+/// holds RTNL) and answers EBUSY. With many sessions (and another process
+/// doing its own ppp ioctls, as the peer does in the lab) a creation can
+/// keep losing that race: a long backoff then leaves the CPU idle while
+/// sessions wait for their unit. So the retries are few and short (1 ms
+/// doubling to 16 ms, each plus up to as much again of jitter, about
+/// 50 ms in all), and then the unit is created with `PPPIOCNEWUNIT`,
+/// which queues on the mutex instead of racing for it, and renamed while
+/// still down (DESIGN.md: the fallback).
+#[derive(Debug, Clone)]
+struct NewlinkBackoff {
+    busy: u32,
+    delay: Duration,
+}
+
+impl NewlinkBackoff {
+    const FIRST: Duration = Duration::from_millis(1);
+    const CAP: Duration = Duration::from_millis(16);
+    /// EBUSY answers before falling back.
+    const RETRIES: u32 = 6;
+
+    fn new() -> Self {
+        NewlinkBackoff {
+            busy: 0,
+            delay: Self::FIRST,
+        }
+    }
+
+    /// How many EBUSY answers so far.
+    fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// After one more EBUSY: the next step. `jitter(max)` returns a
+    /// uniformly random number of microseconds in `0..=max`.
+    fn after_busy(&mut self, jitter: impl FnOnce(u64) -> u64) -> AfterBusy {
+        self.busy += 1;
+        if self.busy > Self::RETRIES {
+            return AfterBusy::Fallback;
+        }
+        let max = self.delay.as_micros() as u64;
+        let sleep = self.delay + Duration::from_micros(jitter(max).min(max));
+        self.delay = (self.delay * 2).min(Self::CAP);
+        AfterBusy::Retry(sleep)
+    }
+}
+
+impl KernelDataPath {
+    /// Creates the unit only while holding one of `slots`' permits. An
+    /// engine shares one semaphore among its sessions so that a thousand
+    /// sessions starting together create their units a few at a time, in
+    /// the order they were added: each unit creation is serialised by the
+    /// kernel's RTNL and ppp locks anyway, and otherwise every session's
+    /// later netlink requests (MTU, addresses, up) queue behind every other
+    /// session's `RTM_NEWLINK` on the shared socket, and sessions started
+    /// early wait for ones started late.
+    pub fn limit_unit_creation(&mut self, slots: Arc<Semaphore>) {
+        self.creation_slots = Some(slots);
+    }
+
+    /// Holds a creation slot taken before [`KernelDataPath::open`] attached
+    /// the channel; [`DataPath::create_unit`] then creates the unit under
+    /// it, without waiting for another, and gives it back. The engine
+    /// does this so that a session's whole kernel setup, not only its
+    /// unit creation, takes its turn.
+    pub(crate) fn hold_setup_slot(&mut self, permit: OwnedSemaphorePermit) {
+        self.setup_slot = Some(permit);
+    }
+
+    /// Creates the unit (named, numbered or both; under a creation slot
+    /// when the engine limits them), sets every NP mode to DROP, and
+    /// connects the channel to it.
+    pub(super) async fn create_and_connect_unit(&mut self) -> Result<UnitCreated, DataPathError> {
+        let _permit = match (self.setup_slot.take(), &self.creation_slots) {
+            (Some(held), _) => Some(held),
+            (None, Some(s)) => Some(
+                Arc::clone(s)
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| DataPathError::new("wait for a unit creation slot", e))?,
+            ),
+            (None, None) => None,
+        };
+        let unit = match (&self.naming.ifname, self.naming.unit) {
+            (Some(name), None) => self.create_named(name).await?,
+            (Some(name), Some(n)) => self.new_unit_renamed(Some(n), name).await?,
+            (None, n) => Unattached::open()
+                .and_then(|dev| dev.new_unit(n))
+                .map_err(step("create the unit (PPPIOCNEWUNIT)"))?,
+        };
+        // A new unit passes every network protocol: drop them all until
+        // their NCP opens.
+        for protocol in [network_protocol::IPV4, network_protocol::IPV6] {
+            unit.set_npmode(protocol, NpMode::Drop)
+                .map_err(step("set the NP mode to DROP"))?;
+        }
+        let number = unit.number().map_err(step("read the unit number"))?;
+        let ifname = self
+            .naming
+            .ifname
+            .clone()
+            .unwrap_or_else(|| format!("ppp{number}"));
+        let index = ifindex(&ifname)?;
+        let unit = Arc::new(unit);
+        let frames = Arc::clone(&unit) as SharedFd;
+        self.unit = Some(unit);
+        self.ifindex = Some(index);
+        self.ifname = Some(ifname.clone());
+        self.channel
+            .as_ref()
+            .ok_or(DataPathError::new("connect the channel", "no channel"))?
+            .connect(number)
+            .map_err(step("connect the channel to the unit (PPPIOCCONNECT)"))?;
+        Ok(UnitCreated {
+            ifname,
+            unit: number,
+            frames,
+        })
+    }
+
+    async fn create_named(&self, name: &str) -> Result<Unit, DataPathError> {
+        let mut backoff = NewlinkBackoff::new();
+        let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        loop {
+            match newlink(&self.netlink, &dev, name).await {
+                Ok(()) => {
+                    if backoff.busy() > 0 {
+                        tracing::info!(
+                            "RTM_NEWLINK {name}: EBUSY {} times, then created",
+                            backoff.busy()
+                        );
+                    }
+                    return Ok(dev.into_unit());
+                }
+                // Another ppp ioctl holds the kernel's ppp mutex: routine
+                // with many sessions.
+                Err(Some(Errno::EBUSY)) => {
+                    let jitter = |max| UnwrapErr(SysRng).random_range(0..=max);
+                    match backoff.after_busy(jitter) {
+                        AfterBusy::Retry(sleep) => tokio::time::sleep(sleep).await,
+                        AfterBusy::Fallback => {
+                            tracing::info!(
+                                "RTM_NEWLINK {name}: EBUSY {} times, \
+                                 PPPIOCNEWUNIT and a rename instead",
+                                backoff.busy()
+                            );
+                            return self.new_unit_renamed_from(dev, None, name).await;
+                        }
+                    }
+                }
+                Err(Some(Errno::EOPNOTSUPP)) => {
+                    // Before Linux 4.7: no RTM_NEWLINK for ppp.
+                    return self.new_unit_renamed_from(dev, None, name).await;
+                }
+                Err(e) => {
+                    let what =
+                        e.map_or("no error code".into(), |e| format!("{} ({e:?})", e.desc()));
+                    return Err(DataPathError::new(
+                        "create the unit (RTM_NEWLINK)",
+                        format!("interface {name:?}: {what}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    async fn new_unit_renamed(&self, unit: Option<u32>, name: &str) -> Result<Unit, DataPathError> {
+        let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        self.new_unit_renamed_from(dev, unit, name).await
+    }
+
+    /// `PPPIOCNEWUNIT` on `dev`, then the new `ppp<N>` renamed to `name`
+    /// while it is down.
+    async fn new_unit_renamed_from(
+        &self,
+        dev: Unattached,
+        unit: Option<u32>,
+        name: &str,
+    ) -> Result<Unit, DataPathError> {
+        let unit = dev
+            .new_unit(unit)
+            .map_err(step("create the unit (PPPIOCNEWUNIT)"))?;
+        if let Some(flags) = self.naming.kdebug {
+            if let Err(e) = unit.set_debug(flags) {
+                tracing::warn!("kdebug {flags}: {e} (not fatal)");
+            }
+        }
+        let number = unit.number().map_err(step("read the unit number"))?;
+        let index = ifindex(&format!("ppp{number}"))?;
+        let rename = LinkUnspec::new_with_index(index).name(name).build();
+        self.netlink
+            .link()
+            .set(rename)
+            .execute()
+            .await
+            .map_err(|e| {
+                DataPathError::new(
+                    "rename the interface",
+                    format!("ppp{number} to {name:?}: {e}"),
+                )
+            })?;
+        Ok(unit)
+    }
+}
+
+/// `RTM_NEWLINK` kind "ppp" with `IFLA_PPP_DEV_FD` (netlink-packet-route
+/// has no typed PPP link data: the one attribute, type 1, s32, is the
+/// info data's payload) and `IFLA_IFNAME`, on the shared rtnetlink socket.
+async fn newlink(netlink: &Handle, dev: &Unattached, name: &str) -> Result<(), Option<Errno>> {
+    use std::os::fd::AsRawFd as _;
+    const IFLA_PPP_DEV_FD: u16 = 1;
+    let mut data = Vec::with_capacity(8);
+    data.extend_from_slice(&8u16.to_ne_bytes());
+    data.extend_from_slice(&IFLA_PPP_DEV_FD.to_ne_bytes());
+    data.extend_from_slice(&dev.as_fd().as_raw_fd().to_ne_bytes());
+    let message =
+        LinkMessageBuilder::<LinkUnspec>::new_with_info_kind(InfoKind::Other("ppp".into()))
+            .name(name)
+            .set_info_data(InfoData::Other(data))
+            .build();
+    netlink
+        .link()
+        .add(message)
+        .execute()
+        .await
+        .map_err(|e| netlink_errno(&e))
+}
+
+fn ifindex(name: &str) -> Result<u32, DataPathError> {
+    nix::net::if_::if_nametoindex(name)
+        .map_err(|e| DataPathError::new("find the interface", format!("{name:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn retries(mut b: NewlinkBackoff, jitter: u64) -> (Vec<Duration>, u32) {
+        let mut sleeps = Vec::new();
+        loop {
+            match b.after_busy(|max| jitter.min(max)) {
+                AfterBusy::Retry(d) => sleeps.push(d),
+                AfterBusy::Fallback => return (sleeps, b.busy()),
+            }
+        }
+    }
+
+    #[test]
+    fn newlink_backoff_doubles_to_its_cap_then_falls_back() {
+        let (sleeps, busy) = retries(NewlinkBackoff::new(), 0);
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(sleeps, [ms(1), ms(2), ms(4), ms(8), ms(16), ms(16)]);
+        // The seventh EBUSY falls back to PPPIOCNEWUNIT.
+        assert_eq!(busy, NewlinkBackoff::RETRIES + 1);
+    }
+
+    #[test]
+    fn newlink_backoff_jitter_adds_at_most_the_delay() {
+        let (sleeps, _) = retries(NewlinkBackoff::new(), u64::MAX);
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(sleeps, [ms(2), ms(4), ms(8), ms(16), ms(32), ms(32)]);
+        let total: Duration = sleeps.iter().sum();
+        assert!(total <= Duration::from_millis(100), "bounded: {total:?}");
+    }
+
+    #[test]
+    fn newlink_backoff_asks_for_jitter_up_to_the_delay() {
+        let mut b = NewlinkBackoff::new();
+        let mut asked = Vec::new();
+        while let AfterBusy::Retry(d) = b.after_busy(|max| {
+            asked.push(max);
+            max / 2
+        }) {
+            assert!(d >= NewlinkBackoff::FIRST);
+        }
+        assert_eq!(asked, [1_000, 2_000, 4_000, 8_000, 16_000, 16_000]);
+    }
+}
