@@ -33,7 +33,7 @@ use std::fmt;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd, RawFd};
 
 pub use nix::errno::Errno;
-pub use ppp::{Channel, IdleTime, NpMode, Unattached, Unit};
+pub use ppp::{Channel, IdleTime, Unattached, Unit};
 pub use pppol2tp::{L2tpStats, PppoL2tpAddr, PppoL2tpOption, PppoL2tpSocket};
 
 /// A failed system call: which call, and the error number it returned.

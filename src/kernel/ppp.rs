@@ -1,5 +1,6 @@
 //! `/dev/ppp` (`drivers/net/ppp/ppp_generic.c`): channel and unit fds.
 
+use crate::session::NpMode;
 use std::fs::{File, OpenOptions};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::fs::OpenOptionsExt;
@@ -40,40 +41,23 @@ pub struct IdleTime {
     pub recv: Duration,
 }
 
-/// How a unit treats one network protocol (`enum NPmode` of `ppp_defs.h`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NpMode {
-    /// Pass the packets through (a new unit's mode for every protocol).
-    Pass,
-    /// Silently drop them.
-    Drop,
-    /// Return an error to the sender.
-    Error,
-    /// Queue them for later.
-    Queue,
-    /// A value this code does not know, kept as it came.
-    Other(i32),
+fn np_mode_to_raw(mode: NpMode) -> c_int {
+    match mode {
+        NpMode::Pass => 0,
+        NpMode::Drop => 1,
+        NpMode::Error => 2,
+        NpMode::Queue => 3,
+        NpMode::Other(v) => v,
+    }
 }
 
-impl NpMode {
-    fn to_raw(self) -> c_int {
-        match self {
-            NpMode::Pass => 0,
-            NpMode::Drop => 1,
-            NpMode::Error => 2,
-            NpMode::Queue => 3,
-            NpMode::Other(v) => v,
-        }
-    }
-
-    fn from_raw(v: c_int) -> Self {
-        match v {
-            0 => NpMode::Pass,
-            1 => NpMode::Drop,
-            2 => NpMode::Error,
-            3 => NpMode::Queue,
-            v => NpMode::Other(v),
-        }
+fn np_mode_from_raw(v: c_int) -> NpMode {
+    match v {
+        0 => NpMode::Pass,
+        1 => NpMode::Drop,
+        2 => NpMode::Error,
+        3 => NpMode::Queue,
+        v => NpMode::Other(v),
     }
 }
 
@@ -217,7 +201,7 @@ impl Unit {
     pub fn set_npmode(&self, protocol: u16, mode: NpMode) -> Result<()> {
         let np = ioctl::NpIoctl {
             protocol: c_int::from(protocol),
-            mode: mode.to_raw(),
+            mode: np_mode_to_raw(mode),
         };
         // SAFETY: PPPIOCSNPMODE reads one struct npioctl, which np is.
         unsafe { ioctl::ppp_ioc_snpmode(self.file.as_raw_fd(), &np) }
@@ -234,7 +218,7 @@ impl Unit {
         // SAFETY: PPPIOCGNPMODE reads and writes one struct npioctl, which np is.
         unsafe { ioctl::ppp_ioc_gnpmode(self.file.as_raw_fd(), &mut np) }
             .context("ioctl(PPPIOCGNPMODE) on the unit fd")?;
-        Ok(NpMode::from_raw(np.mode))
+        Ok(np_mode_from_raw(np.mode))
     }
 
     /// `PPPIOCSMRU`: the receive buffer size; failure is not fatal to a link.
@@ -322,9 +306,9 @@ mod tests {
             NpMode::Queue,
             NpMode::Other(17),
         ] {
-            assert_eq!(NpMode::from_raw(m.to_raw()), m);
+            assert_eq!(np_mode_from_raw(np_mode_to_raw(m)), m);
         }
-        assert_eq!(NpMode::from_raw(0), NpMode::Pass);
-        assert_eq!(NpMode::from_raw(1), NpMode::Drop);
+        assert_eq!(np_mode_from_raw(0), NpMode::Pass);
+        assert_eq!(np_mode_from_raw(1), NpMode::Drop);
     }
 }

@@ -174,13 +174,20 @@ pub enum SessionEvent {
 }
 
 /// How the kernel treats a network protocol's packets on the unit
-/// (`PPPIOCSNPMODE`).
+/// (`PPPIOCSNPMODE`; `enum NPmode` of pppd's `ppp_defs.h`). The session
+/// asks only for `Pass` and `Drop`; the others are what a unit may report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpMode {
-    /// Deliver them.
+    /// Deliver them (a new unit's mode for every protocol).
     Pass,
     /// Drop them silently.
     Drop,
+    /// Return an error to the sender.
+    Error,
+    /// Queue them for later.
+    Queue,
+    /// A value this code does not know, kept as it came.
+    Other(i32),
 }
 
 /// PPP protocol numbers of the network protocols the session carries.

@@ -10,8 +10,7 @@ use rtnetlink::{Handle, LinkUnspec};
 
 use super::{step, KernelDataPath};
 use crate::driver::datapath::{DataPathError, UnitStats};
-use crate::kernel::NpMode;
-use crate::session::{DataPathAction, NpMode as SessionNpMode};
+use crate::session::DataPathAction;
 
 impl KernelDataPath {
     /// Carries out one of the session's actions on the unit and its
@@ -100,7 +99,7 @@ impl KernelDataPath {
                 self.link_up = false;
             }
             DataPathAction::SetNpMode { protocol, mode } => unit
-                .set_npmode(protocol, np_mode(mode))
+                .set_npmode(protocol, mode)
                 .map_err(step("set the NP mode (PPPIOCSNPMODE)"))?,
         }
         Ok(())
@@ -151,13 +150,6 @@ impl KernelDataPath {
             "read the interface counters (RTM_GETLINK)",
             "no IFLA_STATS64 in the answer",
         ))
-    }
-}
-
-fn np_mode(mode: SessionNpMode) -> NpMode {
-    match mode {
-        SessionNpMode::Pass => NpMode::Pass,
-        SessionNpMode::Drop => NpMode::Drop,
     }
 }
 

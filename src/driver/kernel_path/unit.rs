@@ -20,8 +20,9 @@ use crate::driver::datapath::{DataPathError, UnitCreated};
 #[cfg(doc)]
 use crate::driver::DataPath;
 use crate::kernel::frames::SharedFd;
-use crate::kernel::{NpMode, Unattached, Unit};
+use crate::kernel::{Unattached, Unit};
 use crate::session::network_protocol;
+use crate::session::NpMode;
 
 /// How the unit is named: pppd's `ifname` (or `pppol2tp_ifname`) and `unit`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

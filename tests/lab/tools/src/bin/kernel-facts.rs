@@ -23,7 +23,8 @@ use nix::net::if_::if_nametoindex;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sched::{sched_setaffinity, CpuSet};
 use nix::unistd::Pid;
-use rppp::kernel::{Channel, Errno, NpMode, Unattached, Unit};
+use rppp::kernel::{Channel, Errno, Unattached, Unit};
+use rppp::session::NpMode;
 use rppp_lab::{enter_netns, err, spawn_engine, BoxError, StaticTunnel};
 
 const LCP: u16 = 0xc021;
