@@ -9,9 +9,11 @@
 //! the down scripts ([`link`]); the wait for `ip-pre-up` is the hooks'
 //! ([`Hooks::ip_pre_up`]), and frames and timers go on during it.
 
+mod frames;
 mod link;
 mod report;
 mod start;
+mod wait;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -28,8 +30,8 @@ use super::events::{EngineEvent, IpPreUp};
 use super::hooks::Hooks;
 use super::registry::Command;
 use super::status::FrameCounts;
-use crate::kernel::frames::{FrameFd, Read};
-use crate::session::{DataPathAction, FrameDisplay, Session, SessionEvent, TerminationReason};
+use crate::kernel::frames::FrameFd;
+use crate::session::{DataPathAction, Session, SessionEvent, TerminationReason};
 use link::LinkState;
 pub(crate) use start::Start;
 
@@ -188,170 +190,10 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             if self.session.is_terminated() && self.pre_up.is_none() {
                 return;
             }
-            if !self.wait().await {
+            let Some(wake) = self.wait().await else {
                 return;
-            }
-        }
-    }
-
-    /// Waits for the next thing to do and does it; false when the session
-    /// can go no further.
-    async fn wait(&mut self) -> bool {
-        let deadline = match (
-            self.session.poll_timeout().map(Instant::from_std),
-            self.link.idle_deadline(),
-        ) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let Some(channel) = &self.channel else {
-            return false;
-        };
-        // A full outbox stops input until the embedder reads its events.
-        let reading = !self.start.outbox.is_full();
-        let more = reading && (self.channel_more || self.unit_more);
-        let unit_readable = async {
-            match &self.unit {
-                Some(u) if reading && !self.unit_more => u.readable().await,
-                _ => std::future::pending().await,
-            }
-        };
-        let timer = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
-            }
-        };
-        let pre_up = async {
-            match &mut self.pre_up {
-                Some(wait) => wait.await,
-                None => std::future::pending().await,
-            }
-        };
-        enum Wake {
-            Channel,
-            Unit,
-            More,
-            Timer,
-            PreUpDone,
-            Room,
-            Command(Command),
-            CommandsGone,
-            Error(std::io::Error),
-            Deleted,
-        }
-        let wake = tokio::select! {
-            r = channel.readable(), if reading && !self.channel_more => {
-                r.map_or_else(Wake::Error, |()| Wake::Channel)
-            }
-            r = unit_readable => r.map_or_else(Wake::Error, |()| Wake::Unit),
-            () = std::future::ready(()), if more => Wake::More,
-            () = timer => Wake::Timer,
-            () = pre_up => Wake::PreUpDone,
-            () = self.start.outbox.room() => Wake::Room,
-            c = self.start.commands.recv() => c.map_or(Wake::CommandsGone, Wake::Command),
-            () = self.dp.lower_layer_deleted() => Wake::Deleted,
-        };
-        let now = Self::now();
-        match wake {
-            Wake::Channel => self.read(now, false),
-            Wake::Unit => self.read(now, true),
-            Wake::More => {
-                if self.channel_more {
-                    self.read(now, false);
-                }
-                if self.unit_more {
-                    self.read(now, true);
-                }
-            }
-            Wake::Timer => {
-                if self.link.idle_due() {
-                    if let Some(reason) = self.link.check_idle(&self.dp) {
-                        tracing::info!("{reason}");
-                        self.session.close_idle(now, &mut self.rng);
-                    }
-                }
-                self.session.handle_timeout(now, &mut self.rng)
-            }
-            Wake::PreUpDone => self.pre_up = None,
-            Wake::Room => self.start.outbox.flush(),
-            Wake::Command(c) => self.on_command(c),
-            // The engine is gone: nothing can close the session any more,
-            // and it runs on by itself.
-            Wake::CommandsGone => {
-                if self.close_reason.is_none() {
-                    self.close(CloseReason::Shutdown, false);
-                }
-            }
-            Wake::Error(e) => {
-                tracing::error!("polling the session's fds failed: {e}");
-                self.session.lower_down(now, &mut self.rng);
-            }
-            // The L2TP session or its tunnel was deleted, with no hangup
-            // on the channel: the lower layer is down all the same (pppd:
-            // "Modem hangup", exit 16).
-            Wake::Deleted => {
-                tracing::info!("Modem hangup");
-                self.session.lower_down(now, &mut self.rng);
-            }
-        }
-        true
-    }
-
-    fn handle_frame(&mut self, now: std::time::Instant, protocol: u16, information: &[u8]) {
-        feed(
-            &mut self.session,
-            &mut self.rng,
-            &mut self.rx_frames,
-            now,
-            protocol,
-            information,
-        );
-    }
-
-    /// Reads what is queued on the channel or the unit, up to the budget,
-    /// and feeds it in.
-    fn read(&mut self, now: std::time::Instant, from_unit: bool) {
-        let fd = if from_unit { &self.unit } else { &self.channel };
-        let Some(fd) = fd else { return };
-        let (session, rng, counts) = (&mut self.session, &mut self.rng, &mut self.rx_frames);
-        let mut got = false;
-        let mut more = true;
-        for _ in 0..READ_BUDGET {
-            match fd.read(|protocol, information| {
-                feed(session, rng, counts, now, protocol, information)
-            }) {
-                Ok(Read::Frame) => got = true,
-                Ok(Read::Runt) => {}
-                Ok(Read::Empty) => {
-                    more = false;
-                    break;
-                }
-                // End of file on the channel (or on the connected unit):
-                // the L2TP session is gone. pppd: "Modem hangup", exit 16.
-                Ok(Read::Closed) => {
-                    more = false;
-                    session.lower_down(now, rng);
-                    break;
-                }
-                Err(e) => {
-                    more = false;
-                    let which = if from_unit { "unit fd" } else { "channel fd" };
-                    tracing::error!("read({which}) failed: {e}");
-                    session.lower_down(now, rng);
-                    break;
-                }
-            }
-        }
-        if from_unit {
-            self.unit_more = more;
-        } else {
-            self.channel_more = more;
-            if got {
-                // The peer is negotiating: its restart timer runs as ours
-                // does. Let the next session start.
-                self.window = None;
-            }
+            };
+            self.on_wake(wake);
         }
     }
 
@@ -430,32 +272,6 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 }
                 self.report(EngineEvent::Session(event));
             }
-        }
-    }
-
-    /// Writes the session's queued frames to the channel.
-    fn transmit(&mut self) {
-        let mut frame = Vec::new();
-        while let Some(protocol) = self.session.poll_transmit(&mut frame) {
-            tracing::debug!(
-                "sent {}",
-                FrameDisplay {
-                    protocol,
-                    information: &frame
-                }
-            );
-            self.tx_frames.count(protocol);
-            if let Some(channel) = &self.channel {
-                match channel.write(protocol, &frame) {
-                    Ok(true) => {}
-                    Ok(false) => self.write_errors += 1,
-                    Err(e) => {
-                        self.write_errors += 1;
-                        tracing::debug!("write(channel fd) failed: {e}");
-                    }
-                }
-            }
-            frame.clear();
         }
     }
 
@@ -572,27 +388,6 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             (None, None) => EndReason::Setup(super::end::SetupError::TaskFailed),
         }
     }
-}
-
-/// One frame in, logged whatever path it came by (the socket before the
-/// channel existed, the channel, the unit).
-fn feed(
-    session: &mut Session,
-    rng: &mut UnwrapErr<SysRng>,
-    counts: &mut FrameCounts,
-    now: std::time::Instant,
-    protocol: u16,
-    information: &[u8],
-) {
-    tracing::debug!(
-        "rcvd {}",
-        FrameDisplay {
-            protocol,
-            information
-        }
-    );
-    counts.count(protocol);
-    session.handle_frame(now, protocol, information, rng);
 }
 
 /// Whether `action` configures IPv6 alone.
