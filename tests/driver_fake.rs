@@ -859,3 +859,27 @@ async fn ipv6_that_cannot_be_configured_closes_ipv6cp_only() {
     nothing_left(&lns_kernel).await;
     nothing_left(&lac_kernel).await;
 }
+
+/// The engine counts what its sessions did: started, set up (with the
+/// time it took), authenticated by method, ended by kind.
+#[tokio::test]
+async fn the_engine_counts_sessions_by_how_they_went() {
+    use rppp::driver::EndKind;
+    let ((lns_dp, _), (lac_dp, _), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let (lns, lac) = configs(Some(AuthMethod::ChapMd5));
+    let mut lns = engine.add_session(lns_dp, lns);
+    let mut lac = engine.add_session(lac_dp, lac);
+    events_until(&mut lns, ip_up).await;
+    events_until(&mut lac, ip_up).await;
+    let c = engine.engine.counters();
+    assert_eq!((c.started, c.setups(), c.ended_total()), (2, 2, 0), "{c:?}");
+    assert_eq!(c.auth_successes, [0, 1, 0, 0], "the LNS checked CHAP once");
+    lac.close();
+    ended(lac).await;
+    ended(lns).await;
+    let c = engine.engine.counters();
+    assert_eq!(c.ended(EndKind::UserRequest), 1, "{c:?}");
+    assert_eq!(c.ended(EndKind::PeerRequest), 1, "{c:?}");
+    assert!(engine.engine.is_empty());
+}

@@ -25,6 +25,7 @@ use rtnetlink::Handle;
 use tokio::sync::{oneshot, Semaphore};
 
 use super::config::{KernelSessionOptions, LinkOptions};
+use super::counters::EngineCounters;
 use super::datapath::DataPath;
 use super::end::{CloseReason, EndReason, Ended, SetupError};
 use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
@@ -282,6 +283,12 @@ impl Engine {
             return Err(UnknownSession(id));
         }
         rx.await.map_err(|_| UnknownSession(id))
+    }
+
+    /// The engine's counters since it started: sessions started and
+    /// ended by kind, authentication by method, setup latency.
+    pub fn counters(&self) -> EngineCounters {
+        self.registry.counters()
     }
 
     /// Every running session's summary, by id.

@@ -12,6 +12,7 @@
 //!   `test-util`) the one the ordinary tests use.
 
 mod config;
+mod counters;
 mod datapath;
 mod end;
 mod engine;
@@ -27,6 +28,7 @@ mod status;
 mod task;
 
 pub use config::{KernelSessionOptions, LinkOptions};
+pub use counters::{EndKind, EngineCounters, AUTH_METHODS, SETUP_BUCKETS};
 pub use datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
     L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,

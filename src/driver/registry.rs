@@ -7,6 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{mpsc, oneshot};
 
+use rppp_lcp::AuthMethod;
+
+use super::counters::EngineCounters;
 use super::end::{CloseReason, Ended};
 use super::status::{SessionId, SessionInfo, SessionStats};
 
@@ -32,6 +35,7 @@ struct Sessions {
     map: HashMap<SessionId, Entry>,
     /// Set by shutdown: sessions added from then on are closed at once.
     closing: bool,
+    counters: EngineCounters,
 }
 
 /// Shared by the engine and every session task.
@@ -50,6 +54,7 @@ impl Registry {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut s = self.lock();
         s.next += 1;
+        s.counters.started += 1;
         let id = SessionId(s.next);
         if s.closing {
             let _ = tx.send(Command::Close {
@@ -73,6 +78,29 @@ impl Registry {
         if let Some(e) = self.lock().map.get_mut(&id) {
             f(&mut e.info);
         }
+    }
+
+    /// A network protocol came up: the first one ends the session's setup.
+    pub(crate) fn network_up(&self, id: SessionId) {
+        let mut s = self.lock();
+        let Some(e) = s.map.get_mut(&id) else { return };
+        if e.info.up_since.is_some() {
+            return;
+        }
+        let now = std::time::Instant::now();
+        e.info.up_since = Some(now);
+        let took = now.saturating_duration_since(e.info.started);
+        s.counters.count_setup(took);
+    }
+
+    /// The peer authenticated with `method`.
+    pub(crate) fn auth_succeeded(&self, method: Option<AuthMethod>) {
+        self.lock().counters.count_auth_success(method);
+    }
+
+    /// The engine's counters.
+    pub(crate) fn counters(&self) -> EngineCounters {
+        self.lock().counters.clone()
     }
 
     pub(crate) fn info(&self, id: SessionId) -> Option<SessionInfo> {
@@ -133,9 +161,17 @@ impl Registry {
         self.lock().closing = true;
     }
 
-    /// The session ended: it leaves the registry and its waiters hear how.
-    pub(crate) fn remove(&self, id: SessionId, ended: &Ended) {
-        let entry = self.lock().map.remove(&id);
+    /// The session ended: it leaves the registry, is counted, and its
+    /// waiters hear how. `peer_auth` is how the peer was to authenticate.
+    pub(crate) fn remove(&self, id: SessionId, ended: &Ended, peer_auth: Option<AuthMethod>) {
+        let entry = {
+            let mut s = self.lock();
+            let entry = s.map.remove(&id);
+            if entry.is_some() {
+                s.counters.count_end(&ended.reason, peer_auth);
+            }
+            entry
+        };
         for w in entry.into_iter().flat_map(|e| e.waiters) {
             let _ = w.send(ended.clone());
         }

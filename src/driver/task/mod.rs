@@ -112,6 +112,7 @@ pub(crate) async fn run<D: DataPath, H: Hooks>(
     task.run().await;
     task.wind_down().await;
     let ended = Ended::new(task.end_reason());
+    let peer_auth = task.session.lcp().negotiated().and_then(|n| n.peer_auth);
     let Task { dp, mut start, .. } = task;
     // Every fd of the session is closed before the embedder hears of the
     // end (the channel and unit in wind_down, the PPPoL2TP socket with
@@ -120,7 +121,7 @@ pub(crate) async fn run<D: DataPath, H: Hooks>(
     drop(dp);
     tracing::info!("Exit: {ended}");
     start.hooks.finish(&ended).await;
-    start.finish(ended).await;
+    start.finish(ended, peer_auth).await;
 }
 
 impl<D: DataPath, H: Hooks> Task<D, H> {

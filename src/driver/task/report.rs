@@ -22,17 +22,19 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             EngineEvent::Session(e) => match e {
                 SessionEvent::Phase(p) => registry.update(id, |i| i.phase = *p),
                 SessionEvent::Authenticated { peer_name } => {
-                    registry.update(id, |i| i.peer_name = Some(peer_name.clone()))
+                    registry.update(id, |i| i.peer_name = Some(peer_name.clone()));
+                    let method = self.session.lcp().negotiated().and_then(|n| n.peer_auth);
+                    registry.auth_succeeded(method);
                 }
-                SessionEvent::IpUp { local, peer, .. } => registry.update(id, |i| {
-                    i.ipv4 = Some((*local, *peer));
-                    i.up_since.get_or_insert_with(std::time::Instant::now);
-                }),
+                SessionEvent::IpUp { local, peer, .. } => {
+                    registry.update(id, |i| i.ipv4 = Some((*local, *peer)));
+                    registry.network_up(id);
+                }
                 SessionEvent::IpDown => registry.update(id, |i| i.ipv4 = None),
-                SessionEvent::Ipv6Up { local, peer } => registry.update(id, |i| {
-                    i.ipv6 = Some((*local, *peer));
-                    i.up_since.get_or_insert_with(std::time::Instant::now);
-                }),
+                SessionEvent::Ipv6Up { local, peer } => {
+                    registry.update(id, |i| i.ipv6 = Some((*local, *peer)));
+                    registry.network_up(id);
+                }
                 SessionEvent::Ipv6Down => registry.update(id, |i| i.ipv6 = None),
                 _ => {}
             },

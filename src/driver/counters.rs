@@ -1,0 +1,245 @@
+//! The engine's own counters, kept as sessions start and end: what a
+//! control socket's `show stat` and a metrics scrape report about the
+//! whole engine.
+
+use std::time::Duration;
+
+use rppp_lcp::AuthMethod;
+
+use super::end::{CloseReason, EndReason};
+use crate::session::TerminationReason;
+
+/// A session's end, as a small stable label (a metric's label value, a
+/// counter's key); [`EndReason`] has the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum EndKind {
+    /// The peer sent a Terminate-Request.
+    PeerRequest,
+    /// The peer stopped answering LCP echoes.
+    EchoFailure,
+    /// The peer failed our authentication, or refused to authenticate.
+    AuthFailedByPeer,
+    /// We failed the peer's authentication.
+    AuthFailedByUs,
+    /// LCP or the negotiation deadline gave up.
+    NegotiationFailed,
+    /// The last network protocol finished.
+    NoNetworkProtocols,
+    /// `idle`.
+    Idle,
+    /// `maxconnect`.
+    ConnectTime,
+    /// The link is looped back.
+    Loopback,
+    /// The L2TP session or tunnel went away.
+    LowerLayer,
+    /// A signal or the embedding program.
+    UserRequest,
+    /// An operator (control socket, RADIUS Disconnect).
+    Admin,
+    /// The engine shut down.
+    Shutdown,
+    /// A data-path step failed.
+    DataPath,
+    /// The session could not start.
+    Setup,
+}
+
+impl EndKind {
+    /// Every kind, in order.
+    pub const ALL: [EndKind; 15] = [
+        EndKind::PeerRequest,
+        EndKind::EchoFailure,
+        EndKind::AuthFailedByPeer,
+        EndKind::AuthFailedByUs,
+        EndKind::NegotiationFailed,
+        EndKind::NoNetworkProtocols,
+        EndKind::Idle,
+        EndKind::ConnectTime,
+        EndKind::Loopback,
+        EndKind::LowerLayer,
+        EndKind::UserRequest,
+        EndKind::Admin,
+        EndKind::Shutdown,
+        EndKind::DataPath,
+        EndKind::Setup,
+    ];
+
+    /// The label: lower case, words joined by `_`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndKind::PeerRequest => "peer_request",
+            EndKind::EchoFailure => "echo_failure",
+            EndKind::AuthFailedByPeer => "auth_failed_by_peer",
+            EndKind::AuthFailedByUs => "auth_failed_by_us",
+            EndKind::NegotiationFailed => "negotiation_failed",
+            EndKind::NoNetworkProtocols => "no_network_protocols",
+            EndKind::Idle => "idle",
+            EndKind::ConnectTime => "connect_time",
+            EndKind::Loopback => "loopback",
+            EndKind::LowerLayer => "lower_layer",
+            EndKind::UserRequest => "user_request",
+            EndKind::Admin => "admin",
+            EndKind::Shutdown => "shutdown",
+            EndKind::DataPath => "data_path",
+            EndKind::Setup => "setup",
+        }
+    }
+
+    fn index(self) -> usize {
+        EndKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+}
+
+impl EndReason {
+    /// The reason's kind.
+    pub fn kind(&self) -> EndKind {
+        match self {
+            EndReason::Protocol { reason, .. } => match reason {
+                TerminationReason::UserRequest => EndKind::UserRequest,
+                TerminationReason::PeerRequest { .. } => EndKind::PeerRequest,
+                TerminationReason::PeerDead => EndKind::EchoFailure,
+                TerminationReason::PeerAuthFailed { .. } | TerminationReason::PeerRefusedAuth => {
+                    EndKind::AuthFailedByPeer
+                }
+                TerminationReason::AuthToPeerFailed { .. } => EndKind::AuthFailedByUs,
+                TerminationReason::NoNetworkProtocols => EndKind::NoNetworkProtocols,
+                TerminationReason::Hangup => EndKind::LowerLayer,
+                TerminationReason::ConnectTime => EndKind::ConnectTime,
+                TerminationReason::Idle => EndKind::Idle,
+                TerminationReason::Loopback => EndKind::Loopback,
+                _ => EndKind::NegotiationFailed,
+            },
+            EndReason::Closed(CloseReason::UserRequest) => EndKind::UserRequest,
+            EndReason::Closed(CloseReason::Admin) => EndKind::Admin,
+            EndReason::Closed(CloseReason::Shutdown) => EndKind::Shutdown,
+            EndReason::Closed(CloseReason::LowerLayerDown) | EndReason::LowerLayerGone => {
+                EndKind::LowerLayer
+            }
+            EndReason::DataPath(_) => EndKind::DataPath,
+            EndReason::Setup(_) => EndKind::Setup,
+        }
+    }
+}
+
+/// Upper bounds of the setup latency histogram's buckets, in seconds.
+pub const SETUP_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+
+/// The four authentication methods, in [`EngineCounters::auth_failures`]'
+/// order.
+pub const AUTH_METHODS: [AuthMethod; 4] = [
+    AuthMethod::Pap,
+    AuthMethod::ChapMd5,
+    AuthMethod::MsChap,
+    AuthMethod::MsChapV2,
+];
+
+/// A snapshot of the engine's counters since it started.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineCounters {
+    /// Sessions added.
+    pub started: u64,
+    /// Sessions ended, by [`EndKind::ALL`]'s order.
+    pub ended: [u64; 15],
+    /// Peers that authenticated, by [`AUTH_METHODS`]' order.
+    pub auth_successes: [u64; 4],
+    /// Peers that failed our authentication, by [`AUTH_METHODS`]' order.
+    pub auth_failures: [u64; 4],
+    /// Time from adding a session to its first network protocol up:
+    /// sessions per bucket of [`SETUP_BUCKETS`] (each counted in its
+    /// smallest bucket), then the slower ones.
+    pub setup_buckets: [u64; 11],
+    /// The sum of those times.
+    pub setup_sum: Duration,
+}
+
+impl EngineCounters {
+    /// Sessions ended for `kind`.
+    pub fn ended(&self, kind: EndKind) -> u64 {
+        self.ended[kind.index()]
+    }
+
+    /// Sessions ended, all kinds together.
+    pub fn ended_total(&self) -> u64 {
+        self.ended.iter().sum()
+    }
+
+    /// Sessions that reached a network protocol.
+    pub fn setups(&self) -> u64 {
+        self.setup_buckets.iter().sum()
+    }
+
+    pub(crate) fn count_end(&mut self, reason: &EndReason, peer_auth: Option<AuthMethod>) {
+        let kind = reason.kind();
+        self.ended[kind.index()] += 1;
+        if kind == EndKind::AuthFailedByPeer {
+            if let Some(i) = peer_auth.and_then(auth_index) {
+                self.auth_failures[i] += 1;
+            }
+        }
+    }
+
+    pub(crate) fn count_auth_success(&mut self, method: Option<AuthMethod>) {
+        if let Some(i) = method.and_then(auth_index) {
+            self.auth_successes[i] += 1;
+        }
+    }
+
+    pub(crate) fn count_setup(&mut self, took: Duration) {
+        let secs = took.as_secs_f64();
+        let i = SETUP_BUCKETS
+            .iter()
+            .position(|&b| secs <= b)
+            .unwrap_or(SETUP_BUCKETS.len());
+        self.setup_buckets[i] += 1;
+        self.setup_sum += took;
+    }
+}
+
+fn auth_index(m: AuthMethod) -> Option<usize> {
+    AUTH_METHODS.iter().position(|&a| a == m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_label_and_slot() {
+        let mut labels: Vec<_> = EndKind::ALL.iter().map(|k| k.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), EndKind::ALL.len());
+        for (i, k) in EndKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+        }
+    }
+
+    #[test]
+    fn setups_fall_in_their_smallest_bucket() {
+        let mut c = EngineCounters::default();
+        c.count_setup(Duration::from_millis(50));
+        c.count_setup(Duration::from_millis(51));
+        c.count_setup(Duration::from_secs(100));
+        assert_eq!(c.setup_buckets[0], 1);
+        assert_eq!(c.setup_buckets[1], 1);
+        assert_eq!(c.setup_buckets[10], 1);
+        assert_eq!(c.setups(), 3);
+    }
+
+    #[test]
+    fn auth_failures_count_by_the_method_used() {
+        let mut c = EngineCounters::default();
+        let r = EndReason::Protocol {
+            reason: TerminationReason::PeerAuthFailed {
+                reason: "bad secret".into(),
+            },
+            exit_code: 11,
+        };
+        c.count_end(&r, Some(AuthMethod::MsChapV2));
+        assert_eq!(c.auth_failures, [0, 0, 0, 1]);
+        assert_eq!(c.ended(EndKind::AuthFailedByPeer), 1);
+        assert_eq!(c.ended_total(), 1);
+    }
+}
