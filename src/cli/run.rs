@@ -215,7 +215,8 @@ async fn drive(engine: &Engine, mut events: EngineEvents, ids: Vec<SessionId>) -
                 let Some((id, event)) = event else { break };
                 if let EngineEvent::Ended(e) = &event {
                     if n > 1 {
-                        tracing::info!("session {id} ended: {e}");
+                        // Scripts read this line: "exit code N (reason)".
+                        tracing::info!("session {id} ended: exit code {} ({})", e.exit_code, e.reason);
                     }
                     codes.push((id, e.exit_code));
                 }

@@ -52,13 +52,15 @@ logs_on_failure() {  # logs_on_failure <failed count before>
     echo "----- routes and proxy entries (lns)"; default_routes; ip -n lns neigh show proxy
     dump_kernel_log
 }
+# IPv4 alone (noipv6): with IPv6CP up first the interface would be up
+# before ip-pre-up, as in pppd, and these checks are about IPv4's order.
 start_pair() {  # start_pair <lns args> <lac args>
     rm -f $CTL $EV $SESS $OUT $LNS_LOG $LAC_LOG $SCRIPTS_LOG
     mkfifo $CTL
     l2tp-static --sessions 1 --lns-engine $RPPP --lac-engine $RPPP --control $CTL \
         --events $EV --sessions-file $SESS --ip-base 10.200.0.64 \
-        --lns-args "nodetach debug logfile $LNS_LOG name lns ifname ppl0 {lns_ip}:{lac_ip} noauth $1" \
-        --lac-args "nodetach debug logfile $LAC_LOG name lac user lac remotename lns noauth noipdefault ipcp-accept-local ipcp-accept-remote ifname ppc0 $2" \
+        --lns-args "nodetach debug logfile $LNS_LOG name lns ifname ppl0 {lns_ip}:{lac_ip} noauth noipv6 $1" \
+        --lac-args "nodetach debug logfile $LAC_LOG name lac user lac remotename lns noauth noipv6 noipdefault ipcp-accept-local ipcp-accept-remote ifname ppc0 $2" \
         > $OUT 2>&1 &
     TOOL=$!
     wait_for 300 grep -q '^READY' $EV
