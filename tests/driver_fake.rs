@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use rppp::driver::fake::{FakeDataPath, FakeHandle, SessionHandle, Step, TestEngine, FAKE_IFNAME};
 use rppp::driver::{
-    ArpInterface, EndReason, Ended, EngineEvent, ExistingRoute, Hooks, IpPreUp, LinkOptions,
-    NetworkStats,
+    ArpInterface, DataPathStep, EndReason, Ended, EngineEvent, ExistingRoute, Hooks, IpPreUp,
+    LinkOptions, NetworkStats,
 };
 use rppp::options::Context;
 use rppp::session::{
@@ -307,13 +307,13 @@ async fn ended_comes_after_every_fd_is_closed() {
 
 #[tokio::test]
 async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
-    for step in [
-        Step::Channel,
-        Step::CreateUnit,
-        Step::SetMtu,
-        Step::SetIpv4,
-        Step::InterfaceUp,
-        Step::SetNpMode,
+    for (step, typed) in [
+        (Step::Channel, DataPathStep::Channel),
+        (Step::CreateUnit, DataPathStep::CreateUnit),
+        (Step::SetMtu, DataPathStep::Mtu),
+        (Step::SetIpv4, DataPathStep::Ipv4Addresses),
+        (Step::InterfaceUp, DataPathStep::InterfaceUp),
+        (Step::SetNpMode, DataPathStep::NpMode),
     ] {
         let (lns, lac) = configs(Some(AuthMethod::ChapMd5));
         let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
@@ -333,6 +333,15 @@ async fn a_failure_at_each_data_path_step_ends_that_session_cleanly() {
                 .to_string()
                 .contains(&format!("{step:?} failed on purpose")),
             "{step:?}: the error names the step: {lns_end:?}"
+        );
+        // A program tells the steps apart by the typed step.
+        match &lns_end.reason {
+            EndReason::DataPath(e) => assert_eq!(e.step, typed, "{step:?}: {e:?}"),
+            other => panic!("{step:?}: not a data-path failure: {other:?}"),
+        }
+        assert!(
+            lns_end.reason.to_string().starts_with(&typed.to_string()),
+            "{step:?}: the error says the step in words: {lns_end:?}"
         );
         {
             let k = lns_kernel.lock();

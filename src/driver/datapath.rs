@@ -14,20 +14,122 @@ use crate::kernel::frames::SharedFd;
 use crate::kernel::{IdleTime, L2tpStats};
 use crate::session::DataPathAction;
 
-/// A data-path step failed: which step, on which interface, and why.
+/// A step of a session's data path, for a program to tell failures apart
+/// (`match e.step`); its `Display` gives it in plain words ("create the
+/// unit", "set the MTU").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataPathStep {
+    /// Setting up the PPPoL2TP socket: close-on-exec and the
+    /// `SOL_PPPOL2TP` options the daemon asked for.
+    SocketOptions,
+    /// Getting the ppp channel (`PPPIOCGCHAN`, `PPPIOCATTCHAN`) and reading
+    /// it.
+    Channel,
+    /// Creating the unit (`RTM_NEWLINK` or `PPPIOCNEWUNIT`, under a
+    /// creation slot), setting its NP modes to DROP, and connecting the
+    /// channel to it.
+    CreateUnit,
+    /// Naming the interface (the rename after `PPPIOCNEWUNIT`) and finding
+    /// it by name.
+    NameInterface,
+    /// Setting the MTU.
+    Mtu,
+    /// Sizing the unit's receive buffers (the MRU).
+    Mru,
+    /// Setting (or removing) the IPv4 addresses.
+    Ipv4Addresses,
+    /// Setting (or removing) the IPv6 link-local address.
+    Ipv6Address,
+    /// Bringing the interface up (with the MTU negotiated while it was
+    /// down).
+    InterfaceUp,
+    /// Bringing the interface down.
+    InterfaceDown,
+    /// Setting a network protocol's NP mode.
+    NpMode,
+    /// Reading the unit's idle time.
+    IdleTime,
+    /// Reading the interface's counters.
+    Counters,
+    /// Adding (or replacing) the default route.
+    DefaultRoute,
+    /// Adding the proxy ARP entry.
+    ProxyArp,
+}
+
+impl DataPathStep {
+    /// The step that carries out `action`.
+    pub fn of(action: &DataPathAction) -> DataPathStep {
+        match action {
+            DataPathAction::CreateUnit => DataPathStep::CreateUnit,
+            DataPathAction::SetMtu(_) => DataPathStep::Mtu,
+            DataPathAction::SetMru(_) => DataPathStep::Mru,
+            DataPathAction::SetIpv4Addresses { .. } | DataPathAction::RemoveIpv4Addresses => {
+                DataPathStep::Ipv4Addresses
+            }
+            DataPathAction::SetIpv6LinkLocal { .. } | DataPathAction::RemoveIpv6LinkLocal => {
+                DataPathStep::Ipv6Address
+            }
+            DataPathAction::InterfaceUp => DataPathStep::InterfaceUp,
+            DataPathAction::InterfaceDown => DataPathStep::InterfaceDown,
+            DataPathAction::SetNpMode { .. } => DataPathStep::NpMode,
+        }
+    }
+}
+
+impl fmt::Display for DataPathStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DataPathStep::SocketOptions => "set up the PPPoL2TP socket",
+            DataPathStep::Channel => "get the ppp channel",
+            DataPathStep::CreateUnit => "create the unit",
+            DataPathStep::NameInterface => "name the interface",
+            DataPathStep::Mtu => "set the MTU",
+            DataPathStep::Mru => "set the MRU",
+            DataPathStep::Ipv4Addresses => "set the IPv4 addresses",
+            DataPathStep::Ipv6Address => "set the IPv6 link-local address",
+            DataPathStep::InterfaceUp => "bring the interface up",
+            DataPathStep::InterfaceDown => "bring the interface down",
+            DataPathStep::NpMode => "set the NP mode",
+            DataPathStep::IdleTime => "read the idle time",
+            DataPathStep::Counters => "read the interface counters",
+            DataPathStep::DefaultRoute => "add the default route",
+            DataPathStep::ProxyArp => "add the proxy ARP entry",
+        })
+    }
+}
+
+/// A data-path step failed: which step, with which call, and why.
+///
+/// It prints as `<step> (<call>): <detail>`, e.g. `get the ppp channel
+/// (PPPIOCGCHAN): ...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataPathError {
-    /// The step, e.g. `"create the unit"`, `"set the IPv4 addresses"`.
-    pub step: &'static str,
-    /// What the operating system said, with the call that failed.
+    /// The step.
+    pub step: DataPathStep,
+    /// The system call or netlink request that failed, e.g.
+    /// `"PPPIOCGCHAN"`, `"RTM_NEWLINK"`, if one did.
+    pub call: Option<&'static str>,
+    /// What the operating system said, or what was wrong.
     pub detail: String,
 }
 
 impl DataPathError {
-    /// A failure of `step`.
-    pub fn new(step: &'static str, detail: impl fmt::Display) -> Self {
+    /// A failure of `step` that no single call explains.
+    pub fn new(step: DataPathStep, detail: impl fmt::Display) -> Self {
         DataPathError {
             step,
+            call: None,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// A failure of `step` in `call` (a system call or netlink request).
+    pub fn in_call(step: DataPathStep, call: &'static str, detail: impl fmt::Display) -> Self {
+        DataPathError {
+            step,
+            call: Some(call),
             detail: detail.to_string(),
         }
     }
@@ -35,7 +137,10 @@ impl DataPathError {
 
 impl fmt::Display for DataPathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.step, self.detail)
+        match self.call {
+            Some(call) => write!(f, "{} ({call}): {}", self.step, self.detail),
+            None => write!(f, "{}: {}", self.step, self.detail),
+        }
     }
 }
 
@@ -227,7 +332,7 @@ pub fn pick_proxy_arp_interface(
     best
 }
 
-fn unsupported(step: &'static str) -> DataPathError {
+fn unsupported(step: DataPathStep) -> DataPathError {
     DataPathError::new(step, "this data path does not do it")
 }
 
@@ -275,13 +380,13 @@ pub trait DataPath: Send + 'static {
     /// How long the unit has gone without data packets (`PPPIOCGIDLE`):
     /// pppd's `idle` reads it.
     fn idle(&self) -> Result<IdleTime, DataPathError> {
-        Err(unsupported("read the idle time"))
+        Err(unsupported(DataPathStep::IdleTime))
     }
 
     /// The unit's counters (for the down scripts' `BYTES_SENT` and
     /// `BYTES_RCVD`).
     fn unit_stats(&mut self) -> impl Future<Output = Result<UnitStats, DataPathError>> + Send {
-        async { Err(unsupported("read the interface counters")) }
+        async { Err(unsupported(DataPathStep::Counters)) }
     }
 
     /// pppd's `sifdefaultroute`: a default route through the interface,
@@ -293,7 +398,7 @@ pub trait DataPath: Send + 'static {
         peer: Ipv4Addr,
     ) -> impl Future<Output = Result<RouteOutcome, DataPathError>> + Send {
         let _ = (how, peer);
-        async { Err(unsupported("add the default route")) }
+        async { Err(unsupported(DataPathStep::DefaultRoute)) }
     }
 
     /// pppd's `cifdefaultroute`: removes the route
@@ -310,7 +415,7 @@ pub trait DataPath: Send + 'static {
         peer: Ipv4Addr,
     ) -> impl Future<Output = Result<ProxyArpOutcome, DataPathError>> + Send {
         let _ = peer;
-        async { Err(unsupported("add the proxy ARP entry")) }
+        async { Err(unsupported(DataPathStep::ProxyArp)) }
     }
 
     /// pppd's `cifproxyarp`: removes the entry
@@ -337,4 +442,34 @@ pub trait DataPath: Send + 'static {
     /// Undo everything in reverse order: addresses, interface, unit,
     /// channel. Never fails: what cannot be undone is logged.
     fn teardown(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_path_error_prints_the_step_in_words_then_the_call() {
+        let e = DataPathError::in_call(DataPathStep::Channel, "PPPIOCGCHAN", "ENOTTY");
+        assert_eq!(e.to_string(), "get the ppp channel (PPPIOCGCHAN): ENOTTY");
+        let e = DataPathError::new(DataPathStep::Mtu, "no unit yet");
+        assert_eq!(e.to_string(), "set the MTU: no unit yet");
+        assert_eq!(e.call, None);
+    }
+
+    #[test]
+    fn every_action_has_its_step() {
+        assert_eq!(
+            DataPathStep::of(&DataPathAction::CreateUnit),
+            DataPathStep::CreateUnit
+        );
+        assert_eq!(
+            DataPathStep::of(&DataPathAction::RemoveIpv4Addresses),
+            DataPathStep::Ipv4Addresses
+        );
+        assert_eq!(
+            DataPathStep::of(&DataPathAction::InterfaceDown),
+            DataPathStep::InterfaceDown
+        );
+    }
 }

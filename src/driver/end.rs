@@ -138,6 +138,7 @@ impl fmt::Display for Ended {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::driver::DataPathStep;
 
     #[test]
     fn exit_codes_follow_pppd() {
@@ -150,7 +151,7 @@ mod tests {
             16
         );
         assert_eq!(Ended::new(EndReason::LowerLayerGone).exit_code, 16);
-        let e = DataPathError::new("create the unit", "EPERM");
+        let e = DataPathError::new(DataPathStep::CreateUnit, "EPERM");
         assert_eq!(Ended::new(EndReason::DataPath(e)).exit_code, 1);
         let p = EndReason::Protocol {
             reason: TerminationReason::PeerDead,

@@ -30,8 +30,9 @@ mod task;
 pub use config::{KernelSessionOptions, LinkOptions};
 pub use counters::{EndKind, EngineCounters, AUTH_METHODS, SETUP_BUCKETS};
 pub use datapath::{
-    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DataPathStep, DefaultRoute,
+    ExistingRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,
+    UnitStats,
 };
 pub use end::{CloseReason, EndReason, Ended, SetupError};
 pub use engine::{Closing, Engine, UnknownSession, CONCURRENT_UNIT_CREATIONS, NEGOTIATION_WINDOW};

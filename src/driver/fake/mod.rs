@@ -27,8 +27,9 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::datapath::{
-    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DefaultRoute, ExistingRoute,
-    LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated, UnitStats,
+    pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DataPathStep, DefaultRoute,
+    ExistingRoute, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,
+    UnitStats,
 };
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
 use crate::kernel::IdleTime;
@@ -67,6 +68,20 @@ impl Step {
             DataPathAction::SetIpv6LinkLocal { .. } => Step::SetIpv6,
             _ => return None,
         })
+    }
+
+    /// The data path's step this injection point fails, as the error
+    /// carries it.
+    pub fn data_path_step(self) -> DataPathStep {
+        match self {
+            Step::Channel => DataPathStep::Channel,
+            Step::CreateUnit => DataPathStep::CreateUnit,
+            Step::SetMtu => DataPathStep::Mtu,
+            Step::SetIpv4 => DataPathStep::Ipv4Addresses,
+            Step::InterfaceUp => DataPathStep::InterfaceUp,
+            Step::SetNpMode => DataPathStep::NpMode,
+            Step::SetIpv6 => DataPathStep::Ipv6Address,
+        }
     }
 }
 
@@ -244,14 +259,15 @@ fn is_ncp(protocol: u16) -> bool {
     (0x8000..0xc000).contains(&protocol)
 }
 
-fn seqpacket() -> Result<(OwnedFd, OwnedFd), DataPathError> {
+/// A socketpair for `step`'s fds.
+fn seqpacket(step: DataPathStep) -> Result<(OwnedFd, OwnedFd), DataPathError> {
     let (a, b) = socketpair(
         AddressFamily::Unix,
         SockType::SeqPacket,
         None,
         SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
     )
-    .map_err(|e| DataPathError::new("socketpair", e))?;
+    .map_err(|e| DataPathError::in_call(step, "socketpair", e))?;
     // Room for a thousand small frames queued at once, as a PPPoL2TP
     // socket's receive queue holds them (a test floods the engine); the
     // forced size needs CAP_NET_ADMIN, the plain one is capped by
@@ -276,11 +292,11 @@ impl FakeDataPath {
     /// A fake data path and the handle the test keeps. Must be called
     /// inside a tokio runtime.
     pub fn new() -> Result<(FakeDataPath, FakeHandle), DataPathError> {
-        let (engine, kernel) = seqpacket()?;
+        let (engine, kernel) = seqpacket(DataPathStep::Channel)?;
         let handle = FakeHandle::default();
         handle.lock().channel_kernel =
             Some(Arc::new(FrameFd::new(Arc::new(kernel)).map_err(|e| {
-                DataPathError::new("register the fake channel", e)
+                DataPathError::new(DataPathStep::Channel, format!("register the fake fd: {e}"))
             })?));
         Ok((
             FakeDataPath {
@@ -316,7 +332,7 @@ impl FakeDataPath {
         if k.fail_at == Some(step) {
             k.fail_at = None;
             return Err(DataPathError::new(
-                "fake data path",
+                step.data_path_step(),
                 format!("{step:?} failed on purpose"),
             ));
         }
@@ -435,15 +451,19 @@ impl DataPath for FakeDataPath {
         let fd = self
             .channel_engine
             .take()
-            .ok_or(DataPathError::new("fake channel", "taken twice"))?;
+            .ok_or(DataPathError::new(DataPathStep::Channel, "taken twice"))?;
         Ok(Arc::new(fd))
     }
 
     async fn create_unit(&mut self) -> Result<UnitCreated, DataPathError> {
         self.check(Step::CreateUnit)?;
-        let (engine, kernel) = seqpacket()?;
-        let kernel = FrameFd::new(Arc::new(kernel))
-            .map_err(|e| DataPathError::new("register the fake unit", e))?;
+        let (engine, kernel) = seqpacket(DataPathStep::CreateUnit)?;
+        let kernel = FrameFd::new(Arc::new(kernel)).map_err(|e| {
+            DataPathError::new(
+                DataPathStep::CreateUnit,
+                format!("register the fake fd: {e}"),
+            )
+        })?;
         let mut k = self.kernel.lock();
         k.actions.push(DataPathAction::CreateUnit);
         k.unit_exists = true;
@@ -483,7 +503,7 @@ impl DataPath for FakeDataPath {
         let k = self.kernel.lock();
         let (xmit, recv) = k
             .last_data
-            .ok_or(DataPathError::new("read the idle time", "no unit yet"))?;
+            .ok_or(DataPathError::new(DataPathStep::IdleTime, "no unit yet"))?;
         // Whole seconds, as the kernel's jiffies / HZ.
         let secs = |t: Instant| std::time::Duration::from_secs(t.elapsed().as_secs());
         Ok(IdleTime {
@@ -495,7 +515,7 @@ impl DataPath for FakeDataPath {
     async fn unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
         let k = self.kernel.lock();
         if !k.unit_exists {
-            return Err(DataPathError::new("read the interface counters", "no unit"));
+            return Err(DataPathError::new(DataPathStep::Counters, "no unit"));
         }
         Ok(k.stats)
     }

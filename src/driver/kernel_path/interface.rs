@@ -9,7 +9,7 @@ use netlink_packet_route::link::LinkAttribute;
 use rtnetlink::{Handle, LinkUnspec};
 
 use super::{step, KernelDataPath};
-use crate::driver::datapath::{DataPathError, UnitStats};
+use crate::driver::datapath::{DataPathError, DataPathStep, UnitStats};
 use crate::session::DataPathAction;
 
 impl KernelDataPath {
@@ -20,7 +20,7 @@ impl KernelDataPath {
         action: &DataPathAction,
     ) -> Result<(), DataPathError> {
         let (Some(unit), Some(index)) = (&self.unit, self.ifindex) else {
-            return Err(DataPathError::new("configure the interface", "no unit yet"));
+            return Err(DataPathError::new(DataPathStep::of(action), "no unit yet"));
         };
         let link = self.netlink.link();
         match *action {
@@ -41,7 +41,7 @@ impl KernelDataPath {
                 )
                 .execute()
                 .await
-                .map_err(|e| DataPathError::new("set the MTU", e))?,
+                .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, "RTM_SETLINK", e))?,
             DataPathAction::SetMru(mru) => {
                 if let Err(e) = unit.set_mru(mru) {
                     tracing::warn!("setting the MRU to {mru} failed (not fatal): {e}");
@@ -49,7 +49,7 @@ impl KernelDataPath {
             }
             DataPathAction::SetIpv4Addresses { local, peer } => {
                 let pair = (IpAddr::V4(local), IpAddr::V4(peer));
-                add_address(&self.netlink, index, pair, "set the IPv4 addresses").await?;
+                add_address(&self.netlink, index, pair, DataPathStep::Ipv4Addresses).await?;
                 self.ipv4 = Some(pair);
             }
             DataPathAction::RemoveIpv4Addresses => {
@@ -79,11 +79,11 @@ impl KernelDataPath {
                     request = request.mtu(u32::from(mtu));
                 }
                 link.set(request.build()).execute().await.map_err(|e| {
-                    let step = match self.pending_mtu {
-                        Some(_) => "set the MTU and bring the interface up",
-                        None => "bring the interface up",
+                    let detail = match self.pending_mtu {
+                        Some(mtu) => format!("with the MTU {mtu}: {e}"),
+                        None => e.to_string(),
                     };
-                    DataPathError::new(step, e)
+                    DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
                 })?;
                 self.pending_mtu = None;
                 self.link_up = true;
@@ -95,12 +95,14 @@ impl KernelDataPath {
                 link.set(LinkUnspec::new_with_index(index).down().build())
                     .execute()
                     .await
-                    .map_err(|e| DataPathError::new("bring the interface down", e))?;
+                    .map_err(|e| {
+                        DataPathError::in_call(DataPathStep::InterfaceDown, "RTM_SETLINK", e)
+                    })?;
                 self.link_up = false;
             }
             DataPathAction::SetNpMode { protocol, mode } => unit
                 .set_npmode(protocol, mode)
-                .map_err(step("set the NP mode (PPPIOCSNPMODE)"))?,
+                .map_err(step(DataPathStep::NpMode, "PPPIOCSNPMODE"))?,
         }
         Ok(())
     }
@@ -112,28 +114,21 @@ impl KernelDataPath {
         index: u32,
         pair: (IpAddr, IpAddr),
     ) -> Result<(), DataPathError> {
-        add_address(
-            &self.netlink,
-            index,
-            pair,
-            "set the IPv6 link-local address",
-        )
-        .await?;
+        add_address(&self.netlink, index, pair, DataPathStep::Ipv6Address).await?;
         self.ipv6 = Some(pair);
         Ok(())
     }
 
     /// The interface's counters (`IFLA_STATS64`).
     pub(super) async fn read_unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
-        let index = self.ifindex.ok_or(DataPathError::new(
-            "read the interface counters",
-            "no unit yet",
-        ))?;
+        let index = self
+            .ifindex
+            .ok_or(DataPathError::new(DataPathStep::Counters, "no unit yet"))?;
         let mut links = self.netlink.link().get().match_index(index).execute();
         while let Some(link) = links
             .try_next()
             .await
-            .map_err(|e| DataPathError::new("read the interface counters (RTM_GETLINK)", e))?
+            .map_err(|e| DataPathError::in_call(DataPathStep::Counters, "RTM_GETLINK", e))?
         {
             for a in link.attributes {
                 if let LinkAttribute::Stats64(s) = a {
@@ -146,8 +141,9 @@ impl KernelDataPath {
                 }
             }
         }
-        Err(DataPathError::new(
-            "read the interface counters (RTM_GETLINK)",
+        Err(DataPathError::in_call(
+            DataPathStep::Counters,
+            "RTM_GETLINK",
             "no IFLA_STATS64 in the answer",
         ))
     }
@@ -167,7 +163,7 @@ async fn add_address(
     netlink: &Handle,
     index: u32,
     (local, peer): (IpAddr, IpAddr),
-    step: &'static str,
+    step: DataPathStep,
 ) -> Result<(), DataPathError> {
     let mut request = netlink.address().add(index, local, host_prefix(local));
     let message = request.message_mut();
@@ -175,10 +171,9 @@ async fn add_address(
         .attributes
         .retain(|a| !matches!(a, AddressAttribute::Address(_)));
     message.attributes.push(AddressAttribute::Address(peer));
-    request
-        .execute()
-        .await
-        .map_err(|e| DataPathError::new(step, format!("{local} peer {peer}: {e}")))
+    request.execute().await.map_err(|e| {
+        DataPathError::in_call(step, "RTM_NEWADDR", format!("{local} peer {peer}: {e}"))
+    })
 }
 
 /// Removes an address [`add_address`] added; failures are only logged

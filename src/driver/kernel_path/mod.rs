@@ -24,8 +24,8 @@ pub use socket::L2tpSocketOptions;
 pub use unit::UnitNaming;
 
 use super::datapath::{
-    DataPath, DataPathError, DefaultRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteOutcome,
-    UnitCreated, UnitStats,
+    DataPath, DataPathError, DataPathStep, DefaultRoute, L2tpIds, LowerLayer, ProxyArpOutcome,
+    RouteOutcome, UnitCreated, UnitStats,
 };
 use super::l2tp_watch::{L2tpWatch, Watcher};
 use crate::kernel::frames::SharedFd;
@@ -69,8 +69,9 @@ pub struct KernelDataPath {
     l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
 
-fn step(step: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
-    move |e| DataPathError::new(step, e)
+/// A kernel call's failure, as a failure of `step` in `call`.
+fn step(step: DataPathStep, call: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
+    move |e| DataPathError::in_call(step, call, e)
 }
 
 fn netlink_errno(e: &rtnetlink::Error) -> Option<Errno> {
@@ -85,7 +86,7 @@ impl DataPath for KernelDataPath {
         let channel = self
             .channel
             .as_ref()
-            .ok_or(DataPathError::new("read the channel", "no channel"))?;
+            .ok_or(DataPathError::new(DataPathStep::Channel, "no channel"))?;
         Ok(Arc::clone(channel) as SharedFd)
     }
 
@@ -117,9 +118,9 @@ impl DataPath for KernelDataPath {
     fn idle(&self) -> Result<IdleTime, DataPathError> {
         self.unit
             .as_ref()
-            .ok_or(DataPathError::new("read the idle time", "no unit yet"))?
+            .ok_or(DataPathError::new(DataPathStep::IdleTime, "no unit yet"))?
             .idle()
-            .map_err(step("read the idle time"))
+            .map_err(step(DataPathStep::IdleTime, "PPPIOCGIDLE"))
     }
     async fn unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
         self.read_unit_stats().await

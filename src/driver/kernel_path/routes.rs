@@ -16,8 +16,8 @@ use rtnetlink::{Handle, RouteMessageBuilder};
 
 use super::{netlink_errno, KernelDataPath};
 use crate::driver::datapath::{
-    pick_proxy_arp_interface, ArpInterface, DataPathError, DefaultRoute, ExistingRoute,
-    ProxyArpOutcome, RouteDecision, RouteOutcome,
+    pick_proxy_arp_interface, ArpInterface, DataPathError, DataPathStep, DefaultRoute,
+    ExistingRoute, ProxyArpOutcome, RouteDecision, RouteOutcome,
 };
 
 impl KernelDataPath {
@@ -28,7 +28,7 @@ impl KernelDataPath {
         how: DefaultRoute,
         peer: Ipv4Addr,
     ) -> Result<RouteOutcome, DataPathError> {
-        const STEP: &str = "add the default route";
+        const STEP: DataPathStep = DataPathStep::DefaultRoute;
         let (Some(index), Some(ifname)) = (self.ifindex, self.ifname.clone()) else {
             return Err(DataPathError::new(STEP, "no unit yet"));
         };
@@ -42,11 +42,9 @@ impl KernelDataPath {
         match RouteDecision::decide(&views, &ifname, peer, how) {
             RouteDecision::Refuse(r) => Ok(RouteOutcome::Refused(r)),
             RouteDecision::Add => {
-                route
-                    .add(ours.clone())
-                    .execute()
-                    .await
-                    .map_err(|e| DataPathError::new(STEP, format!("dev {ifname}: {e}")))?;
+                route.add(ours.clone()).execute().await.map_err(|e| {
+                    DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
+                })?;
                 self.default_route = Some((ours, None));
                 Ok(RouteOutcome::Added)
             }
@@ -63,9 +61,10 @@ impl KernelDataPath {
                 let mut added = route.add(ours.clone()).execute().await;
                 if matches!(&added, Err(e) if netlink_errno(e) == Some(Errno::EEXIST)) {
                     route.del(old.clone()).execute().await.map_err(|e| {
-                        DataPathError::new(
-                            "delete the default route to replace",
-                            format!("{view}: {e}"),
+                        DataPathError::in_call(
+                            STEP,
+                            "RTM_DELROUTE",
+                            format!("delete the one to replace, {view}: {e}"),
                         )
                     })?;
                     added = route.add(ours.clone()).execute().await;
@@ -79,7 +78,9 @@ impl KernelDataPath {
                         tracing::warn!("deleting the replaced default route {view}: {e}");
                     }
                 }
-                added.map_err(|e| DataPathError::new(STEP, format!("dev {ifname}: {e}")))?;
+                added.map_err(|e| {
+                    DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
+                })?;
                 self.default_route = Some((ours, Some(old)));
                 Ok(RouteOutcome::Replaced(view))
             }
@@ -114,7 +115,7 @@ impl KernelDataPath {
     ) -> Result<ProxyArpOutcome, DataPathError> {
         if self.proxy_arp.is_some() {
             return Err(DataPathError::new(
-                "add the proxy ARP entry",
+                DataPathStep::ProxyArp,
                 "one is set already",
             ));
         }
@@ -132,8 +133,9 @@ impl KernelDataPath {
             .execute()
             .await
             .map_err(|e| {
-                DataPathError::new(
-                    "add the proxy ARP entry (RTM_NEWNEIGH)",
+                DataPathError::in_call(
+                    DataPathStep::ProxyArp,
+                    "RTM_NEWNEIGH",
                     format!("{peer} dev {}: {e}", dev.name),
                 )
             })?;
@@ -196,11 +198,13 @@ async fn default_routes(
     request.header.address_family = AddressFamily::Inet;
     let mut routes = netlink.route().get(request).execute();
     let mut found = Vec::new();
-    while let Some(m) = routes
-        .try_next()
-        .await
-        .map_err(|e| DataPathError::new("read the routing table (RTM_GETROUTE)", e))?
-    {
+    while let Some(m) = routes.try_next().await.map_err(|e| {
+        DataPathError::in_call(
+            DataPathStep::DefaultRoute,
+            "RTM_GETROUTE",
+            format!("read the routing table: {e}"),
+        )
+    })? {
         if m.header.address_family != AddressFamily::Inet
             || m.header.destination_prefix_length != 0
             || m.header.kind != RouteType::Unicast
@@ -252,14 +256,12 @@ fn restorable(mut m: RouteMessage) -> RouteMessage {
 /// Every interface's IPv4 addresses, with whether pppd's proxy ARP may
 /// use the interface.
 async fn arp_interfaces(netlink: &Handle) -> Result<Vec<ArpInterface>, DataPathError> {
-    const STEP: &str = "find an interface for proxy ARP";
+    const STEP: DataPathStep = DataPathStep::ProxyArp;
     let mut links = std::collections::HashMap::new();
     let mut stream = netlink.link().get().execute();
-    while let Some(link) = stream
-        .try_next()
-        .await
-        .map_err(|e| DataPathError::new(STEP, format!("RTM_GETLINK: {e}")))?
-    {
+    while let Some(link) = stream.try_next().await.map_err(|e| {
+        DataPathError::in_call(STEP, "RTM_GETLINK", format!("find an interface: {e}"))
+    })? {
         let flags = link.header.flags;
         let usable = flags.contains(LinkFlags::Up | LinkFlags::Broadcast)
             && !flags.intersects(LinkFlags::Pointopoint | LinkFlags::Loopback | LinkFlags::Noarp);
@@ -275,11 +277,9 @@ async fn arp_interfaces(netlink: &Handle) -> Result<Vec<ArpInterface>, DataPathE
     }
     let mut found = Vec::new();
     let mut stream = netlink.address().get().execute();
-    while let Some(a) = stream
-        .try_next()
-        .await
-        .map_err(|e| DataPathError::new(STEP, format!("RTM_GETADDR: {e}")))?
-    {
+    while let Some(a) = stream.try_next().await.map_err(|e| {
+        DataPathError::in_call(STEP, "RTM_GETADDR", format!("find an interface: {e}"))
+    })? {
         if a.header.family != AddressFamily::Inet {
             continue;
         }

@@ -10,7 +10,7 @@ use nix::fcntl::{fcntl, FcntlArg, FdFlag, OFlag};
 use rtnetlink::Handle;
 
 use super::{step, KernelDataPath, UnitNaming};
-use crate::driver::datapath::DataPathError;
+use crate::driver::datapath::{DataPathError, DataPathStep};
 use crate::driver::l2tp_watch::{L2tpWatch, SessionKey};
 use crate::kernel::{Channel, PppoL2tpOption, PppoL2tpSocket};
 
@@ -57,7 +57,7 @@ impl KernelDataPath {
             (socket, channel)
         })
         .await
-        .map_err(|e| DataPathError::new("get the ppp channel (PPPIOCGCHAN)", e))?;
+        .map_err(|e| DataPathError::in_call(DataPathStep::Channel, "PPPIOCGCHAN", e))?;
         Ok(Self::with_channel(socket, early, channel?, naming, netlink))
     }
 
@@ -66,8 +66,8 @@ impl KernelDataPath {
     fn attach_channel(socket: &PppoL2tpSocket) -> Result<Channel, DataPathError> {
         let index = socket
             .channel_index()
-            .map_err(step("get the ppp channel (PPPIOCGCHAN)"))?;
-        Channel::attach(index).map_err(step("attach the ppp channel"))
+            .map_err(step(DataPathStep::Channel, "PPPIOCGCHAN"))?;
+        Channel::attach(index).map_err(step(DataPathStep::Channel, "PPPIOCATTCHAN"))
     }
 
     /// Close-on-exec, the socket options, and the frames queued before
@@ -77,12 +77,17 @@ impl KernelDataPath {
         options: &L2tpSocketOptions,
     ) -> Result<Vec<Vec<u8>>, DataPathError> {
         let fd = socket.as_fd();
-        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
-            .map_err(|e| DataPathError::new("make the PPPoL2TP fd close-on-exec", e))?;
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC)).map_err(|e| {
+            DataPathError::in_call(
+                DataPathStep::SocketOptions,
+                "F_SETFD",
+                format!("make the fd close-on-exec: {e}"),
+            )
+        })?;
         let set = |option, value: Option<i32>| match value {
             Some(v) => socket
                 .set_option(option, v)
-                .map_err(step("set a SOL_PPPOL2TP option")),
+                .map_err(step(DataPathStep::SocketOptions, "SOL_PPPOL2TP")),
             None => Ok(()),
         };
         set(PppoL2tpOption::Debug, options.debug)?;

@@ -16,7 +16,7 @@ use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{netlink_errno, step, KernelDataPath};
-use crate::driver::datapath::{DataPathError, UnitCreated};
+use crate::driver::datapath::{DataPathError, DataPathStep, UnitCreated};
 #[cfg(doc)]
 use crate::driver::DataPath;
 use crate::kernel::frames::SharedFd;
@@ -126,12 +126,12 @@ impl KernelDataPath {
     pub(super) async fn create_and_connect_unit(&mut self) -> Result<UnitCreated, DataPathError> {
         let _permit = match (self.setup_slot.take(), &self.creation_slots) {
             (Some(held), _) => Some(held),
-            (None, Some(s)) => Some(
-                Arc::clone(s)
-                    .acquire_owned()
-                    .await
-                    .map_err(|e| DataPathError::new("wait for a unit creation slot", e))?,
-            ),
+            (None, Some(s)) => Some(Arc::clone(s).acquire_owned().await.map_err(|e| {
+                DataPathError::new(
+                    DataPathStep::CreateUnit,
+                    format!("wait for a creation slot: {e}"),
+                )
+            })?),
             (None, None) => None,
         };
         let unit = match (&self.naming.ifname, self.naming.unit) {
@@ -139,15 +139,22 @@ impl KernelDataPath {
             (Some(name), Some(n)) => self.new_unit_renamed(Some(n), name).await?,
             (None, n) => Unattached::open()
                 .and_then(|dev| dev.new_unit(n))
-                .map_err(step("create the unit (PPPIOCNEWUNIT)"))?,
+                .map_err(step(DataPathStep::CreateUnit, "PPPIOCNEWUNIT"))?,
         };
         // A new unit passes every network protocol: drop them all until
         // their NCP opens.
         for protocol in [network_protocol::IPV4, network_protocol::IPV6] {
-            unit.set_npmode(protocol, NpMode::Drop)
-                .map_err(step("set the NP mode to DROP"))?;
+            unit.set_npmode(protocol, NpMode::Drop).map_err(|e| {
+                DataPathError::in_call(
+                    DataPathStep::CreateUnit,
+                    "PPPIOCSNPMODE",
+                    format!("set the NP mode to DROP: {e}"),
+                )
+            })?;
         }
-        let number = unit.number().map_err(step("read the unit number"))?;
+        let number = unit
+            .number()
+            .map_err(step(DataPathStep::CreateUnit, "PPPIOCGUNIT"))?;
         let ifname = self
             .naming
             .ifname
@@ -161,9 +168,12 @@ impl KernelDataPath {
         self.ifname = Some(ifname.clone());
         self.channel
             .as_ref()
-            .ok_or(DataPathError::new("connect the channel", "no channel"))?
+            .ok_or(DataPathError::new(
+                DataPathStep::CreateUnit,
+                "no channel to connect",
+            ))?
             .connect(number)
-            .map_err(step("connect the channel to the unit (PPPIOCCONNECT)"))?;
+            .map_err(step(DataPathStep::CreateUnit, "PPPIOCCONNECT"))?;
         Ok(UnitCreated {
             ifname,
             unit: number,
@@ -173,7 +183,7 @@ impl KernelDataPath {
 
     async fn create_named(&self, name: &str) -> Result<Unit, DataPathError> {
         let mut backoff = NewlinkBackoff::new();
-        let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        let dev = Unattached::open().map_err(step(DataPathStep::CreateUnit, "open /dev/ppp"))?;
         loop {
             match newlink(&self.netlink, &dev, name).await {
                 Ok(()) => {
@@ -208,8 +218,9 @@ impl KernelDataPath {
                 Err(e) => {
                     let what =
                         e.map_or("no error code".into(), |e| format!("{} ({e:?})", e.desc()));
-                    return Err(DataPathError::new(
-                        "create the unit (RTM_NEWLINK)",
+                    return Err(DataPathError::in_call(
+                        DataPathStep::CreateUnit,
+                        "RTM_NEWLINK",
                         format!("interface {name:?}: {what}"),
                     ));
                 }
@@ -218,7 +229,7 @@ impl KernelDataPath {
     }
 
     async fn new_unit_renamed(&self, unit: Option<u32>, name: &str) -> Result<Unit, DataPathError> {
-        let dev = Unattached::open().map_err(step("open /dev/ppp for the unit"))?;
+        let dev = Unattached::open().map_err(step(DataPathStep::CreateUnit, "open /dev/ppp"))?;
         self.new_unit_renamed_from(dev, unit, name).await
     }
 
@@ -232,13 +243,15 @@ impl KernelDataPath {
     ) -> Result<Unit, DataPathError> {
         let unit = dev
             .new_unit(unit)
-            .map_err(step("create the unit (PPPIOCNEWUNIT)"))?;
+            .map_err(step(DataPathStep::CreateUnit, "PPPIOCNEWUNIT"))?;
         if let Some(flags) = self.naming.kdebug {
             if let Err(e) = unit.set_debug(flags) {
                 tracing::warn!("kdebug {flags}: {e} (not fatal)");
             }
         }
-        let number = unit.number().map_err(step("read the unit number"))?;
+        let number = unit
+            .number()
+            .map_err(step(DataPathStep::CreateUnit, "PPPIOCGUNIT"))?;
         let index = ifindex(&format!("ppp{number}"))?;
         let rename = LinkUnspec::new_with_index(index).name(name).build();
         self.netlink
@@ -247,9 +260,10 @@ impl KernelDataPath {
             .execute()
             .await
             .map_err(|e| {
-                DataPathError::new(
-                    "rename the interface",
-                    format!("ppp{number} to {name:?}: {e}"),
+                DataPathError::in_call(
+                    DataPathStep::NameInterface,
+                    "RTM_SETLINK",
+                    format!("rename ppp{number} to {name:?}: {e}"),
                 )
             })?;
         Ok(unit)
@@ -280,8 +294,13 @@ async fn newlink(netlink: &Handle, dev: &Unattached, name: &str) -> Result<(), O
 }
 
 fn ifindex(name: &str) -> Result<u32, DataPathError> {
-    nix::net::if_::if_nametoindex(name)
-        .map_err(|e| DataPathError::new("find the interface", format!("{name:?}: {e}")))
+    nix::net::if_::if_nametoindex(name).map_err(|e| {
+        DataPathError::in_call(
+            DataPathStep::NameInterface,
+            "if_nametoindex",
+            format!("find {name:?}: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]

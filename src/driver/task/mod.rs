@@ -24,7 +24,7 @@ use rand_core::UnwrapErr;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
-use super::datapath::{DataPath, DataPathError, LowerLayer};
+use super::datapath::{DataPath, DataPathError, DataPathStep, LowerLayer};
 use super::end::{CloseReason, EndReason, Ended};
 use super::events::{EngineEvent, IpPreUp};
 use super::hooks::Hooks;
@@ -164,7 +164,9 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
 
     async fn run(&mut self) {
         match self.dp.channel().and_then(|fd| {
-            FrameFd::new(fd).map_err(|e| DataPathError::new("register the channel fd", e))
+            FrameFd::new(fd).map_err(|e| {
+                DataPathError::new(DataPathStep::Channel, format!("register the fd: {e}"))
+            })
         }) {
             Ok(channel) => self.channel = Some(channel),
             Err(e) => {
@@ -327,8 +329,9 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
 
     async fn create_unit(&mut self) -> Result<(), DataPathError> {
         let created = self.dp.create_unit().await?;
-        let frames = FrameFd::new(created.frames)
-            .map_err(|e| DataPathError::new("register the unit fd", e))?;
+        let frames = FrameFd::new(created.frames).map_err(|e| {
+            DataPathError::new(DataPathStep::CreateUnit, format!("register the fd: {e}"))
+        })?;
         self.unit = Some(frames);
         self.session.set_unit(created.unit);
         let l2tp = self.dp.l2tp_ids();
