@@ -25,6 +25,7 @@ mod macros;
 pub mod avp;
 pub mod header;
 pub mod message;
+pub mod reliable;
 
 pub use avp::{Avp, AvpType, CdnResult, ErrorCode, ResultCode, StopCcnResult};
 pub use header::HeaderRepr;
