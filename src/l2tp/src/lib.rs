@@ -23,10 +23,18 @@
 #[macro_use]
 mod macros;
 pub mod avp;
+pub mod config;
+pub mod endpoint;
+pub mod event;
 pub mod header;
 pub mod message;
 pub mod reliable;
+pub mod tunnel;
 
 pub use avp::{Avp, AvpType, CdnResult, ErrorCode, ResultCode, StopCcnResult};
+pub use config::{Role, TunnelConfig};
+pub use endpoint::{Endpoint, EndpointCounters, Incoming};
+pub use event::{Event, SessionEnd, SessionInfo, TunnelCounters, TunnelEnd, TunnelInfo};
 pub use header::HeaderRepr;
 pub use message::{Message, MessageType};
+pub use tunnel::{AcceptError, CallParams, CommandError, SessionState, Tunnel, TunnelState};

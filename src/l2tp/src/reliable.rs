@@ -352,6 +352,11 @@ impl Reliable {
         }
     }
 
+    /// Whether a datagram waits to be sent.
+    pub fn has_transmit(&self) -> bool {
+        !self.transmit.is_empty()
+    }
+
     /// The next datagram to send.
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmit.pop_front()
