@@ -151,6 +151,16 @@ impl Tunnel {
         self.peer_id
     }
 
+    /// The Ns expected next from the peer (the Nr we send).
+    pub fn receive_next(&self) -> u16 {
+        self.reliable.expected()
+    }
+
+    /// The sessions' ids, ours.
+    pub fn session_ids(&self) -> impl Iterator<Item = u16> + '_ {
+        self.sessions.keys().copied()
+    }
+
     /// The state.
     pub fn state(&self) -> TunnelState {
         self.state
