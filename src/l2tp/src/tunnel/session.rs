@@ -85,6 +85,9 @@ pub(super) struct Session {
     pub(super) state: SessionState,
     info: SessionInfo,
     params: CallParams,
+    /// A LAC's ICRQ, started (with its Random Vector) when the call was
+    /// placed, so a call that waits for the tunnel still hides its AVPs.
+    icrq: Option<Message>,
 }
 
 impl Tunnel {
@@ -125,10 +128,11 @@ impl Tunnel {
             state: SessionState::WaitTunnel,
             info,
             params,
+            icrq: Some(self.start_message(MessageType::Icrq, rng)),
         };
         self.sessions.insert(id, session);
         if self.state == TunnelState::Established {
-            self.send_icrq(now, id, rng);
+            self.send_icrq(now, id);
         }
         Ok(id)
     }
@@ -142,23 +146,19 @@ impl Tunnel {
             .map(|(id, _)| *id)
             .collect();
         for id in waiting {
-            // Hiding needs randomness, which establishment does not
-            // have: these ICRQs go out in the clear.
-            self.send_icrq_with(now, id, None);
+            self.send_icrq(now, id);
         }
     }
 
-    fn send_icrq(&mut self, now: Instant, id: u16, rng: &mut dyn Rng) {
-        let rv = self.start_message(MessageType::Icrq, rng);
-        self.send_icrq_with(now, id, Some(rv));
-    }
-
-    fn send_icrq_with(&mut self, now: Instant, id: u16, start: Option<Message>) {
+    fn send_icrq(&mut self, now: Instant, id: u16) {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
         s.state = SessionState::WaitReply;
-        let mut icrq = start.unwrap_or_else(|| Message::new(MessageType::Icrq, []));
+        let mut icrq = s
+            .icrq
+            .take()
+            .unwrap_or_else(|| Message::new(MessageType::Icrq, []));
         let p = &s.params;
         let mut avps = vec![
             Avp::AssignedSessionId(id),
@@ -351,6 +351,7 @@ impl Tunnel {
             state: SessionState::WaitConnect,
             info,
             params: CallParams::default(),
+            icrq: None,
         };
         self.sessions.insert(id, session);
         let mut icrp = self.start_message(MessageType::Icrp, rng);

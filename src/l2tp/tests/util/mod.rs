@@ -86,6 +86,8 @@ pub struct Pair {
     pub latency: Duration,
     flight: Vec<InFlight>,
     pub steps: usize,
+    /// Every datagram sent, before faults: (towards b, bytes).
+    pub log: Vec<(bool, Vec<u8>)>,
 }
 
 impl Pair {
@@ -101,6 +103,7 @@ impl Pair {
             latency: Duration::from_millis(10),
             flight: Vec::new(),
             steps: 0,
+            log: Vec::new(),
         }
     }
 
@@ -128,6 +131,7 @@ impl Pair {
     }
 
     fn send(&mut self, to_b: bool, bytes: Vec<u8>) {
+        self.log.push((to_b, bytes.clone()));
         let f = self.faults;
         if f.cut || self.rng.random_bool(f.loss) {
             return;
