@@ -102,6 +102,10 @@ fn tunnel_and_sessions_come_up_link_info_flows_and_everything_closes() {
         }) == 1
     };
     assert!(p.drive_until(100, Duration::from_secs(20), link));
+    assert_eq!(
+        p.a.endpoint.tunnel(t).unwrap().session_accm(s1),
+        Some((0, 0xffff_ffff))
+    );
     // The LAC hangs up one call: the LNS hears the result.
     let now = p.now;
     let result = ResultCode::cdn(CdnResult::LostCarrier);

@@ -88,12 +88,20 @@ pub(super) struct Session {
     /// A LAC's ICRQ, started (with its Random Vector) when the call was
     /// placed, so a call that waits for the tunnel still hides its AVPs.
     icrq: Option<Message>,
+    /// The ACCMs of the last Set-Link-Info received.
+    accm: Option<(u32, u32)>,
 }
 
 impl Tunnel {
     /// The state of session `id`.
     pub fn session_state(&self, id: u16) -> Option<SessionState> {
         self.sessions.get(&id).map(|s| s.state)
+    }
+
+    /// The (send, receive) ACCMs of the last Set-Link-Info session `id`
+    /// received.
+    pub fn session_accm(&self, id: u16) -> Option<(u32, u32)> {
+        self.sessions.get(&id).and_then(|s| s.accm)
     }
 
     /// How many sessions the tunnel carries.
@@ -129,6 +137,7 @@ impl Tunnel {
             info,
             params,
             icrq: Some(self.start_message(MessageType::Icrq, rng)),
+            accm: None,
         };
         self.sessions.insert(id, session);
         if self.state == TunnelState::Established {
@@ -304,11 +313,7 @@ impl Tunnel {
             (M::Icrp, SessionState::WaitReply) => self.on_icrp(now, local, &message),
             (M::Iccn, SessionState::WaitConnect) => self.on_iccn(local, &message),
             (M::Cdn, _) => self.on_cdn(local, &message),
-            (M::Sli, SessionState::Established) => self.events.push_back(Event::LinkInfo {
-                session_id: local,
-                send_accm: message.accm().map_or(0, |a| a.0),
-                recv_accm: message.accm().map_or(0, |a| a.1),
-            }),
+            (M::Sli, SessionState::Established) => self.on_sli(local, &message),
             (M::Wen, SessionState::Established) => self.events.push_back(Event::WanError {
                 session_id: local,
                 errors: message.call_errors().unwrap_or_default(),
@@ -352,6 +357,7 @@ impl Tunnel {
             info,
             params: CallParams::default(),
             icrq: None,
+            accm: None,
         };
         self.sessions.insert(id, session);
         let mut icrp = self.start_message(MessageType::Icrp, rng);
@@ -403,6 +409,20 @@ impl Tunnel {
             .cloned()
             .collect();
         self.events.push_back(Event::SessionUp(s.info.clone()));
+    }
+
+    /// Set-Link-Info received: record the ACCMs and report them.
+    fn on_sli(&mut self, local: u16, message: &Message) {
+        let Some(s) = self.sessions.get_mut(&local) else {
+            return;
+        };
+        let (send_accm, recv_accm) = message.accm().unwrap_or((0, 0));
+        s.accm = Some((send_accm, recv_accm));
+        self.events.push_back(Event::LinkInfo {
+            session_id: local,
+            send_accm,
+            recv_accm,
+        });
     }
 
     /// CDN received in any state: the session is gone.
