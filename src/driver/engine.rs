@@ -175,7 +175,7 @@ impl Engine {
     ) -> SessionId {
         let start = self.start(config.into(), link, hooks);
         let id = start.id;
-        tokio::spawn(task::run_on(data_path, start));
+        tokio::spawn(task::run(data_path, start, None));
         id
     }
 
@@ -189,19 +189,19 @@ impl Engine {
         options: KernelSessionOptions,
         hooks: H,
     ) -> SessionId {
-        let start = self.start(config.into(), options.link, hooks);
+        // Boxed: the future below keeps what it captures for its life.
+        let mut start = Box::new(self.start(config.into(), options.link, hooks));
         let id = start.id;
         let netlink = self.netlink.clone();
         let slots = Arc::clone(&self.creation_slots);
         let watch = self.l2tp_watch.clone();
+        let options = Box::new((options.socket, options.naming));
         tokio::spawn(async move {
             let Some(netlink) = netlink else {
                 drop(socket);
                 return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
             };
-            let Some((start, window)) = start.take_window().await else {
-                return;
-            };
+            let window = start.take_window().await;
             // The setup slot covers attaching the channel as well as
             // creating the unit: on a current-thread runtime, sessions
             // that all attach first (a thousand ppp ioctls in a row)
@@ -211,13 +211,14 @@ impl Engine {
             let Ok(permit) = slots.acquire_owned().await else {
                 return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
             };
-            match KernelDataPath::open(socket, &options.socket, options.naming, netlink).await {
+            let (socket_options, naming) = *options;
+            match KernelDataPath::open(socket, &socket_options, naming, netlink).await {
                 Ok(mut dp) => {
                     dp.hold_setup_slot(permit);
                     if let Some(watch) = &watch {
                         dp.watch_deletion(watch);
                     }
-                    task::run(dp, start, window).await
+                    task::run(dp, *start, window).await
                 }
                 Err(e) => start.fail(EndReason::DataPath(e)).await,
             }
@@ -309,5 +310,31 @@ impl Engine {
     /// Whether no session is running.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(all(test, feature = "pppd", feature = "test-util"))]
+mod tests {
+    /// What every established session keeps for its life is its task's
+    /// future and the boxed task: the future must stay a small frame
+    /// around the box (an async fn keeps its arguments beside its locals,
+    /// so a session passed by value would sit in it two or three times).
+    #[test]
+    fn a_session_task_future_is_small() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (engine, _events) = super::Engine::without_kernel();
+            let o = crate::options::Options::default();
+            let hooks = crate::notify::SessionHooks::new(&o, crate::notify::ProcessInfo::current());
+            let config = crate::session::SessionConfig::new(crate::session::Role::Lns);
+            let start = engine.start(std::sync::Arc::new(config), Default::default(), hooks);
+            let (dp, _kernel) = super::super::fake::FakeDataPath::new().unwrap();
+            let future = super::task::run(dp, start, None);
+            let size = std::mem::size_of_val(&future);
+            assert!(size <= 3072, "a session's task future is {size} bytes");
+        });
     }
 }

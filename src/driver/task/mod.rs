@@ -73,22 +73,20 @@ struct Task<D, H> {
     window: Option<OwnedSemaphorePermit>,
 }
 
-/// Runs a session on `dp` once it has a slot in the engine's window.
-pub(crate) async fn run_on<D: DataPath, H: Hooks>(dp: D, start: Start<H>) {
-    if let Some((start, window)) = start.take_window().await {
-        run(dp, start, window).await;
-    }
-}
-
 /// Runs a session to its end on `dp`, then tears `dp` down; `window` is
-/// its slot in the engine's negotiation window, if it took one.
-pub(crate) async fn run<D: DataPath, H: Hooks>(
+/// its slot in the engine's negotiation window if it took one already,
+/// else it waits for one first.
+///
+/// Not `async`: the task is boxed before the future exists, so the future
+/// every session keeps for its life holds a pointer, not the session (an
+/// async fn keeps its arguments for its whole life, beside its locals).
+pub(crate) fn run<D: DataPath, H: Hooks>(
     dp: D,
     start: Start<H>,
     window: Option<OwnedSemaphorePermit>,
-) {
+) -> impl Future<Output = ()> + Send {
     let link = LinkState::new(start.link.clone());
-    let mut task = Task {
+    let task = Box::new(Task {
         session: Session::new(std::sync::Arc::clone(&start.config)),
         start,
         dp,
@@ -108,19 +106,28 @@ pub(crate) async fn run<D: DataPath, H: Hooks>(
         tx_frames: FrameCounts::default(),
         auth_attempts: 0,
         window,
-    };
+    });
+    run_task(task)
+}
+
+async fn run_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
+    if let Some(permit) = task.start.take_window().await {
+        task.window = Some(permit);
+    }
     task.run().await;
-    task.wind_down().await;
+    // The rare paths' futures are boxed: a task's own size is what every
+    // established session keeps, and these are large (netlink requests).
+    Box::pin(task.wind_down()).await;
     let ended = Ended::new(task.end_reason());
     let peer_auth = task.session.lcp().negotiated().and_then(|n| n.peer_auth);
-    let Task { dp, mut start, .. } = task;
+    let Task { dp, mut start, .. } = *task;
     // Every fd of the session is closed before the embedder hears of the
     // end (the channel and unit in wind_down, the PPPoL2TP socket with
     // the data path here): a daemon that deletes the L2TP session upon
     // `Ended` does not race with us.
     drop(dp);
     tracing::info!("Exit: {ended}");
-    start.hooks.finish(&ended).await;
+    Box::pin(start.hooks.finish(&ended)).await;
     start.finish(ended, peer_auth).await;
 }
 
@@ -210,7 +217,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             if self.fatal.is_some() {
                 continue;
             }
-            match self.act(&action).await {
+            match Box::pin(self.act(&action)).await {
                 Ok(()) => {}
                 // As pppd: IPv6 that cannot be configured closes IPv6CP,
                 // not the link (a host with IPv6 disabled keeps IPv4).
@@ -251,7 +258,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 // deleted without a word to us (no hangup on this kernel,
                 // no announcement). Ask the kernel.
                 if reason == TerminationReason::PeerDead
-                    && self.dp.probe_lower_layer().await == LowerLayer::Gone
+                    && Box::pin(self.dp.probe_lower_layer()).await == LowerLayer::Gone
                 {
                     tracing::info!("the L2TP session is gone: Modem hangup");
                     self.lower_layer_gone = true;
@@ -261,10 +268,10 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             event => {
                 match &event {
                     SessionEvent::IpUp { .. } | SessionEvent::Ipv6Up { .. } => {
-                        self.link.network_up(&mut self.dp).await;
+                        Box::pin(self.link.network_up(&mut self.dp)).await;
                     }
                     SessionEvent::IpDown | SessionEvent::Ipv6Down => {
-                        if let Some(stats) = self.link.network_down(&mut self.dp).await {
+                        if let Some(stats) = Box::pin(self.link.network_down(&mut self.dp)).await {
                             self.report(EngineEvent::LinkStats(stats));
                         }
                     }

@@ -41,14 +41,11 @@ impl<H> Drop for Start<H> {
 }
 
 impl<H: Hooks> Start<H> {
-    /// Waits for a slot in the engine's negotiation window; the slot is
-    /// held until the peer is heard from.
-    pub(crate) async fn take_window(mut self) -> Option<(Start<H>, Option<OwnedSemaphorePermit>)> {
-        let permit = match self.window.take() {
-            Some(w) => Some(w.acquire_owned().await.ok()?),
-            None => None,
-        };
-        Some((self, permit))
+    /// Waits for a slot in the engine's negotiation window, once; the
+    /// slot is held until the peer is heard from. `None` when the engine
+    /// has no window, or the slot was taken already.
+    pub(crate) async fn take_window(&mut self) -> Option<OwnedSemaphorePermit> {
+        self.window.take()?.acquire_owned().await.ok()
     }
 
     /// Ends a session that never ran: nothing was set up.
