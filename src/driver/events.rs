@@ -147,13 +147,24 @@ impl Outbox {
         }
     }
 
-    /// Queues `event` and hands over what fits at once.
+    /// Hands `event` over, or queues it behind those waiting for room.
     pub(crate) fn push(&mut self, event: EngineEvent) {
-        self.queue.push_back(event);
-        self.flush();
+        if self.queue.is_empty() {
+            match self.tx.0.try_send((self.id, event)) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full((_, event))) => self.queue.push_back(event),
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    self.dropped = self.dropped.saturating_add(1)
+                }
+            }
+        } else {
+            self.queue.push_back(event);
+            self.flush();
+        }
     }
 
-    /// Hands over queued events while the stream has room.
+    /// Hands over queued events while the stream has room. An emptied
+    /// queue gives its memory back: established sessions hold none.
     pub(crate) fn flush(&mut self) {
         while let Some(event) = self.queue.pop_front() {
             match self.tx.0.try_send((self.id, event)) {
@@ -167,6 +178,7 @@ impl Outbox {
                 }
             }
         }
+        self.queue = VecDeque::new();
     }
 
     /// Whether the session should stop reading frames until the consumer

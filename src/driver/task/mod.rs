@@ -115,9 +115,15 @@ async fn run_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
         task.window = Some(permit);
     }
     task.run().await;
-    // The rare paths' futures are boxed: a task's own size is what every
-    // established session keeps, and these are large (netlink requests).
-    Box::pin(task.wind_down()).await;
+    // The end is boxed: what it holds (the start by value, the hooks' and
+    // the stream's futures) would otherwise sit in every session's future
+    // for its whole life.
+    Box::pin(end_task(task)).await;
+}
+
+/// The session is over: figures, teardown, the hooks' last work, `Ended`.
+async fn end_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
+    task.wind_down().await;
     let ended = Ended::new(task.end_reason());
     let peer_auth = task.session.lcp().negotiated().and_then(|n| n.peer_auth);
     let Task { dp, mut start, .. } = *task;
@@ -127,7 +133,7 @@ async fn run_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
     // `Ended` does not race with us.
     drop(dp);
     tracing::info!("Exit: {ended}");
-    Box::pin(start.hooks.finish(&ended)).await;
+    start.hooks.finish(&ended).await;
     start.finish(ended, peer_auth).await;
 }
 
