@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, Notify};
 
 use rppp_lcp::AuthMethod;
 
@@ -25,7 +25,10 @@ pub(crate) enum Command {
 #[derive(Debug)]
 struct Entry {
     info: SessionInfo,
-    commands: mpsc::UnboundedSender<Command>,
+    /// Commands not yet taken by the session's task, which `wake` wakes.
+    /// (A channel per session would cost about a kilobyte each.)
+    commands: Vec<Command>,
+    wake: Arc<Notify>,
     waiters: Vec<oneshot::Sender<Ended>>,
 }
 
@@ -49,28 +52,31 @@ impl Registry {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A new session's id and the receiving end of its commands.
-    pub(crate) fn add(&self) -> (SessionId, mpsc::UnboundedReceiver<Command>) {
-        let (tx, rx) = mpsc::unbounded_channel();
+    /// A new session's id and what wakes its task when a command waits.
+    pub(crate) fn add(&self) -> (SessionId, Arc<Notify>) {
+        let wake = Arc::new(Notify::new());
+        let mut commands = Vec::new();
         let mut s = self.lock();
         s.next += 1;
         s.counters.started += 1;
         let id = SessionId(s.next);
         if s.closing {
-            let _ = tx.send(Command::Close {
+            commands.push(Command::Close {
                 reason: CloseReason::Shutdown,
                 hard: false,
             });
+            wake.notify_one();
         }
         s.map.insert(
             id,
             Entry {
                 info: SessionInfo::new(id),
-                commands: tx,
+                commands,
+                wake: Arc::clone(&wake),
                 waiters: Vec::new(),
             },
         );
-        (id, rx)
+        (id, wake)
     }
 
     /// Changes a session's summary.
@@ -125,10 +131,22 @@ impl Registry {
 
     /// Sends `command` to a session; false if it is not there.
     pub(crate) fn send(&self, id: SessionId, command: Command) -> bool {
+        let mut s = self.lock();
+        let Some(e) = s.map.get_mut(&id) else {
+            return false;
+        };
+        e.commands.push(command);
+        e.wake.notify_one();
+        true
+    }
+
+    /// The commands waiting for a session, oldest first.
+    pub(crate) fn take_commands(&self, id: SessionId) -> Vec<Command> {
         self.lock()
             .map
-            .get(&id)
-            .is_some_and(|e| e.commands.send(command).is_ok())
+            .get_mut(&id)
+            .map(|e| std::mem::take(&mut e.commands))
+            .unwrap_or_default()
     }
 
     /// Asks a session to close and registers a wait for its end; `None`
@@ -143,7 +161,8 @@ impl Registry {
         let e = s.map.get_mut(&id)?;
         let (tx, rx) = oneshot::channel();
         e.waiters.push(tx);
-        let _ = e.commands.send(Command::Close { reason, hard });
+        e.commands.push(Command::Close { reason, hard });
+        e.wake.notify_one();
         Some(rx)
     }
 

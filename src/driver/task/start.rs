@@ -3,14 +3,13 @@
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use super::super::config::LinkOptions;
 use super::super::end::{EndReason, Ended, SetupError};
 use super::super::events::{EngineEvent, Outbox};
 use super::super::hooks::Hooks;
-use super::super::registry::{Command, Registry};
+use super::super::registry::Registry;
 use super::super::status::SessionId;
 use crate::session::SessionConfig;
 
@@ -19,7 +18,8 @@ pub(crate) struct Start<H> {
     pub(crate) id: SessionId,
     pub(crate) registry: Registry,
     pub(crate) outbox: Outbox,
-    pub(crate) commands: UnboundedReceiver<Command>,
+    /// Wakes the task when the registry holds commands for it.
+    pub(crate) commands: Arc<Notify>,
     pub(crate) config: Arc<SessionConfig>,
     pub(crate) link: LinkOptions,
     pub(crate) hooks: H,

@@ -6,9 +6,7 @@
 use tokio::time::Instant;
 
 use super::super::datapath::DataPath;
-use super::super::end::CloseReason;
 use super::super::hooks::Hooks;
-use super::super::registry::Command;
 use super::Task;
 
 /// What woke a session's task.
@@ -19,8 +17,7 @@ pub(super) enum Wake {
     Timer,
     PreUpDone,
     Room,
-    Command(Command),
-    CommandsGone,
+    Commands,
     Error(std::io::Error),
     Deleted,
 }
@@ -67,7 +64,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             () = timer => Wake::Timer,
             () = pre_up => Wake::PreUpDone,
             () = self.start.outbox.room() => Wake::Room,
-            c = self.start.commands.recv() => c.map_or(Wake::CommandsGone, Wake::Command),
+            () = self.start.commands.notified() => Wake::Commands,
             () = self.dp.lower_layer_deleted() => Wake::Deleted,
         };
         Some(wake)
@@ -98,12 +95,9 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             }
             Wake::PreUpDone => self.pre_up = None,
             Wake::Room => self.start.outbox.flush(),
-            Wake::Command(c) => self.on_command(c),
-            // The engine is gone: nothing can close the session any more,
-            // and it runs on by itself.
-            Wake::CommandsGone => {
-                if self.close_reason.is_none() {
-                    self.close(CloseReason::Shutdown, false);
+            Wake::Commands => {
+                for command in self.start.registry.take_commands(self.start.id) {
+                    self.on_command(command);
                 }
             }
             Wake::Error(e) => {
