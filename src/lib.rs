@@ -27,6 +27,7 @@
 //! - `pppd` (default): pppd's options and secrets files ([`options`]),
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
 //!   command;
+//! - `ctl` (default): the control socket ([`ctl`]) that `rppp ctl` asks;
 //! - `test-util`: test doubles, the in-memory pair harness ([`pair`]),
 //!   the fake data path and `Engine::without_kernel`.
 //!
@@ -41,6 +42,8 @@
 
 #![deny(unsafe_code)]
 
+#[cfg(feature = "ctl")]
+pub mod ctl;
 #[cfg(feature = "driver")]
 pub mod driver;
 #[cfg(feature = "driver")]

@@ -18,6 +18,7 @@
 //! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
 //! fails with a clear error otherwise.
 
+mod ctl;
 mod inherited;
 mod logging;
 mod run;
@@ -36,8 +37,23 @@ const REAL_PPPD: &str = "/usr/sbin/pppd.real";
 
 /// Runs the command; returns the exit code.
 pub(crate) fn main(args: Vec<OsString>) -> u8 {
+    if args.first().is_some_and(|a| a == "ctl") {
+        return ctl::main(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "--ctl") {
+        // rppp --ctl PATH --sessions-file FILE ...
+        let Some(path) = args.get(1) else {
+            eprintln!("rppp: --ctl needs a path");
+            return exit::OPTION_ERROR;
+        };
+        if args.get(2).is_some_and(|a| a == "--sessions-file") {
+            return run::multi(&args[3..], Some(path.into()));
+        }
+        eprintln!("rppp: --ctl PATH goes before --sessions-file FILE");
+        return exit::OPTION_ERROR;
+    }
     if args.first().is_some_and(|a| a == "--sessions-file") {
-        return run::multi(&args[1..]);
+        return run::multi(&args[1..], None);
     }
     let info = args
         .iter()

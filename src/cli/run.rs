@@ -263,7 +263,7 @@ fn raise_fd_limit(sessions: usize) {
 }
 
 /// Many sessions in one process: `--sessions-file FILE [common options]`.
-pub(crate) fn multi(args: &[OsString]) -> u8 {
+pub(crate) fn multi(args: &[OsString], ctl: Option<std::path::PathBuf>) -> u8 {
     let Some(file) = args.first() else {
         eprintln!("rppp: --sessions-file needs a file");
         return exit::OPTION_ERROR;
@@ -338,6 +338,31 @@ pub(crate) fn multi(args: &[OsString]) -> u8 {
                 engine.add_kernel_session(p.socket, Arc::new(p.config), kernel, hooks)
             })
             .collect();
+        // The control socket lives as long as the sessions do.
+        let _control = control_socket(&engine, ctl).await;
         drive(&engine, events, ids).await
     })
+}
+
+/// Serves the control socket at `path` (or the default one) while the
+/// sessions run. Another rppp answering there, or a path that cannot be
+/// made, is said once and the sessions run without one.
+async fn control_socket(
+    engine: &Engine,
+    path: Option<std::path::PathBuf>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let path = path.unwrap_or_else(|| rppp::ctl::DEFAULT_SOCKET.into());
+    match rppp::ctl::ControlSocket::bind(&path).await {
+        Ok(socket) => {
+            tracing::info!("control socket {}", socket.path().display());
+            Some(tokio::spawn(socket.serve(engine.clone())))
+        }
+        Err(e) => {
+            tracing::warn!(
+                "no control socket at {}: {e} (give --ctl PATH)",
+                path.display()
+            );
+            None
+        }
+    }
 }

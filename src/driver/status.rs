@@ -22,6 +22,12 @@ impl SessionId {
     pub fn get(self) -> u64 {
         self.0
     }
+
+    /// The id with this number, as [`get`](Self::get) gave it (ids start
+    /// at 1); whether such a session exists is the engine's to say.
+    pub fn from_number(n: u64) -> Option<SessionId> {
+        (n > 0).then_some(SessionId(n))
+    }
 }
 
 impl fmt::Display for SessionId {

@@ -1,0 +1,187 @@
+//! The control socket's server: a Unix socket only root may use, one
+//! request per connection, answered from the [`Engine`]'s registry.
+//!
+//! The answer's first line is `OK` or `ERROR`; the rest is for the
+//! operator. A client that sends garbage, too much, or nothing in time is
+//! answered with an error or dropped; nothing it sends changes anything
+//! unless it parses as a request.
+
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
+
+use super::request::Request;
+use super::stat;
+use super::table::{self, Row};
+use crate::driver::{CloseReason, Engine};
+
+/// Where the control socket is unless told otherwise.
+pub const DEFAULT_SOCKET: &str = "/run/rppp/rppp.ctl";
+
+/// The most a request may hold.
+pub const MAX_REQUEST: usize = 64 * 1024;
+
+/// How long a client may take to send its request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A bound control socket; its file goes when this is dropped.
+#[derive(Debug)]
+pub struct ControlSocket {
+    listener: UnixListener,
+    path: PathBuf,
+}
+
+impl ControlSocket {
+    /// Binds `path` with mode 0600. A socket file that no process answers
+    /// on is stale and replaced; one that answers belongs to another
+    /// running instance, and binding fails (`AddrInUse`).
+    pub async fn bind(path: &Path) -> io::Result<ControlSocket> {
+        if path.exists() {
+            if UnixStream::connect(path).await.is_ok() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!("another rppp answers on {}", path.display()),
+                ));
+            }
+            std::fs::remove_file(path)?;
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let listener = UnixListener::bind(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        Ok(ControlSocket {
+            listener,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The socket's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Answers requests about `engine` until the task is dropped.
+    pub async fn serve(self, engine: Engine) {
+        loop {
+            match self.listener.accept().await {
+                Ok((stream, _)) => {
+                    let engine = engine.clone();
+                    tokio::spawn(async move { serve_one(stream, &engine).await });
+                }
+                Err(e) => {
+                    tracing::warn!("control socket {}: accept: {e}", self.path.display());
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ControlSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Reads one request line: up to a newline, the end of the stream, or
+/// [`MAX_REQUEST`] octets.
+async fn read_request(stream: &mut UnixStream) -> Result<String, &'static str> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.map_err(|_| "read failed")?;
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > MAX_REQUEST {
+            return Err("request too long");
+        }
+        if n == 0 || buf.contains(&b'\n') {
+            break;
+        }
+    }
+    let line = buf.split(|&b| b == b'\n').next().unwrap_or_default();
+    String::from_utf8(line.to_vec()).map_err(|_| "request is not UTF-8")
+}
+
+async fn serve_one(mut stream: UnixStream, engine: &Engine) {
+    let answer = match tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream)).await {
+        Err(_) => return,
+        Ok(Err(why)) => Err(why.to_owned()),
+        Ok(Ok(line)) => match Request::parse(&line) {
+            Ok(request) => answer(engine, request).await,
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    let text = match answer {
+        Ok(body) => format!("OK\n{body}"),
+        Err(e) => format!("ERROR\n{e}\n"),
+    };
+    // A client that went away misses its answer; nothing else happens.
+    let _ = stream.write_all(text.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// What a request answers, or why it failed.
+pub async fn answer(engine: &Engine, request: Request) -> Result<String, String> {
+    match request {
+        Request::ShowSessions {
+            columns,
+            filter,
+            sort,
+            json,
+        } => {
+            let counters = columns.iter().any(|c| c.needs_counters())
+                || sort.is_some_and(|c| c.needs_counters());
+            let mut rows = Vec::new();
+            for info in engine.sessions().into_iter().filter(|i| filter.matches(i)) {
+                let counters = match counters {
+                    true => engine.stats(info.id).await.ok().and_then(|s| s.l2tp),
+                    false => None,
+                };
+                rows.push(Row { info, counters });
+            }
+            table::sort(&mut rows, sort);
+            Ok(match json {
+                true => table::render_json(&rows, &columns),
+                false => table::render_table(&rows, &columns),
+            })
+        }
+        Request::ShowSession { id, json } => match engine.stats(id).await {
+            Ok(stats) => Ok(stat::render_session(&stats, json)),
+            Err(e) => Err(e.to_string()),
+        },
+        Request::ShowStat { json } => Ok(stat::render_engine(engine, json)),
+        Request::Terminate { filter, hard } => {
+            let ids: Vec<_> = engine
+                .sessions()
+                .into_iter()
+                .filter(|i| filter.matches(i))
+                .map(|i| i.id)
+                .collect();
+            if ids.is_empty() {
+                return Err("no session matches".into());
+            }
+            let mut closing = 0;
+            for id in &ids {
+                let r = match hard {
+                    true => engine.close_hard(*id, CloseReason::Admin),
+                    false => engine.close(*id, CloseReason::Admin),
+                };
+                closing += usize::from(r.is_ok());
+            }
+            Ok(format!("terminating {closing} session(s)\n"))
+        }
+        Request::Shutdown => {
+            let engine = engine.clone();
+            let n = engine.len();
+            tokio::spawn(async move { engine.shutdown().await });
+            Ok(format!(
+                "shutting down: no new sessions; closing {n} session(s)\n"
+            ))
+        }
+    }
+}
