@@ -28,6 +28,8 @@
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
 //!   command;
 //! - `ctl` (default): the control socket ([`ctl`]) that `rppp ctl` asks;
+//! - `l2tpd` (default): the built-in L2TPv2 daemon ([`l2tpd`]), starting
+//!   with its configuration: xl2tpd.conf, l2tp-secrets and address pools;
 //! - `test-util`: test doubles, the in-memory pair harness ([`pair`]),
 //!   the fake data path and `Engine::without_kernel`.
 //!
@@ -49,6 +51,8 @@ pub mod driver;
 #[cfg(feature = "driver")]
 #[allow(unsafe_code)]
 pub mod kernel;
+#[cfg(feature = "l2tpd")]
+pub mod l2tpd;
 #[cfg(feature = "pppd")]
 pub mod notify;
 #[cfg(feature = "pppd")]
