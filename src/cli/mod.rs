@@ -38,7 +38,13 @@ const REAL_PPPD: &str = "/usr/sbin/pppd.real";
 /// Runs the command; returns the exit code.
 pub(crate) fn main(args: Vec<OsString>) -> u8 {
     if args.first().is_some_and(|a| a == "ctl") {
+        #[cfg(feature = "ctl")]
         return ctl::main(&args[1..]);
+        #[cfg(not(feature = "ctl"))]
+        {
+            eprintln!("rppp: this build has no control socket (feature ctl)");
+            return exit::OPTION_ERROR;
+        }
     }
     if args.first().is_some_and(|a| a == "--ctl") {
         // rppp --ctl PATH --sessions-file FILE ...

@@ -344,9 +344,18 @@ pub(crate) fn multi(args: &[OsString], ctl: Option<std::path::PathBuf>) -> u8 {
     })
 }
 
+#[cfg(not(feature = "ctl"))]
+async fn control_socket(_: &Engine, path: Option<std::path::PathBuf>) -> Option<()> {
+    if path.is_some() {
+        tracing::warn!("--ctl: this build has no control socket (feature ctl)");
+    }
+    None
+}
+
 /// Serves the control socket at `path` (or the default one) while the
 /// sessions run. Another rppp answering there, or a path that cannot be
 /// made, is said once and the sessions run without one.
+#[cfg(feature = "ctl")]
 async fn control_socket(
     engine: &Engine,
     path: Option<std::path::PathBuf>,
