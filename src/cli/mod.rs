@@ -18,6 +18,7 @@
 //! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
 //! fails with a clear error otherwise.
 
+#[cfg(feature = "ctl")]
 mod ctl;
 mod inherited;
 mod logging;
