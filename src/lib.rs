@@ -30,7 +30,7 @@
 //! - `ctl` (default): the control socket ([`ctl`]) that `rppp ctl` asks;
 //! - `l2tpd` (default): the built-in L2TPv2 daemon ([`l2tpd`]), starting
 //!   with its configuration: xl2tpd.conf, l2tp-secrets and address pools;
-//! - `test-util`: test doubles, the in-memory pair harness ([`pair`]),
+//! - `test-util`: test doubles, the in-memory pair harness (`pair`),
 //!   the fake data path and `Engine::without_kernel`.
 //!
 //! `unsafe` code lives only in [`kernel`], and the compiler holds the crate

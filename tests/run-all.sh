@@ -23,6 +23,9 @@ for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd";
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
 
+step "cargo doc: every link resolves"
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p rppp -p rppp-lcp -p rppp-ipcp -p rppp-auth -p rppp-l2tp
+
 step "cargo test"
 cargo test --workspace
 

@@ -67,7 +67,7 @@ pub enum EndReason {
 #[non_exhaustive]
 pub enum SetupError {
     /// A kernel session was added to an engine made without netlink
-    /// ([`Engine::without_kernel`](super::Engine::without_kernel)).
+    /// (`Engine::without_kernel`, feature `test-util`).
     NoNetlink,
     /// The session's task panicked or was cancelled.
     TaskFailed,

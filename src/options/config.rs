@@ -86,8 +86,8 @@ fn load(
 impl Options {
     /// What the driver does beside the protocols: `idle`, `defaultroute`
     /// (with `replacedefaultroute` and `defaultroute-metric`) and
-    /// `proxyarp`. The wait for `ip-pre-up` is the script runner's to set
-    /// ([`LinkOptions::ip_pre_up`]). As in pppd, `replacedefaultroute`
+    /// `proxyarp`. The wait for `ip-pre-up` is the session hooks' (see
+    /// [`crate::notify::SessionHooks`]). As in pppd, `replacedefaultroute`
     /// only qualifies `defaultroute`.
     pub fn link_options(&self) -> LinkOptions {
         LinkOptions {
