@@ -144,11 +144,19 @@ pub async fn answer(engine: &Engine, request: Request) -> Result<String, String>
                 };
                 rows.push(Row { info, counters });
             }
-            table::sort(&mut rows, sort);
-            Ok(match json {
-                true => table::render_json(&rows, &columns),
-                false => table::render_table(&rows, &columns),
-            })
+            // Sorting and rendering 10,000 rows takes tens of
+            // milliseconds (benches/ctl_show.rs): off the runtime that
+            // runs the sessions' timers.
+            let render = move || {
+                table::sort(&mut rows, sort);
+                match json {
+                    true => table::render_json(&rows, &columns),
+                    false => table::render_table(&rows, &columns),
+                }
+            };
+            tokio::task::spawn_blocking(render)
+                .await
+                .map_err(|e| format!("rendering failed: {e}"))
         }
         Request::ShowSession { id, json } => match engine.stats(id).await {
             Ok(stats) => Ok(stat::render_session(&stats, json)),
