@@ -177,6 +177,140 @@ struct Outcome {
     gave_up: u32,
 }
 
+/// Both protocols, each with its server (0) and client (1).
+struct Pair {
+    ipcp: [Side<IpcpNegotiation>; 2],
+    ipv6cp: [Side<Ipv6cpNegotiation>; 2],
+}
+
+impl Pair {
+    fn new() -> Self {
+        Pair {
+            ipcp: [
+                Side::new(Ipcp::new(server_ipcp())),
+                Side::new(Ipcp::new(client_ipcp())),
+            ],
+            ipv6cp: [
+                Side::new(Ipv6cp::new(Ipv6cpConfig::default())),
+                Side::new(Ipv6cp::new(Ipv6cpConfig::default())),
+            ],
+        }
+    }
+
+    fn open(&mut self, now: Instant, rng: &mut StdRng) {
+        for side in self.ipcp.iter_mut() {
+            side.ncp.lower_up(now, rng);
+            side.ncp.open(now, rng);
+        }
+        for side in self.ipv6cp.iter_mut() {
+            side.ncp.lower_up(now, rng);
+            side.ncp.open(now, rng);
+        }
+    }
+
+    /// Drains every side's events and puts what it sends on the link.
+    fn transmit(&mut self, now: Instant, rng: &mut StdRng, link: &mut Link) {
+        for (i, side) in self.ipcp.iter_mut().enumerate() {
+            side.input(None, now, rng); // drains the events of the commands
+            for packet in side.transmit() {
+                link.send(now, (0, 1 - i), packet);
+            }
+        }
+        for (i, side) in self.ipv6cp.iter_mut().enumerate() {
+            side.input(None, now, rng);
+            for packet in side.transmit() {
+                link.send(now, (1, 1 - i), packet);
+            }
+        }
+    }
+
+    /// The earliest timer of any side.
+    fn next_timer(&self) -> Option<Instant> {
+        let ipcp = self.ipcp.iter().filter_map(|s| s.ncp.poll_timeout());
+        let ipv6cp = self.ipv6cp.iter().filter_map(|s| s.ncp.poll_timeout());
+        ipcp.chain(ipv6cp).min()
+    }
+
+    /// Hands every packet that has arrived by `now` to its side.
+    fn deliver(&mut self, now: Instant, rng: &mut StdRng, link: &mut Link) {
+        while let Some(entry) = link.in_flight.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            let ((protocol, to), packet) = entry.remove();
+            match protocol {
+                0 => self.ipcp[to].input(Some(&packet), now, rng),
+                _ => self.ipv6cp[to].input(Some(&packet), now, rng),
+            }
+        }
+    }
+
+    fn give_ups(&self) -> u32 {
+        self.ipcp.iter().map(|s| s.give_ups).sum::<u32>()
+            + self.ipv6cp.iter().map(|s| s.give_ups).sum::<u32>()
+    }
+
+    /// IPCP: both Opened and agreeing, or a side that gave up. True when
+    /// opened.
+    fn check_ipcp(&self, seed: u64) -> bool {
+        let ipcp = &self.ipcp;
+        let opened = match (ipcp[0].ncp.negotiated(), ipcp[1].ncp.negotiated()) {
+            (Some(server), Some(client)) => {
+                assert_eq!(server.local, Ipv4Addr::new(10, 201, 0, 1), "seed {seed}");
+                assert_eq!(server.peer, Some(Ipv4Addr::new(10, 201, 0, 2)));
+                assert_eq!(client.local, Ipv4Addr::new(10, 201, 0, 2), "seed {seed}");
+                assert_eq!(client.peer, Some(server.local));
+                assert_eq!(
+                    client.dns,
+                    [
+                        Some(Ipv4Addr::new(8, 8, 8, 8)),
+                        Some(Ipv4Addr::new(1, 1, 1, 1))
+                    ]
+                );
+                assert_eq!(client.nbns, [Some(Ipv4Addr::new(10, 201, 0, 53)); 2]);
+                assert!(ipcp.iter().all(|s| s.ups >= 1));
+                true
+            }
+            _ => {
+                assert!(
+                    ipcp.iter().any(|s| s.give_ups > 0),
+                    "seed {seed}: IPCP stopped without giving up: {:?} {:?}",
+                    ipcp[0].ncp.state(),
+                    ipcp[1].ncp.state()
+                );
+                false
+            }
+        };
+        for side in ipcp {
+            let opened = side.ncp.state() == State::Opened;
+            assert_eq!(opened, side.ncp.negotiated().is_some());
+        }
+        opened
+    }
+
+    /// IPv6CP: both Opened and agreeing, or a side that gave up. True when
+    /// opened.
+    fn check_ipv6cp(&self, seed: u64) -> bool {
+        let ipv6cp = &self.ipv6cp;
+        match (ipv6cp[0].ncp.negotiated(), ipv6cp[1].ncp.negotiated()) {
+            (Some(a), Some(b)) => {
+                assert_eq!(a.local, b.peer, "seed {seed}");
+                assert_eq!(a.peer, b.local, "seed {seed}");
+                assert_ne!(a.local, a.peer);
+                assert!(!a.local.is_zero() && !a.peer.is_zero());
+                true
+            }
+            _ => {
+                assert!(
+                    ipv6cp.iter().any(|s| s.give_ups > 0),
+                    "seed {seed}: IPv6CP stopped without giving up"
+                );
+                false
+            }
+        }
+    }
+}
+
 fn run(seed: u64, loss: Range<f64>) -> Outcome {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut link = Link {
@@ -188,58 +322,24 @@ fn run(seed: u64, loss: Range<f64>) -> Outcome {
         lost: 0,
         duplicated: 0,
     };
-    let mut ipcp: [Side<IpcpNegotiation>; 2] = [
-        Side::new(Ipcp::new(server_ipcp())),
-        Side::new(Ipcp::new(client_ipcp())),
-    ];
-    let mut ipv6cp: [Side<Ipv6cpNegotiation>; 2] = [
-        Side::new(Ipv6cp::new(Ipv6cpConfig::default())),
-        Side::new(Ipv6cp::new(Ipv6cpConfig::default())),
-    ];
+    let mut pair = Pair::new();
     let start = Instant::now();
     let mut now = start;
-    for side in ipcp.iter_mut() {
-        side.ncp.lower_up(now, &mut rng);
-        side.ncp.open(now, &mut rng);
-    }
-    for side in ipv6cp.iter_mut() {
-        side.ncp.lower_up(now, &mut rng);
-        side.ncp.open(now, &mut rng);
-    }
+    pair.open(now, &mut rng);
     for step in 0.. {
         assert!(step < 100_000, "seed {seed}: no end in sight");
-        for (i, side) in ipcp.iter_mut().enumerate() {
-            side.input(None, now, &mut rng); // drains the events of the commands
-            for packet in side.transmit() {
-                link.send(now, (0, 1 - i), packet);
-            }
-        }
-        for (i, side) in ipv6cp.iter_mut().enumerate() {
-            side.input(None, now, &mut rng);
-            for packet in side.transmit() {
-                link.send(now, (1, 1 - i), packet);
-            }
-        }
-        let timers = ipcp
-            .iter()
-            .filter_map(|s| s.ncp.poll_timeout())
-            .chain(ipv6cp.iter().filter_map(|s| s.ncp.poll_timeout()));
-        let next = timers
-            .chain(link.in_flight.keys().next().map(|(at, _)| *at))
-            .min();
+        pair.transmit(now, &mut rng, &mut link);
+        let next = [
+            pair.next_timer(),
+            link.in_flight.keys().next().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let Some(next) = next else { break };
         assert!(next >= now, "a deadline in the past");
         now = next;
-        while let Some(entry) = link.in_flight.first_entry() {
-            if entry.key().0 > now {
-                break;
-            }
-            let ((protocol, to), packet) = entry.remove();
-            match protocol {
-                0 => ipcp[to].input(Some(&packet), now, &mut rng),
-                _ => ipv6cp[to].input(Some(&packet), now, &mut rng),
-            }
-        }
+        pair.deliver(now, &mut rng, &mut link);
     }
     assert!(
         now - start < Duration::from_secs(3600),
@@ -247,53 +347,11 @@ fn run(seed: u64, loss: Range<f64>) -> Outcome {
         now - start
     );
 
-    let mut outcome = Outcome {
-        gave_up: ipcp.iter().map(|s| s.give_ups).sum::<u32>()
-            + ipv6cp.iter().map(|s| s.give_ups).sum::<u32>(),
-        ..Outcome::default()
+    let outcome = Outcome {
+        gave_up: pair.give_ups(),
+        ipcp_opened: pair.check_ipcp(seed),
+        ipv6cp_opened: pair.check_ipv6cp(seed),
     };
-    // IPCP: both Opened and agreeing, or a side that gave up.
-    match (ipcp[0].ncp.negotiated(), ipcp[1].ncp.negotiated()) {
-        (Some(server), Some(client)) => {
-            assert_eq!(server.local, Ipv4Addr::new(10, 201, 0, 1), "seed {seed}");
-            assert_eq!(server.peer, Some(Ipv4Addr::new(10, 201, 0, 2)));
-            assert_eq!(client.local, Ipv4Addr::new(10, 201, 0, 2), "seed {seed}");
-            assert_eq!(client.peer, Some(server.local));
-            assert_eq!(
-                client.dns,
-                [
-                    Some(Ipv4Addr::new(8, 8, 8, 8)),
-                    Some(Ipv4Addr::new(1, 1, 1, 1))
-                ]
-            );
-            assert_eq!(client.nbns, [Some(Ipv4Addr::new(10, 201, 0, 53)); 2]);
-            assert!(ipcp.iter().all(|s| s.ups >= 1));
-            outcome.ipcp_opened = true;
-        }
-        _ => assert!(
-            ipcp.iter().any(|s| s.give_ups > 0),
-            "seed {seed}: IPCP stopped without giving up: {:?} {:?}",
-            ipcp[0].ncp.state(),
-            ipcp[1].ncp.state()
-        ),
-    }
-    for side in &ipcp {
-        let opened = side.ncp.state() == State::Opened;
-        assert_eq!(opened, side.ncp.negotiated().is_some());
-    }
-    match (ipv6cp[0].ncp.negotiated(), ipv6cp[1].ncp.negotiated()) {
-        (Some(a), Some(b)) => {
-            assert_eq!(a.local, b.peer, "seed {seed}");
-            assert_eq!(a.peer, b.local, "seed {seed}");
-            assert_ne!(a.local, a.peer);
-            assert!(!a.local.is_zero() && !a.peer.is_zero());
-            outcome.ipv6cp_opened = true;
-        }
-        _ => assert!(
-            ipv6cp.iter().any(|s| s.give_ups > 0),
-            "seed {seed}: IPv6CP stopped without giving up"
-        ),
-    }
     assert!(link.lost > 0 || link.duplicated > 0 || outcome.ipcp_opened);
     outcome
 }

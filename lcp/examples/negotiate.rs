@@ -11,7 +11,10 @@ use rand::rngs::StdRng;
 use rand::{RngExt as _, SeedableRng};
 use rppp_lcp::lcp::{AuthMethod, AuthMethods, Lcp, LcpConfig, LcpPacketDisplay};
 
-fn main() {
+const NAMES: [&str; 2] = ["lns", "lac"];
+
+/// `--loss` and `--seed`, or the usage and exit status 2.
+fn parse_args() -> (f64, u64) {
     let mut loss = 0.0;
     let mut seed = 1;
     let mut args = std::env::args().skip(1);
@@ -27,7 +30,11 @@ fn main() {
             std::process::exit(2);
         }
     }
+    (loss, seed)
+}
 
+/// The LNS, which requires CHAP, and the LAC, which allows it.
+fn sides() -> [Lcp; 2] {
     let lns = LcpConfig {
         mru: 1400,
         mtu: 1400,
@@ -40,69 +47,94 @@ fn main() {
         allow: AuthMethods::NONE.with(AuthMethod::ChapMd5),
         ..LcpConfig::default()
     };
-    let names = ["lns", "lac"];
-    let mut sides = [Lcp::new(lns), Lcp::new(lac)];
-    let mut rng = StdRng::seed_from_u64(seed);
-    let start = Instant::now();
-    let mut now = start;
-    let latency = Duration::from_millis(20);
-    let mut wire: Vec<(Instant, usize, Vec<u8>)> = Vec::new();
+    [Lcp::new(lns), Lcp::new(lac)]
+}
 
-    for side in &mut sides {
-        side.lower_up(now, &mut rng);
-        side.open(now, &mut rng);
+/// The two sides, the virtual clock and the packets in flight.
+struct Simulation {
+    sides: [Lcp; 2],
+    rng: StdRng,
+    loss: f64,
+    start: Instant,
+    now: Instant,
+    latency: Duration,
+    /// (arrival, destination side, packet).
+    wire: Vec<(Instant, usize, Vec<u8>)>,
+}
+
+impl Simulation {
+    fn seconds(&self) -> f64 {
+        (self.now - self.start).as_secs_f64()
     }
-    loop {
-        for (i, side) in sides.iter_mut().enumerate() {
+
+    /// Puts what each side sends on the wire (or loses it) and prints its
+    /// events.
+    fn flush(&mut self) {
+        for (i, name) in NAMES.into_iter().enumerate() {
             let mut packet = Vec::new();
-            while side.poll_transmit(&mut packet) {
-                let fate = if rng.random_bool(loss) { " (lost)" } else { "" };
-                let t = (now - start).as_secs_f64();
+            while self.sides[i].poll_transmit(&mut packet) {
+                let fate = if self.rng.random_bool(self.loss) {
+                    " (lost)"
+                } else {
+                    ""
+                };
+                let t = self.seconds();
                 println!(
                     "{t:7.3} {}: sent [{}]{fate}",
-                    names[i],
+                    name,
                     LcpPacketDisplay(&packet)
                 );
                 if fate.is_empty() {
-                    wire.push((now + latency, 1 - i, std::mem::take(&mut packet)));
+                    let arrival = self.now + self.latency;
+                    self.wire
+                        .push((arrival, 1 - i, std::mem::take(&mut packet)));
                 }
                 packet.clear();
             }
-            while let Some(event) = side.poll_event() {
-                println!(
-                    "{:7.3} {}: {event:?}",
-                    (now - start).as_secs_f64(),
-                    names[i]
-                );
+            while let Some(event) = self.sides[i].poll_event() {
+                println!("{:7.3} {}: {event:?}", self.seconds(), name);
             }
         }
-        let next_packet = wire.iter().map(|w| w.0).min();
-        let next_timer = sides.iter().filter_map(|s| s.poll_timeout()).min();
+    }
+
+    /// Moves the clock to the next arrival or timer and runs what is due;
+    /// false when nothing is left to happen.
+    fn advance(&mut self) -> bool {
+        let next_packet = self.wire.iter().map(|w| w.0).min();
+        let next_timer = self.sides.iter().filter_map(|s| s.poll_timeout()).min();
         let Some(next) = [next_packet, next_timer].into_iter().flatten().min() else {
-            break;
+            return false;
         };
-        now = next;
-        let (due, later): (Vec<_>, Vec<_>) = wire.into_iter().partition(|w| w.0 <= now);
-        wire = later;
+        self.now = next;
+        let now = next;
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.wire)
+            .into_iter()
+            .partition(|w| w.0 <= now);
+        self.wire = later;
         for (_, to, packet) in due {
-            let t = (now - start).as_secs_f64();
+            let t = self.seconds();
             println!(
                 "{t:7.3} {}: rcvd [{}]",
-                names[to],
+                NAMES[to],
                 LcpPacketDisplay(&packet)
             );
-            sides[to].handle_packet(now, &packet, &mut rng);
+            self.sides[to].handle_packet(now, &packet, &mut self.rng);
         }
-        for side in &mut sides {
-            side.handle_timeout(now, &mut rng);
+        for side in &mut self.sides {
+            side.handle_timeout(now, &mut self.rng);
         }
+        true
     }
+}
+
+/// What each side ended with.
+fn print_result(sides: &[Lcp; 2]) {
     for (i, side) in sides.iter().enumerate() {
         match side.negotiated() {
             Some(n) => println!(
                 "{}: LCP {}: mru {} peer mru {} mtu {} send accm {:#x} recv accm {:#x} \
                  peer authenticates with {:?}, we with {:?}",
-                names[i],
+                NAMES[i],
                 side.state(),
                 n.mru,
                 n.peer_mru,
@@ -112,7 +144,32 @@ fn main() {
                 n.peer_auth,
                 n.our_auth
             ),
-            None => println!("{}: LCP {} (not opened)", names[i], side.state()),
+            None => println!("{}: LCP {} (not opened)", NAMES[i], side.state()),
         }
     }
+}
+
+fn main() {
+    let (loss, seed) = parse_args();
+    let start = Instant::now();
+    let mut sim = Simulation {
+        sides: sides(),
+        rng: StdRng::seed_from_u64(seed),
+        loss,
+        start,
+        now: start,
+        latency: Duration::from_millis(20),
+        wire: Vec::new(),
+    };
+    for side in &mut sim.sides {
+        side.lower_up(sim.now, &mut sim.rng);
+        side.open(sim.now, &mut sim.rng);
+    }
+    loop {
+        sim.flush();
+        if !sim.advance() {
+            break;
+        }
+    }
+    print_result(&sim.sides);
 }

@@ -26,7 +26,7 @@ use super::packet::ChapRepr;
 use crate::mschap::{crypto::strip_domain, message};
 use crate::outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};
 use crate::queue::Pending;
-use crate::secrets::Secrets;
+use crate::secrets::{SecretEntry, Secrets};
 
 /// The longest name we accept in a Response (pppd's MAXNAMELEN less one).
 pub const MAX_NAME_LEN: usize = 255;
@@ -215,89 +215,123 @@ impl ChapAuthenticator {
     }
 
     fn check_response(&mut self, now: Instant, identifier: u8, value: &[u8], name: &[u8]) {
-        let ms = matches!(self.method, AuthMethod::MsChap | AuthMethod::MsChapV2);
-        let outcome = if name.len() > MAX_NAME_LEN {
-            Err(FailureReason::MalformedResponse {
-                what: "the name is longer than 255 octets",
-            })
-        } else {
-            let lookup_name = if ms && self.config.ms_ignore_domain {
-                strip_domain(name)
-            } else {
-                name
-            };
-            match self.secrets.lookup(lookup_name, &self.config.name) {
-                None => Err(FailureReason::UnknownName {
-                    name: name.to_vec(),
-                }),
-                Some(entry) => match digest::check(
-                    self.method,
-                    identifier,
-                    &self.challenge,
-                    name,
-                    value,
-                    &entry.secret,
-                ) {
-                    Check::Good(authenticator_response) => Ok((entry, authenticator_response)),
-                    Check::Bad => Err(FailureReason::WrongSecret {
-                        name: name.to_vec(),
-                    }),
-                    Check::Malformed(what) => Err(FailureReason::MalformedResponse { what }),
-                },
-            }
-        };
         let mut answer = Vec::new();
-        match outcome {
+        match self.verify(identifier, value, name) {
             Ok((entry, authenticator_response)) => {
-                let message: std::borrow::Cow<'_, [u8]> = match authenticator_response {
-                    Some(s) => message::success_v2(&s, "Access granted").into(),
-                    None => b"Access granted".as_slice().into(),
-                };
-                ChapRepr::Success {
+                let identity = (!self.authenticated_once).then(|| PeerIdentity {
+                    method: self.method,
+                    name: name.to_vec(),
+                    addresses: entry.addresses.clone(),
+                    options: entry.options.clone(),
+                });
+                self.succeed(
+                    now,
                     identifier,
-                    message: &message,
-                }
-                .append_to(&mut answer);
-                if !self.authenticated_once {
-                    self.authenticated_once = true;
-                    self.events.push(AuthEvent::PeerAuthenticated(PeerIdentity {
-                        method: self.method,
-                        name: name.to_vec(),
-                        addresses: entry.addresses.clone(),
-                        options: entry.options.clone(),
-                    }));
-                }
-                self.state = State::Open;
-                self.deadline = self.config.interval.map(|i| now + i);
+                    authenticator_response,
+                    identity,
+                    &mut answer,
+                );
             }
-            Err(reason) => {
-                let text = match self.method {
-                    AuthMethod::MsChapV2 => message::failure(
-                        message::ERROR_AUTHENTICATION_FAILURE,
-                        false,
-                        &self.challenge,
-                        3,
-                        Some("Access denied"),
-                    ),
-                    AuthMethod::MsChap => message::failure(
-                        message::ERROR_AUTHENTICATION_FAILURE,
-                        false,
-                        &self.challenge,
-                        0,
-                        None,
-                    ),
-                    _ => b"Access denied".to_vec(),
-                };
-                ChapRepr::Failure {
-                    identifier,
-                    message: &text,
-                }
-                .append_to(&mut answer);
-                self.fail(reason);
-            }
+            Err(reason) => self.refuse(identifier, reason, &mut answer),
         }
         self.answered = Some((identifier, answer));
         self.queue(Stored::Answer);
+    }
+
+    /// Checks the Response's name and value against the secrets: the
+    /// secret's entry and, for MS-CHAPv2, the authenticator response.
+    fn verify(
+        &self,
+        identifier: u8,
+        value: &[u8],
+        name: &[u8],
+    ) -> Result<(&SecretEntry, Option<[u8; 20]>), FailureReason> {
+        if name.len() > MAX_NAME_LEN {
+            return Err(FailureReason::MalformedResponse {
+                what: "the name is longer than 255 octets",
+            });
+        }
+        let ms = matches!(self.method, AuthMethod::MsChap | AuthMethod::MsChapV2);
+        let lookup_name = if ms && self.config.ms_ignore_domain {
+            strip_domain(name)
+        } else {
+            name
+        };
+        let Some(entry) = self.secrets.lookup(lookup_name, &self.config.name) else {
+            return Err(FailureReason::UnknownName {
+                name: name.to_vec(),
+            });
+        };
+        let checked = digest::check(
+            self.method,
+            identifier,
+            &self.challenge,
+            name,
+            value,
+            &entry.secret,
+        );
+        match checked {
+            Check::Good(authenticator_response) => Ok((entry, authenticator_response)),
+            Check::Bad => Err(FailureReason::WrongSecret {
+                name: name.to_vec(),
+            }),
+            Check::Malformed(what) => Err(FailureReason::MalformedResponse { what }),
+        }
+    }
+
+    /// The Success into `answer`; the peer is reported authenticated the
+    /// first time (`identity`), and a re-challenge is scheduled.
+    fn succeed(
+        &mut self,
+        now: Instant,
+        identifier: u8,
+        authenticator_response: Option<[u8; 20]>,
+        identity: Option<PeerIdentity>,
+        answer: &mut Vec<u8>,
+    ) {
+        let message: std::borrow::Cow<'_, [u8]> = match authenticator_response {
+            Some(s) => message::success_v2(&s, "Access granted").into(),
+            None => b"Access granted".as_slice().into(),
+        };
+        ChapRepr::Success {
+            identifier,
+            message: &message,
+        }
+        .append_to(answer);
+        if let Some(identity) = identity {
+            self.authenticated_once = true;
+            self.events.push(AuthEvent::PeerAuthenticated(identity));
+        }
+        self.state = State::Open;
+        self.deadline = self.config.interval.map(|i| now + i);
+    }
+
+    /// The Failure into `answer`, in the method's own words, and the end of
+    /// the exchange.
+    fn refuse(&mut self, identifier: u8, reason: FailureReason, answer: &mut Vec<u8>) {
+        let text = match self.method {
+            AuthMethod::MsChapV2 => message::failure(
+                message::ERROR_AUTHENTICATION_FAILURE,
+                false,
+                &self.challenge,
+                3,
+                Some("Access denied"),
+            ),
+            AuthMethod::MsChap => message::failure(
+                message::ERROR_AUTHENTICATION_FAILURE,
+                false,
+                &self.challenge,
+                0,
+                None,
+            ),
+            _ => b"Access denied".to_vec(),
+        };
+        ChapRepr::Failure {
+            identifier,
+            message: &text,
+        }
+        .append_to(answer);
+        self.fail(reason);
     }
 
     fn fail(&mut self, reason: FailureReason) {

@@ -1,5 +1,7 @@
-//! The transition function of the automaton: RFC 1661 section 4.1 as a
-//! `match`, one arm per state and event.
+//! The transition function of the automaton: RFC 1661 section 4.1 as code.
+//! [`transition`] picks the table's row for the event; each row is a function
+//! of its own with one arm per state, so a row reads beside the RFC's table.
+//! The rows are grouped by the kinds of event of RFC 1661 section 4.3.
 //!
 //! This is the automaton's own transcription. The table is also written down
 //! separately as data ([`super::rfc1661_table`]), and the tests run the real
@@ -31,118 +33,211 @@ const fn act(actions: &'static [Action], next: State) -> Option<Transition> {
 /// is the table's dash: an event that cannot occur in that state, which the
 /// automaton ignores and counts.
 pub fn transition(state: State, event: Event) -> Option<Transition> {
+    // One row of the table per event, in the RFC's order.
     match event {
-        Event::Up => match state {
-            Initial => to(Closed),
-            Starting => act(&[Irc, Scr], ReqSent),
-            _ => None,
-        },
-        Event::Down => match state {
-            Initial | Starting => None,
-            Closed => to(Initial),
-            Stopped => act(&[Tls], Starting),
-            Closing => to(Initial),
-            Stopping | ReqSent | AckRcvd | AckSent => to(Starting),
-            Opened => act(&[Tld], Starting),
-        },
-        Event::Open => match state {
-            Initial => act(&[Tls], Starting),
-            Starting => to(Starting),
-            Closed => act(&[Irc, Scr], ReqSent),
-            Stopped => to(Stopped),
-            Closing | Stopping => to(Stopping),
-            ReqSent | AckRcvd | AckSent | Opened => to(state),
-        },
-        Event::Close => match state {
-            Initial => to(Initial),
-            Starting => act(&[Tlf], Initial),
-            Closed | Stopped => to(Closed),
-            Closing | Stopping => to(Closing),
-            ReqSent | AckRcvd | AckSent => act(&[Irc, Str], Closing),
-            Opened => act(&[Tld, Irc, Str], Closing),
-        },
-        Event::TimeoutRetry => match state {
-            Closing | Stopping => act(&[Str], state),
-            ReqSent | AckRcvd => act(&[Scr], ReqSent),
-            AckSent => act(&[Scr], AckSent),
-            _ => None,
-        },
-        Event::TimeoutExpired => match state {
-            Closing => act(&[Tlf], Closed),
-            Stopping | ReqSent | AckRcvd | AckSent => act(&[Tlf], Stopped),
-            _ => None,
-        },
-        Event::RcrGood => match state {
-            Initial | Starting => None,
-            Closed => act(&[Sta], Closed),
-            Stopped => act(&[Irc, Scr, Sca], AckSent),
-            Closing | Stopping => to(state),
-            ReqSent => act(&[Sca], AckSent),
-            AckRcvd => act(&[Sca, Tlu], Opened),
-            AckSent => act(&[Sca], AckSent),
-            Opened => act(&[Tld, Scr, Sca], AckSent),
-        },
-        Event::RcrBad => match state {
-            Initial | Starting => None,
-            Closed => act(&[Sta], Closed),
-            Stopped => act(&[Irc, Scr, Scn], ReqSent),
-            Closing | Stopping => to(state),
-            ReqSent | AckSent => act(&[Scn], ReqSent),
-            AckRcvd => act(&[Scn], AckRcvd),
-            Opened => act(&[Tld, Scr, Scn], ReqSent),
-        },
-        Event::Rca => match state {
-            Initial | Starting => None,
-            Closed | Stopped => act(&[Sta], state),
-            Closing | Stopping => to(state),
-            ReqSent => act(&[Irc], AckRcvd),
-            AckRcvd => act(&[Scr], ReqSent),
-            AckSent => act(&[Irc, Tlu], Opened),
-            Opened => act(&[Tld, Scr], ReqSent),
-        },
-        Event::Rcn => match state {
-            Initial | Starting => None,
-            Closed | Stopped => act(&[Sta], state),
-            Closing | Stopping => to(state),
-            ReqSent => act(&[Irc, Scr], ReqSent),
-            AckRcvd => act(&[Scr], ReqSent),
-            AckSent => act(&[Irc, Scr], AckSent),
-            Opened => act(&[Tld, Scr], ReqSent),
-        },
-        Event::Rtr => match state {
-            Initial | Starting => None,
-            Closed | Stopped | Closing | Stopping => act(&[Sta], state),
-            ReqSent | AckRcvd | AckSent => act(&[Sta], ReqSent),
-            Opened => act(&[Tld, Zrc, Sta], Stopping),
-        },
-        Event::Rta => match state {
-            Initial | Starting => None,
-            Closed | Stopped => to(state),
-            Closing => act(&[Tlf], Closed),
-            Stopping => act(&[Tlf], Stopped),
-            ReqSent | AckRcvd => to(ReqSent),
-            AckSent => to(AckSent),
-            Opened => act(&[Tld, Scr], ReqSent),
-        },
-        Event::Ruc => match state {
-            Initial | Starting => None,
-            _ => act(&[Scj], state),
-        },
-        Event::RxjGood => match state {
-            Initial | Starting => None,
-            AckRcvd => to(ReqSent),
-            _ => to(state),
-        },
-        Event::RxjBad => match state {
-            Initial | Starting => None,
-            Closed | Closing => act(&[Tlf], Closed),
-            Stopped | Stopping | ReqSent | AckRcvd | AckSent => act(&[Tlf], Stopped),
-            Opened => act(&[Tld, Irc, Str], Stopping),
-        },
-        Event::Rxr => match state {
-            Initial | Starting => None,
-            Opened => act(&[Ser], Opened),
-            _ => to(state),
-        },
+        Event::Up => up(state),
+        Event::Down => down(state),
+        Event::Open => open(state),
+        Event::Close => close(state),
+        Event::TimeoutRetry => timeout_retry(state),
+        Event::TimeoutExpired => timeout_expired(state),
+        Event::RcrGood => rcr_good(state),
+        Event::RcrBad => rcr_bad(state),
+        Event::Rca => rca(state),
+        Event::Rcn => rcn(state),
+        Event::Rtr => rtr(state),
+        Event::Rta => rta(state),
+        Event::Ruc => ruc(state),
+        Event::RxjGood => rxj_good(state),
+        Event::RxjBad => rxj_bad(state),
+        Event::Rxr => rxr(state),
+    }
+}
+
+// The lower layer and the administrative events (RFC 1661 section 4.3:
+// Up, Down, Open, Close).
+
+/// The Up row: the lower layer is up.
+fn up(state: State) -> Option<Transition> {
+    match state {
+        Initial => to(Closed),
+        Starting => act(&[Irc, Scr], ReqSent),
+        _ => None,
+    }
+}
+
+/// The Down row: the lower layer is down.
+fn down(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed => to(Initial),
+        Stopped => act(&[Tls], Starting),
+        Closing => to(Initial),
+        Stopping | ReqSent | AckRcvd | AckSent => to(Starting),
+        Opened => act(&[Tld], Starting),
+    }
+}
+
+/// The Open row: administrative Open.
+fn open(state: State) -> Option<Transition> {
+    match state {
+        Initial => act(&[Tls], Starting),
+        Starting => to(Starting),
+        Closed => act(&[Irc, Scr], ReqSent),
+        Stopped => to(Stopped),
+        Closing | Stopping => to(Stopping),
+        ReqSent | AckRcvd | AckSent | Opened => to(state),
+    }
+}
+
+/// The Close row: administrative Close.
+fn close(state: State) -> Option<Transition> {
+    match state {
+        Initial => to(Initial),
+        Starting => act(&[Tlf], Initial),
+        Closed | Stopped => to(Closed),
+        Closing | Stopping => to(Closing),
+        ReqSent | AckRcvd | AckSent => act(&[Irc, Str], Closing),
+        Opened => act(&[Tld, Irc, Str], Closing),
+    }
+}
+
+// The restart timer (RFC 1661 section 4.3: TO+, TO-).
+
+/// The TO+ row: the restart timer expired, counter not yet zero.
+fn timeout_retry(state: State) -> Option<Transition> {
+    match state {
+        Closing | Stopping => act(&[Str], state),
+        ReqSent | AckRcvd => act(&[Scr], ReqSent),
+        AckSent => act(&[Scr], AckSent),
+        _ => None,
+    }
+}
+
+/// The TO- row: the restart timer expired, counter zero.
+fn timeout_expired(state: State) -> Option<Transition> {
+    match state {
+        Closing => act(&[Tlf], Closed),
+        Stopping | ReqSent | AckRcvd | AckSent => act(&[Tlf], Stopped),
+        _ => None,
+    }
+}
+
+// Received Configure packets (RFC 1661 section 4.3: RCR+, RCR-, RCA, RCN).
+
+/// The RCR+ row: a good Configure-Request.
+fn rcr_good(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed => act(&[Sta], Closed),
+        Stopped => act(&[Irc, Scr, Sca], AckSent),
+        Closing | Stopping => to(state),
+        ReqSent => act(&[Sca], AckSent),
+        AckRcvd => act(&[Sca, Tlu], Opened),
+        AckSent => act(&[Sca], AckSent),
+        Opened => act(&[Tld, Scr, Sca], AckSent),
+    }
+}
+
+/// The RCR- row: a Configure-Request to Nak or Reject.
+fn rcr_bad(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed => act(&[Sta], Closed),
+        Stopped => act(&[Irc, Scr, Scn], ReqSent),
+        Closing | Stopping => to(state),
+        ReqSent | AckSent => act(&[Scn], ReqSent),
+        AckRcvd => act(&[Scn], AckRcvd),
+        Opened => act(&[Tld, Scr, Scn], ReqSent),
+    }
+}
+
+/// The RCA row: a Configure-Ack.
+fn rca(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed | Stopped => act(&[Sta], state),
+        Closing | Stopping => to(state),
+        ReqSent => act(&[Irc], AckRcvd),
+        AckRcvd => act(&[Scr], ReqSent),
+        AckSent => act(&[Irc, Tlu], Opened),
+        Opened => act(&[Tld, Scr], ReqSent),
+    }
+}
+
+/// The RCN row: a Configure-Nak or Configure-Reject.
+fn rcn(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed | Stopped => act(&[Sta], state),
+        Closing | Stopping => to(state),
+        ReqSent => act(&[Irc, Scr], ReqSent),
+        AckRcvd => act(&[Scr], ReqSent),
+        AckSent => act(&[Irc, Scr], AckSent),
+        Opened => act(&[Tld, Scr], ReqSent),
+    }
+}
+
+// Received Terminate packets (RFC 1661 section 4.3: RTR, RTA).
+
+/// The RTR row: a Terminate-Request.
+fn rtr(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed | Stopped | Closing | Stopping => act(&[Sta], state),
+        ReqSent | AckRcvd | AckSent => act(&[Sta], ReqSent),
+        Opened => act(&[Tld, Zrc, Sta], Stopping),
+    }
+}
+
+/// The RTA row: a Terminate-Ack.
+fn rta(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed | Stopped => to(state),
+        Closing => act(&[Tlf], Closed),
+        Stopping => act(&[Tlf], Stopped),
+        ReqSent | AckRcvd => to(ReqSent),
+        AckSent => to(AckSent),
+        Opened => act(&[Tld, Scr], ReqSent),
+    }
+}
+
+// Received codes, rejects and echoes (RFC 1661 section 4.3: RUC, RXJ+,
+// RXJ-, RXR).
+
+/// The RUC row: an unknown code.
+fn ruc(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        _ => act(&[Scj], state),
+    }
+}
+
+/// The RXJ+ row: a permitted Code-Reject or Protocol-Reject.
+fn rxj_good(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        AckRcvd => to(ReqSent),
+        _ => to(state),
+    }
+}
+
+/// The RXJ- row: a catastrophic Code-Reject or Protocol-Reject.
+fn rxj_bad(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Closed | Closing => act(&[Tlf], Closed),
+        Stopped | Stopping | ReqSent | AckRcvd | AckSent => act(&[Tlf], Stopped),
+        Opened => act(&[Tld, Irc, Str], Stopping),
+    }
+}
+
+/// The RXR row: an Echo-Request, Echo-Reply or Discard-Request.
+fn rxr(state: State) -> Option<Transition> {
+    match state {
+        Initial | Starting => None,
+        Opened => act(&[Ser], Opened),
+        _ => to(state),
     }
 }

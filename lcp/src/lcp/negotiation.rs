@@ -162,6 +162,67 @@ impl LcpNegotiation {
         self.his.magic = Some(magic);
         Verdict::Ack
     }
+
+    /// A Nak of the MRU, into `next`.
+    fn nak_mru(&self, next: &mut Ours, mru: u16, treat_as_reject: bool) {
+        match self.ours.mru {
+            Some(_) if treat_as_reject => next.mru = None,
+            // pppd takes a smaller MRU, or any up to 1500.
+            Some(_) if (MIN_MRU..=self.config.mru.max(DEFAULT_MRU)).contains(&mru) => {
+                next.mru = (mru != DEFAULT_MRU).then_some(mru);
+            }
+            Some(_) => {}
+            // A hint for an option we did not send (RFC 1661
+            // section 5.3): pppd asks for an MRU below 1500.
+            None if !treat_as_reject && (MIN_MRU..DEFAULT_MRU).contains(&mru) => {
+                next.mru = Some(mru)
+            }
+            None => {}
+        }
+    }
+
+    /// A Nak of the Authentication-Protocol suggesting `suggested`, into
+    /// `next`: the method we asked for is given up, and the next one is the
+    /// suggestion if we still allow it, else our preference.
+    fn nak_auth(
+        &self,
+        next: &mut Ours,
+        suggested: Option<AuthMethod>,
+        treat_as_reject: bool,
+        kind: u8,
+    ) -> Result<(), BadReply> {
+        let Some(current) = self.ours.auth else {
+            return Ok(());
+        };
+        if treat_as_reject {
+            next.auth = None;
+            next.auth_left = AuthMethods::NONE;
+            return Ok(());
+        }
+        if suggested == Some(current) {
+            return Err(BadReply::NakOfSameValue { kind });
+        }
+        next.auth_left = self.ours.auth_left.without(current);
+        next.auth = match suggested {
+            Some(method) if next.auth_left.contains(method) => Some(method),
+            _ => next.auth_left.preferred(),
+        };
+        Ok(())
+    }
+
+    /// Counts a Nak of our Magic-Number as a collision, and too many in a
+    /// row as a looped-back link; any other Nak ends the run.
+    fn count_magic_nak(&mut self, magic_naked: bool) {
+        if magic_naked {
+            self.counters.magic_collisions += 1;
+            self.collisions += 1;
+            if self.collisions >= self.config.loopback_fail {
+                self.looped_back = true;
+            }
+        } else {
+            self.collisions = 0;
+        }
+    }
 }
 
 impl ControlProtocol for LcpNegotiation {
@@ -276,43 +337,15 @@ impl ControlProtocol for LcpNegotiation {
                 seen |= 1 << raw.kind;
             }
             match option {
-                LcpOption::Mru(mru) => match self.ours.mru {
-                    Some(_) if treat_as_reject => next.mru = None,
-                    // pppd takes a smaller MRU, or any up to 1500.
-                    Some(_) if (MIN_MRU..=self.config.mru.max(DEFAULT_MRU)).contains(&mru) => {
-                        next.mru = (mru != DEFAULT_MRU).then_some(mru);
-                    }
-                    Some(_) => {}
-                    // A hint for an option we did not send (RFC 1661
-                    // section 5.3): pppd asks for an MRU below 1500.
-                    None if !treat_as_reject && (MIN_MRU..DEFAULT_MRU).contains(&mru) => {
-                        next.mru = Some(mru)
-                    }
-                    None => {}
-                },
+                LcpOption::Mru(mru) => self.nak_mru(&mut next, mru, treat_as_reject),
                 LcpOption::Accm(accm) => {
                     if let Some(ours) = self.ours.accm {
                         next.accm = (!treat_as_reject).then_some(ours | accm);
                     }
                 }
                 LcpOption::AuthProtocol(suggested) => {
-                    let Some(current) = self.ours.auth else {
-                        continue;
-                    };
-                    if treat_as_reject {
-                        next.auth = None;
-                        next.auth_left = AuthMethods::NONE;
-                        continue;
-                    }
                     let suggested = AuthMethod::from_protocol(&suggested);
-                    if suggested == Some(current) {
-                        return Err(BadReply::NakOfSameValue { kind: raw.kind });
-                    }
-                    next.auth_left = self.ours.auth_left.without(current);
-                    next.auth = match suggested {
-                        Some(method) if next.auth_left.contains(method) => Some(method),
-                        _ => next.auth_left.preferred(),
-                    };
+                    self.nak_auth(&mut next, suggested, treat_as_reject, raw.kind)?;
                 }
                 // Even after Max-Failure a Magic-Number Nak means "pick
                 // another", never "drop it": it is how a looped-back link
@@ -329,15 +362,7 @@ impl ControlProtocol for LcpNegotiation {
             }
         }
         self.ours = next;
-        if magic_naked {
-            self.counters.magic_collisions += 1;
-            self.collisions += 1;
-            if self.collisions >= self.config.loopback_fail {
-                self.looped_back = true;
-            }
-        } else {
-            self.collisions = 0;
-        }
+        self.count_magic_nak(magic_naked);
         Ok(())
     }
 
