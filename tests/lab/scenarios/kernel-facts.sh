@@ -1,5 +1,5 @@
 # Scenario: the kernel facts rppp's driver relies on, checked by the
-# kernel-facts program against a real pppd (see tools/src/bin/kernel-facts.rs).
+# kernel-facts program against a real pppd (see tools/src/bin/kernel-facts/).
 . /lab/lib.sh
 install_engine_wrapper
 check "underlay veth between netns lns and lac" netns_up
