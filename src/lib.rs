@@ -27,6 +27,8 @@
 //! - `pppd` (default): pppd's options and secrets files ([`options`]),
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
 //!   command;
+//! - `l2tpd` (default): an L2TPv2 LNS and LAC in one process ([`l2tpd`],
+//!   the `rppp l2tpd` command), on the sans-IO `rppp-l2tp` crate;
 //! - `test-util`: test doubles, the in-memory pair harness ([`pair`]),
 //!   the fake data path and `Engine::without_kernel`.
 //!
@@ -46,6 +48,8 @@ pub mod driver;
 #[cfg(feature = "driver")]
 #[allow(unsafe_code)]
 pub mod kernel;
+#[cfg(feature = "l2tpd")]
+pub mod l2tpd;
 #[cfg(feature = "pppd")]
 pub mod notify;
 #[cfg(feature = "pppd")]
