@@ -4,6 +4,7 @@
 //! ```text
 //! rppp [pppd options] plugin pppol2tp.so pppol2tp FD [pppd options]
 //! rppp --sessions-file FILE [pppd options common to every session]
+//! rppp l2tpd [flags]     (feature l2tpd: the L2TPv2 daemon, see `l2tpd`)
 //! ```
 //!
 //! In the multi-session mode each non-empty line of FILE (`#` starts a
@@ -19,6 +20,8 @@
 //! fails with a clear error otherwise.
 
 mod inherited;
+#[cfg(feature = "l2tpd")]
+mod l2tpd;
 mod logging;
 mod run;
 
@@ -36,6 +39,10 @@ const REAL_PPPD: &str = "/usr/sbin/pppd.real";
 
 /// Runs the command; returns the exit code.
 pub(crate) fn main(args: Vec<OsString>) -> u8 {
+    #[cfg(feature = "l2tpd")]
+    if args.first().is_some_and(|a| a == "l2tpd") {
+        return l2tpd::main(&args[1..]);
+    }
     if args.first().is_some_and(|a| a == "--sessions-file") {
         return run::multi(&args[1..]);
     }

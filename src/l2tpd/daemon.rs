@@ -220,8 +220,13 @@ impl<S: SessionSetup> Daemon<S> {
         }
         loop {
             self.pump().await;
+            let phase = self.phase;
             if !self.advance_shutdown() {
                 break;
+            }
+            if self.phase != phase {
+                // Moved on (StopCCN queued): send it before waiting.
+                continue;
             }
             let phase_deadline = match self.phase {
                 Phase::Running => None,
@@ -264,10 +269,10 @@ impl<S: SessionSetup> Daemon<S> {
     fn advance_shutdown(&mut self) -> bool {
         match self.phase {
             Phase::Running => true,
+            Phase::StoppingPpp(_) if self.glue.ppp_sessions() > 0 => true,
             Phase::StoppingPpp(_) => {
-                if self.glue.ppp_sessions() == 0 {
-                    self.close_tunnels();
-                }
+                self.close_tunnels();
+                // StopCCN goes out with the next pump.
                 true
             }
             Phase::StoppingTunnels(_) => !self.endpoint.tunnel_ids().all(|id| {
