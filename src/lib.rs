@@ -28,8 +28,9 @@
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
 //!   command;
 //! - `ctl` (default): the control socket ([`ctl`]) that `rppp ctl` asks;
-//! - `l2tpd` (default): the built-in L2TPv2 daemon ([`l2tpd`]), starting
-//!   with its configuration: xl2tpd.conf, l2tp-secrets and address pools;
+//! - `l2tpd` (default): an L2TPv2 LNS and LAC in one process ([`l2tpd`],
+//!   the `rppp l2tpd` command), on the sans-IO `rppp-l2tp` crate, with
+//!   xl2tpd.conf, l2tp-secrets and address pools;
 //! - `test-util`: test doubles, the in-memory pair harness (`pair`),
 //!   the fake data path and `Engine::without_kernel`.
 //!

@@ -4,6 +4,7 @@
 //! ```text
 //! rppp [pppd options] plugin pppol2tp.so pppol2tp FD [pppd options]
 //! rppp --sessions-file FILE [pppd options common to every session]
+//! rppp l2tpd [flags]     (feature l2tpd: the L2TPv2 daemon, see `l2tpd`)
 //! ```
 //!
 //! In the multi-session mode each non-empty line of FILE (`#` starts a
@@ -21,6 +22,8 @@
 #[cfg(feature = "ctl")]
 mod ctl;
 mod inherited;
+#[cfg(feature = "l2tpd")]
+mod l2tpd;
 mod logging;
 mod run;
 
@@ -58,6 +61,10 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
         }
         eprintln!("rppp: --ctl PATH goes before --sessions-file FILE");
         return exit::OPTION_ERROR;
+    }
+    #[cfg(feature = "l2tpd")]
+    if args.first().is_some_and(|a| a == "l2tpd") {
+        return l2tpd::main(&args[1..]);
     }
     if args.first().is_some_and(|a| a == "--sessions-file") {
         return run::multi(&args[1..], None);

@@ -190,6 +190,13 @@ impl Tunnel {
         }
     }
 
+    /// Whether every message we sent has been acknowledged: nothing waits
+    /// for retransmission. After [`close`](Self::close), the peer has our
+    /// StopCCN (a daemon that shuts down waits for this, bounded).
+    pub fn all_acknowledged(&self) -> bool {
+        self.reliable.is_idle()
+    }
+
     /// Whether the tunnel is gone and has nothing left to send.
     pub fn is_drained(&self) -> bool {
         self.state == TunnelState::Closed

@@ -1,0 +1,119 @@
+//! The kernel's L2TP objects for the daemon, made as xl2tpd makes them:
+//!
+//! - per tunnel, a UDP socket bound to the listening address (with
+//!   `SO_REUSEADDR`, as the listening socket has) and connected to the
+//!   peer, then a PPPoL2TP tunnel-management socket connected with
+//!   session ids 0/0 on it: the kernel's tunnel, tied to that UDP socket.
+//!   The kernel passes the peer's control messages up that socket from
+//!   then on (it is more specific than the listening one), so the daemon
+//!   reads it too;
+//! - per session, a PPPoL2TP socket connected with both ends' tunnel and
+//!   session ids on the tunnel's UDP socket; the Engine takes it.
+//!
+//! Closing the tunnel's UDP socket deletes the kernel's tunnel (and any
+//! session left on it); the daemon closes the session sockets first (each
+//! PPP session's end closes its socket).
+
+use std::io;
+use std::net::{SocketAddr, SocketAddrV4};
+use std::os::fd::{AsRawFd, OwnedFd};
+
+use nix::sys::socket::{
+    bind, connect, setsockopt, socket, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn,
+    SockaddrIn6,
+};
+
+use crate::kernel::{PppoL2tpAddr, PppoL2tpSocket};
+
+/// A UDP socket bound to `local` with `SO_REUSEADDR` (so the listening
+/// socket and every tunnel's share the port), non-blocking, close-on-exec,
+/// connected to `peer` if given.
+pub fn udp_socket(local: SocketAddr, peer: Option<SocketAddr>) -> io::Result<std::net::UdpSocket> {
+    let family = match local {
+        SocketAddr::V4(_) => AddressFamily::Inet,
+        SocketAddr::V6(_) => AddressFamily::Inet6,
+    };
+    let fd: OwnedFd = socket(
+        family,
+        SockType::Datagram,
+        SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
+        None,
+    )?;
+    setsockopt(&fd, sockopt::ReuseAddr, &true)?;
+    match local {
+        SocketAddr::V4(a) => bind(fd.as_raw_fd(), &SockaddrIn::from(a))?,
+        SocketAddr::V6(a) => bind(fd.as_raw_fd(), &SockaddrIn6::from(a))?,
+    }
+    match peer {
+        Some(SocketAddr::V4(a)) => connect(fd.as_raw_fd(), &SockaddrIn::from(a))?,
+        Some(SocketAddr::V6(a)) => connect(fd.as_raw_fd(), &SockaddrIn6::from(a))?,
+        None => {}
+    }
+    Ok(std::net::UdpSocket::from(fd))
+}
+
+/// The kernel's side of one tunnel: its connected UDP socket and the
+/// tunnel-management socket. Dropping both deletes the kernel's tunnel.
+#[derive(Debug)]
+pub struct KernelTunnel {
+    /// The connected UDP socket (the reader task holds it too).
+    pub udp: std::sync::Arc<tokio::net::UdpSocket>,
+    _management: PppoL2tpSocket,
+    peer: SocketAddrV4,
+    tunnel_id: u16,
+    peer_tunnel_id: u16,
+}
+
+impl KernelTunnel {
+    /// Creates the kernel's tunnel `tunnel_id` (the peer's
+    /// `peer_tunnel_id`) from `local` to `peer`. L2TP over IPv4 only (the
+    /// PPPoL2TP address rppp has is the IPv4 one).
+    pub fn open(
+        local: SocketAddr,
+        peer: SocketAddr,
+        tunnel_id: u16,
+        peer_tunnel_id: u16,
+    ) -> io::Result<KernelTunnel> {
+        let SocketAddr::V4(peer4) = peer else {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "L2TP over IPv6 is not supported yet",
+            ));
+        };
+        let udp = udp_socket(local, Some(peer))?;
+        let management = PppoL2tpSocket::new().map_err(io::Error::other)?;
+        management
+            .connect(&PppoL2tpAddr {
+                tunnel_fd: udp.as_raw_fd(),
+                peer: peer4,
+                tunnel_id,
+                session_id: 0,
+                peer_tunnel_id,
+                peer_session_id: 0,
+            })
+            .map_err(io::Error::other)?;
+        let udp = tokio::net::UdpSocket::from_std(udp)?;
+        Ok(KernelTunnel {
+            udp: std::sync::Arc::new(udp),
+            _management: management,
+            peer: peer4,
+            tunnel_id,
+            peer_tunnel_id,
+        })
+    }
+
+    /// A session socket: our `session_id`, the peer's `peer_session_id`.
+    pub fn session(&self, session_id: u16, peer_session_id: u16) -> io::Result<PppoL2tpSocket> {
+        let s = PppoL2tpSocket::new().map_err(io::Error::other)?;
+        s.connect(&PppoL2tpAddr {
+            tunnel_fd: self.udp.as_raw_fd(),
+            peer: self.peer,
+            tunnel_id: self.tunnel_id,
+            session_id,
+            peer_tunnel_id: self.peer_tunnel_id,
+            peer_session_id,
+        })
+        .map_err(io::Error::other)?;
+        Ok(s)
+    }
+}
