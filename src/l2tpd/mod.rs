@@ -5,7 +5,7 @@
 //! it on tokio and joins it to the kernel and to PPP:
 //!
 //! - [`glue`]: the rules, sans-IO: endpoint events and Engine events in,
-//!   [`Command`](glue::Command)s out (kernel tunnel and session, PPP
+//!   [`Command`]s out (kernel tunnel and session, PPP
 //!   start and close, Set-Link-Info, CDN with a result code from the
 //!   session's typed end);
 //! - [`daemon`]: the tokio driver ([`Daemon`]): UDP sockets, the
