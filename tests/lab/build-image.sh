@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build (or refresh) the lab's boot image: a Debian bookworm kernel and a
 # base initramfs holding busybox, real pppd (with its plugins), xl2tpd,
-# iproute2, iputils' ping (busybox's has no -M), their shared libraries and
-# the PPP/L2TP kernel modules.
+# openl2tpd (built from source by build-openl2tp.sh) with rpcbind, iproute2,
+# iputils' ping (busybox's has no -M), their shared libraries and the
+# PPP/L2TP kernel modules.
 #
 # Everything lives in the cache directory, outside the repository:
 #   $RPPP_LAB_CACHE            default ${XDG_CACHE_HOME:-~/.cache}/rppp-lab
@@ -32,11 +33,13 @@ IMAGE=$CACHE/image
 # Packages whose binaries go into the guest, then packages that only provide
 # shared libraries for them (and for the dynamically linked Rust binaries we
 # build on the host: libc6 and libgcc-s1). Missing libraries are an error.
-BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping"
+BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping rpcbind netbase"
 LIB_PKGS="libc6 libgcc-s1 libcrypt1 libpam0g libpcap0.8 libssl3 libsystemd0 libcap2
           libaudit1 libdbus-1-3 libelf1 libmnl0 libbpf1 libbsd0 zlib1g liblzma5
           libzstd1 liblz4-1 libgcrypt20 libgpg-error0 libcap-ng0 libmd0 libidn2-0
-          libunistring2"
+          libunistring2 libtirpc3 libtirpc-common libreadline8 libtinfo6 libfl2
+          libgssapi-krb5-2 libkrb5-3 libk5crypto3 libcom-err2 libkrb5support0
+          libkeyutils1 libwrap0 libnsl2"
 # Kernel modules; modprobe in the guest pulls in their dependencies, which are
 # staged by following modules.dep.
 MODULES="ppp_generic pppox l2tp_core l2tp_netlink l2tp_ppp l2tp_ip veth"
@@ -135,8 +138,13 @@ fi
 KVER=$(ls "$ROOT/lib/modules")
 [ "$(wc -w <<<"$KVER")" = 1 ] || die "expected one kernel in $ROOT/lib/modules, found: $KVER"
 
+# ------------------------------------------------------------- openl2tpd
+bash "$LAB_DIR/build-openl2tp.sh"
+OL2TP=$CACHE/openl2tp/out
+
 # ------------------------------------------------------------- initramfs
-image_stamp=$( { printf '%s\n' "$debs_stamp"; cat "$0" "$LAB_DIR"/guest/*; } | sha256sum | cut -d' ' -f1)
+image_stamp=$( { printf '%s\n' "$debs_stamp"; cat "$0" "$LAB_DIR"/guest/* "$CACHE/openl2tp/stamp"; } |
+    sha256sum | cut -d' ' -f1)
 if [ -f "$IMAGE/stamp" ] && [ "$(cat "$IMAGE/stamp")" = "$image_stamp" ] &&
    [ -f "$IMAGE/base.cpio" ]; then
     log "image up to date ($KVER)"
@@ -189,6 +197,15 @@ for plugin in pppol2tp.so openl2tp.so passwordfd.so; do
     [ -f "$STAGE/usr/lib/pppd/$PPPVER/$plugin" ] || die "pppd plugin $plugin missing"
 done
 # No /etc/ppp/options: Debian's has "auth"; each scenario writes its own files.
+# openl2tpd, its control tool and its default plugin (L2TP_PLUGIN_DIR is
+# /usr/lib/openl2tp on Debian); rpcbind for its RPC management, with the
+# files the RPC library reads.
+install -m755 "$OL2TP/openl2tpd" "$STAGE/usr/sbin/openl2tpd"
+install -m755 "$OL2TP/l2tpconfig" "$STAGE/usr/bin/l2tpconfig"
+mkdir -p "$STAGE/usr/lib/openl2tp"
+install -m644 "$OL2TP/ppp_unix.so" "$STAGE/usr/lib/openl2tp/ppp_unix.so"
+install -m755 "$ROOT/sbin/rpcbind" "$STAGE/sbin/rpcbind"
+for f in netconfig services protocols rpc; do install -m644 "$ROOT/etc/$f" "$STAGE/etc/$f"; done
 
 # Shared libraries, resolved by the unpacked loader against the unpacked
 # root only, so the guest never depends on what the host has installed.
@@ -197,7 +214,9 @@ LIBPATH=$ROOT/lib/x86_64-linux-gnu:$ROOT/usr/lib/x86_64-linux-gnu
 printf '%s\n' "$LIBPATH" > "$IMAGE/guest-libs.path"
 cp -L "$LDSO" "$STAGE/lib64/ld-linux-x86-64.so.2"
 for f in "$STAGE/usr/sbin/pppd" "$STAGE/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd-control" \
-         "$STAGE/sbin/ip" "$STAGE/usr/bin/iputils-ping" "$STAGE/usr/lib/pppd/$PPPVER/"*.so; do
+         "$STAGE/sbin/ip" "$STAGE/usr/bin/iputils-ping" "$STAGE/usr/lib/pppd/$PPPVER/"*.so \
+         "$STAGE/usr/sbin/openl2tpd" "$STAGE/usr/bin/l2tpconfig" "$STAGE/usr/lib/openl2tp/ppp_unix.so" \
+         "$STAGE/sbin/rpcbind"; do
     out=$("$LDSO" --library-path "$LIBPATH" --list "$f" 2>&1) || true
     if grep -q 'not found' <<<"$out"; then
         case "$f" in
@@ -232,8 +251,9 @@ depmod -b "$STAGE" "$KVER"
 printf '%s\n' $MODULES > "$STAGE/etc/lab-modules"
 
 # A minimal /etc and the lab's PID 1.
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$STAGE/etc/passwd"
-printf 'root:x:0:\n' > "$STAGE/etc/group"
+# rpcbind drops its privileges to _rpc.
+printf 'root:x:0:0:root:/root:/bin/sh\n_rpc:x:100:65534::/run/rpcbind:/bin/false\n' > "$STAGE/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$STAGE/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files\n' > "$STAGE/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n' > "$STAGE/etc/hosts"
 install -m755 "$LAB_DIR/guest/init" "$STAGE/init"
