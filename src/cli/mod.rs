@@ -89,6 +89,14 @@ pub(crate) fn parse(args: &[OsString]) -> Result<Options, u8> {
         Ok(o) => Ok(o),
         Err(e) => {
             eprintln!("rppp: {e}");
+            // As pppd's option_error: syslog too, since an L2TP daemon
+            // (openl2tpd's ppp_unix) sends the engine's stderr nowhere.
+            // The log is set up from the options, so not yet here.
+            let syslog_only = LogTargets {
+                syslog: true,
+                ..LogTargets::default()
+            };
+            let _ = logging::init(&syslog_only);
             tracing::error!("{e}");
             Err(u8::try_from(e.exit_code()).unwrap_or(exit::OPTION_ERROR))
         }
