@@ -19,7 +19,8 @@
 # RPPP_SCALE_COUNTS, RPPP_SCALE_SAMPLE, RPPP_SCALE_STACKS and RPPP_CYCLES (the rppp group's parts, scale counts
 # and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
-# pairs; see scenarios/xl2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
+# pairs; see scenarios/xl2tpd.sh), OPENL2TPD_MODES and OPENL2TPD_PAIRS (the
+# same for the openl2tpd group), RPPP_LAB_TIMEOUT (seconds: replaces the
 # timeout of every group that runs, for long runs such as RPPP_CYCLES="100 100").
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
@@ -80,6 +81,7 @@ SCENARIO_GROUPS=(
     "kernel-facts 180 2 512"
     "static       600 1 1024"
     "openl2tp     180 1 512"
+    "openl2tpd    600 1 768"
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
 )
@@ -92,7 +94,7 @@ selected() {
 # rppp itself, for the groups that run it (release: its memory and speed
 # are figures).
 RPPP_BIN=()
-if selected rppp || selected xl2tpd || selected openl2tp || selected pppd-options; then
+if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected pppd-options; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
@@ -114,6 +116,8 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${STATIC_COUNTS:+--env "STATIC_COUNTS=$STATIC_COUNTS"}
           ${XL2TPD_MODES:+--env "XL2TPD_MODES=$XL2TPD_MODES"}
           ${XL2TPD_PAIRS:+--env "XL2TPD_PAIRS=$XL2TPD_PAIRS"}
+          ${OPENL2TPD_MODES:+--env "OPENL2TPD_MODES=$OPENL2TPD_MODES"}
+          ${OPENL2TPD_PAIRS:+--env "OPENL2TPD_PAIRS=$OPENL2TPD_PAIRS"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
