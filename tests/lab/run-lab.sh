@@ -118,6 +118,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${XL2TPD_PAIRS:+--env "XL2TPD_PAIRS=$XL2TPD_PAIRS"}
           ${OPENL2TPD_MODES:+--env "OPENL2TPD_MODES=$OPENL2TPD_MODES"}
           ${OPENL2TPD_PAIRS:+--env "OPENL2TPD_PAIRS=$OPENL2TPD_PAIRS"}
+          ${OPENL2TPD_PLUGINS:+--env "OPENL2TPD_PLUGINS=$OPENL2TPD_PLUGINS"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }

@@ -39,8 +39,9 @@ LOGS=/var/log/lab
 MESSAGES=$LOGS/messages
 ENGINE_NAMES="pppd.real rppp"
 # What ppp_unix passes in every run (plugin openl2tp.so: built with RPC).
+# (and "noendpoint nomp", or "multilink" when the profile says so).
 COMMON_WANT="nodetach noaccomp nopcomp nobsdcomp nodeflate nopredictor1 novj novjccomp \
-noendpoint nomp plugin:pppol2tp.so plugin:openl2tp.so pppol2tp_debug_mask"
+plugin:pppol2tp.so plugin:openl2tp.so pppol2tp_debug_mask"
 mkdir -p $LOGS
 
 # ------------------------------------------------------------ the two sides
@@ -115,9 +116,9 @@ mode_config() {  # mode_config mode
         noauth) LNS_AUTH="auth_none=yes auth_peer=no"; LNS_WANT="noauth";;
         pap) LNS_AUTH="auth_peer=yes $_refuse auth_chap=no auth_mschapv1=no auth_mschapv2=no"
             LNS_EXTRA="mtu=1400 mru=1400 dns_ipaddr_pri=10.9.0.1 dns_ipaddr_sec=10.9.0.2 \
-wins_ipaddr_pri=10.9.0.3 wins_ipaddr_sec=10.9.0.4"
+wins_ipaddr_pri=10.9.0.3 wins_ipaddr_sec=10.9.0.4 asyncmap=655360"
             LAC_SESSION="interface_name=l2tp-lac"
-            LNS_WANT="auth require-pap refuse-chap mtu:1400 mru:1400 ms-dns:10.9.0.1 ms-dns:10.9.0.2 ms-wins:10.9.0.3 ms-wins:10.9.0.4"
+            LNS_WANT="auth require-pap refuse-chap mtu:1400 mru:1400 ms-dns:10.9.0.1 ms-dns:10.9.0.2 ms-wins:10.9.0.3 ms-wins:10.9.0.4 asyncmap:655360"
             LAC_WANT="user:lac password:s3cret pppol2tp_ifname:l2tp-lac";;
         chap) LNS_AUTH="auth_peer=yes $_refuse auth_pap=no auth_mschapv1=no auth_mschapv2=no"
             LNS_EXTRA="lcp_echo_interval=2 lcp_echo_failure_count=4 lcp_retransmit_interval=2 \
@@ -138,8 +139,8 @@ max_failure_count=3 local_name=lns"
         # the same bit is set (as chap's settings happen to do for `name`).
         mschapv2) LNS_AUTH="auth_peer=yes $_refuse auth_pap=no auth_chap=no auth_mschapv1=no"
             LNS_EXTRA="proxy_arp=yes idle_timeout=600 max_connect_time=3600 pap_timeout=30 \
-pap_restart_interval=2 pap_max_auth_requests=5 default_route=no"
-            LNS_WANT="auth require-mschap-v2 refuse-mschap proxyarp idle:600 maxconnect:3600 pap-timeout:30 pap-restart:2 pap-max-authreq:5 nodefaultroute"
+pap_restart_interval=2 pap_max_auth_requests=5 default_route=no multilink=yes"
+            LNS_WANT="auth require-mschap-v2 refuse-mschap proxyarp idle:600 maxconnect:3600 pap-timeout:30 pap-restart:2 pap-max-authreq:5 nodefaultroute multilink"
             LAC_WANT="user:lac password:s3cret";;
     esac
 }
@@ -248,10 +249,12 @@ argv_has() {  # argv_has side "opt opt:value ..." : each option (with its value)
         case "$_argv" in *" $_w "*) ;; *) echo "    missing from argv: $_w"; return 1;; esac
     done
 }
+no_mp() { case "$1" in *multilink*) ;; *) echo "noendpoint nomp";; esac; }
 # rppp took its whole command line: nothing but the two serial-line notes.
 options_clean() {  # options_clean pid
     ! log_of "$1" | grep -E 'rppp\[[0-9]+\]: ' | grep -iE 'option|argument|unrecognized|error' |
-        grep -vE 'argument [0-9]+\): (sync|local): only means something on a serial line'
+        grep -vE 'argument [0-9]+\): (sync|local): only means something on a serial line' |
+        grep -v 'multilink is not supported'
 }
 exit_line() { log_of "$1" | grep -E ': Exit: ' | tail -n 1; }
 exits_with() { exit_line "$1" | grep -qi -- "$2"; }           # exits_with pid pattern
@@ -297,7 +300,7 @@ run() {  # run lns-daemon lac-daemon mode
 check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
     local ol=$(openl2tpd_pid lns) tid sid status
     check "$1: rppp in pppd's place on the LNS" [ "$(readlink /proc/$2/exe)" = $RPPP ]
-    check "$1: LNS argv has $LNS_WANT pppol2tp_lns_mode" argv_has lns "$LNS_WANT pppol2tp_lns_mode $COMMON_WANT"
+    check "$1: LNS argv has $LNS_WANT pppol2tp_lns_mode" argv_has lns "$LNS_WANT pppol2tp_lns_mode $COMMON_WANT $(no_mp "$LNS_WANT")"
     check "$1: LNS rppp took every option" options_clean $2
     check "$1: LNS openl2tpd sent Set-Link-Info after rppp's ACCM event" logged "$ol" 'sending SLI to peer'
 
@@ -311,6 +314,13 @@ check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
         *"mtu 1400"*) check "$1: LNS interface MTU 1400" sh -c "/sbin/ip -n lns link show $3 | grep -q 'mtu 1400 '";;
     esac
     case "$LNS_WANT" in
+        # ppp_unix prints the map in decimal; pppd (and rppp) read hex.
+        *asyncmap:655360*) check "$1: LNS rppp asks for asyncmap 0x655360" logged "$2" 'sent \[LCP ConfReq id=0x1 .*<asyncmap 0x655360>';;
+    esac
+    case "$LNS_WANT" in
+        *multilink*) check "$1: LNS rppp says multilink is not supported" logged "$2" 'multilink is not supported';;
+    esac
+    case "$LNS_WANT" in
         *lcp-echo-interval*) check "$1: LNS rppp sends LCP echoes" logged "$2" 'sent \[LCP EchoReq';;
     esac
     case "$LNS_WANT" in
@@ -321,7 +331,7 @@ check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
 check_openl2tpd_lac() {  # check_openl2tpd_lac label pid ifname lns-daemon
     local ol=$(openl2tpd_pid lac) status
     check "$1: rppp in pppd's place on the LAC" [ "$(readlink /proc/$2/exe)" = $RPPP ]
-    check "$1: LAC argv has $LAC_WANT" argv_has lac "$LAC_WANT $COMMON_WANT"
+    check "$1: LAC argv has $LAC_WANT" argv_has lac "$LAC_WANT $COMMON_WANT $(no_mp "$LAC_WANT")"
     check "$1: LAC rppp took every option" options_clean $2
     # xl2tpd sends no Set-Link-Info: only an openl2tpd LNS does.
     if [ "$4" = ol ]; then
