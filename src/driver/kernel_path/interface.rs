@@ -22,7 +22,6 @@ impl KernelDataPath {
         let (Some(unit), Some(index)) = (&self.unit, self.ifindex) else {
             return Err(DataPathError::new(DataPathStep::of(action), "no unit yet"));
         };
-        let link = self.netlink.link();
         match *action {
             DataPathAction::CreateUnit => {
                 tracing::warn!("CreateUnit is carried out by create_unit, not apply")
@@ -33,15 +32,7 @@ impl KernelDataPath {
             // interface up (the kernel sets the MTU first). An interface
             // that is up (a renegotiation) gets it at once.
             DataPathAction::SetMtu(mtu) if !self.link_up => self.pending_mtu = Some(mtu),
-            DataPathAction::SetMtu(mtu) => link
-                .set(
-                    LinkUnspec::new_with_index(index)
-                        .mtu(u32::from(mtu))
-                        .build(),
-                )
-                .execute()
-                .await
-                .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, "RTM_SETLINK", e))?,
+            DataPathAction::SetMtu(mtu) => self.set_mtu(index, mtu).await?,
             DataPathAction::SetMru(mru) => {
                 if let Err(e) = unit.set_mru(mru) {
                     tracing::warn!("setting the MRU to {mru} failed (not fatal): {e}");
@@ -73,37 +64,61 @@ impl KernelDataPath {
                     remove_address(&self.netlink, index, pair).await;
                 }
             }
-            DataPathAction::InterfaceUp => {
-                let mut request = LinkUnspec::new_with_index(index).up();
-                if let Some(mtu) = self.pending_mtu {
-                    request = request.mtu(u32::from(mtu));
-                }
-                link.set(request.build()).execute().await.map_err(|e| {
-                    let detail = match self.pending_mtu {
-                        Some(mtu) => format!("with the MTU {mtu}: {e}"),
-                        None => e.to_string(),
-                    };
-                    DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
-                })?;
-                self.pending_mtu = None;
-                self.link_up = true;
-                if let Some(pair) = self.pending_ipv6.take() {
-                    self.add_ipv6_link_local(index, pair).await?;
-                }
-            }
-            DataPathAction::InterfaceDown => {
-                link.set(LinkUnspec::new_with_index(index).down().build())
-                    .execute()
-                    .await
-                    .map_err(|e| {
-                        DataPathError::in_call(DataPathStep::InterfaceDown, "RTM_SETLINK", e)
-                    })?;
-                self.link_up = false;
-            }
+            DataPathAction::InterfaceUp => self.interface_up(index).await?,
+            DataPathAction::InterfaceDown => self.interface_down(index).await?,
             DataPathAction::SetNpMode { protocol, mode } => unit
                 .set_npmode(protocol, mode)
                 .map_err(step(DataPathStep::NpMode, "PPPIOCSNPMODE"))?,
         }
+        Ok(())
+    }
+
+    /// The MTU of an interface that is up (a renegotiation).
+    async fn set_mtu(&self, index: u32, mtu: u16) -> Result<(), DataPathError> {
+        self.netlink
+            .link()
+            .set(
+                LinkUnspec::new_with_index(index)
+                    .mtu(u32::from(mtu))
+                    .build(),
+            )
+            .execute()
+            .await
+            .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, "RTM_SETLINK", e))
+    }
+
+    /// The interface up, with the MTU LCP negotiated while it was down in
+    /// the same request; then the IPv6 link-local pair that waited for it.
+    async fn interface_up(&mut self, index: u32) -> Result<(), DataPathError> {
+        let mut request = LinkUnspec::new_with_index(index).up();
+        if let Some(mtu) = self.pending_mtu {
+            request = request.mtu(u32::from(mtu));
+        }
+        let link = self.netlink.link();
+        link.set(request.build()).execute().await.map_err(|e| {
+            let detail = match self.pending_mtu {
+                Some(mtu) => format!("with the MTU {mtu}: {e}"),
+                None => e.to_string(),
+            };
+            DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
+        })?;
+        self.pending_mtu = None;
+        self.link_up = true;
+        if let Some(pair) = self.pending_ipv6.take() {
+            self.add_ipv6_link_local(index, pair).await?;
+        }
+        Ok(())
+    }
+
+    /// The interface down.
+    async fn interface_down(&mut self, index: u32) -> Result<(), DataPathError> {
+        self.netlink
+            .link()
+            .set(LinkUnspec::new_with_index(index).down().build())
+            .execute()
+            .await
+            .map_err(|e| DataPathError::in_call(DataPathStep::InterfaceDown, "RTM_SETLINK", e))?;
+        self.link_up = false;
         Ok(())
     }
 
