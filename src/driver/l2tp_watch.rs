@@ -343,6 +343,40 @@ async fn confirm(
     false
 }
 
+/// Without the family: watches are dropped (never fire); probes answer
+/// Unknown.
+async fn run_without_family(mut requests: mpsc::UnboundedReceiver<Request>) {
+    while let Some(r) = requests.recv().await {
+        if let Request::Probe { reply, .. } = r {
+            let _ = reply.send(LowerLayer::Unknown);
+        }
+    }
+}
+
+/// The watched sessions an announcement may have deleted: the one named
+/// by `SESSION_DELETE`, or every one on the tunnel `TUNNEL_DELETE` names.
+fn announced<T>(m: &L2tpMessage, watchers: &HashMap<SessionKey, T>) -> Vec<SessionKey> {
+    match (m.cmd, m.tunnel_id(), m.session_id()) {
+        (cmd::SESSION_DELETE, Some(t), Some(s)) => {
+            let key = SessionKey {
+                tunnel: t,
+                session: s,
+            };
+            if watchers.contains_key(&key) {
+                vec![key]
+            } else {
+                Vec::new()
+            }
+        }
+        (cmd::TUNNEL_DELETE, Some(t), _) => {
+            watchers.keys().filter(|k| k.tunnel == t).copied().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The watch's task: requests from the engine's sessions, the family's
+/// announcements, and the confirmations of each announced deletion.
 async fn run(mut requests: mpsc::UnboundedReceiver<Request>) {
     let (handle, family, mut notifications) = match open().await {
         Ok(x) => x,
@@ -351,13 +385,7 @@ async fn run(mut requests: mpsc::UnboundedReceiver<Request>) {
                 "no L2TP netlink notifications ({e}): a deleted L2TP session is noticed only \
                  when LCP echoes fail"
             );
-            // Watches are dropped (never fire); probes answer Unknown.
-            while let Some(r) = requests.recv().await {
-                if let Request::Probe { reply, .. } = r {
-                    let _ = reply.send(LowerLayer::Unknown);
-                }
-            }
-            return;
+            return run_without_family(requests).await;
         }
     };
     let mut watchers: HashMap<SessionKey, Vec<(u64, oneshot::Sender<()>)>> = HashMap::new();
@@ -396,21 +424,8 @@ async fn run(mut requests: mpsc::UnboundedReceiver<Request>) {
             },
             Some(m) = notifications.next() => {
                 tracing::debug!("l2tp netlink notification: {m:?}");
-                match (m.cmd, m.tunnel_id(), m.session_id()) {
-                    (cmd::SESSION_DELETE, Some(t), Some(s)) => {
-                        let key = SessionKey { tunnel: t, session: s };
-                        if watchers.contains_key(&key) {
-                            check(key, &mut confirming);
-                        }
-                    }
-                    (cmd::TUNNEL_DELETE, Some(t), _) => {
-                        let keys: Vec<SessionKey> =
-                            watchers.keys().filter(|k| k.tunnel == t).copied().collect();
-                        for key in keys {
-                            check(key, &mut confirming);
-                        }
-                    }
-                    _ => {}
+                for key in announced(&m, &watchers) {
+                    check(key, &mut confirming);
                 }
             },
             Some((key, gone)) = confirmed.recv() => {
@@ -422,5 +437,48 @@ async fn run(mut requests: mpsc::UnboundedReceiver<Request>) {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::l2tp_genl::L2tpAttr;
+
+    #[test]
+    fn an_announcement_names_only_watched_sessions() {
+        let key = |tunnel, session| SessionKey { tunnel, session };
+        let watchers: HashMap<SessionKey, ()> =
+            [(key(1, 10), ()), (key(1, 11), ()), (key(2, 20), ())].into();
+        let message = |cmd, attrs| L2tpMessage { cmd, attrs };
+        let session = |t, s| {
+            message(
+                cmd::SESSION_DELETE,
+                vec![L2tpAttr::ConnId(t), L2tpAttr::SessionId(s)],
+            )
+        };
+        assert_eq!(announced(&session(1, 10), &watchers), vec![key(1, 10)]);
+        // Another namespace's session, or one nobody watches.
+        assert!(announced(&session(1, 12), &watchers).is_empty());
+        let mut tunnel = announced(
+            &message(cmd::TUNNEL_DELETE, vec![L2tpAttr::ConnId(1)]),
+            &watchers,
+        );
+        tunnel.sort_by_key(|k| k.session);
+        assert_eq!(tunnel, vec![key(1, 10), key(1, 11)]);
+        // Other commands, or an announcement without its ids.
+        assert!(announced(
+            &message(
+                cmd::SESSION_GET,
+                vec![L2tpAttr::ConnId(1), L2tpAttr::SessionId(10)]
+            ),
+            &watchers
+        )
+        .is_empty());
+        assert!(announced(
+            &message(cmd::SESSION_DELETE, vec![L2tpAttr::ConnId(1)]),
+            &watchers
+        )
+        .is_empty());
     }
 }
