@@ -46,6 +46,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
+use rppp::kernel::PppoL2tpSocket;
 use rppp_lab::{
     enter_netns, err, memory_of, raise_fd_limit, spawn_engine, spawn_engine_multi, BoxError,
     Memory, StaticTunnel,
@@ -79,27 +80,54 @@ struct Config {
     stop_grace: u64,
 }
 
+impl Config {
+    /// Every setting but `--sessions` and `--control`, which have none.
+    fn defaults() -> Result<Config, BoxError> {
+        Ok(Config {
+            sessions: 0,
+            control: String::new(),
+            events: None,
+            sessions_file: None,
+            lns_engine: "/usr/sbin/pppd".into(),
+            lac_engine: "/usr/sbin/pppd".into(),
+            lns_netns: "lns".into(),
+            lac_netns: "lac".into(),
+            lns_addr: "10.200.0.1:1701".parse()?,
+            lac_addr: "10.200.0.2:1701".parse()?,
+            lns_tunnel: 100,
+            lac_tunnel: 200,
+            first_session: 1,
+            ip_base: Ipv4Addr::new(10, 128, 0, 0),
+            lns_args: "nodetach noauth {lns_ip}:{lac_ip}".into(),
+            lac_args: "nodetach noauth noipdefault ipcp-accept-local ipcp-accept-remote".into(),
+            one_process: false,
+            stop_grace: 10,
+        })
+    }
+
+    /// The checks `parse_args` makes once every flag is read.
+    fn validate(&self) -> Result<(), BoxError> {
+        if self.sessions == 0 || self.control.is_empty() {
+            return Err(err(USAGE));
+        }
+        if self.lns_tunnel == 0 || self.lac_tunnel == 0 || self.first_session == 0 {
+            return Err(err("tunnel and session ids must not be 0"));
+        }
+        let last = u32::from(self.first_session) + u32::from(self.sessions) - 1;
+        if last >= 0x8000 {
+            return Err(err(
+                "first-session + sessions must stay below 0x8000 (LAC ids are 0x8000 + the LNS id)",
+            ));
+        }
+        if u64::from(u32::from(self.ip_base)) + 4 * u64::from(self.sessions) > u64::from(u32::MAX) {
+            return Err(err("ip-base too high for that many sessions"));
+        }
+        Ok(())
+    }
+}
+
 fn parse_args() -> Result<Config, BoxError> {
-    let mut c = Config {
-        sessions: 0,
-        control: String::new(),
-        events: None,
-        sessions_file: None,
-        lns_engine: "/usr/sbin/pppd".into(),
-        lac_engine: "/usr/sbin/pppd".into(),
-        lns_netns: "lns".into(),
-        lac_netns: "lac".into(),
-        lns_addr: "10.200.0.1:1701".parse()?,
-        lac_addr: "10.200.0.2:1701".parse()?,
-        lns_tunnel: 100,
-        lac_tunnel: 200,
-        first_session: 1,
-        ip_base: Ipv4Addr::new(10, 128, 0, 0),
-        lns_args: "nodetach noauth {lns_ip}:{lac_ip}".into(),
-        lac_args: "nodetach noauth noipdefault ipcp-accept-local ipcp-accept-remote".into(),
-        one_process: false,
-        stop_grace: 10,
-    };
+    let mut c = Config::defaults()?;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -156,21 +184,7 @@ fn parse_args() -> Result<Config, BoxError> {
             _ => return Err(err(format!("unknown argument {flag}\n{USAGE}"))),
         }
     }
-    if c.sessions == 0 || c.control.is_empty() {
-        return Err(err(USAGE));
-    }
-    if c.lns_tunnel == 0 || c.lac_tunnel == 0 || c.first_session == 0 {
-        return Err(err("tunnel and session ids must not be 0"));
-    }
-    let last = u32::from(c.first_session) + u32::from(c.sessions) - 1;
-    if last >= 0x8000 {
-        return Err(err(
-            "first-session + sessions must stay below 0x8000 (LAC ids are 0x8000 + the LNS id)",
-        ));
-    }
-    if u64::from(u32::from(c.ip_base)) + 4 * u64::from(c.sessions) > u64::from(u32::MAX) {
-        return Err(err("ip-base too high for that many sessions"));
-    }
+    c.validate()?;
     Ok(c)
 }
 
@@ -315,10 +329,19 @@ fn wait_all(engines: &mut [Engine], log: &mut Log, within: Duration) -> bool {
     }
 }
 
-fn run(c: Config) -> Result<u8, BoxError> {
-    let t0 = Instant::now();
-    let mut log = Log {
-        events: match &c.events {
+/// Each side's kernel tunnel and its session sockets (one per session, in
+/// plan order), until the engines take the sockets.
+struct Kernel {
+    lns_tunnel: StaticTunnel,
+    lac_tunnel: StaticTunnel,
+    lns_socks: Vec<PppoL2tpSocket>,
+    lac_socks: Vec<PppoL2tpSocket>,
+}
+
+impl Log {
+    /// stdout, and the events file if there is one (appended to).
+    fn open(events: Option<&str>) -> Result<Log, BoxError> {
+        let events = match events {
             Some(p) => Some(
                 OpenOptions::new()
                     .create(true)
@@ -327,18 +350,25 @@ fn run(c: Config) -> Result<u8, BoxError> {
                     .map_err(|e| err(format!("open {p}: {e}")))?,
             ),
             None => None,
-        },
-    };
-    // Open the control FIFO read-write so it never reports end-of-file.
-    let mut control = OpenOptions::new()
+        };
+        Ok(Log { events })
+    }
+}
+
+/// The control FIFO, opened read-write so it never reports end-of-file.
+fn open_control(path: &str) -> Result<std::fs::File, BoxError> {
+    OpenOptions::new()
         .read(true)
         .write(true)
         .custom_flags(libc::O_NONBLOCK)
-        .open(&c.control)
-        .map_err(|e| err(format!("open control FIFO {}: {e}", c.control)))?;
+        .open(path)
+        .map_err(|e| err(format!("open control FIFO {path}: {e}")))
+}
 
+/// Every session's ids and addresses (see the module's documentation).
+fn plan(c: &Config) -> Vec<Session> {
     let base = u32::from(c.ip_base);
-    let plan: Vec<Session> = (0..c.sessions)
+    (0..c.sessions)
         .map(|i| Session {
             index: i,
             lns_sid: c.first_session + i,
@@ -346,76 +376,102 @@ fn run(c: Config) -> Result<u8, BoxError> {
             lns_ip: Ipv4Addr::from(base + 4 * u32::from(i) + 1),
             lac_ip: Ipv4Addr::from(base + 4 * u32::from(i) + 2),
         })
-        .collect();
+        .collect()
+}
 
+/// Every kernel object on both sides, each in its namespace, before any
+/// engine starts: no engine talks to a peer whose session does not exist
+/// yet.
+fn open_kernel(c: &Config, plan: &[Session]) -> Result<Kernel, BoxError> {
     // Two session sockets per session, plus the tunnels and stdio.
     raise_fd_limit(2 * u64::from(c.sessions) + 32)?;
-    // Every kernel object on both sides first, so no engine talks to a
-    // peer whose session does not exist yet.
     enter_netns(&c.lns_netns)?;
     let lns_tunnel = StaticTunnel::open(c.lns_addr, c.lac_addr, c.lns_tunnel, c.lac_tunnel)?;
     let mut lns_socks = Vec::new();
-    for s in &plan {
+    for s in plan {
         lns_socks.push(lns_tunnel.session(s.lns_sid, s.lac_sid)?);
     }
     enter_netns(&c.lac_netns)?;
     let lac_tunnel = StaticTunnel::open(c.lac_addr, c.lns_addr, c.lac_tunnel, c.lns_tunnel)?;
     let mut lac_socks = Vec::new();
-    for s in &plan {
+    for s in plan {
         lac_socks.push(lac_tunnel.session(s.lac_sid, s.lns_sid)?);
     }
-    let t_kernel = t0.elapsed();
+    Ok(Kernel {
+        lns_tunnel,
+        lac_tunnel,
+        lns_socks,
+        lac_socks,
+    })
+}
 
-    if let Some(p) = &c.sessions_file {
-        let mut f = std::fs::File::create(p).map_err(|e| err(format!("create {p}: {e}")))?;
-        for s in &plan {
-            writeln!(
-                f,
-                "{} {} {} {} {} {} {}",
-                s.index, c.lns_tunnel, s.lns_sid, c.lac_tunnel, s.lac_sid, s.lns_ip, s.lac_ip
-            )?;
-        }
+/// `--sessions-file`: one line per session, `index lns_tunnel lns_session
+/// lac_tunnel lac_session lns_ip lac_ip`.
+fn write_sessions_file(path: &str, c: &Config, plan: &[Session]) -> Result<(), BoxError> {
+    let mut f = std::fs::File::create(path).map_err(|e| err(format!("create {path}: {e}")))?;
+    for s in plan {
+        writeln!(
+            f,
+            "{} {} {} {} {} {} {}",
+            s.index, c.lns_tunnel, s.lns_sid, c.lac_tunnel, s.lac_sid, s.lns_ip, s.lac_ip
+        )?;
     }
+    Ok(())
+}
 
+/// `--one-process`: one engine per side for all its sessions (rppp
+/// `--sessions-file`).
+fn spawn_one_per_side(
+    c: &Config,
+    plan: &[Session],
+    lns_socks: Vec<PppoL2tpSocket>,
+    lac_socks: Vec<PppoL2tpSocket>,
+) -> Result<Vec<Engine>, BoxError> {
+    let mut lns_all = Vec::new();
+    let mut lac_all = Vec::new();
+    for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
+        lns_all.push((
+            lns_sock,
+            Some((c.lns_tunnel, s.lns_sid)),
+            expand(&c.lns_args, c, s, true),
+        ));
+        lac_all.push((lac_sock, None, expand(&c.lac_args, c, s, false)));
+    }
     let mut engines = Vec::new();
-    if c.one_process {
-        // One engine per side for all its sessions (rppp --sessions-file).
-        let mut lns_all = Vec::new();
-        let mut lac_all = Vec::new();
-        for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
-            lns_all.push((
-                lns_sock,
-                Some((c.lns_tunnel, s.lns_sid)),
-                expand(&c.lns_args, &c, s, true),
-            ));
-            lac_all.push((lac_sock, None, expand(&c.lac_args, &c, s, false)));
-        }
-        for (side, netns, engine, all) in [
-            ("lns", &c.lns_netns, &c.lns_engine, lns_all),
-            ("lac", &c.lac_netns, &c.lac_engine, lac_all),
-        ] {
-            enter_netns(netns)?;
-            let file = format!("/tmp/l2tp-static-{side}.sessions");
-            let child = spawn_engine_multi(engine, all, &file)?;
-            engines.push(Engine {
-                side,
-                index: 0,
-                session: 0,
-                child,
-                code: None,
-            });
-        }
-        lns_socks = Vec::new();
-        lac_socks = Vec::new();
+    for (side, netns, engine, all) in [
+        ("lns", &c.lns_netns, &c.lns_engine, lns_all),
+        ("lac", &c.lac_netns, &c.lac_engine, lac_all),
+    ] {
+        enter_netns(netns)?;
+        let file = format!("/tmp/l2tp-static-{side}.sessions");
+        let child = spawn_engine_multi(engine, all, &file)?;
+        engines.push(Engine {
+            side,
+            index: 0,
+            session: 0,
+            child,
+            code: None,
+        });
     }
-    // Engines, LNS and LAC of each session in turn, each in its namespace.
+    Ok(engines)
+}
+
+/// One engine per session end: LNS and LAC of each session in turn, each
+/// in its namespace.
+fn spawn_per_session(
+    c: &Config,
+    plan: &[Session],
+    lns_socks: Vec<PppoL2tpSocket>,
+    lac_socks: Vec<PppoL2tpSocket>,
+) -> Result<Vec<Engine>, BoxError> {
+    let mut engines = Vec::new();
     for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
         enter_netns(&c.lns_netns)?;
         let child = spawn_engine(
             &c.lns_engine,
             lns_sock,
             Some((c.lns_tunnel, s.lns_sid)),
-            &expand(&c.lns_args, &c, s, true),
+            &expand(&c.lns_args, c, s, true),
         )?;
         engines.push(Engine {
             side: "lns",
@@ -429,7 +485,7 @@ fn run(c: Config) -> Result<u8, BoxError> {
             &c.lac_engine,
             lac_sock,
             None,
-            &expand(&c.lac_args, &c, s, false),
+            &expand(&c.lac_args, c, s, false),
         )?;
         engines.push(Engine {
             side: "lac",
@@ -439,52 +495,102 @@ fn run(c: Config) -> Result<u8, BoxError> {
             code: None,
         });
     }
+    Ok(engines)
+}
+
+/// Waits up to 100 ms for the control FIFO and returns the complete
+/// command lines read so far (a partial line stays in `pending`).
+fn read_commands(
+    control: &mut std::fs::File,
+    pending: &mut Vec<u8>,
+) -> Result<Vec<String>, BoxError> {
+    let mut fds = [PollFd::new(control.as_fd(), PollFlags::POLLIN)];
+    poll(&mut fds, PollTimeout::from(100u16))
+        .map_err(|e| err(format!("poll(control FIFO): {e}")))?;
+    let mut buf = [0u8; 512];
+    match control.read(&mut buf) {
+        Ok(n) => pending.extend_from_slice(&buf[..n]),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Err(e) => return Err(err(format!("read control FIFO: {e}"))),
+    }
+    let mut commands = Vec::new();
+    while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
+        let line: Vec<u8> = pending.drain(..=nl).collect();
+        commands.push(String::from_utf8_lossy(&line).trim().to_string());
+    }
+    Ok(commands)
+}
+
+/// `stop`: SIGTERM to the LAC side, whose Terminate-Requests end the LNS
+/// side; stragglers after `grace` get SIGTERM, then SIGKILL. True if any
+/// had to be killed.
+fn stop(engines: &mut [Engine], log: &mut Log, grace: Duration) -> bool {
+    signal_side(engines, Some("lac"), Signal::SIGTERM);
+    if wait_all(engines, log, grace) {
+        return false;
+    }
+    signal_side(engines, None, Signal::SIGTERM);
+    if wait_all(engines, log, Duration::from_secs(5)) {
+        return false;
+    }
+    signal_side(engines, None, Signal::SIGKILL);
+    wait_all(engines, log, Duration::from_secs(5));
+    true
+}
+
+/// Carries out the control FIFO's commands until no engine is left; true
+/// if an engine had to be killed.
+fn serve(
+    c: &Config,
+    control: &mut std::fs::File,
+    engines: &mut [Engine],
+    log: &mut Log,
+) -> Result<bool, BoxError> {
+    let mut pending = Vec::new();
+    let mut killed = false;
+    while !reap(engines, log) {
+        for cmd in read_commands(control, &mut pending)? {
+            match cmd.as_str() {
+                "mem" => {
+                    report_memory(engines);
+                    log.line("MEMDONE");
+                }
+                "stop" => killed |= stop(engines, log, Duration::from_secs(c.stop_grace)),
+                "" => {}
+                other => log.line(&format!("ERROR unknown command {other:?}")),
+            }
+        }
+    }
+    Ok(killed)
+}
+
+fn run(c: Config) -> Result<u8, BoxError> {
+    let t0 = Instant::now();
+    let mut log = Log::open(c.events.as_deref())?;
+    let mut control = open_control(&c.control)?;
+    let plan = plan(&c);
+    let Kernel {
+        lns_tunnel,
+        lac_tunnel,
+        lns_socks,
+        lac_socks,
+    } = open_kernel(&c, &plan)?;
+    let t_kernel = t0.elapsed();
+    if let Some(p) = &c.sessions_file {
+        write_sessions_file(p, &c, &plan)?;
+    }
+    let mut engines = if c.one_process {
+        spawn_one_per_side(&c, &plan, lns_socks, lac_socks)?
+    } else {
+        spawn_per_session(&c, &plan, lns_socks, lac_socks)?
+    };
     log.line(&format!(
         "READY sessions={} kernel_objects_ms={} engines_spawned_ms={}",
         c.sessions,
         t_kernel.as_millis(),
         t0.elapsed().as_millis()
     ));
-
-    let mut pending = Vec::new();
-    let mut killed = false;
-    loop {
-        if reap(&mut engines, &mut log) {
-            break;
-        }
-        let mut fds = [PollFd::new(control.as_fd(), PollFlags::POLLIN)];
-        poll(&mut fds, PollTimeout::from(100u16))
-            .map_err(|e| err(format!("poll(control FIFO): {e}")))?;
-        let mut buf = [0u8; 512];
-        match control.read(&mut buf) {
-            Ok(n) => pending.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(err(format!("read control FIFO: {e}"))),
-        }
-        while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = pending.drain(..=nl).collect();
-            let cmd = String::from_utf8_lossy(&line).trim().to_string();
-            match cmd.as_str() {
-                "mem" => {
-                    report_memory(&engines);
-                    log.line("MEMDONE");
-                }
-                "stop" => {
-                    signal_side(&engines, Some("lac"), Signal::SIGTERM);
-                    if !wait_all(&mut engines, &mut log, Duration::from_secs(c.stop_grace)) {
-                        signal_side(&engines, None, Signal::SIGTERM);
-                        if !wait_all(&mut engines, &mut log, Duration::from_secs(5)) {
-                            signal_side(&engines, None, Signal::SIGKILL);
-                            killed = true;
-                            wait_all(&mut engines, &mut log, Duration::from_secs(5));
-                        }
-                    }
-                }
-                "" => {}
-                other => log.line(&format!("ERROR unknown command {other:?}")),
-            }
-        }
-    }
+    let killed = serve(&c, &mut control, &mut engines, &mut log)?;
     let mut codes: BTreeMap<i32, u32> = BTreeMap::new();
     for e in &engines {
         *codes.entry(e.code.unwrap_or(-1)).or_default() += 1;
