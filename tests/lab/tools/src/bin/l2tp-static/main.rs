@@ -33,24 +33,21 @@
 //! up failed (1) or an engine had to be killed with SIGKILL (3).
 #![forbid(unsafe_code)]
 
+mod control;
+mod engines;
+
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::os::fd::AsFd;
-use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, ExitCode};
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Instant;
 
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
 use rppp::kernel::PppoL2tpSocket;
-use rppp_lab::{
-    enter_netns, err, memory_of, raise_fd_limit, spawn_engine, spawn_engine_multi, BoxError,
-    Memory, StaticTunnel,
-};
+use rppp_lab::{enter_netns, err, raise_fd_limit, BoxError, StaticTunnel};
+
+use control::{open_control, serve};
+use engines::{spawn_one_per_side, spawn_per_session};
 
 const USAGE: &str =
     "usage: l2tp-static --sessions N --control FIFO [--events FILE] [--sessions-file FILE]
@@ -198,144 +195,9 @@ struct Session {
     lac_ip: Ipv4Addr,
 }
 
-#[derive(Debug)]
-struct Engine {
-    side: &'static str,
-    index: u16,
-    session: u16,
-    child: Child,
-    code: Option<i32>,
-}
-
-fn expand(template: &str, c: &Config, s: &Session, lns: bool) -> Vec<String> {
-    let (tunnel, session) = if lns {
-        (c.lns_tunnel, s.lns_sid)
-    } else {
-        (c.lac_tunnel, s.lac_sid)
-    };
-    template
-        .split_whitespace()
-        .map(|w| {
-            w.replace("{lns_ip}", &s.lns_ip.to_string())
-                .replace("{lac_ip}", &s.lac_ip.to_string())
-                .replace("{tunnel}", &tunnel.to_string())
-                .replace("{session}", &session.to_string())
-                .replace("{index}", &s.index.to_string())
-        })
-        .collect()
-}
-
+/// Where the events go: stdout, and the events file if there is one.
 struct Log {
     events: Option<std::fs::File>,
-}
-
-impl Log {
-    fn line(&mut self, s: &str) {
-        println!("{s}");
-        if let Some(f) = self.events.as_mut() {
-            // The events file is a convenience for the scenario script; the
-            // same line is on stdout, so a failed write loses nothing.
-            let _ = writeln!(f, "{s}");
-        }
-    }
-}
-
-fn report_memory(engines: &[Engine]) {
-    let mut per_side: BTreeMap<&str, Vec<Memory>> = BTreeMap::new();
-    for e in engines.iter().filter(|e| e.code.is_none()) {
-        match memory_of(e.child.id()) {
-            Ok(m) => {
-                println!(
-                    "MEM side={} index={} pid={} vmrss_kib={} pss_kib={}",
-                    e.side,
-                    e.index,
-                    e.child.id(),
-                    m.rss_kib,
-                    m.pss_kib
-                );
-                per_side.entry(e.side).or_default().push(m);
-            }
-            Err(x) => println!(
-                "MEM side={} index={} pid={} error: {x}",
-                e.side,
-                e.index,
-                e.child.id()
-            ),
-        }
-    }
-    for (side, ms) in per_side {
-        let n = ms.len() as u64;
-        let rss: u64 = ms.iter().map(|m| m.rss_kib).sum();
-        let pss: u64 = ms.iter().map(|m| m.pss_kib).sum();
-        println!(
-            "MEMSUM side={side} engines={n} vmrss_avg_kib={} pss_avg_kib={} vmrss_total_kib={rss} pss_total_kib={pss}",
-            rss / n,
-            pss / n
-        );
-    }
-}
-
-/// Reap exited engines; true when none is left.
-fn reap(engines: &mut [Engine], log: &mut Log) -> bool {
-    for e in engines.iter_mut().filter(|e| e.code.is_none()) {
-        match e.child.try_wait() {
-            Ok(Some(st)) => {
-                let code = st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0));
-                e.code = Some(code);
-                log.line(&format!(
-                    "EXIT side={} index={} session={} pid={} code={code}",
-                    e.side,
-                    e.index,
-                    e.session,
-                    e.child.id()
-                ));
-            }
-            Ok(None) => {}
-            Err(x) => {
-                e.code = Some(-1);
-                log.line(&format!(
-                    "EXIT side={} index={} pid={} wait error: {x}",
-                    e.side,
-                    e.index,
-                    e.child.id()
-                ));
-            }
-        }
-    }
-    engines.iter().all(|e| e.code.is_some())
-}
-
-fn signal_side(engines: &[Engine], side: Option<&str>, sig: Signal) {
-    for e in engines
-        .iter()
-        .filter(|e| e.code.is_none() && side.is_none_or(|s| s == e.side))
-    {
-        // The engine may have exited since the last reap: ESRCH is fine.
-        let _ = kill(Pid::from_raw(e.child.id() as i32), sig);
-    }
-}
-
-/// Wait until every engine exited or the deadline passed; true if all did.
-fn wait_all(engines: &mut [Engine], log: &mut Log, within: Duration) -> bool {
-    let end = Instant::now() + within;
-    loop {
-        if reap(engines, log) {
-            return true;
-        }
-        if Instant::now() >= end {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Each side's kernel tunnel and its session sockets (one per session, in
-/// plan order), until the engines take the sockets.
-struct Kernel {
-    lns_tunnel: StaticTunnel,
-    lac_tunnel: StaticTunnel,
-    lns_socks: Vec<PppoL2tpSocket>,
-    lac_socks: Vec<PppoL2tpSocket>,
 }
 
 impl Log {
@@ -353,16 +215,25 @@ impl Log {
         };
         Ok(Log { events })
     }
+
+    /// One line, on stdout and in the events file.
+    fn line(&mut self, s: &str) {
+        println!("{s}");
+        if let Some(f) = self.events.as_mut() {
+            // The events file is a convenience for the scenario script; the
+            // same line is on stdout, so a failed write loses nothing.
+            let _ = writeln!(f, "{s}");
+        }
+    }
 }
 
-/// The control FIFO, opened read-write so it never reports end-of-file.
-fn open_control(path: &str) -> Result<std::fs::File, BoxError> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| err(format!("open control FIFO {path}: {e}")))
+/// Each side's kernel tunnel and its session sockets (one per session, in
+/// plan order), until the engines take the sockets.
+struct Kernel {
+    lns_tunnel: StaticTunnel,
+    lac_tunnel: StaticTunnel,
+    lns_socks: Vec<PppoL2tpSocket>,
+    lac_socks: Vec<PppoL2tpSocket>,
 }
 
 /// Every session's ids and addresses (see the module's documentation).
@@ -417,151 +288,6 @@ fn write_sessions_file(path: &str, c: &Config, plan: &[Session]) -> Result<(), B
         )?;
     }
     Ok(())
-}
-
-/// `--one-process`: one engine per side for all its sessions (rppp
-/// `--sessions-file`).
-fn spawn_one_per_side(
-    c: &Config,
-    plan: &[Session],
-    lns_socks: Vec<PppoL2tpSocket>,
-    lac_socks: Vec<PppoL2tpSocket>,
-) -> Result<Vec<Engine>, BoxError> {
-    let mut lns_all = Vec::new();
-    let mut lac_all = Vec::new();
-    for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
-        lns_all.push((
-            lns_sock,
-            Some((c.lns_tunnel, s.lns_sid)),
-            expand(&c.lns_args, c, s, true),
-        ));
-        lac_all.push((lac_sock, None, expand(&c.lac_args, c, s, false)));
-    }
-    let mut engines = Vec::new();
-    for (side, netns, engine, all) in [
-        ("lns", &c.lns_netns, &c.lns_engine, lns_all),
-        ("lac", &c.lac_netns, &c.lac_engine, lac_all),
-    ] {
-        enter_netns(netns)?;
-        let file = format!("/tmp/l2tp-static-{side}.sessions");
-        let child = spawn_engine_multi(engine, all, &file)?;
-        engines.push(Engine {
-            side,
-            index: 0,
-            session: 0,
-            child,
-            code: None,
-        });
-    }
-    Ok(engines)
-}
-
-/// One engine per session end: LNS and LAC of each session in turn, each
-/// in its namespace.
-fn spawn_per_session(
-    c: &Config,
-    plan: &[Session],
-    lns_socks: Vec<PppoL2tpSocket>,
-    lac_socks: Vec<PppoL2tpSocket>,
-) -> Result<Vec<Engine>, BoxError> {
-    let mut engines = Vec::new();
-    for (s, (lns_sock, lac_sock)) in plan.iter().zip(lns_socks.into_iter().zip(lac_socks)) {
-        enter_netns(&c.lns_netns)?;
-        let child = spawn_engine(
-            &c.lns_engine,
-            lns_sock,
-            Some((c.lns_tunnel, s.lns_sid)),
-            &expand(&c.lns_args, c, s, true),
-        )?;
-        engines.push(Engine {
-            side: "lns",
-            index: s.index,
-            session: s.lns_sid,
-            child,
-            code: None,
-        });
-        enter_netns(&c.lac_netns)?;
-        let child = spawn_engine(
-            &c.lac_engine,
-            lac_sock,
-            None,
-            &expand(&c.lac_args, c, s, false),
-        )?;
-        engines.push(Engine {
-            side: "lac",
-            index: s.index,
-            session: s.lac_sid,
-            child,
-            code: None,
-        });
-    }
-    Ok(engines)
-}
-
-/// Waits up to 100 ms for the control FIFO and returns the complete
-/// command lines read so far (a partial line stays in `pending`).
-fn read_commands(
-    control: &mut std::fs::File,
-    pending: &mut Vec<u8>,
-) -> Result<Vec<String>, BoxError> {
-    let mut fds = [PollFd::new(control.as_fd(), PollFlags::POLLIN)];
-    poll(&mut fds, PollTimeout::from(100u16))
-        .map_err(|e| err(format!("poll(control FIFO): {e}")))?;
-    let mut buf = [0u8; 512];
-    match control.read(&mut buf) {
-        Ok(n) => pending.extend_from_slice(&buf[..n]),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-        Err(e) => return Err(err(format!("read control FIFO: {e}"))),
-    }
-    let mut commands = Vec::new();
-    while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
-        let line: Vec<u8> = pending.drain(..=nl).collect();
-        commands.push(String::from_utf8_lossy(&line).trim().to_string());
-    }
-    Ok(commands)
-}
-
-/// `stop`: SIGTERM to the LAC side, whose Terminate-Requests end the LNS
-/// side; stragglers after `grace` get SIGTERM, then SIGKILL. True if any
-/// had to be killed.
-fn stop(engines: &mut [Engine], log: &mut Log, grace: Duration) -> bool {
-    signal_side(engines, Some("lac"), Signal::SIGTERM);
-    if wait_all(engines, log, grace) {
-        return false;
-    }
-    signal_side(engines, None, Signal::SIGTERM);
-    if wait_all(engines, log, Duration::from_secs(5)) {
-        return false;
-    }
-    signal_side(engines, None, Signal::SIGKILL);
-    wait_all(engines, log, Duration::from_secs(5));
-    true
-}
-
-/// Carries out the control FIFO's commands until no engine is left; true
-/// if an engine had to be killed.
-fn serve(
-    c: &Config,
-    control: &mut std::fs::File,
-    engines: &mut [Engine],
-    log: &mut Log,
-) -> Result<bool, BoxError> {
-    let mut pending = Vec::new();
-    let mut killed = false;
-    while !reap(engines, log) {
-        for cmd in read_commands(control, &mut pending)? {
-            match cmd.as_str() {
-                "mem" => {
-                    report_memory(engines);
-                    log.line("MEMDONE");
-                }
-                "stop" => killed |= stop(engines, log, Duration::from_secs(c.stop_grace)),
-                "" => {}
-                other => log.line(&format!("ERROR unknown command {other:?}")),
-            }
-        }
-    }
-    Ok(killed)
 }
 
 fn run(c: Config) -> Result<u8, BoxError> {
