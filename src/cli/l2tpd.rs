@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use rppp::driver::{KernelSessionOptions, UnitNaming};
@@ -45,16 +45,33 @@ struct Args {
     debug: bool,
 }
 
+/// The flags as given, before they are checked against each other.
+#[derive(Debug)]
+struct Flags {
+    listen: Vec<SocketAddr>,
+    tunnel: TunnelSettings,
+    lns: bool,
+    local_ip: Option<Ipv4Addr>,
+    range: Option<(Ipv4Addr, Ipv4Addr)>,
+    allow: Vec<IpAddr>,
+    lacs: Vec<SocketAddr>,
+    ppp_options: Option<String>,
+    debug: bool,
+}
+
+/// The command line; `None` for `--help`.
 fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
-    let mut listen = Vec::new();
-    let mut tunnel = TunnelSettings::new(&hostname());
-    let mut lns = false;
-    let mut local_ip = None;
-    let mut range = None;
-    let mut allow = Vec::new();
-    let mut lacs = Vec::new();
-    let mut ppp_options = None;
-    let mut debug = false;
+    let mut f = Flags {
+        listen: Vec::new(),
+        tunnel: TunnelSettings::new(&hostname()),
+        lns: false,
+        local_ip: None,
+        range: None,
+        allow: Vec::new(),
+        lacs: Vec::new(),
+        ppp_options: None,
+        debug: false,
+    };
     let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -62,85 +79,97 @@ fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
             "--help" | "-h" => return Ok(None),
             "--listen" => {
                 let v = value()?;
-                listen.push(socket_addr(&v)?);
+                f.listen.push(socket_addr(&v)?);
             }
-            "--hostname" => tunnel.host_name = value()?,
-            "--secret" => tunnel.secret = Some(value()?.into_bytes()),
-            "--hide" => tunnel.hide_avps = true,
+            "--hostname" => f.tunnel.host_name = value()?,
+            "--secret" => f.tunnel.secret = Some(value()?.into_bytes()),
+            "--hide" => f.tunnel.hide_avps = true,
             "--rws" => {
                 let v = value()?;
-                tunnel.receive_window = Some(v.parse().map_err(|_| format!("--rws {v}"))?);
+                f.tunnel.receive_window = Some(v.parse().map_err(|_| format!("--rws {v}"))?);
             }
             "--hello" => {
                 let v = value()?;
                 let secs: u64 = v.parse().map_err(|_| format!("--hello {v}"))?;
-                tunnel.hello = (secs > 0).then(|| Duration::from_secs(secs));
+                f.tunnel.hello = (secs > 0).then(|| Duration::from_secs(secs));
             }
-            "--ppp-options" => ppp_options = Some(value()?),
-            "--debug" => debug = true,
-            "--lns" => lns = true,
+            "--ppp-options" => f.ppp_options = Some(value()?),
+            "--debug" => f.debug = true,
+            "--lns" => f.lns = true,
             "--local-ip" => {
                 let v = value()?;
-                local_ip = Some(v.parse().map_err(|_| format!("--local-ip {v}"))?);
+                f.local_ip = Some(v.parse().map_err(|_| format!("--local-ip {v}"))?);
             }
-            "--ip-range" => {
-                let v = value()?;
-                let (a, b) = v
-                    .split_once('-')
-                    .ok_or_else(|| format!("--ip-range {v}: FIRST-LAST"))?;
-                let a: Ipv4Addr = a.parse().map_err(|_| format!("--ip-range {v}"))?;
-                let b: Ipv4Addr = b.parse().map_err(|_| format!("--ip-range {v}"))?;
-                range = Some((a, b));
-            }
+            "--ip-range" => f.range = Some(ip_range(&value()?)?),
             "--allow" => {
                 let v = value()?;
-                allow.push(v.parse().map_err(|_| format!("--allow {v}"))?);
+                f.allow.push(v.parse().map_err(|_| format!("--allow {v}"))?);
             }
             "--lac" => {
                 let v = value()?;
-                lacs.push(socket_addr(&v)?);
+                f.lacs.push(socket_addr(&v)?);
             }
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
-    let mut settings = Settings::default();
-    if !listen.is_empty() {
-        settings.listen = listen;
-    }
-    if lns {
-        let (Some(local_ip), Some(ip_range)) = (local_ip, range) else {
-            return Err("--lns needs --local-ip and --ip-range".into());
-        };
-        settings.lns = Some(LnsSettings {
-            tunnel: tunnel.clone(),
-            peers: allow,
-            local_ip,
-            ip_range,
-        });
-    } else if local_ip.is_some() || range.is_some() || !allow.is_empty() {
-        return Err("--local-ip, --ip-range and --allow need --lns".into());
-    }
-    settings.lacs = lacs
-        .into_iter()
-        .map(|lns| LacSettings {
-            lns,
-            tunnel: tunnel.clone(),
-            calls: 1,
+    f.into_args().map(Some)
+}
+
+/// `--ip-range FIRST-LAST`.
+fn ip_range(v: &str) -> Result<(Ipv4Addr, Ipv4Addr), String> {
+    let (a, b) = v
+        .split_once('-')
+        .ok_or_else(|| format!("--ip-range {v}: FIRST-LAST"))?;
+    let a: Ipv4Addr = a.parse().map_err(|_| format!("--ip-range {v}"))?;
+    let b: Ipv4Addr = b.parse().map_err(|_| format!("--ip-range {v}"))?;
+    Ok((a, b))
+}
+
+impl Flags {
+    /// The daemon's settings: `--local-ip`, `--ip-range` and `--allow`
+    /// only with `--lns`, which needs the first two, and something to do.
+    fn into_args(self) -> Result<Args, String> {
+        let mut settings = Settings::default();
+        if !self.listen.is_empty() {
+            settings.listen = self.listen;
+        }
+        if self.lns {
+            let (Some(local_ip), Some(ip_range)) = (self.local_ip, self.range) else {
+                return Err("--lns needs --local-ip and --ip-range".into());
+            };
+            settings.lns = Some(LnsSettings {
+                tunnel: self.tunnel.clone(),
+                peers: self.allow,
+                local_ip,
+                ip_range,
+            });
+        } else if self.local_ip.is_some() || self.range.is_some() || !self.allow.is_empty() {
+            return Err("--local-ip, --ip-range and --allow need --lns".into());
+        }
+        let tunnel = self.tunnel;
+        settings.lacs = self
+            .lacs
+            .into_iter()
+            .map(|lns| LacSettings {
+                lns,
+                tunnel: tunnel.clone(),
+                calls: 1,
+            })
+            .collect();
+        if settings.lns.is_none() && settings.lacs.is_empty() {
+            return Err("nothing to do: give --lns or --lac".into());
+        }
+        Ok(Args {
+            settings,
+            ppp_options: self.ppp_options,
+            debug: self.debug,
         })
-        .collect();
-    if settings.lns.is_none() && settings.lacs.is_empty() {
-        return Err("nothing to do: give --lns or --lac".into());
     }
-    Ok(Some(Args {
-        settings,
-        ppp_options,
-        debug,
-    }))
 }
 
 /// `host`, `host:port` or `ip:port`; port 1701 by default.
 fn socket_addr(v: &str) -> Result<SocketAddr, String> {
-    if let Ok(ip) = v.parse::<std::net::IpAddr>() {
+    if let Ok(ip) = v.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, L2TP_PORT));
     }
     let with_port = if v.contains(':') {
