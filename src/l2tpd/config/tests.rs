@@ -154,11 +154,31 @@ fn lns_for_follows_xl2tpd_order_and_access_control() {
     assert_eq!(pick(&strict, ip(172, 16, 0, 1)), None);
 }
 
-/// Each bad input, the line and key its error names, and a piece of the
+/// Each bad input: the line and key its error names, and a piece of the
 /// message.
+type ErrorCase<'a> = (&'a str, usize, Option<&'a str>, &'a str);
+
+/// Every case's error names the file, its line and its key, and says what
+/// is wrong.
+fn assert_errors_name_file_line_and_key(cases: &[ErrorCase]) {
+    for &(text, line, key, message) in cases {
+        let e = parse_str(text).unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (line, key), "{e}");
+        let shown = e.to_string();
+        let place = format!("/etc/xl2tpd/xl2tpd.conf:{line}: ");
+        assert!(shown.starts_with(&place), "{shown}");
+        if let Some(key) = key {
+            assert!(shown.contains(&format!("key '{key}'")), "{shown}");
+        }
+        assert!(shown.contains(message), "{shown} lacks {message}");
+    }
+}
+
+/// A line outside any section, an unclosed or unknown section, a line that
+/// is neither.
 #[test]
-fn every_error_names_file_line_and_key() {
-    let cases: &[(&str, usize, Option<&str>, &str)] = &[
+fn the_file_structure_errors_name_file_and_line() {
+    assert_errors_name_file_line_and_key(&[
         ("port = 1701\n", 1, None, "before any section"),
         ("[global]\n\n[lns x\n", 3, None, "no closing ']'"),
         ("[global]\n[pptp x]\n", 2, None, "unknown section '[pptp]'"),
@@ -168,6 +188,13 @@ fn every_error_names_file_line_and_key() {
             None,
             "expected '[section]' or 'key = value'",
         ),
+    ]);
+}
+
+/// An unknown key, or a known one in a section that does not take it.
+#[test]
+fn keys_out_of_place_name_file_line_and_key() {
+    assert_errors_name_file_line_and_key(&[
         (
             "[global]\nfrobnicate = yes\n",
             2,
@@ -199,6 +226,13 @@ fn every_error_names_file_line_and_key() {
             Some("listen-addr"),
             "not valid in [lns]",
         ),
+    ]);
+}
+
+/// Bad values in [global].
+#[test]
+fn bad_global_values_name_file_line_and_key() {
+    assert_errors_name_file_line_and_key(&[
         (
             "[global]\nport = 70000\n",
             2,
@@ -236,6 +270,13 @@ fn every_error_names_file_line_and_key() {
             Some("max retries"),
             "from 0 to 1000",
         ),
+    ]);
+}
+
+/// Bad values in [lns].
+#[test]
+fn bad_lns_values_name_file_line_and_key() {
+    assert_errors_name_file_line_and_key(&[
         (
             "[lns x]\nip range = 10.0.0.9-10.0.0.1\n",
             2,
@@ -285,6 +326,13 @@ fn every_error_names_file_line_and_key() {
             Some("require chap"),
             "'yes' or 'no'",
         ),
+    ]);
+}
+
+/// Bad values in [lac].
+#[test]
+fn bad_lac_values_name_file_line_and_key() {
+    assert_errors_name_file_line_and_key(&[
         (
             "[lac x]\nlns = lns.example:0\n",
             2,
@@ -310,18 +358,7 @@ fn every_error_names_file_line_and_key() {
             Some("remote ip"),
             "dotted-quad",
         ),
-    ];
-    for &(text, line, key, message) in cases {
-        let e = parse_str(text).unwrap_err();
-        assert_eq!((e.line, e.key.as_deref()), (line, key), "{e}");
-        let shown = e.to_string();
-        let place = format!("/etc/xl2tpd/xl2tpd.conf:{line}: ");
-        assert!(shown.starts_with(&place), "{shown}");
-        if let Some(key) = key {
-            assert!(shown.contains(&format!("key '{key}'")), "{shown}");
-        }
-        assert!(shown.contains(message), "{shown} lacks {message}");
-    }
+    ]);
 }
 
 #[test]
