@@ -94,6 +94,20 @@ fn only(frames: &[(u16, Vec<u8>)], protocol: u16) -> Vec<Vec<u8>> {
 #[test]
 fn a_windows_client_against_the_lns() {
     let mut lns = Lns::new();
+    let (magic, challenge) = lcp_with_a_callback_rejected(&mut lns);
+    identification_is_accepted(&mut lns, &magic);
+    let lns_ipcp = ms_chap_v2_authenticates(&mut lns, &challenge);
+    ccp_and_bacp_are_protocol_rejected(&mut lns);
+    ipcp_rejects_vj_and_gives_addresses(&mut lns, &lns_ipcp);
+    ipv6cp_is_protocol_rejected(&mut lns);
+    // CCP, BACP and IPv6CP.
+    let counters = lns.session.counters();
+    assert_eq!(counters.protocol_rejects_sent, 3);
+}
+
+/// LCP as Windows runs it, Callback rejected; Windows's magic number and
+/// the LNS's MS-CHAPv2 Challenge, sent once LCP opened.
+fn lcp_with_a_callback_rejected(lns: &mut Lns) -> ([u8; 4], Vec<u8>) {
     // The LNS's LCP Configure-Request: MRU 1400, ACCM 0, MS-CHAPv2, magic.
     let ours = only(&lns.drain(), protocol::LCP).remove(0);
     assert_eq!(ours[0], 1);
@@ -133,7 +147,11 @@ fn a_windows_client_against_the_lns() {
     assert_eq!((link.mtu, link.peer_mru), (1400, 1400));
     assert!(link.pfc && link.acfc, "PFC and ACFC accepted");
     assert_eq!(link.peer_auth, Some(AuthMethod::MsChapV2));
+    (magic, challenge)
+}
 
+/// Windows's LCP Identification packets.
+fn identification_is_accepted(lns: &mut Lns, magic: &[u8; 4]) {
     // LCP Identification (RFC 1570), as Windows sends right after LCP
     // opens: accepted, never Code-Rejected.
     for (id, text) in [(2u8, &b"MSRASV5.20"[..]), (3, b"MSRAS-0-WINCLIENT")] {
@@ -142,7 +160,11 @@ fn a_windows_client_against_the_lns() {
         let out = lns.send(protocol::LCP, &packet(12, id, &data));
         assert!(out.is_empty(), "Identification answered with {out:02x?}");
     }
+}
 
+/// Windows answers the Challenge; the LNS checks it, proves it knows the
+/// secret and starts IPCP. Returns the LNS's IPCP Configure-Request.
+fn ms_chap_v2_authenticates(lns: &mut Lns, challenge: &[u8]) -> Vec<u8> {
     // MS-CHAPv2 Challenge: Code 1, value size 16, name "lns".
     assert_eq!((challenge[0], challenge[4]), (1, 16), "{challenge:02x?}");
     assert_eq!(&challenge[21..], b"lns");
@@ -185,7 +207,11 @@ fn a_windows_client_against_the_lns() {
     // The LNS starts IPCP.
     let lns_ipcp = only(&out, IPCP).remove(0);
     assert_eq!(lns_ipcp[0], 1);
+    lns_ipcp
+}
 
+/// Protocols the LNS does not run.
+fn ccp_and_bacp_are_protocol_rejected(lns: &mut Lns) {
     // CCP with MPPE (option 18, 128-bit stateless) and BACP: neither is
     // run, so both are Protocol-Rejected (RFC 1661 section 5.7).
     for (proto, frame) in [
@@ -199,7 +225,11 @@ fn a_windows_client_against_the_lns() {
         assert_eq!(&lcp[0][4..6], &proto.to_be_bytes());
         assert_eq!(&lcp[0][6..], &frame[..]);
     }
+}
 
+/// Windows's IPCP: VJ and the secondary servers rejected, the address
+/// and primary servers given, both ends up.
+fn ipcp_rejects_vj_and_gives_addresses(lns: &mut Lns, lns_ipcp: &[u8]) {
     // IPCP: address 0, VJ, primary and secondary DNS and NBNS, all zero.
     let vj = [2u8, 6, 0x00, 0x2d, 0x0f, 0x01];
     let zero = |t: u8| [t, 6, 0, 0, 0, 0];
@@ -225,7 +255,7 @@ fn a_windows_client_against_the_lns() {
     assert_eq!(only(&out, IPCP), vec![packet(3, 8, &given)]);
     let out = lns.send(IPCP, &packet(1, 9, &given));
     assert_eq!(only(&out, IPCP), vec![packet(2, 9, &given)]);
-    let mut ack = lns_ipcp.clone();
+    let mut ack = lns_ipcp.to_vec();
     ack[0] = 2;
     lns.send(IPCP, &ack);
     assert!(lns.events().iter().any(|e| matches!(
@@ -233,7 +263,10 @@ fn a_windows_client_against_the_lns() {
         SessionEvent::IpUp { local, peer, .. }
             if *local == Ipv4Addr::new(10, 201, 0, 1) && *peer == Ipv4Addr::new(10, 201, 0, 2)
     )));
+}
 
+/// IPv6CP with IPv6 off.
+fn ipv6cp_is_protocol_rejected(lns: &mut Lns) {
     // IPv6CP while the LNS has IPv6 off: Protocol-Rejected, IPv4 stays up.
     let v6 = packet(
         1,
@@ -248,6 +281,4 @@ fn a_windows_client_against_the_lns() {
         .events()
         .iter()
         .all(|e| !matches!(e, SessionEvent::IpDown)));
-    let counters = lns.session.counters();
-    assert_eq!(counters.protocol_rejects_sent, 3);
 }
