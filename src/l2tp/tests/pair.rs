@@ -61,6 +61,15 @@ fn tunnel_and_sessions_come_up_link_info_flows_and_everything_closes() {
     };
     assert_eq!(info.peer_host_name, b"lns");
     assert_eq!(info.peer_tunnel_id, lns_tunnel);
+    ids_match(&p, t, lns_tunnel);
+    link_info_reaches_the_lac(&mut p, t, lns_tunnel, s1);
+    lac_hangs_up_one_call(&mut p, t, s2);
+    tunnel_close_takes_the_other_session(&mut p, t);
+}
+
+/// LAC tunnel `t`'s sessions and the LNS's (tunnel `lns_tunnel`) name each
+/// other.
+fn ids_match(p: &Pair, t: u16, lns_tunnel: u16) {
     // Each side's ids are the other's peer ids: what PPPoL2TP needs.
     for lac in p.a.sessions_up() {
         let lns =
@@ -76,6 +85,10 @@ fn tunnel_and_sessions_come_up_link_info_flows_and_everything_closes() {
         assert_eq!(lns.call_serial_number, lac.call_serial_number);
         assert!(lns.calling_number.is_some());
     }
+}
+
+/// Set-Link-Info on the LNS's side of LAC session `s1`.
+fn link_info_reaches_the_lac(p: &mut Pair, t: u16, lns_tunnel: u16, s1: u16) {
     // The LNS sends Set-Link-Info; the LAC reports it.
     let lns_s1 =
         p.a.sessions_up()
@@ -106,6 +119,10 @@ fn tunnel_and_sessions_come_up_link_info_flows_and_everything_closes() {
         p.a.endpoint.tunnel(t).unwrap().session_accm(s1),
         Some((0, 0xffff_ffff))
     );
+}
+
+/// A CDN for LAC session `s2`.
+fn lac_hangs_up_one_call(p: &mut Pair, t: u16, s2: u16) {
     // The LAC hangs up one call: the LNS hears the result.
     let now = p.now;
     let result = ResultCode::cdn(CdnResult::LostCarrier);
@@ -126,6 +143,10 @@ fn tunnel_and_sessions_come_up_link_info_flows_and_everything_closes() {
         }) == 1
     };
     assert!(p.drive_until(100, Duration::from_secs(30), cdn));
+}
+
+/// StopCCN for LAC tunnel `t`.
+fn tunnel_close_takes_the_other_session(p: &mut Pair, t: u16) {
     // Then the whole tunnel: the other session goes down with it.
     let now = p.now;
     p.a.endpoint
