@@ -14,8 +14,8 @@
 //! - a session up gets a kernel session socket and a PPP session;
 //! - the Engine's `SendAccm` on an LNS session becomes Set-Link-Info;
 //! - a PPP session's end becomes a CDN with a result code from its typed
-//!   [`EndReason`](crate::driver::EndReason) ([`result_code`]), unless the L2TP session is gone
-//!   already;
+//!   [`EndReason`](crate::driver::EndReason) ([`result_code`]), unless
+//!   the L2TP session is gone already;
 //! - the peer's CDN (or the tunnel's end) closes the PPP session as its
 //!   lower layer going down;
 //! - a tunnel that ended has its kernel tunnel deleted once every PPP

@@ -1,7 +1,7 @@
 //! rppp-cycles: connect and disconnect sessions over and over through
-//! rppp's library [`Engine`], and check after every round that nothing
-//! leaked: no fd in this process, no ppp interface, no address, no kernel
-//! session.
+//! rppp's library [`Engine`](rppp::driver::Engine), and check after every
+//! round that nothing leaked: no fd in this process, no ppp interface, no
+//! address, no kernel session.
 //!
 //! Two threads, one per network namespace ("lns" and "lac"), each with its
 //! own static L2TPv2 tunnel (made as `l2tp-static` makes them), its own
