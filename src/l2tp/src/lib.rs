@@ -24,6 +24,7 @@
 mod macros;
 pub mod avp;
 pub mod config;
+mod congestion;
 pub mod endpoint;
 pub mod event;
 pub mod header;

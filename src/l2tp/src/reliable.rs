@@ -9,6 +9,10 @@
 //! - one not acknowledged after a timeout (1 s) is sent again, the timeout
 //!   doubling up to a cap (8 s), and after `max_retransmits` retries the
 //!   peer is unreachable and the tunnel is torn down;
+//! - a timeout resends only the oldest message and closes the congestion
+//!   window to one (appendix A, the `congestion` module); the rest of what
+//!   was in flight goes again as acknowledgements reopen it, so no single
+//!   event repeats a whole window at once;
 //! - a message received in order is acknowledged by the next message we
 //!   send, or by a ZLB after `ack_delay` if there is none;
 //! - a duplicate (an Ns before the one expected) is acknowledged again at
@@ -22,6 +26,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use crate::congestion::CongestionWindow;
 use crate::header::{HeaderRepr, CONTROL_HEADER_LEN, NR_OFFSET};
 
 /// Retransmission and acknowledgement settings.
@@ -78,6 +83,10 @@ pub struct ReliableCounters {
     pub retransmissions: u64,
     /// ZLB acknowledgements sent.
     pub zlbs_sent: u64,
+    /// Messages the peer acknowledged.
+    pub acknowledged: u64,
+    /// Retransmission timeouts (each closes the congestion window).
+    pub timeouts: u64,
     /// Messages delivered in order (held ones included).
     pub delivered: u64,
     /// Duplicates received, acknowledged again and dropped.
@@ -116,9 +125,13 @@ pub struct Unreachable {
 struct Outgoing {
     ns: u16,
     datagram: Vec<u8>,
-    /// When it is due again, the timeout that gave that, and its retries;
-    /// `None` while it waits for room in the peer's window.
-    sent: Option<(Instant, Duration, u32)>,
+    /// How many times it was sent.
+    sends: u32,
+    /// The timeout of its last sending.
+    timeout: Duration,
+    /// When it is due again; `None` while it waits for room in the window
+    /// (never sent, or to be sent again after a timeout).
+    due: Option<Instant>,
 }
 
 /// The sequencing state of one control connection.
@@ -130,6 +143,7 @@ pub struct Reliable {
     next_ns: u16,
     expected: u16,
     peer_window: u16,
+    congestion: CongestionWindow,
     outgoing: VecDeque<Outgoing>,
     held: Vec<(u16, Vec<u8>)>,
     ack_at: Option<Instant>,
@@ -151,6 +165,7 @@ impl Reliable {
             next_ns: 0,
             expected: 0,
             peer_window: 4,
+            congestion: CongestionWindow::default(),
             outgoing: VecDeque::new(),
             held: Vec::new(),
             ack_at: None,
@@ -203,7 +218,9 @@ impl Reliable {
         self.outgoing.push_back(Outgoing {
             ns,
             datagram,
-            sent: None,
+            sends: 0,
+            timeout: self.config.initial_timeout,
+            due: None,
         });
         self.pump(now);
     }
@@ -258,38 +275,42 @@ impl Reliable {
     }
 
     /// Drops the messages `nr` acknowledges. An Nr that acknowledges more
-    /// than was sent is ignored.
+    /// than was ever sent is ignored.
     fn acknowledge(&mut self, nr: u16) {
         let Some(oldest) = self.outgoing.front().map(|o| o.ns) else {
             return;
         };
-        let in_flight = self
-            .outgoing
-            .iter()
-            .take_while(|o| o.sent.is_some())
-            .count();
+        let sent = self.outgoing.iter().take_while(|o| o.sends > 0).count();
         let acked = usize::from(ahead(nr, oldest));
-        if acked > in_flight {
+        if acked == 0 || acked > sent {
             return;
         }
         self.outgoing.drain(..acked);
+        self.counters.acknowledged += acked as u64;
+        self.congestion.on_ack(acked, self.peer_window);
     }
 
-    /// Sends what the peer's window has room for.
+    /// Sends what the window has room for: never-sent messages for the
+    /// first time, and those a timeout put back for another try.
     fn pump(&mut self, now: Instant) {
         let Some(oldest) = self.outgoing.front().map(|o| o.ns) else {
             return;
         };
+        let window = self.congestion.limit(self.peer_window);
         for o in self.outgoing.iter_mut() {
-            if ahead(o.ns, oldest) >= self.peer_window {
+            if ahead(o.ns, oldest) >= window {
                 break;
             }
-            if o.sent.is_none() {
-                let timeout = self.config.initial_timeout;
-                o.sent = Some((now + timeout, timeout, 0));
+            if o.due.is_none() {
+                if o.sends == 0 {
+                    self.counters.sent += 1;
+                } else {
+                    self.counters.retransmissions += 1;
+                }
+                o.sends += 1;
+                o.due = Some(now + o.timeout);
                 write_nr(&mut o.datagram, self.expected);
                 self.transmit.push_back(o.datagram.clone());
-                self.counters.sent += 1;
                 self.ack_at = None;
             }
         }
@@ -297,26 +318,34 @@ impl Reliable {
 
     /// Retransmits what is due, and sends a ZLB if an acknowledgement has
     /// waited long enough. Fails when a message ran out of retries.
+    ///
+    /// When any message in flight is due, the oldest unacknowledged one
+    /// is sent again with its timeout doubled, and the others in flight
+    /// wait for the reopening window (appendix A).
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Unreachable> {
-        for o in self.outgoing.iter_mut() {
-            let Some((due, timeout, retries)) = o.sent else {
-                break;
-            };
-            if due > now {
-                continue;
+        let in_flight = self.outgoing.iter().take_while(|o| o.due.is_some()).count();
+        let expired = self
+            .outgoing
+            .iter()
+            .take(in_flight)
+            .any(|o| o.due.is_some_and(|due| due <= now));
+        if expired {
+            self.counters.timeouts += 1;
+            self.congestion.on_timeout(in_flight);
+            for o in self.outgoing.iter_mut().take(in_flight).skip(1) {
+                o.due = None;
             }
-            if retries >= self.config.max_retransmits {
-                return Err(Unreachable {
-                    ns: o.ns,
-                    attempts: retries + 1,
-                });
+            if let Some(o) = self.outgoing.front_mut() {
+                if o.sends > self.config.max_retransmits {
+                    return Err(Unreachable {
+                        ns: o.ns,
+                        attempts: o.sends,
+                    });
+                }
+                o.timeout = (o.timeout * 2).min(self.config.max_timeout);
+                o.due = None;
             }
-            let timeout = (timeout * 2).min(self.config.max_timeout);
-            o.sent = Some((now + timeout, timeout, retries + 1));
-            write_nr(&mut o.datagram, self.expected);
-            self.transmit.push_back(o.datagram.clone());
-            self.counters.retransmissions += 1;
-            self.ack_at = None;
+            self.pump(now);
         }
         if self.ack_at.is_some_and(|t| t <= now) {
             self.send_zlb();
@@ -330,7 +359,7 @@ impl Reliable {
         let ns = self
             .outgoing
             .iter()
-            .find(|o| o.sent.is_none())
+            .find(|o| o.sends == 0)
             .map_or(self.next_ns, |o| o.ns);
         let header = HeaderRepr::control(self.peer_tunnel_id, 0, ns, self.expected);
         let mut datagram = vec![0; CONTROL_HEADER_LEN];
@@ -341,11 +370,7 @@ impl Reliable {
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let retransmit = self
-            .outgoing
-            .iter()
-            .map_while(|o| o.sent.map(|(due, _, _)| due))
-            .min();
+        let retransmit = self.outgoing.iter().map_while(|o| o.due).min();
         match (retransmit, self.ack_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

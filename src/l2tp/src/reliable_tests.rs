@@ -148,3 +148,39 @@ fn sequence_numbers_wrap() {
     r.on_receive(now, 0, 1, true);
     assert!(r.is_idle());
 }
+
+/// Found by fuzzing (fuzz/seeds/l2tp_tunnel): with a peer window of 248
+/// and 77 messages unacknowledged, one timeout sent all 77 again at once.
+#[test]
+fn a_timeout_resends_the_oldest_only_and_the_window_reopens_by_slow_start() {
+    let start = t0();
+    let mut r = Reliable::new(ReliableConfig::default());
+    r.set_peer_window(64);
+    for _ in 0..40 {
+        r.push(start, message);
+    }
+    assert_eq!(drain(&mut r).len(), 40);
+    let due = r.poll_timeout().unwrap();
+    r.handle_timeout(due).unwrap();
+    let again = drain(&mut r);
+    assert_eq!(again.iter().map(|d| ns_nr(d).0).collect::<Vec<_>>(), [0]);
+    // Nothing more goes out until the peer acknowledges.
+    r.handle_timeout(due).unwrap();
+    assert!(drain(&mut r).is_empty());
+    // Ns 0 acknowledged: CWND 2, so Ns 1 and 2 go again.
+    r.on_receive(due, 0, 1, true);
+    let again = drain(&mut r);
+    assert_eq!(again.iter().map(|d| ns_nr(d).0).collect::<Vec<_>>(), [1, 2]);
+    // An acknowledgement of messages the peer had from the first sending
+    // (it lost only Ns 0) is taken: they were sent.
+    r.on_receive(due, 0, 30, true);
+    assert_eq!(r.counters().acknowledged, 30);
+    let again = drain(&mut r);
+    // CWND reached SSTHRESH (20) by slow start: the ten left all fit.
+    assert_eq!(
+        again.iter().map(|d| ns_nr(d).0).collect::<Vec<_>>(),
+        (30..40).collect::<Vec<_>>()
+    );
+    let c = r.counters();
+    assert_eq!((c.sent, c.timeouts, c.retransmissions), (40, 1, 13));
+}
