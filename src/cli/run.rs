@@ -4,10 +4,7 @@
 use std::ffi::OsString;
 use std::sync::Arc;
 
-use rppp::driver::{
-    CloseReason, Engine, EngineEvent, EngineEvents, KernelSessionOptions, L2tpSocketOptions,
-    SessionId, UnitNaming,
-};
+use rppp::driver::{CloseReason, Engine, EngineEvent, EngineEvents, SessionId};
 use rppp::kernel::PppoL2tpSocket;
 use rppp::notify::{ProcessInfo, SessionHooks};
 use rppp::options::Options;
@@ -92,25 +89,6 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
     })
 }
 
-fn kernel_options(o: &Options) -> KernelSessionOptions {
-    let p = &o.pppol2tp;
-    KernelSessionOptions {
-        socket: L2tpSocketOptions {
-            debug: p.debug_mask.filter(|&m| m != 0).map(|m| m as i32),
-            recv_seq: p.recv_seq.then_some(true),
-            send_seq: p.send_seq.then_some(true),
-            lns_mode: p.lns_mode.then_some(true),
-            reorder_timeout: p.reorder_timeout_ms.filter(|&t| t > 0).map(|t| t as i32),
-        },
-        naming: UnitNaming {
-            ifname: o.interface_name().map(str::to_owned),
-            unit: o.unit,
-            kdebug: i32::try_from(o.kdebug).ok().filter(|&k| k != 0),
-        },
-        link: o.link_options(),
-    }
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime, u8> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -177,7 +155,7 @@ pub(crate) fn single(o: Options) -> u8 {
             socket,
         } = prepared;
         let hooks = SessionHooks::new(&options, ProcessInfo::current());
-        let id = engine.add_kernel_session(socket, config, kernel_options(&options), hooks);
+        let id = engine.add_kernel_session(socket, config, options.kernel_session_options(), hooks);
         drive(&engine, events, vec![id]).await
     })
 }
@@ -333,7 +311,7 @@ pub(crate) fn multi(args: &[OsString], ctl: Option<std::path::PathBuf>) -> u8 {
         let ids = prepared
             .into_iter()
             .map(|p| {
-                let kernel = kernel_options(&p.options);
+                let kernel = p.options.kernel_session_options();
                 let hooks = SessionHooks::new(&p.options, process.clone());
                 engine.add_kernel_session(p.socket, Arc::new(p.config), kernel, hooks)
             })

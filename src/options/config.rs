@@ -32,7 +32,9 @@ use rppp_lcp::{AuthMethod, AuthMethods};
 
 use super::error::{ErrorKind, OptionsError};
 use super::types::Options;
-use crate::driver::{DefaultRoute, LinkOptions};
+use crate::driver::{
+    DefaultRoute, KernelSessionOptions, L2tpSocketOptions, LinkOptions, UnitNaming,
+};
 use crate::session::{Role, SessionConfig};
 
 /// The CHAP family: CHAP-MD5, MS-CHAP and MS-CHAPv2 share `chap-secrets`.
@@ -97,6 +99,29 @@ impl Options {
                 metric: self.defaultroute_metric,
             }),
             proxy_arp: self.proxyarp,
+        }
+    }
+
+    /// How the kernel session is set up: the PPPoL2TP socket's options
+    /// (`pppol2tp_debug_mask`, `_recv_seq`, `_send_seq`, `_lns_mode`,
+    /// `_reorderto`), the unit's naming (`pppol2tp_ifname` or `ifname`,
+    /// `unit`, `kdebug`) and [`link_options`](Self::link_options).
+    pub fn kernel_session_options(&self) -> KernelSessionOptions {
+        let p = &self.pppol2tp;
+        KernelSessionOptions {
+            socket: L2tpSocketOptions {
+                debug: p.debug_mask.filter(|&m| m != 0).map(|m| m as i32),
+                recv_seq: p.recv_seq.then_some(true),
+                send_seq: p.send_seq.then_some(true),
+                lns_mode: p.lns_mode.then_some(true),
+                reorder_timeout: p.reorder_timeout_ms.filter(|&t| t > 0).map(|t| t as i32),
+            },
+            naming: UnitNaming {
+                ifname: self.interface_name().map(str::to_owned),
+                unit: self.unit,
+                kdebug: i32::try_from(self.kdebug).ok().filter(|&k| k != 0),
+            },
+            link: self.link_options(),
         }
     }
 

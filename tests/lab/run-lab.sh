@@ -82,6 +82,7 @@ SCENARIO_GROUPS=(
     "static       600 1 1024"
     "openl2tp     180 1 512"
     "openl2tpd    600 1 768"
+    "openl2tpd-plugin 900 1 1024"
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
 )
@@ -94,10 +95,25 @@ selected() {
 # rppp itself, for the groups that run it (release: its memory and speed
 # are figures).
 RPPP_BIN=()
-if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected pppd-options; then
+if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
+    || selected pppd-options; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
+fi
+
+# rppp's openl2tpd plugin (its own crate, built against the lab's
+# openl2tpd source tree) for the openl2tpd-plugin group, which runs the
+# openl2tpd group's scenario with it.
+PLUGIN_OPTS=()
+if selected openl2tpd-plugin; then
+    bash "$LAB_DIR/build-openl2tp.sh"
+    plugin_target=${CARGO_TARGET_DIR:-$REPO/target}/plugin
+    ( cd "$REPO/src/openl2tp-plugin" &&
+      OPENL2TP_SRC="${RPPP_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rppp-lab}/openl2tp/src" \
+      CARGO_TARGET_DIR=$plugin_target cargo build -q --release )
+    strip -o "$TOOLS_DIR/rppp-openl2tp.so" "$plugin_target/release/librppp_openl2tp.so"
+    PLUGIN_OPTS=(--bin "$TOOLS_DIR/rppp-openl2tp.so" --file "$LAB_DIR/scenarios/openl2tpd.sh")
 fi
 
 RESULTS=(); FAILED=0
@@ -119,8 +135,10 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${OPENL2TPD_MODES:+--env "OPENL2TPD_MODES=$OPENL2TPD_MODES"}
           ${OPENL2TPD_PAIRS:+--env "OPENL2TPD_PAIRS=$OPENL2TPD_PAIRS"}
           ${OPENL2TPD_PLUGINS:+--env "OPENL2TPD_PLUGINS=$OPENL2TPD_PLUGINS"}
+          ${OPENL2TPD_SESSIONS:+--env "OPENL2TPD_SESSIONS=$OPENL2TPD_SESSIONS"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
+    [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
     t0=$(date +%s)
     set +e

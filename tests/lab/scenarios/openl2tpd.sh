@@ -26,12 +26,22 @@
 # is left. Once: ppp_unix's `plugin radius.so` and `plugin ippool.so`
 # (use_radius, ip_pool_name) end rppp with a message naming the plugin.
 #
+# With OPENL2TPD_ENGINE=plugin (the openl2tpd-plugin group) every
+# openl2tpd loads rppp's plugin (-p rppp-openl2tp.so) instead of ppp_unix:
+# the same runs and checks, but PPP runs inside openl2tpd (no engine
+# process on its side), the options are the words the plugin made from
+# the profile (logged at debug, the password hidden), and the LAC's
+# session is deleted where the runs above stop its engine.
+#
 # Environment: OPENL2TPD_MODES, OPENL2TPD_PAIRS ("ol:ol ol:xl xl:ol"),
-# OPENL2TPD_PLUGINS (yes: run the radius.so/ippool.so checks).
+# OPENL2TPD_PLUGINS (yes: run the radius.so/ippool.so checks),
+# OPENL2TPD_ENGINE (exec: ppp_unix runs rppp; plugin: rppp's plugin).
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
 PPPD=/usr/sbin/pppd.real
 MODES=${OPENL2TPD_MODES:-noauth pap chap mschapv2}
+ENGINE=${OPENL2TPD_ENGINE:-exec}
+PLUGIN_SO=/lab/bin/rppp-openl2tp.so
 PAIRS=${OPENL2TPD_PAIRS:-ol:ol ol:xl xl:ol}
 LNS_PPP_IP=10.202.0.1
 LAC_PPP_IP=10.202.0.2
@@ -42,6 +52,9 @@ ENGINE_NAMES="pppd.real rppp"
 # (and "noendpoint nomp", or "multilink" when the profile says so).
 COMMON_WANT="nodetach noaccomp nopcomp nobsdcomp nodeflate nopredictor1 novj novjccomp \
 plugin:pppol2tp.so plugin:openl2tp.so pppol2tp_debug_mask"
+# What the plugin gives rppp's option parser in every run.
+[ $ENGINE = plugin ] && COMMON_WANT="noaccomp nopcomp nobsdcomp nodeflate nopredictor1 novj novjccomp \
+plugin:pppol2tp.so noipdefault"
 mkdir -p $LOGS
 
 # ------------------------------------------------------------ the two sides
@@ -88,9 +101,11 @@ start_rpcbind() {
 # to syslog. The wrapper at /usr/sbin/pppd picks the engine from
 # LAB_ENGINE_LNS/LAC in openl2tpd's environment, which ppp_unix passes on.
 start_openl2tpd() {  # start_openl2tpd side conf
+    local _plugin=""
+    [ $ENGINE = plugin ] && _plugin="-p $PLUGIN_SO"
     start_rpcbind "$1"
-    in_side "$1" env LAB_ENGINE_LNS=$RPPP LAB_ENGINE_LAC=$RPPP \
-        openl2tpd -D -c "$2" > $LOGS/openl2tpd-$1.out 2>&1
+    in_side "$1" env LAB_ENGINE_LNS=$RPPP LAB_ENGINE_LAC=$RPPP RPPP_PLUGIN_DEBUG=1 \
+        openl2tpd -D $_plugin -c "$2" > $LOGS/openl2tpd-$1.out 2>&1
     wait_for 50 in_side "$1" test -s /run/openl2tpd.pid
 }
 openl2tpd_pid() { in_side "$1" cat /run/openl2tpd.pid 2>/dev/null; }
@@ -236,10 +251,26 @@ no_engine_left() { [ -z "$(engine_pids)" ]; }
 no_tunnel_left() {
     [ -z "$(ip -n lns l2tp show tunnel 2>/dev/null)" ] && [ -z "$(ip -n lac l2tp show tunnel 2>/dev/null)" ]
 }
-# The engine's argv line (from the wrapper's log in the side's /tmp).
-engine_argv() { in_side "$1" cat /tmp/engine-argv.log 2>/dev/null | sed -n 's/^argv: //p' | tail -n 1; }
+# The engine's argv line (from the wrapper's log in the side's /tmp); with
+# the plugin, the option words it logged (an openl2tpd side only).
+engine_argv() {
+    if [ $ENGINE = plugin ] && [ -n "$(openl2tpd_pid "$1")" ]; then
+        log_of "$(openl2tpd_pid "$1")" | sed -n 's/.*: options \[\(.*\)\]$/\1/p' | tail -n 1 | sed 's/"//g; s/, / /g'
+        return
+    fi
+    in_side "$1" cat /tmp/engine-argv.log 2>/dev/null | sed -n 's/^argv: //p' | tail -n 1
+}
+# The pid whose log lines are the engine's: with the plugin, openl2tpd's.
 engine_pid() {
+    if [ $ENGINE = plugin ] && [ -n "$(openl2tpd_pid "$1")" ]; then openl2tpd_pid "$1"; return; fi
     in_side "$1" cat /tmp/engine-argv.log 2>/dev/null | sed -n 's/^=== .* pid=\([0-9]*\) .*/\1/p' | tail -n 1
+}
+# Every engine has ended: no engine process, and (plugin) each openl2tpd
+# side logged its session's exit.
+all_ended() {  # all_ended pid...
+    no_engine_left || return 1
+    [ $ENGINE = plugin ] || return 0
+    local _p; for _p in $PLUGIN_PIDS; do [ -n "$(exit_line $_p)" ] || return 1; done
 }
 argv_has() {  # argv_has side "opt opt:value ..." : each option (with its value)
     local _argv _w
@@ -249,10 +280,10 @@ argv_has() {  # argv_has side "opt opt:value ..." : each option (with its value)
         case "$_argv" in *" $_w "*) ;; *) echo "    missing from argv: $_w"; return 1;; esac
     done
 }
-no_mp() { case "$1" in *multilink*) ;; *) echo "noendpoint nomp";; esac; }
+no_mp() { [ $ENGINE = plugin ] && return; case "$1" in *multilink*) ;; *) echo "noendpoint nomp";; esac; }
 # rppp took its whole command line: nothing but the two serial-line notes.
 options_clean() {  # options_clean pid
-    ! log_of "$1" | grep -E 'rppp\[[0-9]+\]: ' | grep -iE 'option|argument|unrecognized|error' |
+    ! log_of "$1" | grep -E 'rppp\[[0-9]+\]: ' | grep -v ': options \[' | grep -iE 'option|argument|unrecognized|error' |
         grep -vE 'argument [0-9]+\): (sync|local): only means something on a serial line' |
         grep -v 'multilink is not supported'
 }
@@ -268,6 +299,12 @@ run() {  # run lns-daemon lac-daemon mode
     netns_up || { fail "$lns-$lac $mode: network namespaces"; return; }
     side_start lns; side_start lac
     mode_config "$mode"
+    if [ $ENGINE = plugin ]; then
+        # The plugin passes the map in hex, as pppd reads it, and never
+        # logs the password.
+        LNS_WANT=$(printf '%s' "$LNS_WANT" | sed 's/asyncmap:655360/asyncmap:a0000/')
+        LAC_WANT=$(printf '%s' "$LAC_WANT" | sed 's/password:s3cret/password:<hidden>/')
+    fi
     # proxyarp: the LAC's address is on the LNS's Ethernet subnet.
     case "$LNS_WANT" in
         *proxyarp*) ip -n lns addr add 10.202.0.100/24 dev veth-lns;;
@@ -290,6 +327,12 @@ run() {  # run lns-daemon lac-daemon mode
     check "$lns-$lac $mode: ping LNS -> LAC" ip netns exec lns ping -c 2 -W 3 $LAC_PPP_IP > /dev/null
     check "$lns-$lac $mode: ping LAC -> LNS" ip netns exec lac ping -c 2 -W 3 $LNS_PPP_IP > /dev/null
     lns_pid=$(engine_pid lns); lac_pid=$(engine_pid lac)
+    PLUGIN_PIDS=""
+    [ $lns = ol ] && PLUGIN_PIDS="$lns_pid"
+    [ $lac = ol ] && PLUGIN_PIDS="$PLUGIN_PIDS $lac_pid"
+    if [ $ENGINE = plugin ]; then
+        check "$lns-$lac $mode: the secret is in no log line" sh -c "! grep -q s3cret $MESSAGES"
+    fi
     if [ $lns = ol ]; then check_openl2tpd_lns "$lns-$lac $mode" $lns_pid $lns_ifname; fi
     if [ $lac = ol ]; then check_openl2tpd_lac "$lns-$lac $mode" $lac_pid $lac_ifname $lns; fi
     close_session "$lns-$lac" "$mode" $lns_pid $lac_pid
@@ -299,7 +342,12 @@ run() {  # run lns-daemon lac-daemon mode
 
 check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
     local ol=$(openl2tpd_pid lns) tid sid status
-    check "$1: rppp in pppd's place on the LNS" [ "$(readlink /proc/$2/exe)" = $RPPP ]
+    if [ $ENGINE = plugin ]; then
+        check "$1: PPP runs inside the LNS's openl2tpd" logged "$2" 'PPP is engine session'
+        check "$1: no engine process on the LNS" [ -z "$(in_side lns cat /tmp/engine-argv.log 2>/dev/null)" ]
+    else
+        check "$1: rppp in pppd's place on the LNS" [ "$(readlink /proc/$2/exe)" = $RPPP ]
+    fi
     check "$1: LNS argv has $LNS_WANT pppol2tp_lns_mode" argv_has lns "$LNS_WANT pppol2tp_lns_mode $COMMON_WANT $(no_mp "$LNS_WANT")"
     check "$1: LNS rppp took every option" options_clean $2
     check "$1: LNS openl2tpd sent Set-Link-Info after rppp's ACCM event" logged "$ol" 'sending SLI to peer'
@@ -316,6 +364,7 @@ check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
     case "$LNS_WANT" in
         # ppp_unix prints the map in decimal; pppd (and rppp) read hex.
         *asyncmap:655360*) check "$1: LNS rppp asks for asyncmap 0x655360" logged "$2" 'sent \[LCP ConfReq id=0x1 .*<asyncmap 0x655360>';;
+        *asyncmap:a0000*) check "$1: LNS rppp asks for asyncmap 0xa0000 (655360)" logged "$2" 'sent \[LCP ConfReq id=0x1 .*<asyncmap 0xa0000>';;
     esac
     case "$LNS_WANT" in
         *multilink*) check "$1: LNS rppp says multilink is not supported" logged "$2" 'multilink is not supported';;
@@ -330,7 +379,12 @@ check_openl2tpd_lns() {  # check_openl2tpd_lns label pid ifname
 }
 check_openl2tpd_lac() {  # check_openl2tpd_lac label pid ifname lns-daemon
     local ol=$(openl2tpd_pid lac) status
-    check "$1: rppp in pppd's place on the LAC" [ "$(readlink /proc/$2/exe)" = $RPPP ]
+    if [ $ENGINE = plugin ]; then
+        check "$1: PPP runs inside the LAC's openl2tpd" logged "$2" 'PPP is engine session'
+        check "$1: no engine process on the LAC" [ -z "$(in_side lac cat /tmp/engine-argv.log 2>/dev/null)" ]
+    else
+        check "$1: rppp in pppd's place on the LAC" [ "$(readlink /proc/$2/exe)" = $RPPP ]
+    fi
     check "$1: LAC argv has $LAC_WANT" argv_has lac "$LAC_WANT $COMMON_WANT $(no_mp "$LAC_WANT")"
     check "$1: LAC rppp took every option" options_clean $2
     # xl2tpd sends no Set-Link-Info: only an openl2tpd LNS does.
@@ -349,9 +403,14 @@ close_session() {  # close_session pair mode lns-engine-pid lac-engine-pid
     case $1 in
         ol-ol)
             case $2 in pap|mschapv2)
-                # Closed by the peer: the LAC's engine is stopped.
-                kill $4
-                check "$label: LAC rppp stopped: both engines end" wait_for 150 no_engine_left
+                # Closed by the peer: the LAC's engine is stopped (with
+                # the plugin: the LAC's session is deleted).
+                if [ $ENGINE = plugin ]; then
+                    l2tpconfig_in lac session delete tunnel_name=t1 session_name=s1 > /dev/null
+                else
+                    kill $4
+                fi
+                check "$label: LAC rppp stopped: both engines end" wait_for 150 all_ended
                 check "$label: the LAC's rppp exits 5" exits_with $4 '(exit code 5)'
                 check "$label: the LNS's rppp saw the peer terminate" exits_with $3 peer
                 echo "    exits: LNS $(exit_line $3 | sed 's/.*Exit: //') / LAC $(exit_line $4 | sed 's/.*Exit: //')"
@@ -359,18 +418,18 @@ close_session() {  # close_session pair mode lns-engine-pid lac-engine-pid
             esac
             l2tpconfig_in lns session delete tunnel_id=$(engine_argv lns | sed -n 's/.*pppol2tp_tunnel_id \([0-9]*\).*/\1/p') \
                 session_id=$(engine_argv lns | sed -n 's/.*pppol2tp_session_id \([0-9]*\).*/\1/p') > /dev/null
-            check "$label: deleted on the LNS: both engines end" wait_for 150 no_engine_left
+            check "$label: deleted on the LNS: both engines end" wait_for 150 all_ended
             check "$label: the LNS's rppp exits 5" exits_with $3 '(exit code 5)'
             # The LAC's openl2tpd gets the CDN and stops its engine too,
             # racing the LNS's Terminate-Request.
             check "$label: the LAC's rppp ends (peer or SIGTERM)" exits_with $4 'peer\|(exit code 5)';;
         ol-xl)
             kill $4
-            check "$label: LAC pppd stopped: both engines end" wait_for 150 no_engine_left
+            check "$label: LAC pppd stopped: both engines end" wait_for 150 all_ended
             check "$label: the LNS's rppp saw the peer terminate" exits_with $3 peer;;
         xl-ol)
             l2tpconfig_in lac session delete tunnel_name=t1 session_name=s1 > /dev/null
-            check "$label: deleted on the LAC: both engines end" wait_for 150 no_engine_left
+            check "$label: deleted on the LAC: both engines end" wait_for 150 all_ended
             check "$label: the LAC's rppp exits 5" exits_with $4 '(exit code 5)';;
     esac
     echo "    exits: LNS $(exit_line $3 | sed 's/.*Exit: //') / LAC $(exit_line $4 | sed 's/.*Exit: //')"
@@ -422,7 +481,11 @@ refuse_plugin() {  # refuse_plugin profile-setting plugin
     pid=$(engine_pid lns)
     check "$label: rppp refuses it, naming $2" \
         wait_for 100 logged "$pid" "'$2' is not available"
-    check "$label: the LNS's engine has ended" wait_for 100 sh -c "! kill -0 $pid 2>/dev/null"
+    if [ $ENGINE = plugin ]; then
+        check "$label: the plugin refused the session" logged "$pid" 'cannot run PPP'
+    else
+        check "$label: the LNS's engine has ended" wait_for 100 sh -c "! kill -0 $pid 2>/dev/null"
+    fi
     check "$label: no PPP link on the LNS" [ -z "$(ppp_if lns)" ]
     stop_all
     [ $FAILED = 0 ] || dump_run

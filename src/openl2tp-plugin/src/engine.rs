@@ -1,0 +1,309 @@
+//! The Engine on its own thread: a current-thread tokio runtime that runs
+//! every PPP session of the daemon. openl2tpd's hooks send it
+//! [`Command`]s over an unbounded channel (the hooks must not block on a
+//! slow engine); what the sessions do comes back as [`Report`]s through
+//! [`Reporter`], for openl2tpd's own thread to act on.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::mpsc as std_mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rppp::driver::{
+    CloseReason, Ended, Engine, EngineEvent, EngineEvents, Hooks, KernelSessionOptions, SessionId,
+};
+use rppp::kernel::{L2tpStats, PppoL2tpSocket};
+use rppp::session::{SessionConfig, SessionEvent};
+use tokio::sync::mpsc;
+
+use crate::profile::Ids;
+use crate::reports::{Report, Reporter};
+
+/// A session ready to run: its socket is connected, its options read.
+pub(crate) struct Start {
+    pub(crate) ids: Ids,
+    pub(crate) socket: PppoL2tpSocket,
+    pub(crate) config: SessionConfig,
+    pub(crate) options: KernelSessionOptions,
+    pub(crate) lns: bool,
+}
+
+/// What openl2tpd's hooks ask of the engine.
+pub(crate) enum Command {
+    /// The L2TP session is up: run PPP on it.
+    Start(Box<Start>),
+    /// The L2TP session is going down: Terminate-Request, then the end
+    /// (what SIGTERM does to pppd under ppp_unix).
+    Close(Ids),
+    /// openl2tpd deleted the session: end it at once, tell nobody.
+    Deleted(Ids),
+    /// The L2TP counters of a running session, for the get_stats hook.
+    Stats(Ids, std_mpsc::SyncSender<Option<L2tpStats>>),
+    /// Close every session, wait for them, stop.
+    Shutdown(std_mpsc::SyncSender<()>),
+}
+
+/// The engine's thread and the way to reach it.
+#[derive(Debug)]
+pub(crate) struct EngineThread {
+    tx: mpsc::UnboundedSender<Command>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EngineThread {
+    /// Starts the thread and its Engine; fails when either cannot start
+    /// (no rtnetlink socket, for one).
+    pub(crate) fn spawn(reporter: Reporter) -> io::Result<EngineThread> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (ready_tx, ready_rx) = std_mpsc::sync_channel::<io::Result<()>>(1);
+        let thread = std::thread::Builder::new()
+            .name("rppp-engine".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    let (engine, events) = match Engine::new() {
+                        Ok(e) => e,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    run(engine, events, rx, reporter).await;
+                });
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(EngineThread {
+                tx,
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(io::Error::other("the engine thread ended while starting"))
+            }
+        }
+    }
+
+    /// Sends a command; false when the engine is gone.
+    pub(crate) fn send(&self, command: Command) -> bool {
+        self.tx.send(command).is_ok()
+    }
+
+    /// The L2TP counters of session `ids`, waiting at most `limit`.
+    pub(crate) fn stats(&self, ids: Ids, limit: Duration) -> Option<L2tpStats> {
+        let (reply, answer) = std_mpsc::sync_channel(1);
+        if !self.send(Command::Stats(ids, reply)) {
+            return None;
+        }
+        answer.recv_timeout(limit).ok().flatten()
+    }
+
+    /// Closes every session (Terminate-Request), waits up to `limit` for
+    /// them to end, and stops the thread.
+    pub(crate) fn stop(mut self, limit: Duration) {
+        let (done, finished) = std_mpsc::sync_channel(1);
+        if self.send(Command::Shutdown(done)) && finished.recv_timeout(limit).is_ok() {
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+        // Otherwise the thread is left to die with the process.
+    }
+}
+
+/// Which engine session runs which openl2tpd session.
+#[derive(Debug, Default)]
+struct Sessions {
+    by_ids: HashMap<Ids, SessionId>,
+    /// Each session's ids, and whether its end is reported to openl2tpd.
+    ids_of: HashMap<SessionId, (Ids, bool)>,
+}
+
+async fn run(
+    engine: Engine,
+    mut events: EngineEvents,
+    mut rx: mpsc::UnboundedReceiver<Command>,
+    reporter: Reporter,
+) {
+    let mut sessions = Sessions::default();
+    loop {
+        tokio::select! {
+            command = rx.recv() => {
+                let Some(command) = command else { break };
+                if let Some(done) = handle(&engine, &mut sessions, command, &reporter).await {
+                    let _ = done.send(());
+                    return;
+                }
+            }
+            event = events.next() => {
+                let Some((id, event)) = event else { break };
+                if let EngineEvent::Ended(ended) = event {
+                    ended_session(&mut sessions, id, &ended, &reporter);
+                }
+            }
+        }
+    }
+    let _ = engine.shutdown().await;
+}
+
+/// Carries out one command; `Some` when the engine is to stop.
+async fn handle(
+    engine: &Engine,
+    sessions: &mut Sessions,
+    command: Command,
+    reporter: &Reporter,
+) -> Option<std_mpsc::SyncSender<()>> {
+    match command {
+        Command::Start(start) => {
+            let Start {
+                ids,
+                socket,
+                config,
+                options,
+                lns,
+            } = *start;
+            let hooks = PluginHooks::new(ids, lns, reporter.clone());
+            let id = engine.add_kernel_session(socket, config, options, hooks);
+            tracing::info!(
+                "session {}/{}: PPP is engine session {id}",
+                ids.tunnel_id,
+                ids.session_id
+            );
+            sessions.by_ids.insert(ids, id);
+            sessions.ids_of.insert(id, (ids, true));
+        }
+        Command::Close(ids) => {
+            if let Some(&id) = sessions.by_ids.get(&ids) {
+                let _ = engine.close(id, CloseReason::Admin);
+            }
+        }
+        Command::Deleted(ids) => {
+            if let Some(id) = sessions.by_ids.remove(&ids) {
+                if let Some(entry) = sessions.ids_of.get_mut(&id) {
+                    entry.1 = false;
+                }
+                let _ = engine.close_hard(id, CloseReason::LowerLayerDown);
+            }
+        }
+        Command::Stats(ids, reply) => {
+            let stats = match sessions.by_ids.get(&ids) {
+                Some(&id) => engine.stats(id).await.ok().and_then(|s| s.l2tp),
+                None => None,
+            };
+            let _ = reply.send(stats);
+        }
+        Command::Shutdown(done) => {
+            for (id, ended) in engine.shutdown().await {
+                ended_session(sessions, id, &ended, reporter);
+            }
+            return Some(done);
+        }
+    }
+    None
+}
+
+fn ended_session(sessions: &mut Sessions, id: SessionId, ended: &Ended, reporter: &Reporter) {
+    let Some((ids, report)) = sessions.ids_of.remove(&id) else {
+        return;
+    };
+    if sessions.by_ids.get(&ids) == Some(&id) {
+        sessions.by_ids.remove(&ids);
+    }
+    tracing::info!(
+        "session {}/{}: PPP ended: exit code {} ({})",
+        ids.tunnel_id,
+        ids.session_id,
+        ended.exit_code,
+        ended.reason
+    );
+    if report {
+        reporter.send(Report::Closed {
+            tunnel_id: ids.tunnel_id,
+            session_id: ids.session_id,
+        });
+    }
+}
+
+/// One session's hooks: what openl2tpd learns from pppd's openl2tp.so
+/// (up and down with unit, interface and user; the LNS's ACCMs), sent as
+/// reports instead of datagrams.
+struct PluginHooks {
+    ids: Ids,
+    lns: bool,
+    reporter: Reporter,
+    unit: i32,
+    ifname: String,
+    user_name: String,
+    up: bool,
+}
+
+impl PluginHooks {
+    fn new(ids: Ids, lns: bool, reporter: Reporter) -> PluginHooks {
+        PluginHooks {
+            ids,
+            lns,
+            reporter,
+            // openl2tp's convention: -1 before the unit exists.
+            unit: -1,
+            ifname: String::new(),
+            user_name: String::new(),
+            up: false,
+        }
+    }
+
+    fn updown(&mut self, up: bool) {
+        if self.up == up {
+            return;
+        }
+        self.up = up;
+        self.reporter.send(Report::UpDown {
+            tunnel_id: self.ids.tunnel_id,
+            session_id: self.ids.session_id,
+            up,
+            unit: self.unit,
+            ifname: self.ifname.clone(),
+            user_name: self.user_name.clone(),
+        });
+    }
+}
+
+impl Hooks for PluginHooks {
+    fn on_event(&mut self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Created { ifname, unit, .. } => {
+                self.ifname = ifname.clone();
+                self.unit = i32::try_from(*unit).unwrap_or(-1);
+            }
+            EngineEvent::Session(SessionEvent::Authenticated { peer_name }) => {
+                self.user_name = peer_name.clone();
+            }
+            EngineEvent::Session(SessionEvent::IpUp { .. }) => self.updown(true),
+            EngineEvent::Session(SessionEvent::IpDown) | EngineEvent::Ended(_) => {
+                self.updown(false)
+            }
+            EngineEvent::Session(SessionEvent::SendAccm { send, recv }) if self.lns => {
+                self.reporter.send(Report::Accm {
+                    tunnel_id: self.ids.tunnel_id,
+                    session_id: self.ids.session_id,
+                    send_accm: *send,
+                    recv_accm: *recv,
+                });
+            }
+            _ => {}
+        }
+    }
+}
