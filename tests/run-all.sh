@@ -14,6 +14,7 @@ step() { printf '\n=== %s [%s]\n' "$*" "$(date +%T)"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path src/openl2tp-plugin/Cargo.toml -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -35,6 +36,15 @@ if [ "${RPPP_SKIP_FUZZ:-0}" != 1 ]; then
 fi
 
 if [ "${RPPP_SKIP_LAB:-0}" != 1 ] && [ -x tests/lab/run-lab.sh ]; then
+    # The openl2tpd plugin builds against the lab's OpenL2TP tree.
+    step "openl2tpd plugin: clippy and tests"
+    bash tests/lab/build-openl2tp.sh
+    export OPENL2TP_SRC=${RPPP_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rppp-lab}/openl2tp/src
+    plugin_target=${CARGO_TARGET_DIR:-$PWD/target}/plugin
+    ( cd src/openl2tp-plugin &&
+      CARGO_TARGET_DIR=$plugin_target cargo clippy --all-targets -- -D warnings &&
+      CARGO_TARGET_DIR=$plugin_target cargo test )
+
     step "real-kernel lab"
     bash tests/lab/run-lab.sh
 fi

@@ -100,9 +100,9 @@ start_rpcbind() {
 # openl2tpd reads a file of l2tpconfig commands (-c), daemonizes and logs
 # to syslog. The wrapper at /usr/sbin/pppd picks the engine from
 # LAB_ENGINE_LNS/LAC in openl2tpd's environment, which ppp_unix passes on.
-start_openl2tpd() {  # start_openl2tpd side conf
+start_openl2tpd() {  # start_openl2tpd side conf [exec|plugin]
     local _plugin=""
-    [ $ENGINE = plugin ] && _plugin="-p $PLUGIN_SO"
+    [ "${3:-$ENGINE}" = plugin ] && _plugin="-p $PLUGIN_SO"
     start_rpcbind "$1"
     in_side "$1" env LAB_ENGINE_LNS=$RPPP LAB_ENGINE_LAC=$RPPP RPPP_PLUGIN_DEBUG=1 \
         openl2tpd -D $_plugin -c "$2" > $LOGS/openl2tpd-$1.out 2>&1
@@ -491,6 +491,60 @@ refuse_plugin() {  # refuse_plugin profile-setting plugin
     [ $FAILED = 0 ] || dump_run
 }
 
+# ------------------------------------------------------------ many sessions
+# N sessions in one tunnel through one openl2tpd LNS, run by `$1` (the
+# plugin, or ppp_unix exec'ing rppp), against an openl2tpd LAC with the
+# plugin: every session up and pinged (from the LAC, out of each of its
+# interfaces), then the LNS's memory: openl2tpd's PSS, plus every engine
+# process's under ppp_unix. Each LAC session has a PPP profile of its own
+# with its own address; the LNS takes the address its peer asks for.
+pss_kib() { awk '/^Pss:/ { print $2 }' /proc/$1/smaps_rollup 2>/dev/null; }
+lns_interfaces_up() { [ "$(ip -n lns -o -4 addr show | grep -c ' ppp')" -ge "$1" ]; }
+scale_sessions() {  # scale_sessions exec|plugin count
+    local engine=$1 n=$2 i conf t0 up=0 ol total engines=0 p
+    section "$n sessions through one openl2tpd LNS ($engine), openl2tpd LAC (plugin)"
+    : > $MESSAGES
+    : > /etc/ppp/options
+    netns_up || { fail "scale $engine: network namespaces"; return; }
+    side_start lns; side_start lac
+    printf 'ppp profile modify profile_name=default local_ipaddr=10.203.0.1 auth_none=yes auth_peer=no\n' \
+        > /etc/openl2tpd-lns.conf
+    conf=/etc/openl2tpd-lac.conf
+    { printf 'ppp profile modify profile_name=default auth_none=yes auth_peer=no\n'
+      printf 'tunnel create tunnel_name=t1 dest_ipaddr=%s persist=no\n' $LNS_UNDERLAY
+      i=1; while [ $i -le $n ]; do
+          printf 'ppp profile create profile_name=p%d local_ipaddr=10.203.%d.%d auth_none=yes auth_peer=no\n' \
+              $i $((i / 200 + 1)) $((i % 200 + 1))
+          printf 'session create tunnel_name=t1 session_name=s%d ppp_profile_name=p%d\n' $i $i
+          i=$((i + 1))
+      done; } > $conf
+    start_openl2tpd lns /etc/openl2tpd-lns.conf $engine
+    t0=$(now)
+    start_openl2tpd lac $conf plugin
+    if wait_for 1800 lns_interfaces_up $n; then
+        pass "scale $engine: $n sessions up ($(elapsed $t0 $(now)) s)"
+    else
+        fail "scale $engine: $n sessions up (only $(ip -n lns -o -4 addr show | grep -c ' ppp'))"
+    fi
+    for i in $(ip -n lac -o -4 addr show | awk '$2 ~ /^ppp/ { print $2 }'); do
+        ip netns exec lac ping -c 1 -W 3 -I "$i" 10.203.0.1 > /dev/null 2>&1 && up=$((up + 1))
+    done
+    check "scale $engine: one ping through each of the $n sessions ($up answered)" [ $up -eq $n ]
+    ol=$(openl2tpd_pid lns)
+    total=$(pss_kib $ol)
+    echo "    openl2tpd (LNS, $engine): PSS ${total} KiB"
+    if [ $engine = exec ]; then
+        for p in $(pidof rppp); do
+            total=$((total + $(pss_kib $p))); engines=$((engines + 1))
+        done
+        echo "    + $engines engine processes: PSS ${total} KiB in all"
+    fi
+    echo "    figure: openl2tpd LNS ($engine), $n sessions: PSS $total KiB"
+    check "scale $engine: the LNS's memory was read" [ -n "$total" ]
+    stop_all
+    printf 'debug\n' > /etc/ppp/options
+}
+
 if [ "${OPENL2TPD_PLUGINS:-yes}" = yes ]; then
     refuse_plugin use_radius=yes radius.so
     refuse_plugin ip_pool_name=pool1 ippool.so
@@ -501,6 +555,11 @@ for pair in $PAIRS; do
         run ${pair%:*} ${pair#*:} $MODE
     done
 done
+
+if [ $ENGINE = plugin ] && [ "${OPENL2TPD_SESSIONS:-100}" != 0 ]; then
+    scale_sessions plugin ${OPENL2TPD_SESSIONS:-100}
+    scale_sessions exec ${OPENL2TPD_SESSIONS:-100}
+fi
 
 section "summary"
 echo "$FAILED check(s) failed"
