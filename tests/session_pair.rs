@@ -324,3 +324,32 @@ fn a_pair_without_records_negotiates_the_same() {
         assert!(s.events.is_empty() && s.actions.is_empty() && s.sent.is_empty());
     }
 }
+
+/// Found with openl2tpd's plugin: the peer's Terminate-Request was
+/// acknowledged, then the L2TP session went (its CDN) before the
+/// Stopping timer ran out. The link ended because the peer asked: a
+/// hangup in the Terminate phase keeps that reason.
+#[test]
+fn a_hangup_after_the_peers_terminate_request_keeps_the_peers_reason() {
+    let mut pair = run(lns(), lac(), 15, Faults::default());
+    assert_link_up(&mut pair);
+    pair.close(Side::Lac);
+    // The LNS has the Terminate-Request and is Stopping.
+    pair.drive_until(MINUTE, |p| {
+        p.side(Side::Lns)
+            .events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::IpDown))
+    });
+    assert!(!pair.side(Side::Lns).session.is_terminated());
+    pair.lower_down(Side::Lns);
+    assert!(pair.side(Side::Lns).session.is_terminated());
+    assert_eq!(pair.side(Side::Lns).exit_code(), Some(exit::OK));
+    assert!(events(&pair, Side::Lns).iter().any(|e| matches!(
+        e,
+        SessionEvent::Terminated {
+            reason: TerminationReason::PeerRequest { .. },
+            ..
+        }
+    )));
+}

@@ -267,13 +267,21 @@ impl Session {
     }
 
     /// The lower layer went down (the channel closed): the session ends at
-    /// once with exit code 16, sending nothing.
+    /// once with exit code 16, sending nothing. After the peer's
+    /// Terminate-Request (the Terminate phase) the link was already ending
+    /// because the peer asked, and that stays its reason: an L2TP peer
+    /// sends its CDN right after, and the daemon deletes the session before
+    /// the Stopping timer runs out (pppd's "hangup during the terminate
+    /// phase is fine", as its L2TP and PPPoE links have it).
     pub fn lower_down(&mut self, now: Instant, rng: &mut dyn Rng) {
         if self.terminated {
             return;
         }
-        self.status = exit::HANGUP;
-        self.reason = Some(TerminationReason::Hangup);
+        let peer_asked = matches!(self.reason, Some(TerminationReason::PeerRequest { .. }));
+        if !peer_asked {
+            self.status = exit::HANGUP;
+            self.reason = Some(TerminationReason::Hangup);
+        }
         self.lcp.lower_down(now, rng);
         self.after_input(now, rng);
         self.terminate();

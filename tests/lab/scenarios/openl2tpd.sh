@@ -406,10 +406,17 @@ close_session() {  # close_session pair mode lns-engine-pid lac-engine-pid
                 # Closed by the peer: the LAC's engine is stopped (with
                 # the plugin: the LAC's session is deleted).
                 if [ $ENGINE = plugin ]; then
+                    # openl2tpd sends the CDN before it takes PPP down,
+                    # so both ends close at once (each may see the other's
+                    # Terminate-Request first).
                     l2tpconfig_in lac session delete tunnel_name=t1 session_name=s1 > /dev/null
-                else
-                    kill $4
+                    check "$label: deleted on the LAC: both sessions end" wait_for 150 all_ended
+                    check "$label: the LAC's PPP exits 5" exits_with $4 '(exit code 5)'
+                    check "$label: the LNS's PPP ends (peer or CDN)" exits_with $3 'peer\|(exit code 5)'
+                    echo "    exits: LNS $(exit_line $3 | sed 's/.*Exit: //') / LAC $(exit_line $4 | sed 's/.*Exit: //')"
+                    return
                 fi
+                kill $4
                 check "$label: LAC rppp stopped: both engines end" wait_for 150 all_ended
                 check "$label: the LAC's rppp exits 5" exits_with $4 '(exit code 5)'
                 check "$label: the LNS's rppp saw the peer terminate" exits_with $3 peer
@@ -510,10 +517,12 @@ scale_sessions() {  # scale_sessions exec|plugin count
     printf 'ppp profile modify profile_name=default local_ipaddr=10.203.0.1 auth_none=yes auth_peer=no\n' \
         > /etc/openl2tpd-lns.conf
     conf=/etc/openl2tpd-lac.conf
+    # The LAC's LCP keeps asking for three minutes: under ppp_unix the
+    # LNS's engines start one exec at a time.
     { printf 'ppp profile modify profile_name=default auth_none=yes auth_peer=no\n'
       printf 'tunnel create tunnel_name=t1 dest_ipaddr=%s persist=no\n' $LNS_UNDERLAY
       i=1; while [ $i -le $n ]; do
-          printf 'ppp profile create profile_name=p%d local_ipaddr=10.203.%d.%d auth_none=yes auth_peer=no\n' \
+          printf 'ppp profile create profile_name=p%d local_ipaddr=10.203.%d.%d auth_none=yes auth_peer=no lcp_max_config_requests=60\n' \
               $i $((i / 200 + 1)) $((i % 200 + 1))
           printf 'session create tunnel_name=t1 session_name=s%d ppp_profile_name=p%d\n' $i $i
           i=$((i + 1))
@@ -525,6 +534,7 @@ scale_sessions() {  # scale_sessions exec|plugin count
         pass "scale $engine: $n sessions up ($(elapsed $t0 $(now)) s)"
     else
         fail "scale $engine: $n sessions up (only $(ip -n lns -o -4 addr show | grep -c ' ppp'))"
+        tail -n 60 $MESSAGES
     fi
     for i in $(ip -n lac -o -4 addr show | awk '$2 ~ /^ppp/ { print $2 }'); do
         ip netns exec lac ping -c 1 -W 3 -I "$i" 10.203.0.1 > /dev/null 2>&1 && up=$((up + 1))
