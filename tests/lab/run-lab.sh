@@ -20,7 +20,7 @@
 # and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
 # pairs; see scenarios/xl2tpd.sh), OPENL2TPD_MODES and OPENL2TPD_PAIRS (the
-# same for the openl2tpd group), L2TPD_ROLES and L2TPD_MODES (the l2tpd
+# same for the openl2tpd group), L2TPD_ROLES, L2TPD_MODES, L2TPD_DUMP (the l2tpd
 # group's runs; see scenarios/l2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
 # timeout of every group that runs, for long runs such as RPPP_CYCLES="100 100").
 #
@@ -140,6 +140,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${OPENL2TPD_SESSIONS:+--env "OPENL2TPD_SESSIONS=$OPENL2TPD_SESSIONS"}
           ${L2TPD_ROLES:+--env "L2TPD_ROLES=$L2TPD_ROLES"}
           ${L2TPD_MODES:+--env "L2TPD_MODES=$L2TPD_MODES"}
+          ${L2TPD_DUMP:+--env "L2TPD_DUMP=$L2TPD_DUMP"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")

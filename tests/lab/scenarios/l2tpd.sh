@@ -17,8 +17,9 @@
 # tunnel comes up, and rppp still stops cleanly.
 # Each run checks: both PPP interfaces up with 10.204.0.1 (LNS) and
 # 10.204.0.2 (LAC); ping both ways; the kernel tunnel and session on the
-# rppp side (`ip l2tp show`); SIGTERM to rppp: xl2tpd logs the end of the
-# tunnel (StopCCN), its pppd exits, rppp exits 0, and no PPP interface,
+# rppp side (`ip l2tp show`); SIGTERM to rppp: xl2tpd logs the CDN and
+# the StopCCN, acknowledges them (rppp stops within 3 s, without "StopCCN
+# not acknowledged"), its pppd exits, rppp exits 0, and no PPP interface,
 # pppd or kernel tunnel is left on either side.
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
@@ -188,7 +189,11 @@ stop_rppp() {  # stop_rppp <tag>
     t_stop=$(now)
     [ -n "$p" ] && kill -TERM "$p"
     check "$1: rppp exits" wait_for 150 rppp_done
-    echo "    rppp took $(elapsed "$t_stop" "$(now)") s to stop"
+    took=$(elapsed "$t_stop" "$(now)")
+    # xl2tpd acknowledges the CDN and the StopCCN at once: rppp has no
+    # reason to wait for its shutdown grace (10 s).
+    check "$1: rppp stopped within 3 s (took $took s)" awk -v t="$took" 'BEGIN { exit !(t < 3) }'
+    check "$1: every StopCCN was acknowledged" sh -c "! grep -q 'StopCCN not acknowledged' $RPPP_LOG"
     check "$1: rppp exited 0 (got $(cat $RPPP_RC 2>/dev/null))" [ "$(cat $RPPP_RC 2>/dev/null)" = 0 ]
     check "$1: xl2tpd's pppd exited" wait_for 100 no_pppd_left
     check "$1: every PPP interface is gone" wait_for 50 no_ppp_left
@@ -254,8 +259,8 @@ run_bad_secret() {  # run_bad_secret <role of rppp>
 
 finish_run() {  # finish_run <tag>
     stop_all
-    if [ $FAILED != "$failed_before" ]; then
-        section "l2tpd $1: FAILED, logs follow"
+    if [ $FAILED != "$failed_before" ] || [ "${L2TPD_DUMP:-0}" = 1 ]; then
+        section "l2tpd $1: logs (FAILED or L2TPD_DUMP=1)"
         dump_files $ENGINE_ARGV_LOG $RPPP_LOG /tmp/xl2tpd.log /tmp/ppp-lns.log /tmp/ppp-lac.log
         dump_kernel_log
     fi
