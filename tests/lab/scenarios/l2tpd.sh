@@ -13,6 +13,9 @@
 #           secret (rppp --secret, xl2tpd `challenge = yes` + l2tp-secrets)
 #           and both sides hide their AVPs (rppp --hide, xl2tpd
 #           `hidden bit = yes`)
+#   peerstop  no PPP authentication; first xl2tpd is stopped (SIGTERM: it
+#           sends StopCCN): rppp ends the PPP session, deletes its kernel
+#           tunnel and keeps running
 # With secret, also a run where rppp has another secret than xl2tpd: no
 # tunnel comes up, and rppp still stops cleanly.
 # Each run checks: both PPP interfaces up with 10.204.0.1 (LNS) and
@@ -24,7 +27,7 @@
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
 ROLES=${L2TPD_ROLES:-lns lac}
-MODES=${L2TPD_MODES:-noauth chap secret}
+MODES=${L2TPD_MODES:-noauth chap secret peerstop}
 LNS_PPP_IP=10.204.0.1
 LAC_PPP_IP=10.204.0.2
 RPPP_LOG=/tmp/rppp-l2tpd.log
@@ -198,7 +201,7 @@ stop_rppp() {  # stop_rppp <tag>
     check "$1: xl2tpd's pppd exited" wait_for 100 no_pppd_left
     check "$1: every PPP interface is gone" wait_for 50 no_ppp_left
     check "$1: every kernel tunnel is gone" wait_for 50 no_tunnel_left
-    check "$1: xl2tpd still runs" kill -0 "$XL2TPD_PID"
+    [ -n "$XL2TPD_PID" ] && check "$1: xl2tpd still runs" kill -0 "$XL2TPD_PID"
 }
 
 run_one() {  # run_one <role of rppp> <mode>
@@ -232,13 +235,32 @@ run_one() {  # run_one <role of rppp> <mode>
         fi
     fi
 
+    [ "$mode" = peerstop ] && peer_stops "$tag"
     section "l2tpd $tag: SIGTERM to rppp"
     stop_rppp "$tag"
+    if [ "$mode" = peerstop ]; then
+        finish_run "$tag"
+        return
+    fi
     # rppp sends CDN, then StopCCN; xl2tpd logs both as "Connection closed
     # to": "serial N" for the call, "port P" for the tunnel.
     check "$tag: xl2tpd received the CDN" grep -q 'Connection closed to .*, serial' /tmp/xl2tpd.log
     check "$tag: xl2tpd received the StopCCN" grep -q 'Connection closed to .*, port' /tmp/xl2tpd.log
     finish_run "$tag"
+}
+
+# xl2tpd stops under a live link (SIGTERM: StopCCN, its pppd ends): rppp
+# ends the PPP session, deletes the kernel tunnel and keeps running.
+peer_stops() {  # peer_stops <tag>
+    section "l2tpd $1: SIGTERM to xl2tpd"
+    kill "$XL2TPD_PID"
+    check "$1: xl2tpd exits" wait_for 100 pid_gone "$XL2TPD_PID"
+    XL2TPD_PID=
+    check "$1: rppp's PPP interface is gone" wait_for 100 no_ppp_left
+    check "$1: rppp's kernel tunnel is gone" wait_for 100 no_tunnel_left
+    check "$1: rppp logged the tunnel's end: $(grep -o 'tunnel [0-9]*: down: .*' $RPPP_LOG | head -n 1)" \
+        grep -q 'down: closed by the peer\|down: .*peer' $RPPP_LOG
+    check "$1: rppp still runs" [ -n "$(rppp_pid)" ]
 }
 
 # The tunnel secret is checked: with another secret than xl2tpd's, no
