@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use rand::rngs::SysRng;
 use rand_core::UnwrapErr;
-use rppp_l2tp::{CallParams, Endpoint, Event, Incoming, ResultCode, Role, SessionInfo};
+use rppp_l2tp::{CallParams, Endpoint, Event, HeaderRepr, Incoming, ResultCode, Role, SessionInfo};
 use rppp_l2tp::{ErrorCode, StopCcnResult};
 use tokio::net::UdpSocket;
 use tokio::signal::unix::{signal, SignalKind};
@@ -31,7 +31,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::glue::{Command, Glue};
-use super::kernel::{udp_socket, KernelTunnel};
+use super::kernel::{reapable, udp_socket, KernelTunnel};
 use super::settings::{LacSettings, Settings};
 use crate::driver::{Engine, EngineEvent, EngineEvents, KernelSessionOptions, SessionId};
 use crate::session::SessionConfig;
@@ -92,6 +92,9 @@ pub struct Daemon<S: SessionSetup> {
     routes: HashMap<SocketAddr, usize>,
     places: HashMap<u16, Place>,
     kernel: HashMap<u16, (KernelTunnel, JoinHandle<()>)>,
+    /// Kernel tunnels to delete once their control messages are
+    /// acknowledged ([`Self::reap_kernel_tunnels`]).
+    doomed: Vec<u16>,
     /// Our (tunnel, session) of each PPP session, for `released`.
     sessions: HashMap<SessionId, (u16, u16)>,
     tx: mpsc::Sender<Datagram>,
@@ -173,6 +176,7 @@ impl<S: SessionSetup> Daemon<S> {
             routes: HashMap::new(),
             places: HashMap::new(),
             kernel: HashMap::new(),
+            doomed: Vec::new(),
             sessions: HashMap::new(),
             tx,
             rx,
@@ -220,6 +224,7 @@ impl<S: SessionSetup> Daemon<S> {
         }
         loop {
             self.pump().await;
+            self.reap_kernel_tunnels();
             let phase = self.phase;
             if !self.advance_shutdown() {
                 break;
@@ -296,6 +301,7 @@ impl<S: SessionSetup> Daemon<S> {
     }
 
     fn on_datagram(&mut self, d: Datagram) {
+        log_datagram("rcvd from", d.from, &d.bytes);
         self.routes.insert(d.from, d.local);
         let incoming =
             self.endpoint
@@ -354,6 +360,7 @@ impl<S: SessionSetup> Daemon<S> {
             while let Some(remote) = self.endpoint.poll_transmit(&mut out) {
                 busy = true;
                 let local = self.routes.get(&remote).copied().unwrap_or(0);
+                log_datagram("sent to", remote, &out);
                 if let Err(e) = self.listen[local].send_to(&out, remote).await {
                     tracing::debug!("send to {remote}: {e}");
                 }
@@ -429,13 +436,28 @@ impl<S: SessionSetup> Daemon<S> {
                 let _ = self.engine.close(id, reason);
             }
             Command::DeleteKernelTunnel { tunnel_id } => {
-                if let Some((kt, reader)) = self.kernel.remove(&tunnel_id) {
-                    reader.abort();
-                    drop(kt);
-                    tracing::info!("tunnel {tunnel_id}: kernel tunnel deleted");
+                if !self.doomed.contains(&tunnel_id) {
+                    self.doomed.push(tunnel_id);
                 }
-                self.places.remove(&tunnel_id);
+                self.reap_kernel_tunnels();
             }
+        }
+    }
+
+    /// Deletes the kernel tunnels the glue gave up once everything we sent
+    /// on them is acknowledged (or the endpoint gave up on them). The
+    /// peer answers our CDN and StopCCN to the tunnel's connected socket:
+    /// deleting it at once lost those acknowledgements (xl2tpd acks
+    /// both at once), and the StopCCN was resent until the shutdown grace
+    /// ran out.
+    fn reap_kernel_tunnels(&mut self) {
+        for id in reapable(&self.endpoint, &mut self.doomed) {
+            if let Some((kt, reader)) = self.kernel.remove(&id) {
+                reader.abort();
+                drop(kt);
+                tracing::info!("tunnel {id}: kernel tunnel deleted");
+            }
+            self.places.remove(&id);
         }
     }
 
@@ -495,6 +517,30 @@ impl<S: SessionSetup> Daemon<S> {
         for r in self.readers.drain(..) {
             r.abort();
         }
+    }
+}
+
+/// At debug level, one line per control datagram: its header only (no
+/// AVP, so no secret or hidden value reaches the log).
+fn log_datagram(dir: &str, remote: SocketAddr, bytes: &[u8]) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    match HeaderRepr::parse(bytes) {
+        Ok((h, body)) => {
+            let (ns, nr) = h.sequence.unwrap_or_default();
+            tracing::debug!(
+                "L2TP {dir} {remote}: tunnel {} session {} Ns {ns} Nr {nr}, {} octets of AVPs{}",
+                h.tunnel_id,
+                h.session_id,
+                body.len(),
+                if body.is_empty() { " (ZLB)" } else { "" }
+            );
+        }
+        Err(_) => tracing::debug!(
+            "L2TP {dir} {remote}: {} octets, no L2TP header",
+            bytes.len()
+        ),
     }
 }
 

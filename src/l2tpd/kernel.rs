@@ -117,3 +117,58 @@ impl KernelTunnel {
         Ok(s)
     }
 }
+
+/// Takes out of `doomed` (kernel tunnels the glue gave up) those that can
+/// be deleted now: the endpoint has nothing unacknowledged on them, or has
+/// forgotten them. The peer answers our last CDN and StopCCN to the
+/// tunnel's connected socket, so it stays until those answers are in.
+pub fn reapable(endpoint: &rppp_l2tp::Endpoint, doomed: &mut Vec<u16>) -> Vec<u16> {
+    let (done, waiting) = doomed
+        .drain(..)
+        .partition(|&id| endpoint.tunnel(id).is_none_or(|t| t.all_acknowledged()));
+    *doomed = waiting;
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+    use rppp_l2tp::{Endpoint, Role};
+
+    use super::reapable;
+    use crate::l2tpd::TunnelSettings;
+
+    #[test]
+    fn a_kernel_tunnel_waits_for_its_acknowledgements() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut now = Instant::now();
+        let mut endpoint = Endpoint::new();
+        let config = TunnelSettings::new("lac").tunnel_config(Role::Lac);
+        let peer = "192.0.2.1:1701".parse().unwrap();
+        let id = endpoint.connect(config, peer, now, &mut rng).unwrap();
+        // An unknown tunnel goes at once; ours has its SCCRQ out.
+        let mut doomed = vec![id, id.wrapping_add(1)];
+        assert_eq!(reapable(&endpoint, &mut doomed), vec![id.wrapping_add(1)]);
+        assert_eq!(doomed, vec![id]);
+        // Unanswered, the endpoint gives the tunnel up: then it goes.
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            while endpoint.poll_transmit(&mut out).is_some() {
+                out.clear();
+            }
+            assert_eq!(doomed, vec![id]);
+            let Some(at) = endpoint.poll_timeout() else {
+                break;
+            };
+            now = now.max(at);
+            endpoint.handle_timeout(now, &mut rng);
+            if !reapable(&endpoint, &mut doomed).is_empty() {
+                break;
+            }
+        }
+        assert!(doomed.is_empty());
+    }
+}

@@ -20,7 +20,8 @@
 # and connect/disconnect cycles; see scenarios/rppp.sh), XL2TPD_MODES and
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
 # pairs; see scenarios/xl2tpd.sh), OPENL2TPD_MODES and OPENL2TPD_PAIRS (the
-# same for the openl2tpd group), RPPP_LAB_TIMEOUT (seconds: replaces the
+# same for the openl2tpd group), L2TPD_ROLES, L2TPD_MODES, L2TPD_DUMP (the l2tpd
+# group's runs; see scenarios/l2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
 # timeout of every group that runs, for long runs such as RPPP_CYCLES="100 100").
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
         --demo) DEMO=1; ONLY=(xl2tpd); shift;;
-        *) sed -n '2,23p' "$0" >&2; exit 2;;
+        *) sed -n '2,25p' "$0" >&2; exit 2;;
     esac
 done
 
@@ -85,6 +86,7 @@ SCENARIO_GROUPS=(
     "openl2tpd-plugin 900 1 1024"
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
+    "l2tpd        600 1 768"
 )
 selected() {
     [ ${#ONLY[@]} = 0 ] && return 0
@@ -96,7 +98,7 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options; then
+    || selected pppd-options || selected l2tpd; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
@@ -136,6 +138,9 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${OPENL2TPD_PAIRS:+--env "OPENL2TPD_PAIRS=$OPENL2TPD_PAIRS"}
           ${OPENL2TPD_PLUGINS:+--env "OPENL2TPD_PLUGINS=$OPENL2TPD_PLUGINS"}
           ${OPENL2TPD_SESSIONS:+--env "OPENL2TPD_SESSIONS=$OPENL2TPD_SESSIONS"}
+          ${L2TPD_ROLES:+--env "L2TPD_ROLES=$L2TPD_ROLES"}
+          ${L2TPD_MODES:+--env "L2TPD_MODES=$L2TPD_MODES"}
+          ${L2TPD_DUMP:+--env "L2TPD_DUMP=$L2TPD_DUMP"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")
