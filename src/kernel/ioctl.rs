@@ -14,22 +14,33 @@ pub(super) struct NpIoctl {
 }
 
 /// `struct pppol2tp_ioc_stats` of `if_pppol2tp.h` (72 bytes; the u64 fields
-/// are `__aligned_u64`).
+/// are `__aligned_u64`): what `PPPIOCGL2TPSTATS` fills, and what an L2TP
+/// daemon's statistics hook takes (openl2tpd's get_stats).
 #[repr(C, align(8))]
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Pppol2tpIocStats {
-    pub(super) tunnel_id: u16,
-    pub(super) session_id: u16,
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pppol2tpIocStats {
+    /// Our tunnel id.
+    pub tunnel_id: u16,
+    /// Our session id.
+    pub session_id: u16,
     /// Bit 0: `using_ipsec`.
-    pub(super) flags: u32,
-    pub(super) tx_packets: u64,
-    pub(super) tx_bytes: u64,
-    pub(super) tx_errors: u64,
-    pub(super) rx_packets: u64,
-    pub(super) rx_bytes: u64,
-    pub(super) rx_seq_discards: u64,
-    pub(super) rx_oos_packets: u64,
-    pub(super) rx_errors: u64,
+    pub flags: u32,
+    /// Packets sent.
+    pub tx_packets: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Send errors.
+    pub tx_errors: u64,
+    /// Packets received.
+    pub rx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+    /// Received packets discarded for their sequence number.
+    pub rx_seq_discards: u64,
+    /// Received packets out of sequence.
+    pub rx_oos_packets: u64,
+    /// Receive errors.
+    pub rx_errors: u64,
 }
 
 /// `struct ppp_idle` of `ppp_defs.h`: seconds since the last data packet

@@ -32,6 +32,7 @@ mod rtnl;
 use std::fmt;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd, RawFd};
 
+pub use ioctl::Pppol2tpIocStats;
 pub use nix::errno::Errno;
 pub use ppp::{Channel, IdleTime, Unattached, Unit};
 pub use pppol2tp::{L2tpStats, PppoL2tpAddr, PppoL2tpOption, PppoL2tpSocket};

@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use libc::{c_int, c_void, socklen_t};
 use nix::errno::Errno;
 
-use super::ioctl;
+use super::ioctl::{self, Pppol2tpIocStats};
 use super::{Context, Error, Result};
 
 /// `PX_PROTO_OL2TP` of `if_pppox.h`: the PPPoX protocol for L2TP.
@@ -136,6 +136,42 @@ pub struct L2tpStats {
     pub rx_oos_packets: u64,
     /// Receive errors.
     pub rx_errors: u64,
+}
+
+impl From<Pppol2tpIocStats> for L2tpStats {
+    fn from(s: Pppol2tpIocStats) -> L2tpStats {
+        L2tpStats {
+            tunnel_id: s.tunnel_id,
+            session_id: s.session_id,
+            tx_packets: s.tx_packets,
+            tx_bytes: s.tx_bytes,
+            tx_errors: s.tx_errors,
+            rx_packets: s.rx_packets,
+            rx_bytes: s.rx_bytes,
+            rx_seq_discards: s.rx_seq_discards,
+            rx_oos_packets: s.rx_oos_packets,
+            rx_errors: s.rx_errors,
+        }
+    }
+}
+
+impl From<L2tpStats> for Pppol2tpIocStats {
+    /// The kernel's struct for the counters (`using_ipsec` clear).
+    fn from(s: L2tpStats) -> Pppol2tpIocStats {
+        Pppol2tpIocStats {
+            tunnel_id: s.tunnel_id,
+            session_id: s.session_id,
+            flags: 0,
+            tx_packets: s.tx_packets,
+            tx_bytes: s.tx_bytes,
+            tx_errors: s.tx_errors,
+            rx_packets: s.rx_packets,
+            rx_bytes: s.rx_bytes,
+            rx_seq_discards: s.rx_seq_discards,
+            rx_oos_packets: s.rx_oos_packets,
+            rx_errors: s.rx_errors,
+        }
+    }
 }
 
 /// A PPPoL2TP socket: a tunnel-management socket (session ids 0/0) or a
@@ -267,23 +303,12 @@ impl PppoL2tpSocket {
     /// `PPPIOCGL2TPSTATS`: the session's (or, on a tunnel socket, the
     /// tunnel's) counters.
     pub fn stats(&self) -> Result<L2tpStats> {
-        let mut s = ioctl::Pppol2tpIocStats::default();
+        let mut s = Pppol2tpIocStats::default();
         // SAFETY: the kernel writes one struct pppol2tp_ioc_stats, whose
         // layout Pppol2tpIocStats reproduces (size checked by a test).
         unsafe { ioctl::ppp_iocg_l2tp_stats(self.fd.as_raw_fd(), &mut s) }
             .context("ioctl(PPPIOCGL2TPSTATS) on the PPPoL2TP socket")?;
-        Ok(L2tpStats {
-            tunnel_id: s.tunnel_id,
-            session_id: s.session_id,
-            tx_packets: s.tx_packets,
-            tx_bytes: s.tx_bytes,
-            tx_errors: s.tx_errors,
-            rx_packets: s.rx_packets,
-            rx_bytes: s.rx_bytes,
-            rx_seq_discards: s.rx_seq_discards,
-            rx_oos_packets: s.rx_oos_packets,
-            rx_errors: s.rx_errors,
-        })
+        Ok(L2tpStats::from(s))
     }
 
     /// `PPPIOCSMRU` on the socket, as pppd does; current kernels ignore it.

@@ -136,14 +136,12 @@ int rppp_ol_read(const struct l2tp_session *session, struct rppp_ol_session *out
 	result = result ? result : copy_text(out->interface_name, cfg->interface_name);
 
 	out->tunnel_fd = l2tp_tunnel_get_fd(tunnel);
-	out->kernel_fd = l2tp_xprt_get_kernel_fd(tunnel);
 	peer = l2tp_tunnel_get_peer_addr(tunnel);
 	out->peer_addr = peer->sin_addr.s_addr;
 	out->peer_port = peer->sin_port;
-	out->tunnel_mtu = l2tp_tunnel_get_mtu(tunnel);
 
 	if (result == 0) {
-		result = read_profile(out, out->ppp_profile_name, out->tunnel_mtu);
+		result = read_profile(out, out->ppp_profile_name, l2tp_tunnel_get_mtu(tunnel));
 	}
 	return result;
 }

@@ -31,11 +31,9 @@ struct rppp_ol_session {
 
 	/* The tunnel. */
 	int32_t tunnel_fd;		/* its UDP socket */
-	int32_t kernel_fd;		/* its PPPoL2TP management socket, or -1 */
 	uint32_t peer_addr;		/* network order */
 	uint16_t peer_port;		/* network order */
 	uint16_t pad;
-	int32_t tunnel_mtu;
 
 	/* The PPP profile: every value is 0 (or "") unless the profile
 	 * sets it, so a set flag and a non-zero value mean the same. */

@@ -6,6 +6,8 @@
 
 use std::ffi::{c_char, c_int, c_void};
 
+pub(crate) use rppp::kernel::Pppol2tpIocStats;
+
 /// openl2tpd's `struct l2tp_session`, never looked into from Rust.
 #[repr(C)]
 pub(crate) struct L2tpSession {
@@ -31,11 +33,9 @@ pub(crate) struct OlSession {
     pub(crate) user_password: [u8; TEXT],
     pub(crate) interface_name: [u8; TEXT],
     pub(crate) tunnel_fd: i32,
-    pub(crate) kernel_fd: i32,
     pub(crate) peer_addr: u32,
     pub(crate) peer_port: u16,
     pub(crate) pad: u16,
-    pub(crate) tunnel_mtu: i32,
     pub(crate) profile_result: i32,
     pub(crate) trace_flags: u32,
     pub(crate) asyncmap: u32,
@@ -92,25 +92,6 @@ impl OlSession {
         // which all-zero bits are a valid value.
         Box::new(unsafe { std::mem::zeroed() })
     }
-}
-
-/// The kernel's `struct pppol2tp_ioc_stats` (linux/if_pppol2tp.h): the
-/// one-bit `using_ipsec` field takes a whole `__u32`, the counters are
-/// `aligned_u64`.
-#[repr(C)]
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Pppol2tpIocStats {
-    pub(crate) tunnel_id: u16,
-    pub(crate) session_id: u16,
-    pub(crate) using_ipsec: u32,
-    pub(crate) tx_packets: u64,
-    pub(crate) tx_bytes: u64,
-    pub(crate) tx_errors: u64,
-    pub(crate) rx_packets: u64,
-    pub(crate) rx_bytes: u64,
-    pub(crate) rx_seq_discards: u64,
-    pub(crate) rx_oos_packets: u64,
-    pub(crate) rx_errors: u64,
 }
 
 /// `l2tp_session_created_hook`, `_deleted_hook`, `_down_hook`.

@@ -224,15 +224,7 @@ unsafe extern "C" fn session_get_stats(
             *out = Pppol2tpIocStats {
                 tunnel_id,
                 session_id,
-                using_ipsec: 0,
-                tx_packets: s.tx_packets,
-                tx_bytes: s.tx_bytes,
-                tx_errors: s.tx_errors,
-                rx_packets: s.rx_packets,
-                rx_bytes: s.rx_bytes,
-                rx_seq_discards: s.rx_seq_discards,
-                rx_oos_packets: s.rx_oos_packets,
-                rx_errors: s.rx_errors,
+                ..Pppol2tpIocStats::from(s)
             };
         }
         0

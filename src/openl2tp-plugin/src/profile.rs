@@ -18,6 +18,8 @@ use crate::ffi::{text, OlSession};
 
 /// openl2tpd's `L2TP_DEBUG_PPP` trace flag: pppd's `debug`.
 const TRACE_PPP: u32 = 1024;
+/// `L2TP_API_PPP_SYNCMODE_SYNC`: the profile asks for synchronous PPP.
+const SYNC_MODE_SYNC: i32 = 1;
 
 /// Why a session cannot run PPP in the plugin: said in openl2tpd's log,
 /// and the session is closed.
@@ -135,6 +137,10 @@ pub(crate) fn option_words(s: &OlSession, ids: Ids) -> Result<Option<Words>, Ref
     }
     if string(&s.ip_pool_name).is_some() {
         b.pair("plugin", "ippool.so");
+    }
+    if s.sync_mode_set != 0 && s.sync_mode == SYNC_MODE_SYNC {
+        // rppp's parser says what `sync` means on a PPPoL2TP link.
+        b.word("sync");
     }
     if s.default_route_set != 0 {
         b.word(if s.default_route != 0 {
@@ -385,6 +391,19 @@ mod tests {
         let w = words(&s);
         assert!(has(&w, &["plugin", "radius.so"]));
         assert!(has(&w, &["plugin", "ippool.so"]));
+    }
+
+    #[test]
+    fn only_an_explicit_sync_mode_passes_sync() {
+        let mut s = OlSession::zeroed();
+        assert!(!words(&s).contains(&"sync".to_string()));
+        s.sync_mode = SYNC_MODE_SYNC;
+        assert!(
+            !words(&s).contains(&"sync".to_string()),
+            "a mode the profile did not set"
+        );
+        s.sync_mode_set = 1;
+        assert!(words(&s).contains(&"sync".to_string()));
     }
 
     #[test]
