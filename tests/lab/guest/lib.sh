@@ -48,6 +48,21 @@ netns_down() {
     return 0
 }
 
+# The PPP interface on each side (xl2tpd, openl2tpd and l2tpd groups).
+ppp_if() {  # ppp_if <netns>: "ifname local peer" of the PPP interface with IPv4
+    ip -n "$1" -o -4 addr show 2>/dev/null |
+        awk '$2 !~ /^(lo|veth)/ { split($6, p, "/"); print $2, $4, p[1]; exit }'
+}
+both_up() { [ -n "$(ppp_if lns)" ] && [ -n "$(ppp_if lac)" ]; }
+no_ppp_left() {
+    [ -z "$(ip -n lns -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ] &&
+    [ -z "$(ip -n lac -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ]
+}
+no_tunnel_left() {
+    [ -z "$(ip netns exec lns /sbin/ip l2tp show tunnel)" ] &&
+    [ -z "$(ip netns exec lac /sbin/ip l2tp show tunnel)" ]
+}
+
 # The PPP engine on each side. xl2tpd always execs /usr/sbin/pppd, and so does
 # the static-session tool: /usr/sbin/pppd is a wrapper that logs the argv and
 # the open fds, then execs $LAB_ENGINE_LNS for a command line with

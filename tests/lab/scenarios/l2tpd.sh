@@ -34,19 +34,6 @@ RPPP_LOG=/tmp/rppp-l2tpd.log
 RPPP_RC=/tmp/rppp-l2tpd.rc
 ENGINE_NAMES="pppd.real"
 
-ppp_if() {  # ppp_if <netns>: "ifname local peer" of the PPP interface with IPv4
-    ip -n "$1" -o -4 addr show 2>/dev/null |
-        awk '$2 !~ /^(lo|veth)/ { split($6, p, "/"); print $2, $4, p[1]; exit }'
-}
-both_up() { [ -n "$(ppp_if lns)" ] && [ -n "$(ppp_if lac)" ]; }
-no_ppp_left() {
-    [ -z "$(ip -n lns -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ] &&
-    [ -z "$(ip -n lac -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ]
-}
-no_tunnel_left() {
-    [ -z "$(ip netns exec lns /sbin/ip l2tp show tunnel)" ] &&
-    [ -z "$(ip netns exec lac /sbin/ip l2tp show tunnel)" ]
-}
 no_pppd_left() { [ -z "$(pidof pppd.real)" ]; }
 lns_listening() { ip netns exec lns cat /proc/net/udp | grep -q ':06A5 '; }
 has_l2tp() {  # has_l2tp <netns> tunnel|session

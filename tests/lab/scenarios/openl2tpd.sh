@@ -238,19 +238,7 @@ CONF
 }
 
 # ------------------------------------------------------------ checks
-ppp_if() {  # ppp_if side: "ifname local peer" of the PPP interface with IPv4
-    ip -n "$1" -o -4 addr show 2>/dev/null |
-        awk '$2 !~ /^(lo|veth)/ { split($6, p, "/"); print $2, $4, p[1]; exit }'
-}
-both_up() { [ -n "$(ppp_if lns)" ] && [ -n "$(ppp_if lac)" ]; }
-no_ppp_left() {
-    [ -z "$(ip -n lns -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ] &&
-    [ -z "$(ip -n lac -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/')" ]
-}
 no_engine_left() { [ -z "$(engine_pids)" ]; }
-no_tunnel_left() {
-    [ -z "$(ip -n lns l2tp show tunnel 2>/dev/null)" ] && [ -z "$(ip -n lac l2tp show tunnel 2>/dev/null)" ]
-}
 # The engine's argv line (from the wrapper's log in the side's /tmp); with
 # the plugin, the option words it logged (an openl2tpd side only).
 engine_argv() {
