@@ -30,28 +30,12 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
 use super::kernel::{reapable, udp_socket, KernelTunnel};
-use super::settings::{LacSettings, Settings};
-use crate::driver::{Engine, EngineEvent, EngineEvents, KernelSessionOptions, SessionId};
-use crate::session::SessionConfig;
-
-/// Where each PPP session's configuration comes from.
-pub trait SessionSetup: Send + 'static {
-    /// PPP's configuration and the kernel socket's options for a session
-    /// that just came up; an error refuses the call (a CDN with it).
-    fn prepare(
-        &mut self,
-        role: Role,
-        info: &SessionInfo,
-    ) -> Result<(SessionConfig, KernelSessionOptions), String>;
-
-    /// The session `prepare` was called for is over (whatever it held,
-    /// an address from a pool, goes back).
-    fn released(&mut self, tunnel_id: u16, session_id: u16) {
-        let _ = (tunnel_id, session_id);
-    }
-}
+use super::settings::{resolve_lns, Section, Settings};
+use super::setup::{PppSetup, SessionPlace};
+use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
 
 /// A datagram a reader task got: from which listening address's sockets,
 /// and from whom.
@@ -72,16 +56,19 @@ enum Phase {
     StoppingTunnels(Instant),
 }
 
-/// One tunnel's place: the listening socket it belongs to and its peer.
+/// One tunnel's place: the listening socket it belongs to, its peer and
+/// its section.
 #[derive(Debug, Clone, Copy)]
 struct Place {
     local: usize,
     remote: SocketAddr,
+    section: Section,
 }
 
 /// The L2TP daemon: see the module's documentation.
-pub struct Daemon<S: SessionSetup> {
+pub struct Daemon {
     settings: Settings,
+    dialer: Dialer,
     endpoint: Endpoint,
     glue: Glue,
     engine: Engine,
@@ -100,15 +87,16 @@ pub struct Daemon<S: SessionSetup> {
     tx: mpsc::Sender<Datagram>,
     rx: mpsc::Receiver<Datagram>,
     rng: UnwrapErr<SysRng>,
-    setup: S,
+    setup: PppSetup,
     phase: Phase,
 }
 
-impl<S: SessionSetup> std::fmt::Debug for Daemon<S> {
+impl std::fmt::Debug for Daemon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Daemon")
             .field("settings", &self.settings)
             .field("glue", &self.glue)
+            .field("dialer", &self.dialer)
             .field("phase", &self.phase)
             .finish_non_exhaustive()
     }
@@ -144,10 +132,10 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-impl<S: SessionSetup> Daemon<S> {
+impl Daemon {
     /// Binds the listening sockets and starts the Engine. Must be called
     /// inside a tokio runtime.
-    pub fn new(settings: Settings, setup: S) -> io::Result<Daemon<S>> {
+    pub fn new(settings: Settings, setup: PppSetup) -> io::Result<Daemon> {
         let (engine, events) = Engine::new()?;
         let (tx, rx) = mpsc::channel(1024);
         let mut listen = Vec::new();
@@ -165,8 +153,14 @@ impl<S: SessionSetup> Daemon<S> {
                 "no address to listen on",
             ));
         }
+        let dialer = Dialer::new(settings.config.lac.iter().map(|l| Redial {
+            enabled: l.redial && !l.redial_timeout.is_zero(),
+            timeout: l.redial_timeout,
+            max: l.max_redials,
+        }));
         Ok(Daemon {
             settings,
+            dialer,
             endpoint: Endpoint::new(),
             glue: Glue::new(),
             engine,
@@ -191,36 +185,95 @@ impl<S: SessionSetup> Daemon<S> {
         &self.engine
     }
 
-    /// LAC: opens a tunnel to `lac.lns` from the first listening socket;
-    /// `lac.calls` incoming calls are placed once it is up. Returns our
-    /// Tunnel ID.
-    pub fn dial(&mut self, lac: &LacSettings) -> io::Result<u16> {
-        let config = lac.tunnel.tunnel_config(Role::Lac);
+    /// The `[lac]` section `lac`'s name.
+    fn lac_name(&self, lac: usize) -> &str {
+        self.settings
+            .config
+            .lac
+            .get(lac)
+            .map_or("?", |l| l.common.section.as_str())
+    }
+
+    /// LAC: opens a tunnel for `[lac]` section `lac` to its `lns` from the
+    /// first listening socket; [`Settings::calls`] calls are placed once
+    /// it is up. Returns our Tunnel ID.
+    fn open_tunnel(&mut self, lac: usize) -> io::Result<u16> {
+        let section = Section::Lac(lac);
+        let l = self
+            .settings
+            .lac(section)
+            .ok_or_else(|| io::Error::other("no such [lac] section"))?;
+        let lns = resolve_lns(l)?;
+        let config = self
+            .settings
+            .lac_tunnel(section)
+            .ok_or_else(|| io::Error::other("no such [lac] section"))?;
         let id = self
             .endpoint
-            .connect(config, lac.lns, Instant::now(), &mut self.rng)
+            .connect(config, lns, Instant::now(), &mut self.rng)
             .map_err(|e| io::Error::other(format!("{e:?}")))?;
-        self.routes.insert(lac.lns, 0);
+        self.routes.insert(lns, 0);
         self.places.insert(
             id,
             Place {
                 local: 0,
-                remote: lac.lns,
+                remote: lns,
+                section,
             },
         );
-        self.glue.tunnel_opened(id, Role::Lac, lac.calls);
-        tracing::info!("tunnel {id}: dialling {}", lac.lns);
+        self.glue.tunnel_opened(id, Role::Lac, self.settings.calls);
+        self.dialer.tunnel_opened(lac, id);
+        tracing::info!("tunnel {id}: [lac {}] dialling {lns}", self.lac_name(lac));
         Ok(id)
+    }
+
+    /// Carries out the dialler's action.
+    fn dial_action(&mut self, action: DialAction) {
+        let now = Instant::now();
+        match action {
+            DialAction::OpenTunnel { lac } => {
+                if let Err(e) = self.open_tunnel(lac) {
+                    tracing::error!("[lac {}]: cannot dial: {e}", self.lac_name(lac));
+                    self.dialer.open_failed(lac, now);
+                }
+            }
+            DialAction::PlaceCall { lac, tunnel_id } => {
+                tracing::info!(
+                    "[lac {}]: calling on tunnel {tunnel_id}",
+                    self.lac_name(lac)
+                );
+                self.apply(Command::PlaceCall { tunnel_id });
+            }
+            DialAction::CloseTunnel { lac, tunnel_id } => {
+                tracing::info!(
+                    "[lac {}]: disconnecting tunnel {tunnel_id}",
+                    self.lac_name(lac)
+                );
+                if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
+                    t.close(now, ResultCode::stop(StopCcnResult::GeneralClear));
+                }
+            }
+        }
+    }
+
+    /// Dials `[lac]` section `lac` (autodial, the control pipe's `c`).
+    pub fn connect_lac(&mut self, lac: usize, credentials: Option<super::dialer::Credentials>) {
+        match self.dialer.connect(lac, credentials) {
+            Ok(Some(a)) => self.dial_action(a),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("[lac {lac}]: {e}"),
+        }
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down cleanly.
     pub async fn run(mut self) -> io::Result<()> {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
-        for lac in self.settings.lacs.clone() {
-            if let Err(e) = self.dial(&lac) {
-                tracing::error!("dial {}: {e}", lac.lns);
-            }
+        let autodial: Vec<usize> = (0..self.settings.config.lac.len())
+            .filter(|&i| self.settings.config.lac[i].autodial)
+            .collect();
+        for lac in autodial {
+            self.connect_lac(lac, None);
         }
         loop {
             self.pump().await;
@@ -243,6 +296,14 @@ impl<S: SessionSetup> Daemon<S> {
                 Some((id, event)) = self.events.next() => self.on_engine(id, event),
                 () = sleep_until(self.endpoint.poll_timeout()) => {
                     self.endpoint.handle_timeout(Instant::now(), &mut self.rng);
+                }
+                () = sleep_until(self.dialer.poll_timeout()), if running => {
+                    for r in self.dialer.handle_timeout(Instant::now()) {
+                        match r {
+                            Ok(a) => self.dial_action(a),
+                            Err((lac, e)) => tracing::warn!("[lac {}]: {e}", self.lac_name(lac)),
+                        }
+                    }
                 }
                 () = sleep_until(phase_deadline) => {
                     if let Phase::StoppingPpp(_) = self.phase {
@@ -316,9 +377,13 @@ impl<S: SessionSetup> Daemon<S> {
         if self.phase != Phase::Running {
             return;
         }
-        let Some(config) = self.settings.lns.as_ref().and_then(|l| l.accept(remote)) else {
-            tracing::warn!("SCCRQ from {remote}: no LNS section allows it; ignored");
-            return;
+        let host_name = incoming.host_name().unwrap_or_default().to_vec();
+        let (section, config) = match self.settings.accept(remote, &host_name) {
+            Ok(a) => a,
+            Err(why) => {
+                tracing::warn!("SCCRQ from {remote}: {why}; ignored");
+                return;
+            }
         };
         match self
             .endpoint
@@ -326,7 +391,14 @@ impl<S: SessionSetup> Daemon<S> {
         {
             Ok(id) => {
                 tracing::info!("tunnel {id}: SCCRQ from {remote} accepted");
-                self.places.insert(id, Place { local, remote });
+                self.places.insert(
+                    id,
+                    Place {
+                        local,
+                        remote,
+                        section,
+                    },
+                );
                 self.glue.tunnel_opened(id, Role::Lns, 0);
             }
             Err(e) => tracing::warn!("SCCRQ from {remote}: {e:?}"),
@@ -352,6 +424,7 @@ impl<S: SessionSetup> Daemon<S> {
             while let Some((tunnel_id, event)) = self.endpoint.poll_event() {
                 busy = true;
                 log_event(tunnel_id, &event);
+                self.dial_event(tunnel_id, &event);
                 for c in self.glue.on_l2tp(tunnel_id, &event) {
                     self.apply(c);
                 }
@@ -461,6 +534,18 @@ impl<S: SessionSetup> Daemon<S> {
         }
     }
 
+    /// The dialler hears of its tunnels and calls.
+    fn dial_event(&mut self, tunnel_id: u16, event: &Event) {
+        let now = Instant::now();
+        match event {
+            Event::TunnelUp(_) => self.dialer.tunnel_up(tunnel_id),
+            Event::SessionUp(_) => self.dialer.call_up(tunnel_id),
+            Event::SessionDown { .. } => self.dialer.call_down(tunnel_id, now),
+            Event::TunnelDown(_) => self.dialer.tunnel_down(tunnel_id, now),
+            Event::LinkInfo { .. } | Event::WanError { .. } => {}
+        }
+    }
+
     fn start_session(&mut self, role: Role, info: SessionInfo) {
         let (t, s) = (info.tunnel_id, info.session_id);
         let started = (|| {
@@ -468,7 +553,22 @@ impl<S: SessionSetup> Daemon<S> {
                 .kernel
                 .get(&t)
                 .ok_or_else(|| "the tunnel has no kernel tunnel".to_string())?;
-            let (config, mut options) = self.setup.prepare(role, &info)?;
+            let place = self
+                .places
+                .get(&t)
+                .ok_or_else(|| "the tunnel has no place".to_string())?;
+            let place = SessionPlace {
+                section: place.section,
+                remote: place.remote,
+            };
+            let credentials = match place.section {
+                Section::Lac(i) => self.dialer.credentials(i),
+                _ => None,
+            };
+            let (config, mut options) = self
+                .setup
+                .prepare(&self.settings, place, &info, credentials)
+                .map_err(|e| e.to_string())?;
             if role == Role::Lns {
                 options.socket.lns_mode = Some(true);
             }

@@ -136,17 +136,16 @@ mod tests {
 
     use rand::rngs::StdRng;
     use rand::SeedableRng;
-    use rppp_l2tp::{Endpoint, Role};
+    use rppp_l2tp::{Endpoint, Role, TunnelConfig};
 
     use super::reapable;
-    use crate::l2tpd::TunnelSettings;
 
     #[test]
     fn a_kernel_tunnel_waits_for_its_acknowledgements() {
         let mut rng = StdRng::seed_from_u64(7);
         let mut now = Instant::now();
         let mut endpoint = Endpoint::new();
-        let config = TunnelSettings::new("lac").tunnel_config(Role::Lac);
+        let config = std::sync::Arc::new(TunnelConfig::new(Role::Lac, "lac"));
         let peer = "192.0.2.1:1701".parse().unwrap();
         let id = endpoint.connect(config, peer, now, &mut rng).unwrap();
         // An unknown tunnel goes at once; ours has its SCCRQ out.

@@ -13,17 +13,28 @@
 //!   on SIGTERM;
 //! - [`kernel`]: the kernel's tunnel and session sockets, made as xl2tpd
 //!   makes them;
-//! - [`settings`]: what the daemon is configured with, minimal: the
-//!   `rppp l2tpd` command line fills it today;
 //! - [`config`]: xl2tpd.conf, l2tp-secrets and the address pools,
-//!   sans-IO, not yet joined to the daemon.
+//!   sans-IO;
+//! - [`settings`]: what the daemon runs with (the configuration, the
+//!   secrets, the command line's few settings) and each tunnel's control
+//!   connection from its section;
+//! - [`dialer`]: the `[lac]` sections' dialling and redialling, sans-IO;
+//! - [`ppp_words`]: the pppd words a section stands for, as xl2tpd
+//!   writes them, sans-IO;
+//! - [`setup`]: each PPP session's configuration from those words, with
+//!   its addresses from the pools.
 
 pub mod config;
 pub mod daemon;
+pub mod dialer;
 pub mod glue;
 pub mod kernel;
+pub mod ppp_words;
 pub mod settings;
+pub mod setup;
 
-pub use daemon::{Daemon, SessionSetup};
+pub use daemon::Daemon;
+pub use dialer::{Credentials, DialAction, Dialer};
 pub use glue::{result_code, Command, Glue};
-pub use settings::{IpPool, LacSettings, LnsSettings, Settings, TunnelSettings, L2TP_PORT};
+pub use settings::{Section, Settings, DEFAULT_CONTROL_PIPE, L2TP_PORT};
+pub use setup::{PppSetup, SetupError};

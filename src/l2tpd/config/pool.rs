@@ -55,7 +55,7 @@ impl std::error::Error for PoolError {}
 
 /// A session's addresses: `None` where the section gives none (`assign
 /// ip = no`, no `local ip`: pppd negotiates it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Lease {
     /// Ours on the session's interface.
     pub local: Option<Ipv4Addr>,

@@ -112,6 +112,19 @@ impl L2tpSecrets {
         L2tpSecrets::parse(path, &text)
     }
 
+    /// One line, `* * secret`: this secret with every peer (the command
+    /// line's `--secret`).
+    pub fn any(secret: Secret) -> L2tpSecrets {
+        L2tpSecrets {
+            lines: vec![SecretLine {
+                us: b"*".to_vec(),
+                them: b"*".to_vec(),
+                secret,
+                line: 0,
+            }],
+        }
+    }
+
     /// The lines, in file order.
     pub fn lines(&self) -> &[SecretLine] {
         &self.lines

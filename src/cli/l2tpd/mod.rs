@@ -1,0 +1,181 @@
+//! `rppp l2tpd`: the L2TPv2 daemon ([`rppp::l2tpd`]), LNS and LAC in one
+//! process, every PPP session in one Engine.
+//!
+//! It reads xl2tpd's files and takes xl2tpd's flags, so a switch from
+//! xl2tpd is `rppp l2tpd` where `xl2tpd` was:
+//!
+//! ```text
+//! rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
+//!            [--listen ADDR]... [--hello SECS] [--calls N] [--debug]
+//! rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
+//!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
+//!            [--lac LNS_ADDR[:PORT]]... [the flags of the first form but -c and -s]
+//! ```
+//!
+//! Without the second form's flags it reads `-c` (by default
+//! `/etc/xl2tpd/xl2tpd.conf`) and the `auth file` it names (or `-s`),
+//! and listens on the control pipe (`-C`, by default
+//! `/var/run/xl2tpd/l2tp-control`). The second form builds the same
+//! configuration from its flags ([`flags`]) and has a control pipe only
+//! with `-C`. It runs in the foreground (xl2tpd's `-D`) and logs to
+//! stderr and syslog (`-l`).
+
+mod args;
+mod flags;
+
+use std::ffi::OsString;
+
+use rppp::l2tpd::config::{self, ErrorKind};
+use rppp::l2tpd::{Daemon, PppSetup, Settings};
+use rppp::session::exit;
+
+use super::{logging, LogTargets};
+use args::{parse_args, Args, Source};
+
+pub(super) const USAGE: &str =
+    "usage: rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
+                  [--listen ADDR]... [--hello SECS] [--calls N] [--debug]
+   or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
+                  [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
+                  [--lac LNS_ADDR[:PORT]]... [-C control-pipe] [--listen ADDR]... [--calls N] ...";
+
+fn hostname() -> String {
+    nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "rppp".into())
+}
+
+/// The settings from the files (or the flags); an error names the file
+/// and line.
+fn settings(a: &mut Args) -> Result<Settings, String> {
+    let system_hostname = hostname();
+    let (config, secrets) = match std::mem::take(&mut a.source) {
+        Source::Flags(f) => f.into_config()?,
+        Source::Files {
+            config: path,
+            secrets,
+        } => {
+            let config = config::load(&path, &mut config::read_file).map_err(|e| e.to_string())?;
+            let secrets_path = secrets.unwrap_or_else(|| config.global.auth_file.clone());
+            let needs_secrets = config
+                .lns_default
+                .iter()
+                .chain(&config.lns)
+                .map(|l| &l.common)
+                .chain(config.lac.iter().map(|l| &l.common))
+                .any(|c| c.challenge || c.hidden_bit);
+            let secrets = match config::L2tpSecrets::load(&secrets_path, &mut config::read_file) {
+                Ok(s) => s,
+                Err(e) if !needs_secrets && matches!(e.kind, ErrorKind::Unreadable { .. }) => {
+                    Default::default()
+                }
+                Err(e) => return Err(e.to_string()),
+            };
+            (config, secrets)
+        }
+    };
+    let mut s = Settings::new(config, secrets, &system_hostname);
+    if !a.listen.is_empty() {
+        s.listen = std::mem::take(&mut a.listen);
+    }
+    if let Some(h) = a.hello {
+        s.hello = h;
+    }
+    s.calls = a.calls;
+    s.control_pipe = a.control_pipe.clone();
+    Ok(s)
+}
+
+/// `rppp l2tpd ...`; returns the exit code.
+pub(crate) fn main(args: &[OsString]) -> u8 {
+    let mut a = match parse_args(args) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return exit::OK;
+        }
+        Err(e) => {
+            eprintln!("rppp l2tpd: {e}\n{USAGE}");
+            return exit::OPTION_ERROR;
+        }
+    };
+    let targets = LogTargets {
+        debug: a.debug,
+        logfile: None,
+        stderr: true,
+        syslog: true,
+    };
+    if let Err(e) = logging::init(&targets) {
+        eprintln!("rppp l2tpd: {e}");
+        return exit::OPTION_ERROR;
+    }
+    let settings = match settings(&mut a) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("{e}");
+            return exit::OPTION_ERROR;
+        }
+    };
+    for w in &settings.config.warnings {
+        tracing::warn!("{w}");
+    }
+    if !a.foreground {
+        tracing::info!("rppp l2tpd runs in the foreground (as xl2tpd -D); leave detaching to the service manager");
+    }
+    // Every section's PPP options are read once before anything starts.
+    let setup = PppSetup::new(nix::unistd::getuid().is_root());
+    if let Err((section, e)) = setup.check(&settings) {
+        tracing::error!("{section}: {e}");
+        return exit::OPTION_ERROR;
+    }
+    let _pid_file = match a.pid_file.as_deref().map(PidFile::write).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!("{e}");
+            return exit::FATAL_ERROR;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the runtime: {e}");
+            return exit::FATAL_ERROR;
+        }
+    };
+    rt.block_on(async move {
+        let daemon = match Daemon::new(settings, setup) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!("{e}");
+                return exit::FATAL_ERROR;
+            }
+        };
+        match daemon.run().await {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                tracing::error!("{e}");
+                exit::FATAL_ERROR
+            }
+        }
+    })
+}
+
+/// xl2tpd's `-p`: our PID in a file, removed when the daemon ends.
+struct PidFile(String);
+
+impl PidFile {
+    fn write(path: &str) -> Result<PidFile, String> {
+        std::fs::write(path, format!("{}\n", std::process::id()))
+            .map_err(|e| format!("-p {path}: {e}"))?;
+        Ok(PidFile(path.to_string()))
+    }
+}
+
+impl Drop for PidFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

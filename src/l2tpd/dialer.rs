@@ -1,0 +1,375 @@
+//! The LAC sections' dialling, sans-IO, as xl2tpd does it (`xl2tpd.c`:
+//! `magic_lac_dial`, `lac_disconnect`; `call.c` and `xl2tpd.c`'s redial
+//! scheduling):
+//!
+//! - a section is *active* once dialled (`autodial = yes` at start, or
+//!   the control pipe's `c NAME`) until hung up (`d NAME`);
+//! - dialling opens the section's tunnel if it has none, which places the
+//!   call once up; with a tunnel up and no call, it places the call;
+//! - when the call or the tunnel ends and the section is active with
+//!   `redial = yes` and a `redial timeout` above 0, it dials again after
+//!   that timeout, at most `max redials` times in a row without a call
+//!   coming up (the count starts again once a call is up);
+//! - `d NAME` makes the section inactive and closes its tunnel (StopCCN).
+//!
+//! Time comes in as an argument; [`Dialer::poll_timeout`] says when to
+//! call [`Dialer::handle_timeout`]. The daemon carries out the
+//! [`DialAction`]s and tells the dialer about tunnels and calls.
+
+use std::time::{Duration, Instant};
+
+use rppp_auth::Secret;
+
+/// A PPP user and password for a LAC's calls (the control pipe's `c NAME
+/// USER PASSWORD`). Debug shows no password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// pppd's `user`.
+    pub user: String,
+    /// pppd's `password`, hidden by [`Secret`].
+    pub password: Option<Secret>,
+}
+
+/// What the daemon is to do for a LAC section (its index in
+/// `Config::lac`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialAction {
+    /// Open a tunnel for the section and place the call once it is up.
+    OpenTunnel {
+        /// The section.
+        lac: usize,
+    },
+    /// Place the section's call on its tunnel, which is up.
+    PlaceCall {
+        /// The section.
+        lac: usize,
+        /// Our Tunnel ID.
+        tunnel_id: u16,
+    },
+    /// Close the section's tunnel (StopCCN) and its call.
+    CloseTunnel {
+        /// The section.
+        lac: usize,
+        /// Our Tunnel ID.
+        tunnel_id: u16,
+    },
+}
+
+/// A section's redial rules (`redial`, `redial timeout`, `max redials`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redial {
+    /// `redial = yes` with a timeout above 0.
+    pub enabled: bool,
+    /// `redial timeout`.
+    pub timeout: Duration,
+    /// `max redials`: redials in a row without a call up; `None`
+    /// unbounded.
+    pub max: Option<u32>,
+}
+
+/// One section's state.
+#[derive(Debug, Clone)]
+struct LacState {
+    redial: Redial,
+    active: bool,
+    tunnel: Option<u16>,
+    tunnel_up: bool,
+    call: bool,
+    /// Dials since the last call came up.
+    tries: u32,
+    redial_at: Option<Instant>,
+    credentials: Option<Credentials>,
+}
+
+/// Why a dial did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialError {
+    /// No such section.
+    NoSuchLac,
+    /// `max redials` dials in a row without a call coming up.
+    TooManyRedials,
+}
+
+impl std::fmt::Display for DialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DialError::NoSuchLac => f.write_str("no such [lac] section"),
+            DialError::TooManyRedials => f.write_str("maximum redials reached"),
+        }
+    }
+}
+
+/// Every LAC section's dialling; see the module's documentation.
+#[derive(Debug, Clone, Default)]
+pub struct Dialer {
+    lacs: Vec<LacState>,
+}
+
+impl Dialer {
+    /// Sections with these redial rules, in `Config::lac` order, none
+    /// active.
+    pub fn new(redials: impl IntoIterator<Item = Redial>) -> Dialer {
+        Dialer {
+            lacs: redials
+                .into_iter()
+                .map(|redial| LacState {
+                    redial,
+                    active: false,
+                    tunnel: None,
+                    tunnel_up: false,
+                    call: false,
+                    tries: 0,
+                    redial_at: None,
+                    credentials: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Dials section `lac` (autodial, or `c NAME`): it becomes active;
+    /// `credentials`, if given, are used for its calls from now on.
+    pub fn connect(
+        &mut self,
+        lac: usize,
+        credentials: Option<Credentials>,
+    ) -> Result<Option<DialAction>, DialError> {
+        let s = self.lacs.get_mut(lac).ok_or(DialError::NoSuchLac)?;
+        s.active = true;
+        s.tries = 0;
+        if credentials.is_some() {
+            s.credentials = credentials;
+        }
+        Ok(Self::dial(lac, s))
+    }
+
+    /// Hangs section `lac` up (`d NAME`): inactive, no redial, its tunnel
+    /// closed.
+    pub fn disconnect(&mut self, lac: usize) -> Result<Option<DialAction>, DialError> {
+        let s = self.lacs.get_mut(lac).ok_or(DialError::NoSuchLac)?;
+        s.active = false;
+        s.redial_at = None;
+        Ok(s.tunnel
+            .map(|tunnel_id| DialAction::CloseTunnel { lac, tunnel_id }))
+    }
+
+    fn dial(lac: usize, s: &mut LacState) -> Option<DialAction> {
+        s.redial_at = None;
+        match s.tunnel {
+            None => Some(DialAction::OpenTunnel { lac }),
+            Some(tunnel_id) if s.tunnel_up && !s.call => {
+                s.call = true;
+                Some(DialAction::PlaceCall { lac, tunnel_id })
+            }
+            // The tunnel is coming up (its call will follow), or the call
+            // is there.
+            Some(_) => None,
+        }
+    }
+
+    /// The daemon opened tunnel `tunnel_id` for section `lac`; its call
+    /// is placed once it is up.
+    pub fn tunnel_opened(&mut self, lac: usize, tunnel_id: u16) {
+        if let Some(s) = self.lacs.get_mut(lac) {
+            s.tunnel = Some(tunnel_id);
+            s.tunnel_up = false;
+            s.call = true;
+            s.tries += 1;
+        }
+    }
+
+    /// The daemon could not open a tunnel for `lac` (no address, say).
+    pub fn open_failed(&mut self, lac: usize, now: Instant) {
+        if let Some(s) = self.lacs.get_mut(lac) {
+            s.tries += 1;
+            Self::schedule(s, now);
+        }
+    }
+
+    /// Tunnel `tunnel_id` is up.
+    pub fn tunnel_up(&mut self, tunnel_id: u16) {
+        if let Some(s) = self.by_tunnel(tunnel_id) {
+            s.tunnel_up = true;
+        }
+    }
+
+    /// A call of tunnel `tunnel_id` came up: the redial count starts
+    /// again.
+    pub fn call_up(&mut self, tunnel_id: u16) {
+        if let Some(s) = self.by_tunnel(tunnel_id) {
+            s.tries = 0;
+        }
+    }
+
+    /// A call of tunnel `tunnel_id` ended (either side's CDN, or it could
+    /// not start).
+    pub fn call_down(&mut self, tunnel_id: u16, now: Instant) {
+        if let Some(s) = self.by_tunnel(tunnel_id) {
+            s.call = false;
+            Self::schedule(s, now);
+        }
+    }
+
+    /// Tunnel `tunnel_id` ended.
+    pub fn tunnel_down(&mut self, tunnel_id: u16, now: Instant) {
+        if let Some(s) = self.by_tunnel(tunnel_id) {
+            s.tunnel = None;
+            s.tunnel_up = false;
+            s.call = false;
+            Self::schedule(s, now);
+        }
+    }
+
+    fn schedule(s: &mut LacState, now: Instant) {
+        if s.active && s.redial.enabled && s.redial_at.is_none() {
+            s.redial_at = Some(now + s.redial.timeout);
+        }
+    }
+
+    fn by_tunnel(&mut self, tunnel_id: u16) -> Option<&mut LacState> {
+        self.lacs.iter_mut().find(|s| s.tunnel == Some(tunnel_id))
+    }
+
+    /// The section whose tunnel is `tunnel_id`.
+    pub fn lac_of(&self, tunnel_id: u16) -> Option<usize> {
+        self.lacs.iter().position(|s| s.tunnel == Some(tunnel_id))
+    }
+
+    /// The credentials for section `lac`'s calls.
+    pub fn credentials(&self, lac: usize) -> Option<&Credentials> {
+        self.lacs.get(lac)?.credentials.as_ref()
+    }
+
+    /// Whether section `lac` is dialled, its tunnel, and whether its call
+    /// is placed (for the control pipe's status).
+    pub fn status(&self, lac: usize) -> Option<(bool, Option<u16>, bool)> {
+        let s = self.lacs.get(lac)?;
+        Some((s.active, s.tunnel, s.call))
+    }
+
+    /// When the next redial is due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.lacs.iter().filter_map(|s| s.redial_at).min()
+    }
+
+    /// The redials due at `now`: actions, and the sections that gave up.
+    pub fn handle_timeout(&mut self, now: Instant) -> Vec<Result<DialAction, (usize, DialError)>> {
+        let mut out = Vec::new();
+        for (lac, s) in self.lacs.iter_mut().enumerate() {
+            if s.redial_at.is_none_or(|t| t > now) {
+                continue;
+            }
+            s.redial_at = None;
+            if !s.active {
+                continue;
+            }
+            if s.redial.max.is_some_and(|max| s.tries > max) {
+                s.active = false;
+                out.push(Err((lac, DialError::TooManyRedials)));
+                continue;
+            }
+            if let Some(a) = Self::dial(lac, s) {
+                if let DialAction::PlaceCall { .. } = a {
+                    s.tries += 1;
+                }
+                out.push(Ok(a));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REDIAL: Redial = Redial {
+        enabled: true,
+        timeout: Duration::from_secs(5),
+        max: Some(2),
+    };
+
+    #[test]
+    fn a_dial_opens_a_tunnel_whose_end_redials_after_the_timeout() {
+        let t0 = Instant::now();
+        let mut d = Dialer::new([REDIAL]);
+        assert_eq!(
+            d.connect(0, None),
+            Ok(Some(DialAction::OpenTunnel { lac: 0 }))
+        );
+        d.tunnel_opened(0, 7);
+        // Dialling again while it comes up does nothing.
+        assert_eq!(d.connect(0, None), Ok(None));
+        d.tunnel_up(7);
+        d.call_up(7);
+        d.tunnel_down(7, t0);
+        assert_eq!(d.poll_timeout(), Some(t0 + Duration::from_secs(5)));
+        assert!(d.handle_timeout(t0 + Duration::from_secs(4)).is_empty());
+        assert_eq!(
+            d.handle_timeout(t0 + Duration::from_secs(5)),
+            vec![Ok(DialAction::OpenTunnel { lac: 0 })]
+        );
+    }
+
+    #[test]
+    fn a_call_that_ends_is_placed_again_on_the_same_tunnel() {
+        let t0 = Instant::now();
+        let mut d = Dialer::new([REDIAL]);
+        d.connect(0, None).unwrap();
+        d.tunnel_opened(0, 7);
+        d.tunnel_up(7);
+        d.call_down(7, t0);
+        assert_eq!(
+            d.handle_timeout(t0 + Duration::from_secs(5)),
+            vec![Ok(DialAction::PlaceCall {
+                lac: 0,
+                tunnel_id: 7
+            })]
+        );
+        assert_eq!(d.status(0), Some((true, Some(7), true)));
+    }
+
+    #[test]
+    fn max_redials_without_a_call_up_give_up() {
+        let t0 = Instant::now();
+        let mut d = Dialer::new([REDIAL]);
+        d.connect(0, None).unwrap();
+        d.tunnel_opened(0, 1); // try 1
+        d.tunnel_down(1, t0);
+        let r = d.handle_timeout(t0 + REDIAL.timeout);
+        assert_eq!(r, vec![Ok(DialAction::OpenTunnel { lac: 0 })]);
+        d.tunnel_opened(0, 2); // redial 1
+        d.tunnel_down(2, t0 + REDIAL.timeout);
+        let r = d.handle_timeout(t0 + REDIAL.timeout * 2);
+        assert_eq!(r, vec![Ok(DialAction::OpenTunnel { lac: 0 })]);
+        d.tunnel_opened(0, 3); // redial 2
+        d.tunnel_down(3, t0 + REDIAL.timeout * 2);
+        let r = d.handle_timeout(t0 + REDIAL.timeout * 3);
+        assert_eq!(r, vec![Err((0, DialError::TooManyRedials))]);
+        assert_eq!(d.poll_timeout(), None);
+        assert_eq!(d.status(0), Some((false, None, false)));
+    }
+
+    #[test]
+    fn a_hang_up_closes_the_tunnel_and_stops_redialling() {
+        let t0 = Instant::now();
+        let mut d = Dialer::new([REDIAL]);
+        let creds = Credentials {
+            user: "alice".into(),
+            password: Some(Secret::new(*b"pw")),
+        };
+        d.connect(0, Some(creds.clone())).unwrap();
+        assert_eq!(d.credentials(0), Some(&creds));
+        assert!(!format!("{creds:?}").contains("pw"));
+        d.tunnel_opened(0, 3);
+        assert_eq!(
+            d.disconnect(0),
+            Ok(Some(DialAction::CloseTunnel {
+                lac: 0,
+                tunnel_id: 3
+            }))
+        );
+        d.tunnel_down(3, t0);
+        assert_eq!(d.poll_timeout(), None);
+        assert_eq!(d.connect(1, None), Err(DialError::NoSuchLac));
+    }
+}

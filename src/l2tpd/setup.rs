@@ -1,0 +1,282 @@
+//! Each PPP session's configuration, from its section: the addresses
+//! leased from the `[lns]` pools, the section's pppd words
+//! ([`super::ppp_words`]), and rppp's pppd option parser over them, so
+//! `/etc/ppp/options`, the section's `pppoptfile` and the chap-secrets
+//! and pap-secrets files count exactly as under xl2tpd with pppd.
+//!
+//! A LAC call's password from the control pipe is set on the parsed
+//! options, never written as a word.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use rppp_l2tp::SessionInfo;
+
+use super::config::{AddressPool, Lease, PoolError};
+use super::dialer::Credentials;
+use super::ppp_words::{lac_words, lns_words};
+use super::settings::{Section, Settings};
+use crate::driver::KernelSessionOptions;
+use crate::options::{self, Context, OptionsError};
+use crate::session::SessionConfig;
+
+/// Why a session got no PPP configuration: its call is refused with a
+/// CDN.
+#[derive(Debug)]
+pub enum SetupError {
+    /// The tunnel's section is gone (a reload took it away).
+    NoSection,
+    /// No address left in the section's range.
+    Pool(PoolError),
+    /// The options (the section's words, its pppoptfile, the secrets
+    /// files) are wrong.
+    Options(Box<OptionsError>),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::NoSection => f.write_str("the tunnel's section is gone"),
+            SetupError::Pool(e) => e.fmt(f),
+            SetupError::Options(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// A session's place: which tunnel and session, with whom.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPlace {
+    /// The section of its tunnel.
+    pub section: Section,
+    /// The peer's UDP address.
+    pub remote: SocketAddr,
+}
+
+type Reader = fn(&str) -> io::Result<Vec<u8>>;
+
+/// The address pools and the option parser's context.
+#[derive(Debug)]
+pub struct PppSetup {
+    pool: AddressPool<(u16, u16)>,
+    context: Context,
+    read: Reader,
+}
+
+impl PppSetup {
+    /// Pools empty; options read from the file system as pppd reads them
+    /// for a user who is (or is not) `privileged`.
+    pub fn new(privileged: bool) -> PppSetup {
+        PppSetup::with_reader(Context::new(privileged), options::read_file)
+    }
+
+    /// With another context and file reader (tests).
+    pub fn with_reader(context: Context, read: Reader) -> PppSetup {
+        PppSetup {
+            pool: AddressPool::new(),
+            context,
+            read,
+        }
+    }
+
+    /// The configuration for session `info` in `place`, leasing its
+    /// addresses; `credentials` are a LAC section's from the control
+    /// pipe.
+    pub fn prepare(
+        &mut self,
+        settings: &Settings,
+        place: SessionPlace,
+        info: &SessionInfo,
+        credentials: Option<&Credentials>,
+    ) -> Result<(SessionConfig, KernelSessionOptions), SetupError> {
+        let key = (info.tunnel_id, info.session_id);
+        let peer = match place.remote.ip() {
+            IpAddr::V4(a) => a,
+            IpAddr::V6(_) => Ipv4Addr::UNSPECIFIED,
+        };
+        let words = match place.section {
+            Section::Lac(_) => {
+                let lac = settings.lac(place.section).ok_or(SetupError::NoSection)?;
+                lac_words(lac, peer, credentials.map(|c| c.user.as_str()))
+            }
+            s => {
+                let lns = settings.lns(s).ok_or(SetupError::NoSection)?;
+                let lease = self.pool.allocate(key, lns).map_err(SetupError::Pool)?;
+                lns_words(lns, &lease, peer)
+            }
+        };
+        let lns = !matches!(place.section, Section::Lac(_));
+        let built = self.build(
+            settings,
+            &words,
+            lns,
+            credentials.and_then(|c| c.password.clone()),
+        );
+        if built.is_err() {
+            self.pool.release(&key);
+        }
+        built
+    }
+
+    /// Parses `words` as pppd's command line.
+    fn build(
+        &self,
+        settings: &Settings,
+        words: &[String],
+        lns: bool,
+        password: Option<rppp_auth::Secret>,
+    ) -> Result<(SessionConfig, KernelSessionOptions), SetupError> {
+        let mut read = self.read;
+        let mut o = options::parse(words, &self.context, &mut read)
+            .map_err(|e| SetupError::Options(Box::new(e)))?;
+        o.pppol2tp.lns_mode = lns;
+        if password.is_some() {
+            o.auth.password = password;
+        }
+        let config = o
+            .session_config(settings.system_hostname.as_bytes(), &mut read)
+            .map_err(|e| SetupError::Options(Box::new(e)))?;
+        Ok((config, o.kernel_session_options()))
+    }
+
+    /// Reads every section's options once, with placeholder addresses,
+    /// so a wrong pppoptfile or secrets file stops the daemon at start
+    /// rather than refusing each call.
+    pub fn check(&self, settings: &Settings) -> Result<(), (String, SetupError)> {
+        let peer = Ipv4Addr::UNSPECIFIED;
+        let lease = Lease::default();
+        let lns = settings
+            .config
+            .lns_default
+            .iter()
+            .chain(&settings.config.lns);
+        for l in lns {
+            self.build(settings, &lns_words(l, &lease, peer), true, None)
+                .map_err(|e| (format!("[lns {}]", l.common.section), e))?;
+        }
+        for l in &settings.config.lac {
+            self.build(settings, &lac_words(l, peer, None), false, None)
+                .map_err(|e| (format!("[lac {}]", l.common.section), e))?;
+        }
+        Ok(())
+    }
+
+    /// Session `(tunnel_id, session_id)` is over: its addresses go back.
+    pub fn released(&mut self, tunnel_id: u16, session_id: u16) {
+        self.pool.release(&(tunnel_id, session_id));
+    }
+
+    /// The addresses leased now.
+    pub fn leased(&self) -> usize {
+        self.pool.in_use()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::l2tpd::config::{self, L2tpSecrets, PoolSide};
+
+    fn read(path: &str) -> io::Result<Vec<u8>> {
+        match path {
+            "/etc/ppp/options.xl2tpd" => Ok(b"ms-dns 192.0.2.53\nproxyarp\n".to_vec()),
+            "/etc/ppp/options.bad" => Ok(b"frobnicate\n".to_vec()),
+            "/etc/ppp/chap-secrets" => Ok(b"alice * pw *\n".to_vec()),
+            _ => Err(io::ErrorKind::NotFound.into()),
+        }
+    }
+
+    fn settings(conf: &str) -> Settings {
+        let c = config::parse("x.conf", conf.as_bytes()).unwrap();
+        Settings::new(c, L2tpSecrets::default(), "host")
+    }
+
+    fn info(session_id: u16) -> SessionInfo {
+        SessionInfo {
+            tunnel_id: 1,
+            peer_tunnel_id: 2,
+            session_id,
+            peer_session_id: 3,
+            call_serial_number: 0,
+            tx_connect_speed: 0,
+            rx_connect_speed: None,
+            framing_type: rppp_l2tp::avp::Framing::SYNC,
+            bearer_type: None,
+            calling_number: None,
+            called_number: None,
+            physical_channel_id: None,
+            sequencing_required: false,
+            proxy: Vec::new(),
+        }
+    }
+
+    const PLACE: SessionPlace = SessionPlace {
+        section: Section::LnsDefault,
+        remote: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9)), 1701),
+    };
+
+    #[test]
+    fn an_lns_session_gets_the_next_address_and_gives_it_back() {
+        let s = settings(
+            "[lns default]\nip range = 10.0.0.2-10.0.0.3\nlocal ip = 10.0.0.1\n\
+             pppoptfile = /etc/ppp/options.xl2tpd\n",
+        );
+        let mut setup = PppSetup::with_reader(Context::new(true), read);
+        setup.check(&s).unwrap();
+        let (c, k) = setup.prepare(&s, PLACE, &info(10), None).unwrap();
+        assert_eq!(c.ipcp.local, Some(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(c.ipcp.ms_dns[0], Some(Ipv4Addr::new(192, 0, 2, 53)));
+        assert!(k.link.proxy_arp);
+        let (c, _) = setup.prepare(&s, PLACE, &info(11), None).unwrap();
+        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 3)));
+        let e = setup.prepare(&s, PLACE, &info(12), None).unwrap_err();
+        assert!(matches!(
+            e,
+            SetupError::Pool(PoolError::Exhausted(PoolSide::Remote))
+        ));
+        setup.released(1, 10);
+        let (c, _) = setup.prepare(&s, PLACE, &info(12), None).unwrap();
+        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(setup.leased(), 2);
+    }
+
+    #[test]
+    fn a_bad_pppoptfile_stops_the_start_and_releases_nothing_it_took() {
+        let s = settings(
+            "[lns vpn]\nip range = 10.0.0.2-10.0.0.3\npppoptfile = /etc/ppp/options.bad\n",
+        );
+        let mut setup = PppSetup::with_reader(Context::new(true), read);
+        let (section, e) = setup.check(&s).unwrap_err();
+        assert_eq!(section, "[lns vpn]");
+        assert!(e.to_string().contains("frobnicate"), "{e}");
+        let place = SessionPlace {
+            section: Section::Lns(0),
+            ..PLACE
+        };
+        assert!(setup.prepare(&s, place, &info(1), None).is_err());
+        assert_eq!(setup.leased(), 0);
+    }
+
+    #[test]
+    fn a_lac_call_uses_the_control_pipes_user_and_password() {
+        let s = settings("[lac vpn]\nlns = 192.0.2.9\nrequire authentication = no\n");
+        let mut setup = PppSetup::with_reader(Context::new(true), read);
+        let creds = Credentials {
+            user: "bob".into(),
+            password: Some(rppp_auth::Secret::new(*b"hunter2")),
+        };
+        let place = SessionPlace {
+            section: Section::Lac(0),
+            ..PLACE
+        };
+        let (c, k) = setup.prepare(&s, place, &info(1), Some(&creds)).unwrap();
+        assert_eq!(c.auth.user, b"bob");
+        assert_eq!(
+            c.auth.password.as_ref().map(|p| p.expose()),
+            Some(&b"hunter2"[..])
+        );
+        assert_eq!(k.socket.lns_mode, None);
+    }
+}
