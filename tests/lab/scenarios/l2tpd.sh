@@ -1,23 +1,37 @@
 # Scenario: rppp's own L2TPv2 daemon (`rppp l2tpd`) against real,
 # unmodified xl2tpd with the real pppd, on the kernel's PPPoL2TP data path.
+# rppp reads the very xl2tpd.conf (and l2tp-secrets, pppoptfile,
+# chap-secrets) xl2tpd would read in its place: `rppp l2tpd -c FILE`.
 #
 # Runs (L2TPD_ROLES x L2TPD_MODES):
-#   lns   rppp l2tpd --lns in netns lns; xl2tpd as the LAC in netns lac
-#         (autodial), exec'ing the real pppd
-#   lac   rppp l2tpd --lac 10.200.0.1 in netns lac; xl2tpd as the LNS in
-#         netns lns, exec'ing the real pppd
+#   lns   rppp l2tpd -c lns.conf in netns lns; xl2tpd as the LAC in netns
+#         lac (autodial), exec'ing the real pppd
+#   lac   rppp l2tpd -c lac.conf in netns lac; xl2tpd as the LNS in netns
+#         lns, exec'ing the real pppd
+#   rppp  rppp l2tpd on both sides (lns.conf and lac.conf): the LAC logs the
+#         LNS's Set-Link-Info
 # Modes:
 #   noauth  no PPP authentication
 #   chap    the LNS requires CHAP-MD5 (user lac, secret from chap-secrets)
+#   pap     the LNS requires PAP (require pap, refuse chap)
+#   recipe  the LNS's xl2tpd.conf and pppoptfile as VPN recipes write them
+#           (setup-ipsec-vpn): require chap, refuse pap, require
+#           authentication, `+mschap-v2`, ms-dns, proxyarp, LCP echoes: the
+#           LAC authenticates with MS-CHAPv2 and learns the DNS servers
 #   secret  no PPP authentication; the tunnel is authenticated with a shared
-#           secret (rppp --secret, xl2tpd `challenge = yes` + l2tp-secrets)
-#           and both sides hide their AVPs (rppp --hide, xl2tpd
-#           `hidden bit = yes`)
-#   peerstop  no PPP authentication; first xl2tpd is stopped (SIGTERM: it
-#           sends StopCCN): rppp ends the PPP session, deletes its kernel
-#           tunnel and keeps running
-# With secret, also a run where rppp has another secret than xl2tpd: no
-# tunnel comes up, and rppp still stops cleanly.
+#           secret (`challenge = yes` + l2tp-secrets) and both sides hide
+#           their AVPs (`hidden bit = yes`)
+#   peerstop  first xl2tpd is stopped (SIGTERM: it sends StopCCN): rppp ends
+#           the PPP session, deletes its kernel tunnel and keeps running
+#   vanish  the peer vanishes (xl2tpd and pppd killed with SIGKILL): rppp's
+#           HELLO goes unanswered (`--hello 1`, `max retries = 2`), it gives
+#           the tunnel up and deletes its session and kernel tunnel
+#   pipe    (rppp=lac only) no autodial: the control pipe dials (`c tolns
+#           USER PASSWORD`, the LNS requires CHAP of that user only), hangs
+#           up (`d tolns`: StopCCN) and dials again
+#   flags   noauth with rppp's flag form (--lns/--lac) instead of -c
+# With secret, also a run where rppp has another secret than xl2tpd (its
+# own auth file, -s): no tunnel comes up, and rppp still stops cleanly.
 # Each run checks: both PPP interfaces up with 10.204.0.1 (LNS) and
 # 10.204.0.2 (LAC); ping both ways; the kernel tunnel and session on the
 # rppp side (`ip l2tp show`); SIGTERM to rppp: xl2tpd logs the CDN and
@@ -26,12 +40,14 @@
 # pppd or kernel tunnel is left on either side.
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
-ROLES=${L2TPD_ROLES:-lns lac}
-MODES=${L2TPD_MODES:-noauth chap secret peerstop}
+ROLES=${L2TPD_ROLES:-lns lac rppp}
+MODES=${L2TPD_MODES:-noauth chap pap recipe secret peerstop vanish pipe flags}
 LNS_PPP_IP=10.204.0.1
 LAC_PPP_IP=10.204.0.2
 RPPP_LOG=/tmp/rppp-l2tpd.log
 RPPP_RC=/tmp/rppp-l2tpd.rc
+RPPP_PIPE=/run/xl2tpd/rppp-control
+RPPP2_LOG=/tmp/rppp-l2tpd-lac.log
 ENGINE_NAMES="pppd.real"
 
 no_pppd_left() { [ -z "$(pidof pppd.real)" ]; }
@@ -40,34 +56,57 @@ has_l2tp() {  # has_l2tp <netns> tunnel|session
     ip netns exec "$1" /sbin/ip l2tp show "$2" | grep -qi "^$2 "
 }
 pid_gone() { ! kill -0 "$1" 2>/dev/null; }
-rppp_pid() { pidof rppp; }
+rppp_pid() { cat /tmp/rppp-main.pid 2>/dev/null; }
 rppp_done() { [ -s $RPPP_RC ]; }
 no_session() { ! has_l2tp "$1" session; }
 auth_refused() { grep -qi 'challenge\|authenticat' /tmp/xl2tpd.log $RPPP_LOG; }
 
 write_configs() {  # write_configs <mode>
-    lns_ppp=noauth; lns_auth="require authentication = no"; tunnel_auth=""; rppp_tunnel=""
+    lns_ppp=noauth; lns_auth="require authentication = no"; tunnel_auth=""
+    lns_optfile=/etc/ppp/options.lns; lac_ppp=""; global_extra=""; autodial=yes
+    rppp_secret=t0nnel; ppp_user=lac; ppp_secret=s3cret
     case $1 in
         chap) lns_ppp="require-chap"
               lns_auth="require authentication = yes
 require chap = yes
 refuse pap = yes";;
+        pap) lns_ppp="require-pap"
+             lns_auth="require authentication = yes
+require pap = yes
+refuse chap = yes";;
+        # The LAC refuses CHAP-MD5 (xl2tpd's `require chap` adds pppd's
+        # require-chap, and pppd then asks for MD5 first): MS-CHAPv2 it is.
+        recipe) lns_ppp=""; lns_optfile=/etc/ppp/options.xl2tpd; lac_ppp="usepeerdns
+refuse-chap"
+                lns_auth="require chap = yes
+refuse pap = yes
+require authentication = yes";;
         secret) tunnel_auth="challenge = yes
-hidden bit = yes"; rppp_tunnel="--secret t0nnel --hide";;
-        badsecret) tunnel_auth="challenge = yes"; rppp_tunnel="--secret wr0ng";;
+hidden bit = yes";;
+        badsecret) tunnel_auth="challenge = yes"; rppp_secret=wr0ng;;
+        vanish) global_extra="max retries = 2";;
+        pipe) autodial=no; ppp_user=pipeuser; ppp_secret=pipepass
+              lns_ppp="require-chap"
+              lns_auth="require authentication = yes
+require chap = yes
+refuse pap = yes";;
     esac
-    printf '# client server secret addresses\nlac * s3cret *\n' > /etc/ppp/chap-secrets
+    # pppd's secrets: "client server secret addresses".
+    printf '# client server secret addresses\n%s * %s *\n' $ppp_user $ppp_secret > /etc/ppp/chap-secrets
     cp /etc/ppp/chap-secrets /etc/ppp/pap-secrets
     chmod 600 /etc/ppp/pap-secrets /etc/ppp/chap-secrets
-    # xl2tpd's tunnel secrets: "them us secret".
+    # The tunnel secrets: "us them secret". rppp reads its own copy (-s), so
+    # that badsecret can give it another.
     printf '* * t0nnel\n' > /etc/xl2tpd/l2tp-secrets
-    chmod 600 /etc/xl2tpd/l2tp-secrets
+    printf '# rppp: l2tp-secrets(5)\n*\t*\t%s\n' $rppp_secret > /etc/xl2tpd/rppp-secrets
+    chmod 600 /etc/xl2tpd/l2tp-secrets /etc/xl2tpd/rppp-secrets
     cat > /etc/xl2tpd/lns.conf <<CONF
 [global]
 listen-addr = $LNS_UNDERLAY
 port = 1701
 access control = no
 auth file = /etc/xl2tpd/l2tp-secrets
+$global_extra
 
 [lns default]
 ip range = $LAC_PPP_IP-10.204.0.9
@@ -76,7 +115,7 @@ $lns_auth
 $tunnel_auth
 name = lns
 ppp debug = yes
-pppoptfile = /etc/ppp/options.lns
+pppoptfile = $lns_optfile
 length bit = yes
 CONF
     cat > /etc/xl2tpd/lac.conf <<CONF
@@ -85,10 +124,11 @@ listen-addr = $LAC_UNDERLAY
 port = 1701
 access control = no
 auth file = /etc/xl2tpd/l2tp-secrets
+$global_extra
 
 [lac tolns]
 lns = $LNS_UNDERLAY
-autodial = yes
+autodial = $autodial
 redial = no
 require authentication = no
 $tunnel_auth
@@ -108,6 +148,24 @@ mtu 1400
 mru 1400
 lcp-restart 1
 CONF
+    # setup-ipsec-vpn's options.xl2tpd, with a log file for the checks.
+    cat > /etc/ppp/options.xl2tpd <<CONF
++mschap-v2
+ipcp-accept-local
+ipcp-accept-remote
+noccp
+auth
+mtu 1280
+mru 1280
+proxyarp
+lcp-echo-failure 4
+lcp-echo-interval 30
+connect-delay 5000
+ms-dns 8.8.8.8
+ms-dns 8.8.4.4
+logfile /tmp/ppp-lns.log
+debug
+CONF
     cat > /etc/ppp/options.lac <<CONF
 noauth
 name lac
@@ -121,15 +179,25 @@ nodefaultroute
 mtu 1400
 mru 1400
 lcp-restart 1
+$lac_ppp
 CONF
 }
 
-# rppp l2tpd in the background in netns $1; its exit code lands in $RPPP_RC.
+# rppp l2tpd in the background in netns $1; its exit code lands in $RPPP_RC,
+# its PID in /tmp/rppp-main.pid.
 start_rppp() {  # start_rppp <netns> <args>...
     ns=$1; shift
     rm -f $RPPP_RC
-    /sbin/ip netns exec "$ns" sh -c "$RPPP l2tpd $* > $RPPP_LOG 2>&1; echo \$? > $RPPP_RC" &
+    /sbin/ip netns exec "$ns" sh -c "$RPPP l2tpd -p /tmp/rppp-main.pid $* > $RPPP_LOG 2>&1; echo \$? > $RPPP_RC" &
     echo "    rppp l2tpd $*"
+    wait_for 30 rppp_started
+}
+rppp_started() { [ -s /tmp/rppp-main.pid ] || [ -s $RPPP_RC ]; }
+# The peer as an rppp l2tpd LAC too (role rppp), in place of xl2tpd.
+start_peer_rppp() {
+    /sbin/ip netns exec lac $RPPP l2tpd -c /etc/xl2tpd/lac.conf -s /etc/xl2tpd/rppp-secrets \
+        -C /run/xl2tpd/rppp-lac-control --debug > $RPPP2_LOG 2>&1 &
+    XL2TPD_PID=$!
 }
 start_xl2tpd() {  # start_xl2tpd <netns> <conf>
     /sbin/ip netns exec "$1" xl2tpd -D -c "$2" -p /run/xl2tpd/x.pid \
@@ -148,27 +216,39 @@ stop_all() {
             ip netns exec $n /sbin/ip l2tp del tunnel tunnel_id "$t" 2>/dev/null
         done
     done
+    rm -f /tmp/rppp-main.pid
 }
 
-# Starts both sides for one run: rppp in netns $rppp_ns, xl2tpd in $peer_ns.
+# Starts both sides for one run: rppp in netns $rppp_ns, xl2tpd (or, for
+# role rppp, a second rppp) in $peer_ns.
 start_pair() {  # start_pair <role of rppp> <mode>
-    rm -f /tmp/ppp-*.log /tmp/xl2tpd.log /run/xl2tpd/* $RPPP_LOG
+    rm -f /tmp/ppp-*.log /tmp/xl2tpd.log /run/xl2tpd/* $RPPP_LOG $RPPP2_LOG /tmp/rppp-main.pid
     : > $ENGINE_ARGV_LOG
     write_configs "$2"
     ip netns list | grep -q '^lac' || check "underlay veth between netns lns and lac" netns_up || return
     debug=""; [ "${L2TPD_DEBUG:-1}" = 1 ] && debug=--debug
-    if [ "$1" = lns ]; then
-        rppp_ns=lns; peer_ns=lac
-        start_rppp lns --listen $LNS_UNDERLAY:1701 --lns --hostname lns --local-ip $LNS_PPP_IP \
-            --ip-range $LAC_PPP_IP-10.204.0.9 --ppp-options /etc/ppp/options.lns $rppp_tunnel $debug
-        wait_for 50 lns_listening
-        start_xl2tpd lac /etc/xl2tpd/lac.conf
-    else
+    hello=""; [ "$2" = vanish ] && hello="--hello 1"
+    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE -D $hello $debug"
+    if [ "$1" = lac ]; then
         rppp_ns=lac; peer_ns=lns
         start_xl2tpd lns /etc/xl2tpd/lns.conf
         wait_for 50 lns_listening
-        start_rppp lac --listen $LAC_UNDERLAY:1701 --lac $LNS_UNDERLAY --hostname lac \
-            --ppp-options /etc/ppp/options.lac $rppp_tunnel $debug
+        if [ "$2" = flags ]; then
+            start_rppp lac --listen $LAC_UNDERLAY:1701 --lac $LNS_UNDERLAY --hostname lac \
+                --ppp-options /etc/ppp/options.lac $debug
+        else
+            start_rppp lac -c /etc/xl2tpd/lac.conf $files
+        fi
+    else
+        rppp_ns=lns; peer_ns=lac
+        if [ "$2" = flags ]; then
+            start_rppp lns --listen $LNS_UNDERLAY:1701 --lns --hostname lns --local-ip $LNS_PPP_IP \
+                --ip-range $LAC_PPP_IP-10.204.0.9 --ppp-options /etc/ppp/options.lns $debug
+        else
+            start_rppp lns -c /etc/xl2tpd/lns.conf $files
+        fi
+        wait_for 50 lns_listening
+        if [ "$1" = rppp ]; then start_peer_rppp; else start_xl2tpd lac /etc/xl2tpd/lac.conf; fi
     fi
 }
 
@@ -185,10 +265,36 @@ stop_rppp() {  # stop_rppp <tag>
     check "$1: rppp stopped within 3 s (took $took s)" awk -v t="$took" 'BEGIN { exit !(t < 3) }'
     check "$1: every StopCCN was acknowledged" sh -c "! grep -q 'StopCCN not acknowledged' $RPPP_LOG"
     check "$1: rppp exited 0 (got $(cat $RPPP_RC 2>/dev/null))" [ "$(cat $RPPP_RC 2>/dev/null)" = 0 ]
-    check "$1: xl2tpd's pppd exited" wait_for 100 no_pppd_left
+    check "$1: rppp removed its pid file (-p)" [ ! -e /tmp/rppp-main.pid ]
+    check "$1: the peer's pppd exited" wait_for 100 no_pppd_left
     check "$1: every PPP interface is gone" wait_for 50 no_ppp_left
     check "$1: every kernel tunnel is gone" wait_for 50 no_tunnel_left
-    [ -n "$XL2TPD_PID" ] && check "$1: xl2tpd still runs" kill -0 "$XL2TPD_PID"
+    [ -n "$XL2TPD_PID" ] && check "$1: the peer still runs" kill -0 "$XL2TPD_PID"
+}
+
+# The checks of each authentication mode, in the peer's pppd log.
+auth_checks() {  # auth_checks <tag> <role> <mode>
+    plog=/tmp/ppp-$peer_ns.log
+    case $2:$3 in
+        lns:chap) check "$1: the LAC's pppd authenticated with CHAP" grep -q 'CHAP authentication succeeded' $plog;;
+        lac:chap|lac:pipe) check "$1: the LNS's pppd required CHAP and it succeeded" grep -q 'sent \[CHAP Success' $plog;;
+        lns:pap) check "$1: the LAC's pppd authenticated with PAP" grep -q 'PAP authentication succeeded' $plog;;
+        lac:pap) check "$1: the LNS's pppd required PAP and it succeeded" grep -q 'sent \[PAP AuthAck' $plog;;
+        lns:recipe)
+            check "$1: rppp asked for MS-CHAPv2 (<auth chap MS-v2> in the LAC's log)" grep -q 'rcvd \[LCP ConfReq.*<auth chap MS-v2>' $plog
+            check "$1: the LAC's pppd authenticated with MS-CHAPv2" grep -q 'CHAP authentication succeeded' $plog
+            check "$1: the LAC learnt the DNS servers (ms-dns)" grep -q 'primary   DNS address 8.8.8.8' $plog;;
+        lac:recipe)
+            check "$1: the LNS's pppd asked for MS-CHAPv2 once rppp refused MD5" grep -q 'sent \[LCP ConfReq.*<auth chap MS-v2>' $plog
+            check "$1: and it succeeded" grep -q 'sent \[CHAP Success' $plog;;
+        rppp:chap) check "$1: the LAC (rppp) authenticated with CHAP" grep -q 'rcvd \[CHAP Success' $RPPP2_LOG;;
+    esac
+    case $3 in
+        pipe) check "$1: the user came from the control pipe (pipeuser)" grep -q 'name = "pipeuser"' $plog
+              check "$1: no password in rppp's log" sh -c "! grep -q pipepass $RPPP_LOG";;
+        recipe|chap|pap) check "$1: no PPP secret in rppp's log" sh -c "! grep -q s3cret $RPPP_LOG";;
+        secret) check "$1: no tunnel secret in rppp's log" sh -c "! grep -q t0nnel $RPPP_LOG";;
+    esac
 }
 
 run_one() {  # run_one <role of rppp> <mode>
@@ -197,6 +303,7 @@ run_one() {  # run_one <role of rppp> <mode>
     section "l2tpd $tag: setup"
     t0=$(now)
     start_pair "$role" "$mode" || return
+    [ "$mode" = pipe ] && pipe_dial "$tag"
     if wait_for 400 both_up; then
         pass "$tag: PPP up on both sides after $(elapsed "$t0" "$(now)") s"
     else
@@ -212,41 +319,79 @@ run_one() {  # run_one <role of rppp> <mode>
     check "$tag: ping LNS -> LAC over PPP" ip netns exec lns ping -c 3 -i 0.2 -W 3 -q $LAC_PPP_IP
     check "$tag: kernel tunnel in $rppp_ns (rppp)" has_l2tp $rppp_ns tunnel
     check "$tag: kernel session in $rppp_ns (rppp)" has_l2tp $rppp_ns session
-    check "$tag: kernel session in $peer_ns (xl2tpd)" has_l2tp $peer_ns session
-    if [ "$mode" = chap ]; then
-        plog=/tmp/ppp-$peer_ns.log
-        if [ "$role" = lns ]; then
-            check "$tag: the LAC's pppd authenticated with CHAP" grep -q 'CHAP authentication succeeded' $plog
-        else
-            check "$tag: the LNS's pppd required CHAP and it succeeded" grep -q 'sent \[CHAP Success' $plog
-        fi
+    check "$tag: kernel session in $peer_ns (the peer)" has_l2tp $peer_ns session
+    auth_checks "$tag" "$role" "$mode"
+    if [ "$role" = rppp ]; then
+        check "$tag: the LAC (rppp) got the LNS's Set-Link-Info: $(grep -o 'Set-Link-Info.*' $RPPP2_LOG | head -n 1)" \
+            grep -q "Set-Link-Info send" $RPPP2_LOG
     fi
 
-    [ "$mode" = peerstop ] && peer_stops "$tag"
+    case $mode in
+        peerstop) peer_stops "$tag";;
+        vanish) peer_vanishes "$tag";;
+        pipe) pipe_hangup "$tag"; pipe_dial "$tag"
+              check "$tag: up again after the second dial" wait_for 300 both_up;;
+    esac
     section "l2tpd $tag: SIGTERM to rppp"
     stop_rppp "$tag"
-    if [ "$mode" = peerstop ]; then
+    if [ "$mode" = peerstop ] || [ "$mode" = vanish ]; then
         finish_run "$tag"
         return
     fi
-    # rppp sends CDN, then StopCCN; xl2tpd logs both as "Connection closed
-    # to": "serial N" for the call, "port P" for the tunnel.
-    check "$tag: xl2tpd received the CDN" grep -q 'Connection closed to .*, serial' /tmp/xl2tpd.log
-    check "$tag: xl2tpd received the StopCCN" grep -q 'Connection closed to .*, port' /tmp/xl2tpd.log
+    if [ "$role" = rppp ]; then
+        check "$tag: the LAC (rppp) got the CDN" grep -q 'session [0-9]* down' $RPPP2_LOG
+        check "$tag: the LAC (rppp) got the StopCCN" grep -q 'down: peer sent StopCCN' $RPPP2_LOG
+    else
+        # rppp sends CDN, then StopCCN; xl2tpd logs both as "Connection
+        # closed to": "serial N" for the call, "port P" for the tunnel.
+        check "$tag: xl2tpd received the CDN" grep -q 'Connection closed to .*, serial' /tmp/xl2tpd.log
+        check "$tag: xl2tpd received the StopCCN" grep -q 'Connection closed to .*, port' /tmp/xl2tpd.log
+    fi
     finish_run "$tag"
+}
+
+# The control pipe: dial the LAC section with a user and password.
+pipe_dial() {  # pipe_dial <tag>
+    check "$1: rppp made the control pipe" wait_for 30 test -p $RPPP_PIPE
+    sleep 1
+    check "$1: no tunnel before the pipe dials (autodial = no)" no_tunnel_left
+    echo "c tolns pipeuser pipepass" > $RPPP_PIPE
+    pass "$1: wrote 'c tolns pipeuser <password>' to $RPPP_PIPE"
+}
+# The control pipe: hang up; the tunnel goes (StopCCN), rppp stays.
+pipe_hangup() {  # pipe_hangup <tag>
+    echo "d tolns" > $RPPP_PIPE
+    check "$1: 'd tolns' ended the PPP link" wait_for 100 no_ppp_left
+    check "$1: and the tunnel (xl2tpd got the StopCCN)" wait_for 100 grep -q 'Connection closed to .*, port' /tmp/xl2tpd.log
+    check "$1: rppp's kernel tunnel is gone" wait_for 100 no_tunnel_left
+    check "$1: rppp still runs" [ -n "$(rppp_pid)" ]
 }
 
 # xl2tpd stops under a live link (SIGTERM: StopCCN, its pppd ends): rppp
 # ends the PPP session, deletes the kernel tunnel and keeps running.
 peer_stops() {  # peer_stops <tag>
-    section "l2tpd $1: SIGTERM to xl2tpd"
+    section "l2tpd $1: SIGTERM to the peer"
     kill "$XL2TPD_PID"
-    check "$1: xl2tpd exits" wait_for 100 pid_gone "$XL2TPD_PID"
+    check "$1: the peer exits" wait_for 100 pid_gone "$XL2TPD_PID"
     XL2TPD_PID=
     check "$1: rppp's PPP interface is gone" wait_for 100 no_ppp_left
     check "$1: rppp's kernel tunnel is gone" wait_for 100 no_tunnel_left
     check "$1: rppp logged the tunnel's end: $(grep -o 'tunnel [0-9]*: down: .*' $RPPP_LOG | head -n 1)" \
         grep -q 'down: closed by the peer\|down: .*peer' $RPPP_LOG
+    check "$1: rppp still runs" [ -n "$(rppp_pid)" ]
+}
+
+# The peer vanishes: SIGKILL to it and its pppd, no StopCCN, no CDN. rppp's
+# HELLO (every 1 s here) goes unanswered; after 2 retries it gives up.
+peer_vanishes() {  # peer_vanishes <tag>
+    section "l2tpd $1: SIGKILL to the peer"
+    t_kill=$(now)
+    kill -9 "$XL2TPD_PID" $(pidof pppd.real) 2>/dev/null
+    XL2TPD_PID=
+    check "$1: rppp's PPP interface is gone" wait_for 300 no_ppp_left
+    check "$1: rppp's kernel tunnel is gone" wait_for 100 no_tunnel_left
+    check "$1: rppp gave the tunnel up after $(elapsed "$t_kill" "$(now)") s: $(grep -o 'tunnel [0-9]*: down: .*' $RPPP_LOG | head -n 1)" \
+        grep -q 'down: peer unreachable' $RPPP_LOG
     check "$1: rppp still runs" [ -n "$(rppp_pid)" ]
 }
 
@@ -270,18 +415,28 @@ finish_run() {  # finish_run <tag>
     stop_all
     if [ $FAILED != "$failed_before" ] || [ "${L2TPD_DUMP:-0}" = 1 ]; then
         section "l2tpd $1: logs (FAILED or L2TPD_DUMP=1)"
-        dump_files $ENGINE_ARGV_LOG $RPPP_LOG /tmp/xl2tpd.log /tmp/ppp-lns.log /tmp/ppp-lac.log
+        dump_files $ENGINE_ARGV_LOG $RPPP_LOG $RPPP2_LOG /tmp/xl2tpd.log /tmp/ppp-lns.log /tmp/ppp-lac.log
         dump_kernel_log
     fi
+}
+
+# Which modes each role runs: pipe dials from a LAC; the rppp pair shows
+# the two daemons together.
+runs_mode() {  # runs_mode <role> <mode>
+    case $1:$2 in
+        lns:pipe) return 1;;
+        rppp:noauth|rppp:chap|rppp:secret) return 0;;
+        rppp:*) return 1;;
+    esac
 }
 
 install_engine_wrapper
 mkdir -p /run/xl2tpd /etc/xl2tpd /var/run/xl2tpd
 for role in $ROLES; do
     for mode in $MODES; do
-        run_one "$role" "$mode"
+        runs_mode "$role" "$mode" && run_one "$role" "$mode"
     done
-    case " $MODES " in *" secret "*) run_bad_secret "$role";; esac
+    case "$role: $MODES " in rppp:*) ;; *" secret "*) run_bad_secret "$role";; esac
 done
 netns_down
 [ $FAILED = 0 ]
