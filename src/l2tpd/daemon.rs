@@ -23,7 +23,10 @@ use std::time::Instant;
 
 use rand::rngs::SysRng;
 use rand_core::UnwrapErr;
-use rppp_l2tp::{CallParams, Endpoint, Event, HeaderRepr, Incoming, ResultCode, Role, SessionInfo};
+use rppp_l2tp::avp::RawAvp;
+use rppp_l2tp::{
+    CallParams, Endpoint, Event, HeaderRepr, Incoming, MessageType, ResultCode, Role, SessionInfo,
+};
 use rppp_l2tp::{ErrorCode, StopCcnResult};
 use tokio::net::UdpSocket;
 use tokio::signal::unix::{signal, SignalKind};
@@ -223,8 +226,26 @@ impl Daemon {
         );
         self.glue.tunnel_opened(id, Role::Lac, self.settings.calls);
         self.dialer.tunnel_opened(lac, id);
-        tracing::info!("tunnel {id}: [lac {}] dialling {lns}", self.lac_name(lac));
+        tracing::info!(
+            "tunnel {id}: [lac {}]: Connecting to host {}, port {}",
+            self.lac_name(lac),
+            lns.ip(),
+            lns.port()
+        );
         Ok(id)
+    }
+
+    /// `lns NAME` or `lac NAME`, for the logs.
+    fn section_name(&self, s: Section) -> String {
+        match s {
+            Section::Lac(i) => format!("lac {}", self.lac_name(i)),
+            _ => format!(
+                "lns {}",
+                self.settings
+                    .lns(s)
+                    .map_or("?", |l| l.common.section.as_str())
+            ),
+        }
     }
 
     /// Carries out the dialler's action.
@@ -245,9 +266,11 @@ impl Daemon {
                 self.apply(Command::PlaceCall { tunnel_id });
             }
             DialAction::CloseTunnel { lac, tunnel_id } => {
+                let ip = self.places.get(&tunnel_id).map(|p| p.remote.ip());
                 tracing::info!(
-                    "[lac {}]: disconnecting tunnel {tunnel_id}",
-                    self.lac_name(lac)
+                    "tunnel {tunnel_id}: [lac {}]: Disconnecting from {}, Local: {tunnel_id}",
+                    self.lac_name(lac),
+                    ip.map_or_else(|| "?".into(), |ip| ip.to_string())
                 );
                 if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
                     t.close(now, ResultCode::stop(StopCcnResult::GeneralClear));
@@ -423,7 +446,9 @@ impl Daemon {
             let mut busy = false;
             while let Some((tunnel_id, event)) = self.endpoint.poll_event() {
                 busy = true;
-                log_event(tunnel_id, &event);
+                let place = self.places.get(&tunnel_id).map(|p| (p.remote, p.section));
+                let name = place.map(|(_, s)| self.section_name(s)).unwrap_or_default();
+                log_event(tunnel_id, place.map(|(r, _)| (r, name.as_str())), &event);
                 self.dial_event(tunnel_id, &event);
                 for c in self.glue.on_l2tp(tunnel_id, &event) {
                     self.apply(c);
@@ -620,21 +645,33 @@ impl Daemon {
     }
 }
 
-/// At debug level, one line per control datagram: its header only (no
-/// AVP, so no secret or hidden value reaches the log).
+/// At debug level, one line per control datagram, as xl2tpd's `debug
+/// packet` shows them: the message type (from the Message Type AVP,
+/// which is never hidden), the header's ids and sequence numbers. No
+/// other AVP, so no secret or hidden value, reaches the log.
 fn log_datagram(dir: &str, remote: SocketAddr, bytes: &[u8]) {
     if !tracing::enabled!(tracing::Level::DEBUG) {
         return;
     }
     match HeaderRepr::parse(bytes) {
         Ok((h, body)) => {
+            let body = bytes.get(body).unwrap_or_default();
             let (ns, nr) = h.sequence.unwrap_or_default();
+            let kind = match RawAvp::parse(body, 0) {
+                _ if body.is_empty() => "ZLB".to_string(),
+                Ok((avp, _)) if avp.vendor == 0 && avp.attribute == 0 && !avp.hidden => {
+                    match avp.value {
+                        [a, b] => format!("{:?}", MessageType::from(u16::from_be_bytes([*a, *b]))),
+                        _ => "a message with a bad Message Type".into(),
+                    }
+                }
+                _ => "a message without a Message Type".into(),
+            };
             tracing::debug!(
-                "L2TP {dir} {remote}: tunnel {} session {} Ns {ns} Nr {nr}, {} octets of AVPs{}",
+                "L2TP {dir} {remote}: {kind}, tunnel {} session {} Ns {ns} Nr {nr}, {} octets of AVPs",
                 h.tunnel_id,
                 h.session_id,
                 body.len(),
-                if body.is_empty() { " (ZLB)" } else { "" }
             );
         }
         Err(_) => tracing::debug!(
@@ -644,21 +681,35 @@ fn log_datagram(dir: &str, remote: SocketAddr, bytes: &[u8]) {
     }
 }
 
-fn log_event(tunnel_id: u16, event: &Event) {
+/// The endpoint's events at info level, in xl2tpd's words (its `control.c`
+/// and `call.c` notices) after rppp's `tunnel N:` prefix, so that what
+/// reads xl2tpd's log finds the same lines.
+fn log_event(tunnel_id: u16, remote: Option<(SocketAddr, &str)>, event: &Event) {
+    let ip = remote.map_or_else(|| "?".to_string(), |(r, _)| r.ip().to_string());
+    let port = remote.map_or(0, |(r, _)| r.port());
     match event {
-        Event::TunnelUp(i) => tracing::info!(
-            "tunnel {tunnel_id}: up, peer {} (tunnel {})",
-            String::from_utf8_lossy(&i.peer_host_name),
-            i.peer_tunnel_id
-        ),
+        Event::TunnelUp(i) => {
+            let section = remote.map_or("", |(_, s)| s);
+            tracing::info!(
+                "tunnel {tunnel_id}: up: Connection established to {ip}, {port}.  Local: {tunnel_id}, Remote: {} (peer '{}', [{section}]).",
+                i.peer_tunnel_id,
+                String::from_utf8_lossy(&i.peer_host_name).escape_debug(),
+            )
+        }
         Event::SessionUp(i) => tracing::info!(
-            "tunnel {tunnel_id}: session {} up (peer's {})",
+            "tunnel {tunnel_id}: session {} up: Call established with {ip}, Local: {}, Remote: {}, Serial: {}",
             i.session_id,
-            i.peer_session_id
+            i.session_id,
+            i.peer_session_id,
+            i.call_serial_number
         ),
         Event::SessionDown {
-            session_id, reason, ..
-        } => tracing::info!("tunnel {tunnel_id}: session {session_id} down: {reason:?}"),
+            session_id,
+            peer_session_id,
+            reason,
+        } => tracing::info!(
+            "tunnel {tunnel_id}: session {session_id} down: Connection closed to {ip}, Local: {session_id}, Remote: {peer_session_id} ({reason:?})"
+        ),
         Event::LinkInfo {
             session_id,
             send_accm,
@@ -669,6 +720,8 @@ fn log_event(tunnel_id: u16, event: &Event) {
         Event::WanError { session_id, errors } => {
             tracing::warn!("tunnel {tunnel_id}: session {session_id}: WAN errors {errors:?}")
         }
-        Event::TunnelDown(end) => tracing::info!("tunnel {tunnel_id}: down: {end}"),
+        Event::TunnelDown(end) => tracing::info!(
+            "tunnel {tunnel_id}: down: {end}: Connection closed to {ip}, port {port}, Local: {tunnel_id}"
+        ),
     }
 }
