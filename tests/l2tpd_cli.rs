@@ -1,0 +1,116 @@
+//! `rppp l2tpd` refusing what is wrong before it starts: xl2tpd.conf,
+//! l2tp-secrets and each section's pppoptfile errors name the file, the
+//! line and the key (or the section and the option), with pppd's exit
+//! code for option errors (2), and no secret in the message. These need no
+//! privilege: nothing is bound before the files are read. The running
+//! daemon is tested in the lab (`tests/lab/scenarios/l2tpd.sh`).
+#![cfg(feature = "l2tpd")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rppp_l2tpd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rppp"))
+        .arg("l2tpd")
+        .args(args)
+        .output()
+        .expect("rppp runs")
+}
+
+/// A fresh directory for test `name`.
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rppp-l2tpd-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(d: &Path, file: &str, text: &str) -> String {
+    let p = d.join(file);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[track_caller]
+fn assert_error(o: &Output, needles: &[&str]) -> String {
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    for n in needles {
+        assert!(e.contains(n), "no {n:?} in: {e}");
+    }
+    e
+}
+
+#[test]
+fn an_unknown_key_names_the_file_and_the_line() {
+    let d = dir("unknown-key");
+    let conf = write(
+        &d,
+        "xl2tpd.conf",
+        "[global]\nport = 1701\n\n[lns default]\nip range = 10.0.0.2-10.0.0.9\nfrobnicate = yes\n",
+    );
+    let o = rppp_l2tpd(&["-c", &conf, "-C", &d.join("pipe").to_string_lossy()]);
+    assert_error(&o, &[&format!("{conf}:6"), "frobnicate"]);
+}
+
+#[test]
+fn a_missing_configuration_file_is_named() {
+    let d = dir("missing");
+    let conf = d.join("nope.conf").to_string_lossy().into_owned();
+    let o = rppp_l2tpd(&["-c", &conf]);
+    assert_error(&o, &[&conf]);
+}
+
+#[test]
+fn a_bad_option_in_a_sections_pppoptfile_names_the_section_and_the_file() {
+    let d = dir("pppoptfile");
+    let opts = write(
+        &d,
+        "options.xl2tpd",
+        "+mschap-v2\nms-dns 8.8.8.8\nfrobnicate\n",
+    );
+    let conf = write(
+        &d,
+        "xl2tpd.conf",
+        &format!(
+            "[lns vpn]\nip range = 10.0.0.2-10.0.0.9\nlocal ip = 10.0.0.1\npppoptfile = {opts}\n"
+        ),
+    );
+    let o = rppp_l2tpd(&["-c", &conf, "-C", &d.join("pipe").to_string_lossy()]);
+    assert_error(&o, &["[lns vpn]", "frobnicate", &opts]);
+}
+
+#[test]
+fn a_bad_secrets_line_names_the_line_and_not_the_secret() {
+    let d = dir("secrets");
+    let secrets = write(
+        &d,
+        "l2tp-secrets",
+        "# us them secret\nlns lac s3cr3t\nlonely\n",
+    );
+    let conf = write(&d, "xl2tpd.conf", "[lns default]\nchallenge = yes\n");
+    let o = rppp_l2tpd(&["-c", &conf, "-s", &secrets]);
+    let e = assert_error(&o, &[&format!("{secrets}:3")]);
+    assert!(!e.contains("s3cr3t"), "{e}");
+}
+
+#[test]
+fn a_missing_secrets_file_matters_only_when_a_section_needs_it() {
+    let d = dir("no-secrets");
+    let secrets = d.join("none").to_string_lossy().into_owned();
+    let conf = write(
+        &d,
+        "xl2tpd.conf",
+        "[lac vpn]\nlns = 192.0.2.1\nchallenge = yes\n",
+    );
+    let o = rppp_l2tpd(&["-c", &conf, "-s", &secrets]);
+    assert_error(&o, &[&secrets]);
+}
+
+#[test]
+fn flags_and_files_do_not_mix() {
+    let o = rppp_l2tpd(&["-c", "/etc/xl2tpd/xl2tpd.conf", "--lns"]);
+    assert_error(&o, &["-c"]);
+    let o = rppp_l2tpd(&["--calls", "0"]);
+    assert_error(&o, &["--calls"]);
+}
