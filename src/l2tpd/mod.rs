@@ -19,6 +19,7 @@
 //!   sans-IO, not yet joined to the daemon.
 
 pub mod config;
+pub mod control;
 pub mod daemon;
 pub mod glue;
 pub mod kernel;
