@@ -566,8 +566,9 @@ pub enum Problem {
     NotAnId,
     /// It has a space.
     Space,
-    /// A name has `[` or `]`.
-    Bracket,
+    /// An `a` or `z` name has `[`, `]` or `;`, which would break its
+    /// xl2tpd.conf section apart ([`ConfigItems::section_text`]).
+    SectionSyntax,
     /// A setting has no `=`.
     NoEquals,
     /// A setting's key is empty, or has a character no xl2tpd.conf key
@@ -584,7 +585,7 @@ impl fmt::Display for Problem {
             Problem::ControlCharacter => "has a control character",
             Problem::NotAnId => "not a number from 1 to 65535",
             Problem::Space => "has a space",
-            Problem::Bracket => "has '[' or ']'",
+            Problem::SectionSyntax => "has '[', ']' or ';'",
             Problem::NoEquals => "no '=' in 'key=value'",
             Problem::BadKey => "the key is empty or not an xl2tpd.conf key",
         })
@@ -708,11 +709,11 @@ fn add_args(rest: &[u8], command: Command) -> Result<(String, ConfigItems), Pars
     let rest = &rest[start..];
     let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
     let name = text_arg(non_empty(&rest[..end]), command, Argument::Name)?;
-    if name.contains(['[', ']']) {
+    if name.contains(['[', ']', ';']) {
         return Err(ParseError::Argument {
             command,
             argument: Argument::Name,
-            problem: Problem::Bracket,
+            problem: Problem::SectionSyntax,
         });
     }
     let items_text = rest.get(end + 1..).unwrap_or_default();
@@ -1018,7 +1019,19 @@ mod tests {
         );
         assert_eq!(
             parse("a v]n lns=x"),
-            Err(arg_err(Command::AddLac, Argument::Name, Problem::Bracket))
+            Err(arg_err(
+                Command::AddLac,
+                Argument::Name,
+                Problem::SectionSyntax
+            ))
+        );
+        assert_eq!(
+            parse("z a;b x=1"),
+            Err(arg_err(
+                Command::AddLns,
+                Argument::Name,
+                Problem::SectionSyntax
+            ))
         );
     }
 
