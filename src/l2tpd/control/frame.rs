@@ -61,6 +61,11 @@ impl Framer {
         !self.line.is_empty() || self.overlong.is_some()
     }
 
+    /// Whether a message is cut and waiting for [`Framer::next_message`].
+    pub fn has_message(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
     /// The next message cut, oldest first.
     pub fn next_message(&mut self) -> Option<Message> {
         self.ready.pop_front()

@@ -63,7 +63,7 @@
 //!
 //! | Message | Meaning | The daemon | Answer |
 //! |---|---|---|---|
-//! | `c NAME [USER [PASSWORD]]` ([`Request::Connect`]) | dial a LAC | mark the LAC active (redial on), reset its redial count, keep the credentials for PPP (the LAC's `name` and the password pppd would find in its secrets), then place an incoming call (ICRQ) on its tunnel, opening the tunnel first if there is none. By tunnel id: a call on that tunnel | `00 OK`; `01 Session 'NAME' already active!` when the LAC has a call; `01 No such tunnel 'NAME'` when neither a LAC nor a number; `01 Error` when no tunnel has the id |
+//! | `c NAME [USER [PASSWORD]]` ([`Request::Connect`]) | dial a LAC | mark the LAC active (redial on), reset its redial count, keep the credentials in the LAC for PPP (xl2tpd passes the user as pppd's `name` and the password through pppd's `passwordfd` plugin, and forgets the password after the call unless the LAC has `redial = yes`), then place an incoming call (ICRQ) on its tunnel, opening the tunnel first if there is none. By tunnel id: a call on that tunnel | `00 OK`; `01 Session 'NAME' already active!` when the LAC has a call; `01 No such tunnel 'NAME'` when neither a LAC nor a number; `01 Error` when no tunnel has the id |
 //! | `o NAME NUMBER` ([`Request::OutgoingCall`]) | as `c`, an outgoing call (OCRQ) to NUMBER | rppp-l2tp places incoming calls only: not supported | `01 Command 'o' not supported` ([`Failure::NotSupported`]) |
 //! | `d NAME` ([`Request::Disconnect`]) | hang up a LAC | mark the LAC inactive (no redial), reset its redial count, close its tunnel (StopCCN, "Goodbye!"); by tunnel id: close that tunnel | `00 OK`; `01 Session 'NAME' not up` when the LAC has no tunnel; `01 No such tunnel 'NAME'`. By id xl2tpd answers `00 OK` even when there is no such tunnel |
 //! | `h CALLID` ([`Request::Hangup`]) | hang up one call | close the session with this local id (xl2tpd sends SIGTERM to its pppd: PPP terminates, then CDN) | `00 OK`, also when there is no such call (as xl2tpd) |
@@ -90,9 +90,10 @@
 //! - Arguments are checked: see [`request`]; xl2tpd crashes on a missing
 //!   one and misreads `connect vpn`.
 //! - The result file must be an absolute path, and is written only if it
-//!   is a FIFO, a new file or an empty regular file, never through a
-//!   symbolic link ([`ControlPipe::reply`]); xl2tpd truncates whatever the
-//!   path names.
+//!   is a FIFO or a new file, never through a symbolic link
+//!   ([`ControlPipe::reply`]); xl2tpd, as root, truncates whatever the
+//!   path names, and unlinks it even when it is a regular file (so the
+//!   answer is lost): rppp leaves a new regular file in place.
 //! - The FIFO is not replaced while another process reads it
 //!   ([`ControlPipe::open`]); xl2tpd unlinks it unconditionally.
 

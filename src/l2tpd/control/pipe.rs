@@ -122,6 +122,12 @@ impl ControlPipe {
                             Ok(n) => {
                                 self.framer.push(&buf[..n]);
                                 self.last_bytes = Some(Instant::now());
+                                // Hand out what is cut before reading
+                                // more: a writer that never stops must
+                                // not grow the queue without bound.
+                                if self.framer.has_message() {
+                                    break;
+                                }
                             }
                             Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -145,11 +151,12 @@ impl ControlPipe {
     /// - a FIFO (`xl2tpd-control`'s), opened without blocking, so a FIFO
     ///   nobody reads is an error, and written within
     ///   [`REPLY_TIMEOUT`]; then it unlinks it, as xl2tpd does;
-    /// - a new regular file (mode 0600), or an existing empty one (as
-    ///   `mktemp` leaves it), left in place for the caller to read;
+    /// - a new regular file (mode 0600), left in place for the caller to
+    ///   read;
     ///
-    /// and never follows a symbolic link, so a mistyped path cannot
-    /// truncate a file.
+    /// and nothing else: not a file that exists (an empty one may be a
+    /// `/proc` or `/sys` control file), not a device, never through a
+    /// symbolic link, so a mistyped path cannot truncate or poke a file.
     pub async fn reply(to: Option<&ReplyTarget>, reply: &Reply) -> io::Result<()> {
         match to {
             Some(to) => write_reply(to.path(), reply.to_string().as_bytes()).await,
@@ -211,21 +218,7 @@ async fn write_reply(path: &Path, text: &[u8]) -> io::Result<()> {
                 )),
             }
         }
-        Some(meta) if meta.file_type().is_file() => {
-            if meta.len() != 0 {
-                return Err(refuse("a regular file that is not empty"));
-            }
-            let file = OpenOptions::new()
-                .write(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(path)?;
-            let now = file.metadata()?;
-            if !now.file_type().is_file() || now.len() != 0 {
-                return Err(refuse("not an empty regular file"));
-            }
-            write_file(file, text)
-        }
-        Some(_) => Err(refuse("neither a FIFO nor a regular file")),
+        Some(_) => Err(refuse("exists and is not a FIFO")),
         None => {
             let file = OpenOptions::new()
                 .write(true)
@@ -397,16 +390,13 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(fs::read_to_string(dir.join("new")).unwrap(), "00 OK\n");
-            // An empty one, as mktemp leaves it.
+            // Never a file that exists (even empty: /proc's are), a
+            // symbolic link or a directory.
             fs::write(dir.join("empty"), b"").unwrap();
-            ControlPipe::reply(Some(&to("empty")), &Reply::Saved)
+            assert!(ControlPipe::reply(Some(&to("empty")), &Reply::Ok)
                 .await
-                .unwrap();
-            assert_eq!(
-                fs::read_to_string(dir.join("empty")).unwrap(),
-                "00 OK: Saved value\n"
-            );
-            // Never a file with content, a symbolic link or a directory.
+                .is_err());
+            assert_eq!(fs::read(dir.join("empty")).unwrap(), b"");
             fs::write(dir.join("full"), b"keep").unwrap();
             assert!(ControlPipe::reply(Some(&to("full")), &Reply::Ok)
                 .await
@@ -445,6 +435,24 @@ mod tests {
             assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
             assert_eq!(fs::read(&path).unwrap(), b"data");
             fs::remove_file(&path).unwrap();
+        });
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn many_messages_in_one_write_all_arrive() {
+        let dir = temp_dir("many");
+        let path = dir.join("l2tp-control");
+        run(async {
+            let mut pipe = ControlPipe::open(&path).unwrap();
+            let text: String = (1..=500).map(|i| format!("h {i}\n")).collect();
+            echo(&path, text.as_bytes());
+            for i in 1..=500 {
+                assert_eq!(
+                    next(&mut pipe).await.request,
+                    Ok(Request::Hangup { call_id: i })
+                );
+            }
         });
         fs::remove_dir_all(&dir).unwrap();
     }
