@@ -1,7 +1,8 @@
 //! xl2tpd's control pipe: any bytes, cut into messages at any points,
 //! never panic; every error renders as one answer line with code 01; a
-//! message cut into chunks parses as it does whole; the settings of `a`
-//! and `z` always make one section of xl2tpd.conf, never another.
+//! message cut into chunks parses as it does whole; a request written
+//! back out parses as itself; the settings of `a` and `z` always make
+//! one section of xl2tpd.conf, never another.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -49,6 +50,8 @@ fn check(message: &Message) {
         }
         Ok(request) => {
             let _ = format!("{request:?}");
+            let again = Request::parse(&request.to_bytes());
+            assert_eq!(again.as_ref(), Ok(request));
             match request {
                 Request::AddLac { name, items } => section(SectionKind::Lac, name, items),
                 Request::AddLns { name, items } => section(SectionKind::Lns, name, items),

@@ -338,6 +338,55 @@ impl Request {
         }
     }
 
+    /// The command as a message (without `@PATH ` and newline), in the
+    /// letter form xl2tpd reads: what a client such as `xl2tpd-control`
+    /// writes, and what [`Request::parse`] reads back as `self`. It holds
+    /// the password of a [`Request::Connect`]: never log it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![self.command().letter()];
+        let mut word = |w: &[u8]| {
+            out.push(b' ');
+            out.extend_from_slice(w);
+        };
+        match self {
+            Request::Connect { lac, credentials } => {
+                word(lac.name.as_bytes());
+                if let Some(c) = credentials {
+                    word(c.user.as_bytes());
+                    if let Some(password) = &c.password {
+                        word(password.expose());
+                    }
+                }
+            }
+            Request::OutgoingCall { lac, dial_number } => {
+                word(lac.name.as_bytes());
+                word(dial_number.as_bytes());
+            }
+            Request::Disconnect { lac } => word(lac.name.as_bytes()),
+            Request::Hangup { call_id } => word(call_id.to_string().as_bytes()),
+            Request::Tunnel { host } => word(host.as_bytes()),
+            Request::AddLac { name, items } | Request::AddLns { name, items } => {
+                word(name.as_bytes());
+                let items: String = items
+                    .0
+                    .iter()
+                    .map(|i| format!("{}={};", i.key, i.value))
+                    .collect();
+                word(items.as_bytes());
+            }
+            Request::RemoveLac { name }
+            | Request::LnsStatus { name }
+            | Request::RemoveLns { name } => word(name.as_bytes()),
+            Request::LacStatus { name } => {
+                if let Some(name) = name {
+                    word(name.as_bytes());
+                }
+            }
+            Request::Available => {}
+        }
+        out
+    }
+
     /// Parses a command, the message without its `@PATH ` (see
     /// [`Message::parse`]) and without its newline.
     pub fn parse(text: &[u8]) -> Result<Request, ParseError> {
@@ -1141,6 +1190,36 @@ mod tests {
         assert_eq!(
             parse("connect vpn").unwrap_err().to_string(),
             "Unknown command connect"
+        );
+    }
+
+    #[test]
+    fn to_bytes_reads_back() {
+        for line in [
+            &b"c vpn"[..],
+            b"c vpn alice",
+            b"c vpn alice s\xffcret",
+            b"o vpn 555",
+            b"d my vpn",
+            b"d  spaced ",
+            b"h 65535",
+            b"t 192.0.2.1",
+            b"a vpn",
+            b"a vpn lns=192.0.2.1;redial = yes;",
+            b"z default ip range = 10.0.0.2-10.0.0.9",
+            b"r vpn",
+            b"s",
+            b"s vpn",
+            b"x",
+            b"y srv",
+            b"w srv",
+        ] {
+            let request = Request::parse(line).unwrap();
+            assert_eq!(Request::parse(&request.to_bytes()), Ok(request));
+        }
+        assert_eq!(
+            Request::parse(b"a vpn  lns = x ; ;").unwrap().to_bytes(),
+            b"a vpn lns=x;"
         );
     }
 
