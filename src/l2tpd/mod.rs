@@ -25,6 +25,7 @@
 //!   its addresses from the pools.
 
 pub mod config;
+pub mod control;
 pub mod daemon;
 pub mod dialer;
 pub mod glue;
