@@ -18,17 +18,7 @@
 
 use std::time::{Duration, Instant};
 
-use rppp_auth::Secret;
-
-/// A PPP user and password for a LAC's calls (the control pipe's `c NAME
-/// USER PASSWORD`). Debug shows no password.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// pppd's `user`.
-    pub user: String,
-    /// pppd's `password`, hidden by [`Secret`].
-    pub password: Option<Secret>,
-}
+pub use super::control::Credentials;
 
 /// What the daemon is to do for a LAC section (its index in
 /// `Config::lac`).
@@ -71,6 +61,9 @@ pub struct Redial {
 #[derive(Debug, Clone)]
 struct LacState {
     redial: Redial,
+    /// Removed by the control pipe's `r NAME`: its slot stays (indices
+    /// name sections), but nothing dials it any more.
+    removed: bool,
     active: bool,
     tunnel: Option<u16>,
     tunnel_up: bool,
@@ -114,6 +107,7 @@ impl Dialer {
                 .into_iter()
                 .map(|redial| LacState {
                     redial,
+                    removed: false,
                     active: false,
                     tunnel: None,
                     tunnel_up: false,
@@ -126,6 +120,29 @@ impl Dialer {
         }
     }
 
+    /// A section added at run time (the control pipe's `a NAME`): its
+    /// index.
+    pub fn add(&mut self, redial: Redial) -> usize {
+        let mut d = Dialer::new([redial]);
+        self.lacs.append(&mut d.lacs);
+        self.lacs.len() - 1
+    }
+
+    /// Takes section `lac` away (`r NAME`): hung up as by
+    /// [`disconnect`](Self::disconnect), and never dialled again.
+    pub fn remove(&mut self, lac: usize) -> Result<Option<DialAction>, DialError> {
+        let action = self.disconnect(lac)?;
+        if let Some(s) = self.lacs.get_mut(lac) {
+            s.removed = true;
+        }
+        Ok(action)
+    }
+
+    /// Whether section `lac` was removed.
+    pub fn is_removed(&self, lac: usize) -> bool {
+        self.lacs.get(lac).is_none_or(|s| s.removed)
+    }
+
     /// Dials section `lac` (autodial, or `c NAME`): it becomes active;
     /// `credentials`, if given, are used for its calls from now on.
     pub fn connect(
@@ -133,7 +150,11 @@ impl Dialer {
         lac: usize,
         credentials: Option<Credentials>,
     ) -> Result<Option<DialAction>, DialError> {
-        let s = self.lacs.get_mut(lac).ok_or(DialError::NoSuchLac)?;
+        let s = self
+            .lacs
+            .get_mut(lac)
+            .filter(|s| !s.removed)
+            .ok_or(DialError::NoSuchLac)?;
         s.active = true;
         s.tries = 0;
         if credentials.is_some() {
@@ -281,6 +302,7 @@ impl Dialer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rppp_auth::Secret;
 
     const REDIAL: Redial = Redial {
         enabled: true,
@@ -371,5 +393,20 @@ mod tests {
         d.tunnel_down(3, t0);
         assert_eq!(d.poll_timeout(), None);
         assert_eq!(d.connect(1, None), Err(DialError::NoSuchLac));
+    }
+
+    #[test]
+    fn a_removed_section_is_hung_up_and_never_dialled_again() {
+        let mut d = Dialer::new([]);
+        let lac = d.add(REDIAL);
+        assert_eq!(lac, 0);
+        d.connect(lac, None).unwrap();
+        d.tunnel_opened(lac, 9);
+        assert_eq!(
+            d.remove(lac),
+            Ok(Some(DialAction::CloseTunnel { lac, tunnel_id: 9 }))
+        );
+        assert!(d.is_removed(lac));
+        assert_eq!(d.connect(lac, None), Err(DialError::NoSuchLac));
     }
 }

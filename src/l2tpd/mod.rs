@@ -22,7 +22,9 @@
 //! - [`ppp_words`]: the pppd words a section stands for, as xl2tpd
 //!   writes them, sans-IO;
 //! - [`setup`]: each PPP session's configuration from those words, with
-//!   its addresses from the pools.
+//!   its addresses from the pools;
+//! - [`control`]: xl2tpd's control pipe (`c NAME`, `d NAME`, ...): the
+//!   messages and answers, sans-IO, and the FIFO on tokio.
 
 pub mod config;
 pub mod control;
@@ -34,8 +36,9 @@ pub mod ppp_words;
 pub mod settings;
 pub mod setup;
 
+pub use control::{Credentials, DEFAULT_CONTROL_PIPE};
 pub use daemon::Daemon;
-pub use dialer::{Credentials, DialAction, Dialer};
+pub use dialer::{DialAction, Dialer};
 pub use glue::{result_code, Command, Glue};
-pub use settings::{Section, Settings, DEFAULT_CONTROL_PIPE, L2TP_PORT};
+pub use settings::{Section, Settings, L2TP_PORT};
 pub use setup::{PppSetup, SetupError};

@@ -22,9 +22,6 @@ use super::config::{Config, L2tpSecrets, Lac, Lns};
 /// The L2TP port (RFC 2661 section 8.1).
 pub const L2TP_PORT: u16 = 1701;
 
-/// xl2tpd's control pipe.
-pub const DEFAULT_CONTROL_PIPE: &str = "/var/run/xl2tpd/l2tp-control";
-
 /// The section of the configuration a tunnel (and its sessions) belongs
 /// to: an index into [`Config`]'s lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

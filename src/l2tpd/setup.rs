@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use rppp_l2tp::SessionInfo;
 
 use super::config::{AddressPool, Lease, PoolError};
-use super::dialer::Credentials;
+use super::control::Credentials;
 use super::ppp_words::{lac_words, lns_words};
 use super::settings::{Section, Settings};
 use crate::driver::KernelSessionOptions;
@@ -160,6 +160,24 @@ impl PppSetup {
                 .map_err(|e| (format!("[lac {}]", l.common.section), e))?;
         }
         Ok(())
+    }
+
+    /// Reads `[lac]` section `lac`'s options once (a section the control
+    /// pipe added).
+    pub fn check_lac(&self, settings: &Settings, lac: usize) -> Result<(), (String, SetupError)> {
+        let l = settings
+            .config
+            .lac
+            .get(lac)
+            .ok_or_else(|| (format!("[lac #{lac}]"), SetupError::NoSection))?;
+        self.build(
+            settings,
+            &lac_words(l, Ipv4Addr::UNSPECIFIED, None),
+            false,
+            None,
+        )
+        .map(|_| ())
+        .map_err(|e| (format!("[lac {}]", l.common.section), e))
     }
 
     /// Session `(tunnel_id, session_id)` is over: its addresses go back.

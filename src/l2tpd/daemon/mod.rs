@@ -33,6 +33,9 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+mod control;
+
+use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
 use super::kernel::{reapable, udp_socket, KernelTunnel};
@@ -91,6 +94,8 @@ pub struct Daemon {
     rx: mpsc::Receiver<Datagram>,
     rng: UnwrapErr<SysRng>,
     setup: PppSetup,
+    /// xl2tpd's control pipe, once `run` has opened it.
+    pipe: Option<ControlPipe>,
     phase: Phase,
 }
 
@@ -126,6 +131,14 @@ fn spawn_reader(
             }
         }
     })
+}
+
+/// The control pipe's next message; never, without a pipe.
+async fn next_message(pipe: &mut Option<ControlPipe>) -> io::Result<Message> {
+    match pipe {
+        Some(p) => p.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn sleep_until(at: Option<Instant>) {
@@ -179,6 +192,7 @@ impl Daemon {
             rx,
             rng: UnwrapErr(SysRng),
             setup,
+            pipe: None,
             phase: Phase::Running,
         })
     }
@@ -292,6 +306,12 @@ impl Daemon {
     pub async fn run(mut self) -> io::Result<()> {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
+        if let Some(path) = self.settings.control_pipe.clone() {
+            let pipe = ControlPipe::open(&path)
+                .map_err(|e| io::Error::new(e.kind(), format!("control pipe {path}: {e}")))?;
+            tracing::info!("control pipe {path}");
+            self.pipe = Some(pipe);
+        }
         let autodial: Vec<usize> = (0..self.settings.config.lac.len())
             .filter(|&i| self.settings.config.lac[i].autodial)
             .collect();
@@ -337,6 +357,13 @@ impl Daemon {
                         break;
                     }
                 }
+                m = next_message(&mut self.pipe), if running => match m {
+                    Ok(m) => self.on_control(m),
+                    Err(e) => {
+                        tracing::error!("control pipe: {e}; closed");
+                        self.pipe = None;
+                    }
+                },
                 _ = term.recv(), if running => self.begin_shutdown(),
                 _ = int.recv(), if running => self.begin_shutdown(),
             }
