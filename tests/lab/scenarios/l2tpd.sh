@@ -329,8 +329,7 @@ run_one() {  # run_one <role of rppp> <mode>
     case $mode in
         peerstop) peer_stops "$tag";;
         vanish) peer_vanishes "$tag";;
-        pipe) pipe_hangup "$tag"; pipe_dial "$tag"
-              check "$tag: up again after the second dial" wait_for 300 both_up;;
+        pipe) pipe_available "$tag"; pipe_hangup "$tag"; pipe_redial "$tag";;
     esac
     section "l2tpd $tag: SIGTERM to rppp"
     stop_rppp "$tag"
@@ -357,6 +356,26 @@ pipe_dial() {  # pipe_dial <tag>
     check "$1: no tunnel before the pipe dials (autodial = no)" no_tunnel_left
     echo "c tolns pipeuser pipepass" > $RPPP_PIPE
     pass "$1: wrote 'c tolns pipeuser <password>' to $RPPP_PIPE"
+}
+# xl2tpd's own client, xl2tpd-control, reads rppp's answers.
+pipe_available() {  # pipe_available <tag>
+    xl2tpd-control -d -c $RPPP_PIPE available > /tmp/xl2tpd-control.out 2>&1
+    rc=$?
+    check "$1: xl2tpd-control available exits 0 (got $rc)" [ $rc = 0 ]
+    check "$1: and lists the LAC section: $(grep -o 'lac.0.name=[a-z]*' /tmp/xl2tpd-control.out)" \
+        grep -q 'lac.0.name=tolns' /tmp/xl2tpd-control.out
+    check "$1: and its tunnel with 1 call" grep -q 'has 1 calls' /tmp/xl2tpd-control.out
+    xl2tpd-control -c $RPPP_PIPE connect-lac nosuchlac > /tmp/xl2tpd-control.out 2>&1
+    rc=$?
+    check "$1: xl2tpd-control connect-lac nosuchlac exits 1 (got $rc)" [ $rc = 1 ]
+}
+# xl2tpd-control dials again, with the user and password.
+pipe_redial() {  # pipe_redial <tag>
+    xl2tpd-control -c $RPPP_PIPE connect-lac tolns pipeuser pipepass > /tmp/xl2tpd-control.out 2>&1
+    rc=$?
+    check "$1: xl2tpd-control connect-lac tolns exits 0 (got $rc)" [ $rc = 0 ]
+    check "$1: up again" wait_for 300 both_up
+    check "$1: ping LAC -> LNS over PPP" ip netns exec lac ping -c 2 -i 0.2 -W 3 -q $LNS_PPP_IP
 }
 # The control pipe: hang up; the tunnel goes (StopCCN), rppp stays.
 pipe_hangup() {  # pipe_hangup <tag>
