@@ -82,6 +82,24 @@ impl ControlSocket {
     }
 }
 
+/// A control socket served on a task of its own until this is dropped.
+#[derive(Debug)]
+pub struct Serving(tokio::task::JoinHandle<()>);
+
+impl Serving {
+    /// Serves `socket` for `engine`.
+    pub fn spawn(socket: ControlSocket, engine: Engine) -> Serving {
+        Serving(tokio::spawn(socket.serve(engine)))
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        // The socket (and its file) goes with the task.
+        self.0.abort();
+    }
+}
+
 impl Drop for ControlSocket {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);

@@ -82,6 +82,8 @@ pub struct Settings {
     pub calls: u32,
     /// The control pipe (`-C`), `None` for none.
     pub control_pipe: Option<String>,
+    /// rppp's control socket (`rppp ctl`), `None` for none.
+    pub ctl_socket: Option<std::path::PathBuf>,
     /// How long a shutdown waits for PPP to terminate and for the StopCCN
     /// acknowledgements, each.
     pub shutdown_grace: Duration,
@@ -101,6 +103,7 @@ impl Settings {
             hello: Some(Duration::from_secs(60)),
             calls: 1,
             control_pipe: None,
+            ctl_socket: None,
             shutdown_grace: Duration::from_secs(10),
         }
     }

@@ -39,6 +39,7 @@ pub(super) struct Args {
     pub(super) hello: Option<Option<Duration>>,
     pub(super) calls: u32,
     pub(super) control_pipe: Option<String>,
+    pub(super) ctl: Option<std::path::PathBuf>,
     pub(super) pid_file: Option<String>,
     pub(super) foreground: bool,
     pub(super) debug: bool,
@@ -56,6 +57,7 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         hello: None,
         calls: 1,
         control_pipe: None,
+        ctl: None,
         pid_file: None,
         foreground: false,
         debug: false,
@@ -90,6 +92,7 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                     .ok_or_else(|| format!("--calls {v}: a number from 1"))?;
             }
             "--debug" => a.debug = true,
+            "--ctl" => a.ctl = Some(value()?.into()),
             "--hostname" => form.hostname = Some(value()?),
             "--secret" => form.secret = Some(Secret::new(value()?.into_bytes())),
             "--hide" => form.hide = true,

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
-//!            [--listen ADDR]... [--hello SECS] [--calls N] [--debug]
+//!            [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH] [--debug]
 //! rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
 //!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
 //!            [--lac LNS_ADDR[:PORT]]... [the flags of the first form but -c and -s]
@@ -17,7 +17,8 @@
 //! and listens on the control pipe (`-C`, by default
 //! `/var/run/xl2tpd/l2tp-control`). The second form builds the same
 //! configuration from its flags ([`flags`]) and has a control pipe only
-//! with `-C`. It runs in the foreground (xl2tpd's `-D`) and logs to
+//! with `-C`. `--ctl PATH` serves `rppp ctl` (show sessions, terminate,
+//! ...) on a Unix socket. It runs in the foreground (xl2tpd's `-D`) and logs to
 //! stderr and syslog (`-l`).
 
 mod args;
@@ -34,7 +35,7 @@ use args::{parse_args, Args, Source};
 
 pub(super) const USAGE: &str =
     "usage: rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
-                  [--listen ADDR]... [--hello SECS] [--calls N] [--debug]
+                  [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH] [--debug]
    or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
                   [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
                   [--lac LNS_ADDR[:PORT]]... [-C control-pipe] [--listen ADDR]... [--calls N] ...";
@@ -83,6 +84,7 @@ fn settings(a: &mut Args) -> Result<Settings, String> {
     }
     s.calls = a.calls;
     s.control_pipe = a.control_pipe.clone();
+    s.ctl_socket = a.ctl.clone();
     Ok(s)
 }
 

@@ -202,6 +202,34 @@ impl Daemon {
         &self.engine
     }
 
+    /// Serves `rppp ctl` on the control socket while the daemon runs (a
+    /// path that cannot be bound is said once; the daemon runs without).
+    #[cfg(feature = "ctl")]
+    async fn control_socket(&self) -> Option<crate::ctl::server::Serving> {
+        let path = self.settings.ctl_socket.clone()?;
+        match crate::ctl::ControlSocket::bind(&path).await {
+            Ok(socket) => {
+                tracing::info!("control socket {}", socket.path().display());
+                Some(crate::ctl::server::Serving::spawn(
+                    socket,
+                    self.engine.clone(),
+                ))
+            }
+            Err(e) => {
+                tracing::warn!("no control socket at {}: {e}", path.display());
+                None
+            }
+        }
+    }
+
+    #[cfg(not(feature = "ctl"))]
+    async fn control_socket(&self) -> Option<()> {
+        if self.settings.ctl_socket.is_some() {
+            tracing::warn!("--ctl: this build has no control socket (feature ctl)");
+        }
+        None
+    }
+
     /// The `[lac]` section `lac`'s name.
     fn lac_name(&self, lac: usize) -> &str {
         self.settings
@@ -312,6 +340,7 @@ impl Daemon {
             tracing::info!("control pipe {path}");
             self.pipe = Some(pipe);
         }
+        let _ctl = self.control_socket().await;
         let autodial: Vec<usize> = (0..self.settings.config.lac.len())
             .filter(|&i| self.settings.config.lac[i].autodial)
             .collect();

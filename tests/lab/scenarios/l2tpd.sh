@@ -47,6 +47,7 @@ LAC_PPP_IP=10.204.0.2
 RPPP_LOG=/tmp/rppp-l2tpd.log
 RPPP_RC=/tmp/rppp-l2tpd.rc
 RPPP_PIPE=/run/xl2tpd/rppp-control
+RPPP_CTL=/run/rppp-l2tpd.ctl
 RPPP2_LOG=/tmp/rppp-l2tpd-lac.log
 ENGINE_NAMES="pppd.real"
 
@@ -228,7 +229,7 @@ start_pair() {  # start_pair <role of rppp> <mode>
     ip netns list | grep -q '^lac' || check "underlay veth between netns lns and lac" netns_up || return
     debug=""; [ "${L2TPD_DEBUG:-1}" = 1 ] && debug=--debug
     hello=""; [ "$2" = vanish ] && hello="--hello 1"
-    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE -D $hello $debug"
+    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE --ctl $RPPP_CTL -D $hello $debug"
     if [ "$1" = lac ]; then
         rppp_ns=lac; peer_ns=lns
         start_xl2tpd lns /etc/xl2tpd/lns.conf
@@ -321,6 +322,7 @@ run_one() {  # run_one <role of rppp> <mode>
     check "$tag: kernel session in $rppp_ns (rppp)" has_l2tp $rppp_ns session
     check "$tag: kernel session in $peer_ns (the peer)" has_l2tp $peer_ns session
     auth_checks "$tag" "$role" "$mode"
+    [ "$mode" = chap ] && [ "$role" != lac ] && ctl_checks "$tag"
     if [ "$role" = rppp ]; then
         check "$tag: the LAC (rppp) got the LNS's Set-Link-Info: $(grep -o 'Set-Link-Info.*' $RPPP2_LOG | head -n 1)" \
             grep -q "Set-Link-Info send" $RPPP2_LOG
@@ -357,6 +359,16 @@ pipe_dial() {  # pipe_dial <tag>
     echo "c tolns pipeuser pipepass" > $RPPP_PIPE
     pass "$1: wrote 'c tolns pipeuser <password>' to $RPPP_PIPE"
 }
+# rppp ctl over the daemon's control socket (--ctl): the session, with the
+# peer's user and address.
+ctl_checks() {  # ctl_checks <tag>
+    $RPPP ctl --socket $RPPP_CTL show sessions ifname user ip --json > /tmp/ctl.out 2>&1
+    rc=$?
+    check "$1: rppp ctl show sessions exits 0 (got $rc)" [ $rc = 0 ]
+    check "$1: and lists the session of user lac at $LAC_PPP_IP: $(tr -d '\n' < /tmp/ctl.out | cut -c1-120)" \
+        sh -c "grep -q '\"lac\"' /tmp/ctl.out && grep -q '$LAC_PPP_IP' /tmp/ctl.out"
+}
+
 # xl2tpd's own client, xl2tpd-control, reads rppp's answers.
 pipe_available() {  # pipe_available <tag>
     xl2tpd-control -d -c $RPPP_PIPE available > /tmp/xl2tpd-control.out 2>&1
