@@ -24,7 +24,8 @@
 //! - [`setup`]: each PPP session's configuration from those words, with
 //!   its addresses from the pools;
 //! - [`control`]: xl2tpd's control pipe (`c NAME`, `d NAME`, ...): the
-//!   messages and answers, sans-IO, and the FIFO on tokio.
+//!   messages and answers, sans-IO, and the FIFO on tokio;
+//! - [`limits`]: max-sessions, max-starting and a rate per peer, sans-IO.
 
 pub mod config;
 pub mod control;
@@ -32,6 +33,7 @@ pub mod daemon;
 pub mod dialer;
 pub mod glue;
 pub mod kernel;
+pub mod limits;
 pub mod ppp_words;
 pub mod settings;
 pub mod setup;
