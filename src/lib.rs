@@ -61,6 +61,8 @@ pub mod options;
 #[cfg(feature = "test-util")]
 pub mod pair;
 pub mod session;
+#[cfg(feature = "pppd")]
+pub mod systemd;
 
 pub use rppp_auth as auth;
 pub use rppp_ipcp as ipcp;

@@ -114,3 +114,56 @@ fn flags_and_files_do_not_mix() {
     let o = rppp_l2tpd(&["--calls", "0"]);
     assert_error(&o, &["--calls"]);
 }
+
+/// Under systemd (`Type=notify`): READY=1 with a status once listening,
+/// STOPPING=1 on SIGTERM, exit 0. The daemon listens on a loopback port
+/// of its own and makes no tunnel, so no kernel module is needed.
+#[test]
+fn systemd_hears_ready_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    use std::time::Duration;
+
+    let d = dir("systemd");
+    let sock_path = d.join("notify");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rppp"))
+        .args([
+            "l2tpd",
+            "--listen",
+            "127.0.0.1:0",
+            "--lns",
+            "--local-ip",
+            "10.0.0.1",
+            "--ip-range",
+            "10.0.0.2-10.0.0.9",
+        ])
+        .env("NOTIFY_SOCKET", &sock_path)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = sock.recv(&mut buf).expect("a notification");
+    let ready = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(ready.contains("READY=1"), "{ready}");
+    assert!(
+        ready.contains("STATUS=0 tunnel(s), 0 PPP session(s)"),
+        "{ready}"
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let n = sock.recv(&mut buf).expect("a notification");
+    let stopping = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(stopping.contains("STOPPING=1"), "{stopping}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

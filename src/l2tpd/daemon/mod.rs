@@ -133,6 +133,9 @@ fn spawn_reader(
     })
 }
 
+/// How often systemd hears the counts (when they changed).
+const STATUS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The control pipe's next message; never, without a pipe.
 async fn next_message(pipe: &mut Option<ControlPipe>) -> io::Result<Message> {
     match pipe {
@@ -341,6 +344,9 @@ impl Daemon {
             self.pipe = Some(pipe);
         }
         let _ctl = self.control_socket().await;
+        crate::systemd::ready(&self.status_line());
+        let mut status_tick = tokio::time::interval(STATUS_INTERVAL);
+        let mut last_status = String::new();
         let autodial: Vec<usize> = (0..self.settings.config.lac.len())
             .filter(|&i| self.settings.config.lac[i].autodial)
             .collect();
@@ -393,6 +399,13 @@ impl Daemon {
                         self.pipe = None;
                     }
                 },
+                _ = status_tick.tick(), if running => {
+                    let line = self.status_line();
+                    if line != last_status {
+                        crate::systemd::status(&line);
+                        last_status = line;
+                    }
+                }
                 _ = term.recv(), if running => self.begin_shutdown(),
                 _ = int.recv(), if running => self.begin_shutdown(),
             }
@@ -403,8 +416,18 @@ impl Daemon {
         Ok(())
     }
 
+    /// systemd's STATUS line: what runs.
+    fn status_line(&self) -> String {
+        format!(
+            "{} tunnel(s), {} PPP session(s)",
+            self.endpoint.tunnel_ids().count(),
+            self.glue.ppp_sessions()
+        )
+    }
+
     fn begin_shutdown(&mut self) {
         tracing::info!("terminating on signal: closing every session");
+        crate::systemd::stopping();
         self.phase = Phase::StoppingPpp(Instant::now() + self.settings.shutdown_grace);
         let engine = self.engine.clone();
         tokio::spawn(async move { engine.shutdown().await });
