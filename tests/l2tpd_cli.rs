@@ -128,7 +128,7 @@ fn systemd_hears_ready_and_stopping() {
     let sock = UnixDatagram::bind(&sock_path).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rppp"))
+    let child = Command::new(env!("CARGO_BIN_EXE_rppp"))
         .args([
             "l2tpd",
             "--listen",
