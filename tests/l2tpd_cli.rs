@@ -167,3 +167,89 @@ fn systemd_hears_ready_and_stopping() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `rppp ctl reload` re-reads xl2tpd.conf: a good file is taken and said
+/// so; a file with an error changes nothing and the answer names the file
+/// and the line; `show tunnels` answers (none here). No privilege: the
+/// daemon listens on a loopback port of its own.
+#[test]
+fn reload_takes_a_good_file_and_refuses_a_bad_one() {
+    use std::time::{Duration, Instant};
+
+    let d = dir("reload");
+    let conf = write(
+        &d,
+        "xl2tpd.conf",
+        "[lns default]\nip range = 10.0.0.2-10.0.0.9\nlocal ip = 10.0.0.1\n",
+    );
+    let ctl = d.join("ctl").to_string_lossy().into_owned();
+    let child = Command::new(env!("CARGO_BIN_EXE_rppp"))
+        .args([
+            "l2tpd",
+            "-c",
+            &conf,
+            "--listen",
+            "127.0.0.1:0",
+            "--ctl",
+            &ctl,
+        ])
+        .args(["-C", &d.join("pipe").to_string_lossy()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ask = |words: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_rppp"))
+            .args(["ctl", "--socket", &ctl])
+            .args(words)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let t0 = Instant::now();
+    while !Path::new(&ctl).exists() && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (code, out) = ask(&["show", "tunnels"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("tunnel") && out.contains("peer-tunnel"),
+        "{out}"
+    );
+    write(
+        &d,
+        "xl2tpd.conf",
+        "[lns default]\nip range = 10.0.0.2-10.0.0.9\n[lns branch]\nlac = 192.0.2.0-255\n",
+    );
+    let (code, out) = ask(&["reload"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("2 [lns] and 0 [lac] section(s)"), "{out}");
+    write(
+        &d,
+        "xl2tpd.conf",
+        "[lns default]\nip range = 10.0.0.2-10.0.0.9\nbogus = 1\n",
+    );
+    let (code, out) = ask(&["reload"]);
+    assert_ne!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!("{conf}:3")) && out.contains("bogus"),
+        "{out}"
+    );
+    // Still running, with the good configuration.
+    let (code, out) = ask(&["show", "tunnels", "--json"]);
+    assert_eq!((code, out.trim()), (Some(0), "[]"));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -15,6 +15,8 @@ commands:
   show session ID [--json]
   show stat [--json]
   terminate (id ID | user U | ifname I | ip A | tunnel T | all) [--hard]
+  show tunnels [--json]                  (rppp l2tpd)
+  reload                                 (rppp l2tpd: re-read xl2tpd.conf and l2tp-secrets)
   shutdown --soft
 columns: id ifname user ip local l2tp peer-l2tp state uptime rx-bytes tx-bytes rx-pkts tx-pkts";
 

@@ -47,6 +47,14 @@ pub enum Request {
     /// `shutdown --soft`: accept no more sessions, close every session,
     /// and exit once all have ended.
     Shutdown,
+    /// `show tunnels [--json]`: the L2TP daemon's tunnels.
+    ShowTunnels {
+        /// JSON instead of an aligned table.
+        json: bool,
+    },
+    /// `reload`: the L2TP daemon re-reads its configuration files; what
+    /// runs stays up, and a file with an error changes nothing.
+    Reload,
 }
 
 /// Why a request was refused.
@@ -111,6 +119,11 @@ impl Request {
                 json: json_only(rest)?,
             }),
             ["terminate", rest @ ..] => terminate(rest),
+            ["show", "tunnels", rest @ ..] => Ok(Request::ShowTunnels {
+                json: json_only(rest)?,
+            }),
+            ["reload"] => Ok(Request::Reload),
+            ["reload", w, ..] => Err(RequestError::UnexpectedWord((*w).to_owned())),
             ["shutdown", "--soft"] => Ok(Request::Shutdown),
             ["shutdown", ..] => Err(RequestError::ShutdownNeedsSoft),
             [first, ..] => Err(RequestError::UnknownCommand((*first).to_owned())),
@@ -238,6 +251,19 @@ mod tests {
             Ok(Request::Terminate { hard: false, .. })
         ));
         assert_eq!(Request::parse("shutdown --soft"), Ok(Request::Shutdown));
+    }
+
+    #[test]
+    fn the_daemons_requests() {
+        assert_eq!(
+            Request::parse("show tunnels --json"),
+            Ok(Request::ShowTunnels { json: true })
+        );
+        assert_eq!(Request::parse("reload"), Ok(Request::Reload));
+        assert!(matches!(
+            Request::parse("reload now"),
+            Err(RequestError::UnexpectedWord(w)) if w == "now"
+        ));
     }
 
     #[test]

@@ -28,6 +28,32 @@ pub const MAX_REQUEST: usize = 64 * 1024;
 /// How long a client may take to send its request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What only a daemon with more than sessions can answer (the L2TP
+/// daemon: its tunnels, its configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaemonAsk {
+    /// `show tunnels`.
+    ShowTunnels {
+        /// JSON instead of a table.
+        json: bool,
+    },
+    /// `reload`.
+    Reload,
+}
+
+/// A [`DaemonAsk`] on its way to the daemon's loop, with where its answer
+/// goes (the text, or why not).
+#[derive(Debug)]
+pub struct DaemonRequest {
+    /// What is asked.
+    pub ask: DaemonAsk,
+    /// The answer.
+    pub reply: tokio::sync::oneshot::Sender<Result<String, String>>,
+}
+
+/// The daemon's side of the control socket: requests go here.
+pub type DaemonChannel = tokio::sync::mpsc::Sender<DaemonRequest>;
+
 /// A bound control socket; its file goes when this is dropped.
 #[derive(Debug)]
 pub struct ControlSocket {
@@ -67,11 +93,18 @@ impl ControlSocket {
 
     /// Answers requests about `engine` until the task is dropped.
     pub async fn serve(self, engine: Engine) {
+        self.serve_daemon(engine, None).await
+    }
+
+    /// As [`serve`](Self::serve), with `daemon` answering what the
+    /// Engine cannot ([`DaemonAsk`]).
+    pub async fn serve_daemon(self, engine: Engine, daemon: Option<DaemonChannel>) {
         loop {
             match self.listener.accept().await {
                 Ok((stream, _)) => {
                     let engine = engine.clone();
-                    tokio::spawn(async move { serve_one(stream, &engine).await });
+                    let daemon = daemon.clone();
+                    tokio::spawn(async move { serve_one(stream, &engine, daemon.as_ref()).await });
                 }
                 Err(e) => {
                     tracing::warn!("control socket {}: accept: {e}", self.path.display());
@@ -87,9 +120,9 @@ impl ControlSocket {
 pub struct Serving(tokio::task::JoinHandle<()>);
 
 impl Serving {
-    /// Serves `socket` for `engine`.
-    pub fn spawn(socket: ControlSocket, engine: Engine) -> Serving {
-        Serving(tokio::spawn(socket.serve(engine)))
+    /// Serves `socket` for `engine`, and for `daemon` if given.
+    pub fn spawn(socket: ControlSocket, engine: Engine, daemon: Option<DaemonChannel>) -> Serving {
+        Serving(tokio::spawn(socket.serve_daemon(engine, daemon)))
     }
 }
 
@@ -125,11 +158,15 @@ async fn read_request(stream: &mut UnixStream) -> Result<String, &'static str> {
     String::from_utf8(line.to_vec()).map_err(|_| "request is not UTF-8")
 }
 
-async fn serve_one(mut stream: UnixStream, engine: &Engine) {
+async fn serve_one(mut stream: UnixStream, engine: &Engine, daemon: Option<&DaemonChannel>) {
     let answer = match tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream)).await {
         Err(_) => return,
         Ok(Err(why)) => Err(why.to_owned()),
         Ok(Ok(line)) => match Request::parse(&line) {
+            Ok(Request::ShowTunnels { json }) => {
+                ask_daemon(daemon, DaemonAsk::ShowTunnels { json }).await
+            }
+            Ok(Request::Reload) => ask_daemon(daemon, DaemonAsk::Reload).await,
             Ok(request) => answer(engine, request).await,
             Err(e) => Err(e.to_string()),
         },
@@ -141,6 +178,24 @@ async fn serve_one(mut stream: UnixStream, engine: &Engine) {
     // A client that went away misses its answer; nothing else happens.
     let _ = stream.write_all(text.as_bytes()).await;
     let _ = stream.shutdown().await;
+}
+
+/// Hands `ask` to the daemon's loop and waits for its answer.
+async fn ask_daemon(daemon: Option<&DaemonChannel>, ask: DaemonAsk) -> Result<String, String> {
+    let Some(daemon) = daemon else {
+        return Err(match ask {
+            DaemonAsk::ShowTunnels { .. } => "no tunnels here: this is not rppp l2tpd".into(),
+            DaemonAsk::Reload => "nothing to reload here: this is not rppp l2tpd".into(),
+        });
+    };
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    daemon
+        .send(DaemonRequest { ask, reply })
+        .await
+        .map_err(|_| "the daemon is stopping".to_string())?;
+    answer
+        .await
+        .map_err(|_| "the daemon is stopping".to_string())?
 }
 
 /// What a request answers, or why it failed.
@@ -201,6 +256,9 @@ pub async fn answer(engine: &Engine, request: Request) -> Result<String, String>
             }
             Ok(format!("terminating {closing} session(s)\n"))
         }
+        // Only a daemon answers these ([`ControlSocket::serve_daemon`]).
+        Request::ShowTunnels { json } => ask_daemon(None, DaemonAsk::ShowTunnels { json }).await,
+        Request::Reload => ask_daemon(None, DaemonAsk::Reload).await,
         Request::Shutdown => {
             let engine = engine.clone();
             let n = engine.len();

@@ -120,6 +120,24 @@ impl Dialer {
         }
     }
 
+    /// After a reload: section `i` of the new configuration has the rules
+    /// `redials[i]` and carries on the state of the old section
+    /// `from[i]` (its tunnel, call, credentials), or starts afresh. Old
+    /// sections not carried on are forgotten (their tunnels run on,
+    /// undialled).
+    pub fn reconfigure(&mut self, redials: Vec<Redial>, from: &[Option<usize>]) {
+        let mut next = Dialer::new(redials);
+        for (i, s) in next.lacs.iter_mut().enumerate() {
+            let old = from.get(i).copied().flatten();
+            if let Some(o) = old.and_then(|o| self.lacs.get(o)).filter(|o| !o.removed) {
+                let redial = s.redial;
+                *s = o.clone();
+                s.redial = redial;
+            }
+        }
+        *self = next;
+    }
+
     /// A section added at run time (the control pipe's `a NAME`): its
     /// index.
     pub fn add(&mut self, redial: Redial) -> usize {
@@ -393,6 +411,23 @@ mod tests {
         d.tunnel_down(3, t0);
         assert_eq!(d.poll_timeout(), None);
         assert_eq!(d.connect(1, None), Err(DialError::NoSuchLac));
+    }
+
+    #[test]
+    fn a_reload_carries_a_sections_tunnel_and_credentials_by_position() {
+        let mut d = Dialer::new([REDIAL, REDIAL]);
+        let creds = Credentials {
+            user: "u".into(),
+            password: None,
+        };
+        d.connect(1, Some(creds.clone())).unwrap();
+        d.tunnel_opened(1, 4);
+        // The new file has the old second section first, and a new one.
+        d.reconfigure(vec![REDIAL, REDIAL], &[Some(1), None]);
+        assert_eq!(d.status(0), Some((true, Some(4), true)));
+        assert_eq!(d.credentials(0), Some(&creds));
+        assert_eq!(d.status(1), Some((false, None, false)));
+        assert_eq!(d.lac_of(4), Some(0));
     }
 
     #[test]

@@ -32,6 +32,19 @@ pub enum Section {
     Lns(usize),
     /// `[lac NAME]`: `Config::lac[i]`.
     Lac(usize),
+    /// A section a reload took away: its tunnels run on, new calls on
+    /// them are refused.
+    Removed,
+}
+
+/// The files the configuration came from, for a reload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSources {
+    /// xl2tpd.conf (`-c`).
+    pub config: String,
+    /// l2tp-secrets when given (`-s`); else the configuration's `auth
+    /// file`.
+    pub secrets: Option<String>,
 }
 
 /// Why an SCCRQ is not answered with a tunnel.
@@ -82,6 +95,9 @@ pub struct Settings {
     pub calls: u32,
     /// The control pipe (`-C`), `None` for none.
     pub control_pipe: Option<String>,
+    /// Where the configuration came from (`None`: the command line's
+    /// flags, nothing to reload).
+    pub sources: Option<ConfigSources>,
     /// rppp's control socket (`rppp ctl`), `None` for none.
     pub ctl_socket: Option<std::path::PathBuf>,
     /// How long a shutdown waits for PPP to terminate and for the StopCCN
@@ -104,6 +120,7 @@ impl Settings {
             calls: 1,
             control_pipe: None,
             ctl_socket: None,
+            sources: None,
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -113,7 +130,7 @@ impl Settings {
         match s {
             Section::LnsDefault => self.config.lns_default.as_ref(),
             Section::Lns(i) => self.config.lns.get(i),
-            Section::Lac(_) => None,
+            Section::Lac(_) | Section::Removed => None,
         }
     }
 
@@ -122,6 +139,71 @@ impl Settings {
         match s {
             Section::Lac(i) => self.config.lac.get(i),
             _ => None,
+        }
+    }
+
+    /// Whether a section of `config` asks for tunnel secrets (`challenge`
+    /// or `hidden bit`): then the auth file must be readable.
+    pub fn needs_secrets(config: &Config) -> bool {
+        config
+            .lns_default
+            .iter()
+            .chain(&config.lns)
+            .map(|l| &l.common)
+            .chain(config.lac.iter().map(|l| &l.common))
+            .any(|c| c.challenge || c.hidden_bit)
+    }
+
+    /// Reads the configuration and secrets `sources` name: an error names
+    /// the file and line. A missing auth file is fine when no section
+    /// needs it.
+    pub fn load(
+        sources: &ConfigSources,
+        read: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<(Config, L2tpSecrets), super::config::ConfigError> {
+        let config = super::config::load(&sources.config, read)?;
+        let path = sources
+            .secrets
+            .clone()
+            .unwrap_or_else(|| config.global.auth_file.clone());
+        let secrets = match L2tpSecrets::load(&path, read) {
+            Ok(s) => s,
+            Err(e)
+                if !Settings::needs_secrets(&config)
+                    && matches!(e.kind, super::config::ErrorKind::Unreadable { .. }) =>
+            {
+                L2tpSecrets::default()
+            }
+            Err(e) => return Err(e),
+        };
+        Ok((config, secrets))
+    }
+
+    /// Where `s`, a section of `old`, is in this configuration: found by
+    /// its name, or [`Section::Removed`].
+    pub fn remap(&self, old: &Config, s: Section) -> Section {
+        let c = &self.config;
+        match s {
+            Section::LnsDefault if c.lns_default.is_some() => Section::LnsDefault,
+            Section::Lns(i) => old
+                .lns
+                .get(i)
+                .and_then(|l| {
+                    c.lns
+                        .iter()
+                        .position(|n| n.common.section.eq_ignore_ascii_case(&l.common.section))
+                })
+                .map_or(Section::Removed, Section::Lns),
+            Section::Lac(i) => old
+                .lac
+                .get(i)
+                .and_then(|l| {
+                    c.lac
+                        .iter()
+                        .position(|n| n.common.section.eq_ignore_ascii_case(&l.common.section))
+                })
+                .map_or(Section::Removed, Section::Lac),
+            _ => Section::Removed,
         }
     }
 

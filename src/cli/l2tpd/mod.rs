@@ -26,7 +26,8 @@ mod flags;
 
 use std::ffi::OsString;
 
-use rppp::l2tpd::config::{self, ErrorKind};
+use rppp::l2tpd::config;
+use rppp::l2tpd::settings::ConfigSources;
 use rppp::l2tpd::{Daemon, PppSetup, Settings};
 use rppp::session::exit;
 
@@ -50,28 +51,20 @@ fn hostname() -> String {
 /// and line.
 fn settings(a: &mut Args) -> Result<Settings, String> {
     let system_hostname = hostname();
+    let mut loaded = None;
     let (config, secrets) = match std::mem::take(&mut a.source) {
         Source::Flags(f) => f.into_config()?,
         Source::Files {
             config: path,
             secrets,
         } => {
-            let config = config::load(&path, &mut config::read_file).map_err(|e| e.to_string())?;
-            let secrets_path = secrets.unwrap_or_else(|| config.global.auth_file.clone());
-            let needs_secrets = config
-                .lns_default
-                .iter()
-                .chain(&config.lns)
-                .map(|l| &l.common)
-                .chain(config.lac.iter().map(|l| &l.common))
-                .any(|c| c.challenge || c.hidden_bit);
-            let secrets = match config::L2tpSecrets::load(&secrets_path, &mut config::read_file) {
-                Ok(s) => s,
-                Err(e) if !needs_secrets && matches!(e.kind, ErrorKind::Unreadable { .. }) => {
-                    Default::default()
-                }
-                Err(e) => return Err(e.to_string()),
+            let sources = ConfigSources {
+                config: path,
+                secrets,
             };
+            let (config, secrets) =
+                Settings::load(&sources, &mut config::read_file).map_err(|e| e.to_string())?;
+            loaded = Some(sources);
             (config, secrets)
         }
     };
@@ -85,6 +78,7 @@ fn settings(a: &mut Args) -> Result<Settings, String> {
     s.calls = a.calls;
     s.control_pipe = a.control_pipe.clone();
     s.ctl_socket = a.ctl.clone();
+    s.sources = loaded;
     Ok(s)
 }
 

@@ -34,6 +34,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 mod control;
+mod ctl;
+mod reload;
 
 use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
@@ -41,6 +43,7 @@ use super::glue::{Command, Glue};
 use super::kernel::{reapable, udp_socket, KernelTunnel};
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::{PppSetup, SessionPlace};
+use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
 
 /// A datagram a reader task got: from which listening address's sockets,
@@ -96,6 +99,8 @@ pub struct Daemon {
     setup: PppSetup,
     /// xl2tpd's control pipe, once `run` has opened it.
     pipe: Option<ControlPipe>,
+    /// What `rppp ctl` asks of the daemon (tunnels, reload).
+    ctl: Option<mpsc::Receiver<DaemonRequest>>,
     phase: Phase,
 }
 
@@ -135,6 +140,14 @@ fn spawn_reader(
 
 /// How often systemd hears the counts (when they changed).
 const STATUS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `rppp ctl`'s next request for the daemon; never, without a socket.
+async fn next_ctl(ctl: &mut Option<mpsc::Receiver<DaemonRequest>>) -> Option<DaemonRequest> {
+    match ctl {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
 
 /// The control pipe's next message; never, without a pipe.
 async fn next_message(pipe: &mut Option<ControlPipe>) -> io::Result<Message> {
@@ -196,6 +209,7 @@ impl Daemon {
             rng: UnwrapErr(SysRng),
             setup,
             pipe: None,
+            ctl: None,
             phase: Phase::Running,
         })
     }
@@ -207,15 +221,17 @@ impl Daemon {
 
     /// Serves `rppp ctl` on the control socket while the daemon runs (a
     /// path that cannot be bound is said once; the daemon runs without).
-    #[cfg(feature = "ctl")]
-    async fn control_socket(&self) -> Option<crate::ctl::server::Serving> {
+    async fn control_socket(&mut self) -> Option<crate::ctl::server::Serving> {
         let path = self.settings.ctl_socket.clone()?;
         match crate::ctl::ControlSocket::bind(&path).await {
             Ok(socket) => {
                 tracing::info!("control socket {}", socket.path().display());
+                let (tx, rx) = mpsc::channel(16);
+                self.ctl = Some(rx);
                 Some(crate::ctl::server::Serving::spawn(
                     socket,
                     self.engine.clone(),
+                    Some(tx),
                 ))
             }
             Err(e) => {
@@ -223,14 +239,6 @@ impl Daemon {
                 None
             }
         }
-    }
-
-    #[cfg(not(feature = "ctl"))]
-    async fn control_socket(&self) -> Option<()> {
-        if self.settings.ctl_socket.is_some() {
-            tracing::warn!("--ctl: this build has no control socket (feature ctl)");
-        }
-        None
     }
 
     /// The `[lac]` section `lac`'s name.
@@ -337,6 +345,7 @@ impl Daemon {
     pub async fn run(mut self) -> io::Result<()> {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
+        let mut hup = signal(SignalKind::hangup())?;
         if let Some(path) = self.settings.control_pipe.clone() {
             let pipe = ControlPipe::open(&path)
                 .map_err(|e| io::Error::new(e.kind(), format!("control pipe {path}: {e}")))?;
@@ -392,6 +401,7 @@ impl Daemon {
                         break;
                     }
                 }
+                Some(r) = next_ctl(&mut self.ctl) => self.on_ctl(r),
                 m = next_message(&mut self.pipe), if running => match m {
                     Ok(m) => self.on_control(m),
                     Err(e) => {
@@ -404,6 +414,11 @@ impl Daemon {
                     if line != last_status {
                         crate::systemd::status(&line);
                         last_status = line;
+                    }
+                }
+                _ = hup.recv(), if running => {
+                    if let Err(e) = self.reload() {
+                        tracing::error!("reload on SIGHUP: {e}; the running configuration stays");
                     }
                 }
                 _ = term.recv(), if running => self.begin_shutdown(),
