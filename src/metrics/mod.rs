@@ -7,7 +7,7 @@
 //!   ([`Snapshot::take`]), plus the process's open fds and, when an L2TP
 //!   daemon provides it, its tunnels and control messages
 //!   ([`L2tpMetrics`], through [`MetricsOptions::l2tp`]);
-//! - [`render`]: the sans-IO renderer, a [`Snapshot`] in, the exposition
+//! - [`mod@render`]: the sans-IO renderer, a [`Snapshot`] in, the exposition
 //!   text out;
 //! - [`server`]: the HTTP endpoint (hyper), `GET /metrics` and nothing
 //!   else, every connection under a deadline.
