@@ -47,7 +47,7 @@ fn snapshot(per_session: bool) -> Snapshot {
             control_sent: 1_000_000,
             control_received: 990_000,
             control_retransmissions: 500,
-            tunnel_timeouts: 3,
+            control_timeouts: 3,
         }),
         sessions: per_session.then(|| {
             (1..=SESSIONS)

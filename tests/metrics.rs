@@ -107,7 +107,7 @@ fn realistic() -> Snapshot {
             control_sent: 50_000,
             control_received: 49_000,
             control_retransmissions: 321,
-            tunnel_timeouts: 2,
+            control_timeouts: 2,
         }),
         sessions: Some(sessions),
     }
@@ -313,5 +313,12 @@ async fn only_get_metrics_is_answered_and_a_stuck_client_stalls_nothing() {
     // The query string is not part of the path.
     let (status, _, _) = http(addr, "GET /metrics?x=1 HTTP/1.1\r\nHost: rppp\r\n\r\n").await;
     assert_eq!(status, "HTTP/1.1 200 OK");
-    drop(stuck);
+    // The stuck client is dropped once its time to send a request is up.
+    let mut rest = Vec::new();
+    let gone = tokio::time::timeout(
+        rppp::metrics::server::HEADER_TIMEOUT + Duration::from_secs(3),
+        stuck.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(gone.is_ok(), "a client that never finished its request still holds a connection");
 }

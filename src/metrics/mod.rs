@@ -28,8 +28,30 @@
 //! | `rppp_l2tp_sessions` | gauge | |
 //! | `rppp_l2tp_control_messages_sent_total`, `..._received_total` | counter | |
 //! | `rppp_l2tp_control_retransmissions_total` | counter | |
-//! | `rppp_l2tp_tunnel_timeouts_total` | counter | |
+//! | `rppp_l2tp_control_timeouts_total` | counter | |
 //! | `rppp_session_{receive,transmit}_{bytes,packets}_total` | counter | `session_id`, `ifname`: only with [`MetricsOptions::per_session`] |
+//!
+//! An L2TP daemon in the process plugs its figures in with
+//! [`MetricsOptions::l2tp`]: a function, called once per scrape on the
+//! runtime, that returns an [`L2tpMetrics`] at once (from a value the
+//! daemon's loop keeps current; with feature `l2tpd`,
+//! [`L2tpMetrics::with_every_state`] and [`L2tpMetrics::add_tunnel`] fill
+//! one from `rppp_l2tp`'s tunnels):
+//!
+//! ```no_run
+//! # async fn f(engine: rppp::driver::Engine) -> std::io::Result<()> {
+//! use std::sync::{Arc, Mutex};
+//! use rppp::metrics::{L2tpMetrics, MetricsOptions, MetricsServer};
+//!
+//! // The daemon's loop stores its figures here as they change.
+//! let published = Arc::new(Mutex::new(L2tpMetrics::default()));
+//! let reader = Arc::clone(&published);
+//! let options = MetricsOptions::default()
+//!     .l2tp(move || reader.lock().map(|m| m.clone()).unwrap_or_default());
+//! let server = MetricsServer::bind("127.0.0.1:9469".parse().unwrap()).await?;
+//! tokio::spawn(server.serve(engine, options));
+//! # Ok(()) }
+//! ```
 //!
 //! The L2TP families appear only when a daemon provides them, the
 //! per-session ones only when asked for: one series per session and

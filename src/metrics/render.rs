@@ -134,13 +134,13 @@ pub fn render(s: &Snapshot) -> String {
             (
                 "rppp_l2tp_control_messages_sent_total",
                 "counter",
-                "L2TP control messages sent, retransmissions included.",
+                "L2TP control messages sent for the first time (ZLB acknowledgements excluded).",
                 l.control_sent,
             ),
             (
                 "rppp_l2tp_control_messages_received_total",
                 "counter",
-                "L2TP control messages received.",
+                "L2TP control messages received and delivered in order.",
                 l.control_received,
             ),
             (
@@ -150,10 +150,10 @@ pub fn render(s: &Snapshot) -> String {
                 l.control_retransmissions,
             ),
             (
-                "rppp_l2tp_tunnel_timeouts_total",
+                "rppp_l2tp_control_timeouts_total",
                 "counter",
-                "L2TP tunnels torn down because the peer stopped acknowledging.",
-                l.tunnel_timeouts,
+                "L2TP control retransmission timeouts.",
+                l.control_timeouts,
             ),
         ] {
             out.family(name, kind, help);
@@ -333,7 +333,7 @@ mod tests {
             control_sent: 100,
             control_received: 90,
             control_retransmissions: 4,
-            tunnel_timeouts: 1,
+            control_timeouts: 1,
         });
         s.sessions = Some(vec![SessionTraffic {
             id: SessionId::from_number(9).unwrap(),
@@ -352,10 +352,41 @@ mod tests {
             "rppp_l2tp_control_messages_sent_total 100",
             "rppp_l2tp_control_messages_received_total 90",
             "rppp_l2tp_control_retransmissions_total 4",
-            "rppp_l2tp_tunnel_timeouts_total 1",
+            "rppp_l2tp_control_timeouts_total 1",
             // Label values escaped.
             "rppp_session_receive_bytes_total{session_id=\"9\",ifname=\"ppp\\\"9\\\\\"} 1500",
             "rppp_session_transmit_packets_total{session_id=\"9\",ifname=\"ppp\\\"9\\\\\"} 20",
+        ] {
+            assert!(l.contains(&want), "missing {want:?} in:\n{text}");
+        }
+    }
+
+    #[cfg(feature = "l2tpd")]
+    #[test]
+    fn a_daemon_adds_its_tunnels_by_state_and_their_counters() {
+        use rppp_l2tp::{TunnelCounters, TunnelState};
+        let mut l = L2tpMetrics::with_every_state();
+        let mut c = TunnelCounters::default();
+        c.reliable.sent = 10;
+        c.reliable.delivered = 9;
+        c.reliable.retransmissions = 2;
+        c.reliable.timeouts = 1;
+        l.add_tunnel(Some(TunnelState::Established), &c);
+        l.add_tunnel(Some(TunnelState::Established), &c);
+        // A tunnel that is gone: its counters only.
+        l.add_tunnel(None, &c);
+        let mut s = known();
+        s.l2tp = Some(l);
+        let text = render(&s);
+        let l = lines(&text);
+        for want in [
+            "rppp_l2tp_tunnels{state=\"established\"} 2",
+            "rppp_l2tp_tunnels{state=\"wait_ctl_reply\"} 0",
+            "rppp_l2tp_tunnels{state=\"closed\"} 0",
+            "rppp_l2tp_control_messages_sent_total 30",
+            "rppp_l2tp_control_messages_received_total 27",
+            "rppp_l2tp_control_retransmissions_total 6",
+            "rppp_l2tp_control_timeouts_total 3",
         ] {
             assert!(l.contains(&want), "missing {want:?} in:\n{text}");
         }

@@ -7,22 +7,95 @@ use crate::driver::{Engine, EngineCounters, SessionId, SessionTally};
 
 /// An L2TP daemon's figures, as it fills them in for a scrape: the
 /// tunnels by state, its sessions, and its control channel's traffic.
-/// The counters count since the daemon started.
+///
+/// The counters count since the daemon started and must never go down:
+/// a daemon that sums its tunnels' counters keeps, beside the live
+/// tunnels, the sum of those that are gone (`rppp_l2tp::TunnelCounters`
+/// of a closed tunnel added once to a running total). With feature
+/// `l2tpd`, [`add_tunnel`](Self::add_tunnel) adds one tunnel of the
+/// sans-IO crate, with its state's label.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct L2tpMetrics {
-    /// Tunnels by state (a label each: `established`, `wait_ctl_conn`,
-    /// ...), every state the daemon knows, zero or not.
+    /// Tunnels by state (label values as [`tunnel_state_label`] gives
+    /// them: `idle`, `wait_ctl_reply`, `wait_ctl_conn`, `established`,
+    /// `closing`, `closed`), every state the daemon knows, zero or not.
+    ///
+    /// [`tunnel_state_label`]: Self::tunnel_state_label
     pub tunnels_by_state: Vec<(String, u64)>,
     /// L2TP sessions the daemon holds.
     pub sessions: u64,
-    /// Control messages sent, retransmissions included.
+    /// Control messages sent for the first time, ZLB acknowledgements
+    /// excluded (`ReliableCounters::sent`).
     pub control_sent: u64,
-    /// Control messages received, acknowledgements (ZLB) included.
+    /// Control messages received and delivered in order, duplicates
+    /// excluded (`ReliableCounters::delivered`).
     pub control_received: u64,
-    /// Control messages sent again for want of an acknowledgement.
+    /// Control messages sent again for want of an acknowledgement
+    /// (`ReliableCounters::retransmissions`).
     pub control_retransmissions: u64,
-    /// Tunnels torn down because the peer stopped acknowledging.
-    pub tunnel_timeouts: u64,
+    /// Retransmission timeouts (`ReliableCounters::timeouts`).
+    pub control_timeouts: u64,
+}
+
+#[cfg(feature = "l2tpd")]
+impl L2tpMetrics {
+    /// Every tunnel state, in the order [`tunnels_by_state`] lists them
+    /// after [`with_every_state`](Self::with_every_state).
+    ///
+    /// [`tunnels_by_state`]: Self::tunnels_by_state
+    pub const TUNNEL_STATES: [rppp_l2tp::TunnelState; 6] = [
+        rppp_l2tp::TunnelState::Idle,
+        rppp_l2tp::TunnelState::WaitCtlReply,
+        rppp_l2tp::TunnelState::WaitCtlConn,
+        rppp_l2tp::TunnelState::Established,
+        rppp_l2tp::TunnelState::Closing,
+        rppp_l2tp::TunnelState::Closed,
+    ];
+
+    /// A tunnel state as a label value.
+    pub fn tunnel_state_label(state: rppp_l2tp::TunnelState) -> &'static str {
+        use rppp_l2tp::TunnelState as S;
+        match state {
+            S::Idle => "idle",
+            S::WaitCtlReply => "wait_ctl_reply",
+            S::WaitCtlConn => "wait_ctl_conn",
+            S::Established => "established",
+            S::Closing => "closing",
+            S::Closed => "closed",
+        }
+    }
+
+    /// Figures with every tunnel state at zero, to add tunnels to.
+    pub fn with_every_state() -> L2tpMetrics {
+        L2tpMetrics {
+            tunnels_by_state: Self::TUNNEL_STATES
+                .iter()
+                .map(|s| (Self::tunnel_state_label(*s).to_owned(), 0))
+                .collect(),
+            ..L2tpMetrics::default()
+        }
+    }
+
+    /// Counts one tunnel in `state` and adds its control counters
+    /// (a live tunnel's, or a closed one's into the running total).
+    pub fn add_tunnel(
+        &mut self,
+        state: Option<rppp_l2tp::TunnelState>,
+        counters: &rppp_l2tp::TunnelCounters,
+    ) {
+        if let Some(state) = state {
+            let label = Self::tunnel_state_label(state);
+            match self.tunnels_by_state.iter_mut().find(|(l, _)| l == label) {
+                Some((_, n)) => *n += 1,
+                None => self.tunnels_by_state.push((label.to_owned(), 1)),
+            }
+        }
+        let r = &counters.reliable;
+        self.control_sent += r.sent;
+        self.control_received += r.delivered;
+        self.control_retransmissions += r.retransmissions;
+        self.control_timeouts += r.timeouts;
+    }
 }
 
 /// Where a scrape gets an L2TP daemon's figures: called once per scrape,
