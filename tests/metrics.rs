@@ -320,5 +320,8 @@ async fn only_get_metrics_is_answered_and_a_stuck_client_stalls_nothing() {
         stuck.read_to_end(&mut rest),
     )
     .await;
-    assert!(gone.is_ok(), "a client that never finished its request still holds a connection");
+    assert!(
+        gone.is_ok(),
+        "a client that never finished its request still holds a connection"
+    );
 }
