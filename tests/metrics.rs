@@ -1,7 +1,8 @@
 //! Prometheus metrics: the exposition checked by `promtool check metrics`
 //! (Debian's `prometheus` package; the test fails without it when
 //! `RPPP_REQUIRE_PROMTOOL=1`, as `tests/run-all.sh` sets, and is skipped
-//! with a reason otherwise), and `GET /metrics` scraped over plain TCP
+//! with a reason otherwise; `RPPP_PROMTOOL` names another promtool), and
+//! `GET /metrics` scraped over plain TCP
 //! from an engine whose sessions run on the fake data path: the counts
 //! agree with what happened to the sessions, and nothing but
 //! `GET /metrics` is answered.
