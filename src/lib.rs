@@ -31,6 +31,8 @@
 //! - `l2tpd` (default): an L2TPv2 LNS and LAC in one process ([`l2tpd`],
 //!   the `rppp l2tpd` command), on the sans-IO `rppp-l2tp` crate, with
 //!   xl2tpd.conf, l2tp-secrets and address pools;
+//! - `metrics` (default): Prometheus metrics ([`metrics`]): a renderer of
+//!   the engine's counters and `GET /metrics` on an opt-in address;
 //! - `test-util`: test doubles, the in-memory pair harness (`pair`),
 //!   the fake data path and `Engine::without_kernel`.
 //!
@@ -54,6 +56,8 @@ pub mod driver;
 pub mod kernel;
 #[cfg(feature = "l2tpd")]
 pub mod l2tpd;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 #[cfg(feature = "pppd")]
 pub mod notify;
 #[cfg(feature = "pppd")]

@@ -160,6 +160,28 @@ fn the_sessions_file_names_its_bad_line() {
 }
 
 #[test]
+fn the_server_flags_come_before_the_sessions_file_and_are_checked() {
+    let o = rppp(&["--metrics", "nowhere", "--sessions-file", "f"], &[]);
+    assert_exit(&o, 2, &["--metrics needs an address and port"]);
+    let o = rppp(&["--metrics", "127.0.0.1:9469"], &[]);
+    assert_exit(&o, 2, &["go before --sessions-file"]);
+    // Both flags, in either order, reach the sessions file.
+    let o = rppp(
+        &[
+            "--metrics",
+            "127.0.0.1:0",
+            "--metrics-per-session",
+            "--ctl",
+            "/nonexistent/rppp.ctl",
+            "--sessions-file",
+            "/nonexistent/sessions",
+        ],
+        &[],
+    );
+    assert_exit(&o, 2, &["--sessions-file /nonexistent/sessions"]);
+}
+
+#[test]
 fn dryrun_prints_the_options_and_exits_0_without_a_password() {
     let o = rppp_pppol2tp(
         "250",

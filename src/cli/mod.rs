@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! rppp [pppd options] plugin pppol2tp.so pppol2tp FD [pppd options]
-//! rppp --sessions-file FILE [pppd options common to every session]
+//! rppp [--ctl PATH] [--metrics ADDR:PORT [--metrics-per-session]]
+//!      --sessions-file FILE [pppd options common to every session]
 //! rppp l2tpd [flags]     (feature l2tpd: the L2TPv2 daemon, see `l2tpd`)
 //! ```
 //!
@@ -12,7 +13,10 @@
 //! follow the common options, as if appended to the command line. Every
 //! session runs in this one process; each one's end is logged with its
 //! exit code, and the process exits with 0 when every session ended with
-//! 0 or 5, 1 otherwise.
+//! 0 or 5, 1 otherwise. That mode serves the control socket (`--ctl`, or
+//! the default path) and, with `--metrics`, Prometheus metrics at
+//! `http://ADDR:PORT/metrics` (per-session byte counters only with
+//! `--metrics-per-session`).
 //!
 //! A command line without `pppol2tp` (PPPoE, a serial line, xl2tpd's pty
 //! fallback) is not rppp's: it execs the real pppd named by
@@ -50,16 +54,46 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
             return exit::OPTION_ERROR;
         }
     }
-    if args.first().is_some_and(|a| a == "--ctl") {
-        // rppp --ctl PATH --sessions-file FILE ...
-        let Some(path) = args.get(1) else {
-            eprintln!("rppp: --ctl needs a path");
-            return exit::OPTION_ERROR;
-        };
-        if args.get(2).is_some_and(|a| a == "--sessions-file") {
-            return run::multi(&args[3..], Some(path.into()));
+    if args
+        .first()
+        .is_some_and(|a| a == "--ctl" || a == "--metrics" || a == "--metrics-per-session")
+    {
+        // rppp [--ctl PATH] [--metrics ADDR:PORT [--metrics-per-session]]
+        //      --sessions-file FILE ...
+        let mut server = run::ServerFlags::default();
+        let mut rest = &args[..];
+        loop {
+            match rest.first().and_then(|a| a.to_str()) {
+                Some("--ctl") => {
+                    let Some(path) = rest.get(1) else {
+                        eprintln!("rppp: --ctl needs a path");
+                        return exit::OPTION_ERROR;
+                    };
+                    server.ctl = Some(path.into());
+                    rest = &rest[2..];
+                }
+                Some("--metrics") => {
+                    let addr = rest.get(1).and_then(|a| a.to_str()).map(str::parse);
+                    let Some(Ok(addr)) = addr else {
+                        eprintln!(
+                            "rppp: --metrics needs an address and port (127.0.0.1:9469, [::]:9469)"
+                        );
+                        return exit::OPTION_ERROR;
+                    };
+                    server.metrics = Some(addr);
+                    rest = &rest[2..];
+                }
+                Some("--metrics-per-session") => {
+                    server.metrics_per_session = true;
+                    rest = &rest[1..];
+                }
+                _ => break,
+            }
         }
-        eprintln!("rppp: --ctl PATH goes before --sessions-file FILE");
+        if rest.first().is_some_and(|a| a == "--sessions-file") {
+            return run::multi(&rest[1..], server);
+        }
+        eprintln!("rppp: --ctl PATH and --metrics ADDR:PORT go before --sessions-file FILE");
         return exit::OPTION_ERROR;
     }
     #[cfg(feature = "l2tpd")]
@@ -67,7 +101,7 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
         return l2tpd::main(&args[1..]);
     }
     if args.first().is_some_and(|a| a == "--sessions-file") {
-        return run::multi(&args[1..], None);
+        return run::multi(&args[1..], run::ServerFlags::default());
     }
     let info = args
         .iter()
@@ -110,7 +144,7 @@ pub(crate) fn info(request: InfoRequest) -> u8 {
         InfoRequest::Help => println!(
             "rppp {}: a PPP engine for PPP over L2TP, started as pppd is by an L2TP daemon:\n  \
              rppp plugin pppol2tp.so pppol2tp FD [pppd options]\n  \
-             rppp --sessions-file FILE [pppd options for every session]\n\
+             rppp [--ctl PATH] [--metrics ADDR:PORT [--metrics-per-session]] --sessions-file FILE [pppd options for every session]\n\
              pppd's options and options files (/etc/ppp/options, file F) are read as pppd reads them.",
             env!("CARGO_PKG_VERSION")
         ),

@@ -240,8 +240,19 @@ fn raise_fd_limit(sessions: usize) {
     }
 }
 
+/// What the multi-session mode serves besides its sessions.
+#[derive(Debug, Default)]
+pub(crate) struct ServerFlags {
+    /// `--ctl PATH`: the control socket (else the default path).
+    pub(crate) ctl: Option<std::path::PathBuf>,
+    /// `--metrics ADDR:PORT`: Prometheus metrics (else none).
+    pub(crate) metrics: Option<std::net::SocketAddr>,
+    /// `--metrics-per-session`: per-session byte and packet counters.
+    pub(crate) metrics_per_session: bool,
+}
+
 /// Many sessions in one process: `--sessions-file FILE [common options]`.
-pub(crate) fn multi(args: &[OsString], ctl: Option<std::path::PathBuf>) -> u8 {
+pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     let Some(file) = args.first() else {
         eprintln!("rppp: --sessions-file needs a file");
         return exit::OPTION_ERROR;
@@ -316,18 +327,64 @@ pub(crate) fn multi(args: &[OsString], ctl: Option<std::path::PathBuf>) -> u8 {
                 engine.add_kernel_session(p.socket, Arc::new(p.config), kernel, hooks)
             })
             .collect();
-        // The control socket lives as long as the sessions do.
-        let _control = control_socket(&engine, ctl).await;
-        drive(&engine, events, ids).await
+        // The control socket and the metrics endpoint live as long as
+        // the sessions do.
+        let control = control_socket(&engine, server.ctl).await;
+        let metrics = metrics_endpoint(&engine, server.metrics, server.metrics_per_session).await;
+        let code = drive(&engine, events, ids).await;
+        for task in [control, metrics].into_iter().flatten() {
+            task.abort();
+        }
+        code
     })
 }
 
 #[cfg(not(feature = "ctl"))]
-async fn control_socket(_: &Engine, path: Option<std::path::PathBuf>) -> Option<()> {
+async fn control_socket(
+    _: &Engine,
+    path: Option<std::path::PathBuf>,
+) -> Option<tokio::task::JoinHandle<()>> {
     if path.is_some() {
         tracing::warn!("--ctl: this build has no control socket (feature ctl)");
     }
     None
+}
+
+#[cfg(not(feature = "metrics"))]
+async fn metrics_endpoint(
+    _: &Engine,
+    addr: Option<std::net::SocketAddr>,
+    _: bool,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if addr.is_some() {
+        tracing::warn!("--metrics: this build has no metrics (feature metrics)");
+    }
+    None
+}
+
+/// Serves `GET /metrics` at `addr`, when given, while the sessions run.
+/// An address that cannot be bound is said once and the sessions run
+/// without metrics.
+#[cfg(feature = "metrics")]
+async fn metrics_endpoint(
+    engine: &Engine,
+    addr: Option<std::net::SocketAddr>,
+    per_session: bool,
+) -> Option<tokio::task::JoinHandle<()>> {
+    use rppp::metrics::{MetricsOptions, MetricsServer};
+    let addr = addr?;
+    match MetricsServer::bind(addr).await {
+        Ok(server) => {
+            let bound = server.local_addr().unwrap_or(addr);
+            tracing::info!("metrics at http://{bound}/metrics");
+            let options = MetricsOptions::default().per_session(per_session);
+            Some(tokio::spawn(server.serve(engine.clone(), options)))
+        }
+        Err(e) => {
+            tracing::warn!("no metrics endpoint at {addr}: {e}");
+            None
+        }
+    }
 }
 
 /// Serves the control socket at `path` (or the default one) while the

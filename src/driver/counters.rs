@@ -7,7 +7,7 @@ use std::time::Duration;
 use rppp_lcp::AuthMethod;
 
 use super::end::{CloseReason, EndReason};
-use crate::session::TerminationReason;
+use crate::session::{Phase, TerminationReason};
 
 /// A session's end, as a small stable label (a metric's label value, a
 /// counter's key); [`EndReason`] has the details.
@@ -197,6 +197,77 @@ impl EngineCounters {
     }
 }
 
+/// The five phases of a link, in [`SessionTally::by_phase`]' order.
+pub const PHASES: [Phase; 5] = [
+    Phase::Dead,
+    Phase::Establish,
+    Phase::Authenticate,
+    Phase::Network,
+    Phase::Terminate,
+];
+
+/// A phase as a small stable label (a metric's label value).
+pub fn phase_label(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Dead => "dead",
+        Phase::Establish => "establish",
+        Phase::Authenticate => "authenticate",
+        Phase::Network => "network",
+        Phase::Terminate => "terminate",
+    }
+}
+
+/// An authentication method as a small stable label, as `show stat`
+/// names it.
+pub fn auth_label(method: AuthMethod) -> &'static str {
+    match method {
+        AuthMethod::Pap => "pap",
+        AuthMethod::ChapMd5 => "chap-md5",
+        AuthMethod::MsChap => "mschap",
+        AuthMethod::MsChapV2 => "mschap-v2",
+    }
+}
+
+/// The running sessions of an engine counted two ways, as
+/// [`Engine::tally`](super::Engine::tally) takes them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionTally {
+    /// Sessions running.
+    pub sessions: u64,
+    /// Sessions by [`PHASES`]' order.
+    pub by_phase: [u64; 5],
+    /// Sessions whose peer authenticated, by [`AUTH_METHODS`]' order.
+    pub by_auth: [u64; 4],
+    /// Sessions whose peer has not authenticated (yet, or at all).
+    pub unauthenticated: u64,
+}
+
+impl SessionTally {
+    /// Counts sessions given as (phase, how the peer authenticated).
+    pub fn count(sessions: impl IntoIterator<Item = (Phase, Option<AuthMethod>)>) -> SessionTally {
+        let mut t = SessionTally::default();
+        for (phase, auth) in sessions {
+            t.sessions += 1;
+            t.by_phase[phase_index(phase)] += 1;
+            match auth.and_then(auth_index) {
+                Some(i) => t.by_auth[i] += 1,
+                None => t.unauthenticated += 1,
+            }
+        }
+        t
+    }
+}
+
+fn phase_index(phase: Phase) -> usize {
+    match phase {
+        Phase::Dead => 0,
+        Phase::Establish => 1,
+        Phase::Authenticate => 2,
+        Phase::Network => 3,
+        Phase::Terminate => 4,
+    }
+}
+
 fn auth_index(m: AuthMethod) -> Option<usize> {
     AUTH_METHODS.iter().position(|&a| a == m)
 }
@@ -226,6 +297,23 @@ mod tests {
         assert_eq!(c.setup_buckets[1], 1);
         assert_eq!(c.setup_buckets[10], 1);
         assert_eq!(c.setups(), 3);
+    }
+
+    #[test]
+    fn a_tally_counts_each_session_once_each_way() {
+        let t = SessionTally::count([
+            (Phase::Network, Some(AuthMethod::ChapMd5)),
+            (Phase::Network, None),
+            (Phase::Establish, None),
+            (Phase::Terminate, Some(AuthMethod::Pap)),
+        ]);
+        assert_eq!(t.sessions, 4);
+        assert_eq!(t.by_phase, [0, 1, 0, 2, 1]);
+        assert_eq!(t.by_auth, [1, 1, 0, 0]);
+        assert_eq!(t.unauthenticated, 2);
+        for (i, p) in PHASES.iter().enumerate() {
+            assert_eq!(phase_index(*p), i, "{}", phase_label(*p));
+        }
     }
 
     #[test]

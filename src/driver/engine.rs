@@ -25,7 +25,7 @@ use rtnetlink::Handle;
 use tokio::sync::{oneshot, Semaphore};
 
 use super::config::{KernelSessionOptions, LinkOptions};
-use super::counters::EngineCounters;
+use super::counters::{EngineCounters, SessionTally};
 use super::datapath::DataPath;
 use super::end::{CloseReason, EndReason, Ended, SetupError};
 use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
@@ -292,6 +292,14 @@ impl Engine {
     /// ended by kind, authentication by method, setup latency.
     pub fn counters(&self) -> EngineCounters {
         self.registry.counters()
+    }
+
+    /// The running sessions counted by phase and by the peer's
+    /// authentication method: what a metrics scrape reports. One pass
+    /// over the registry under its lock (no await, nothing cloned per
+    /// session), so it costs O(sessions) and never waits on a session.
+    pub fn tally(&self) -> SessionTally {
+        self.registry.tally()
     }
 
     /// Every running session's summary, by id.

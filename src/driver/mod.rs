@@ -28,7 +28,8 @@ mod status;
 mod task;
 
 pub use config::{KernelSessionOptions, LinkOptions};
-pub use counters::{EndKind, EngineCounters, AUTH_METHODS, SETUP_BUCKETS};
+pub use counters::{auth_label, phase_label};
+pub use counters::{EndKind, EngineCounters, SessionTally, AUTH_METHODS, PHASES, SETUP_BUCKETS};
 pub use datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DataPathStep, DefaultRoute,
     ExistingRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,

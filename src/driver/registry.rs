@@ -9,7 +9,7 @@ use tokio::sync::{oneshot, Notify};
 
 use rppp_lcp::AuthMethod;
 
-use super::counters::EngineCounters;
+use super::counters::{EngineCounters, SessionTally};
 use super::end::{CloseReason, Ended};
 use super::status::{SessionId, SessionInfo, SessionStats};
 
@@ -25,6 +25,8 @@ pub(crate) enum Command {
 #[derive(Debug)]
 struct Entry {
     info: SessionInfo,
+    /// How the peer authenticated, once it has.
+    auth: Option<AuthMethod>,
     /// Commands not yet taken by the session's task, which `wake` wakes.
     /// (A channel per session would cost about a kilobyte each.)
     commands: Vec<Command>,
@@ -71,6 +73,7 @@ impl Registry {
             id,
             Entry {
                 info: SessionInfo::new(id),
+                auth: None,
                 commands,
                 wake: Arc::clone(&wake),
                 waiters: Vec::new(),
@@ -100,8 +103,19 @@ impl Registry {
     }
 
     /// The peer authenticated with `method`.
-    pub(crate) fn auth_succeeded(&self, method: Option<AuthMethod>) {
-        self.lock().counters.count_auth_success(method);
+    pub(crate) fn auth_succeeded(&self, id: SessionId, method: Option<AuthMethod>) {
+        let mut s = self.lock();
+        s.counters.count_auth_success(method);
+        if let Some(e) = s.map.get_mut(&id) {
+            e.auth = method;
+        }
+    }
+
+    /// The running sessions counted by phase and by how the peer
+    /// authenticated: one pass under the lock, nothing cloned.
+    pub(crate) fn tally(&self) -> SessionTally {
+        let s = self.lock();
+        SessionTally::count(s.map.values().map(|e| (e.info.phase, e.auth)))
     }
 
     /// The engine's counters.

@@ -24,7 +24,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 SessionEvent::Authenticated { peer_name } => {
                     registry.update(id, |i| i.peer_name = Some(peer_name.clone()));
                     let method = self.session.lcp().negotiated().and_then(|n| n.peer_auth);
-                    registry.auth_succeeded(method);
+                    registry.auth_succeeded(id, method);
                 }
                 SessionEvent::IpUp { local, peer, .. } => {
                     registry.update(id, |i| i.ipv4 = Some((*local, *peer)));
