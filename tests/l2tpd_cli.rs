@@ -183,16 +183,14 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
         "[lns default]\nip range = 10.0.0.2-10.0.0.9\nlocal ip = 10.0.0.1\n",
     );
     let ctl = d.join("ctl").to_string_lossy().into_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let metrics = format!("127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_rppp"))
-        .args([
-            "l2tpd",
-            "-c",
-            &conf,
-            "--listen",
-            "127.0.0.1:0",
-            "--ctl",
-            &ctl,
-        ])
+        .args(["l2tpd", "-c", &conf, "--listen", "127.0.0.1:0"])
+        .args(["--ctl", &ctl, "--metrics", &metrics])
         .args(["-C", &d.join("pipe").to_string_lossy()])
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -240,6 +238,24 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
     // Still running, with the good configuration.
     let (code, out) = ask(&["show", "tunnels", "--json"]);
     assert_eq!((code, out.trim()), (Some(0), "[]"));
+    // The metrics carry the daemon's L2TP families.
+    let scrape = {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(&metrics).unwrap();
+        c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut s = String::new();
+        c.read_to_string(&mut s).unwrap();
+        s
+    };
+    for line in [
+        "rppp_l2tp_tunnels{state=\"established\"} 0",
+        "rppp_l2tp_sessions 0",
+        "rppp_l2tp_control_messages_sent_total 0",
+        "rppp_sessions_started_total 0",
+    ] {
+        assert!(scrape.contains(line), "no {line} in {scrape}");
+    }
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,

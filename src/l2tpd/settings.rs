@@ -98,6 +98,10 @@ pub struct Settings {
     /// Where the configuration came from (`None`: the command line's
     /// flags, nothing to reload).
     pub sources: Option<ConfigSources>,
+    /// Prometheus metrics at this address (`--metrics`), `None` for none.
+    pub metrics: Option<SocketAddr>,
+    /// Per-session counters in the metrics (`--metrics-per-session`).
+    pub metrics_per_session: bool,
     /// rppp's control socket (`rppp ctl`), `None` for none.
     pub ctl_socket: Option<std::path::PathBuf>,
     /// How long a shutdown waits for PPP to terminate and for the StopCCN
@@ -121,6 +125,8 @@ impl Settings {
             control_pipe: None,
             ctl_socket: None,
             sources: None,
+            metrics: None,
+            metrics_per_session: false,
             shutdown_grace: Duration::from_secs(10),
         }
     }

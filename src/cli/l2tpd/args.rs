@@ -40,6 +40,8 @@ pub(super) struct Args {
     pub(super) calls: u32,
     pub(super) control_pipe: Option<String>,
     pub(super) ctl: Option<std::path::PathBuf>,
+    pub(super) metrics: Option<SocketAddr>,
+    pub(super) metrics_per_session: bool,
     pub(super) pid_file: Option<String>,
     pub(super) foreground: bool,
     pub(super) debug: bool,
@@ -58,6 +60,8 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         calls: 1,
         control_pipe: None,
         ctl: None,
+        metrics: None,
+        metrics_per_session: false,
         pid_file: None,
         foreground: false,
         debug: false,
@@ -93,6 +97,14 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
             }
             "--debug" => a.debug = true,
             "--ctl" => a.ctl = Some(value()?.into()),
+            "--metrics" => {
+                let v = value()?;
+                a.metrics = Some(
+                    v.parse()
+                        .map_err(|_| format!("--metrics {v}: an ADDRESS:PORT"))?,
+                );
+            }
+            "--metrics-per-session" => a.metrics_per_session = true,
             "--hostname" => form.hostname = Some(value()?),
             "--secret" => form.secret = Some(Secret::new(value()?.into_bytes())),
             "--hide" => form.hide = true,

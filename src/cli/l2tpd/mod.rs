@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
-//!            [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH] [--debug]
+//!            [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH]
+//!            [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
 //! rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
 //!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
 //!            [--lac LNS_ADDR[:PORT]]... [the flags of the first form but -c and -s]
@@ -18,7 +19,8 @@
 //! `/var/run/xl2tpd/l2tp-control`). The second form builds the same
 //! configuration from its flags ([`flags`]) and has a control pipe only
 //! with `-C`. `--ctl PATH` serves `rppp ctl` (show sessions, terminate,
-//! ...) on a Unix socket. It runs in the foreground (xl2tpd's `-D`) and logs to
+//! ...) on a Unix socket, `--metrics ADDR:PORT` Prometheus metrics
+//! (`GET /metrics`) with the L2TP figures. It runs in the foreground (xl2tpd's `-D`) and logs to
 //! stderr and syslog (`-l`).
 
 mod args;
@@ -36,7 +38,8 @@ use args::{parse_args, Args, Source};
 
 pub(super) const USAGE: &str =
     "usage: rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
-                  [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH] [--debug]
+                  [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH]
+                  [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
    or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
                   [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
                   [--lac LNS_ADDR[:PORT]]... [-C control-pipe] [--listen ADDR]... [--calls N] ...";
@@ -78,6 +81,8 @@ fn settings(a: &mut Args) -> Result<Settings, String> {
     s.calls = a.calls;
     s.control_pipe = a.control_pipe.clone();
     s.ctl_socket = a.ctl.clone();
+    s.metrics = a.metrics;
+    s.metrics_per_session = a.metrics_per_session;
     s.sources = loaded;
     Ok(s)
 }

@@ -35,6 +35,7 @@ use tokio::task::JoinHandle;
 
 mod control;
 mod ctl;
+mod metrics;
 mod reload;
 
 use super::control::{ControlPipe, Message};
@@ -101,6 +102,8 @@ pub struct Daemon {
     pipe: Option<ControlPipe>,
     /// What `rppp ctl` asks of the daemon (tunnels, reload).
     ctl: Option<mpsc::Receiver<DaemonRequest>>,
+    /// The L2TP figures for the metrics endpoint, when it runs.
+    published: Option<metrics::Published>,
     phase: Phase,
 }
 
@@ -210,6 +213,7 @@ impl Daemon {
             setup,
             pipe: None,
             ctl: None,
+            published: None,
             phase: Phase::Running,
         })
     }
@@ -353,6 +357,14 @@ impl Daemon {
             self.pipe = Some(pipe);
         }
         let _ctl = self.control_socket().await;
+        let metrics = match self.settings.metrics {
+            Some(addr) => {
+                let per_session = self.settings.metrics_per_session;
+                self.metrics_endpoint(addr, per_session).await
+            }
+            None => None,
+        };
+        let mut publish_tick = tokio::time::interval(metrics::PUBLISH_INTERVAL);
         crate::systemd::ready(&self.status_line());
         let mut status_tick = tokio::time::interval(STATUS_INTERVAL);
         let mut last_status = String::new();
@@ -409,6 +421,7 @@ impl Daemon {
                         self.pipe = None;
                     }
                 },
+                _ = publish_tick.tick(), if self.published.is_some() => self.publish_metrics(),
                 _ = status_tick.tick(), if running => {
                     let line = self.status_line();
                     if line != last_status {
@@ -427,6 +440,9 @@ impl Daemon {
         }
         self.pump().await;
         self.delete_all_kernel().await;
+        if let Some(m) = metrics {
+            m.abort();
+        }
         tracing::info!("l2tpd stopped");
         Ok(())
     }
@@ -660,7 +676,10 @@ impl Daemon {
             Event::TunnelUp(_) => self.dialer.tunnel_up(tunnel_id),
             Event::SessionUp(_) => self.dialer.call_up(tunnel_id),
             Event::SessionDown { .. } => self.dialer.call_down(tunnel_id, now),
-            Event::TunnelDown(_) => self.dialer.tunnel_down(tunnel_id, now),
+            Event::TunnelDown(_) => {
+                self.dialer.tunnel_down(tunnel_id, now);
+                self.metrics_tunnel_down(tunnel_id);
+            }
             Event::LinkInfo { .. } | Event::WanError { .. } => {}
         }
     }

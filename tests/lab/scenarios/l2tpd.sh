@@ -229,7 +229,7 @@ start_pair() {  # start_pair <role of rppp> <mode>
     ip netns list | grep -q '^lac' || check "underlay veth between netns lns and lac" netns_up || return
     debug=""; [ "${L2TPD_DEBUG:-1}" = 1 ] && debug=--debug
     hello=""; [ "$2" = vanish ] && hello="--hello 1"
-    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE --ctl $RPPP_CTL -D $hello $debug"
+    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE --ctl $RPPP_CTL --metrics 127.0.0.1:9469 -D $hello $debug"
     if [ "$1" = lac ]; then
         rppp_ns=lac; peer_ns=lns
         start_xl2tpd lns /etc/xl2tpd/lns.conf
@@ -360,13 +360,24 @@ pipe_dial() {  # pipe_dial <tag>
     pass "$1: wrote 'c tolns pipeuser <password>' to $RPPP_PIPE"
 }
 # rppp ctl over the daemon's control socket (--ctl): the session, with the
-# peer's user and address.
+# peer's user and address, and the tunnel; the metrics (--metrics) agree.
 ctl_checks() {  # ctl_checks <tag>
     $RPPP ctl --socket $RPPP_CTL show sessions ifname user ip --json > /tmp/ctl.out 2>&1
     rc=$?
     check "$1: rppp ctl show sessions exits 0 (got $rc)" [ $rc = 0 ]
     check "$1: and lists the session of user lac at $LAC_PPP_IP: $(tr -d '\n' < /tmp/ctl.out | cut -c1-120)" \
         sh -c "grep -q '\"lac\"' /tmp/ctl.out && grep -q '$LAC_PPP_IP' /tmp/ctl.out"
+    $RPPP ctl --socket $RPPP_CTL show tunnels > /tmp/ctl-tunnels.out 2>&1
+    check "$1: rppp ctl show tunnels lists the tunnel, established: $(tail -n 1 /tmp/ctl-tunnels.out)" \
+        grep -q 'Established' /tmp/ctl-tunnels.out
+    # The loop publishes its L2TP figures once a second.
+    check "$1: the metrics say 1 established tunnel" wait_for 30 metrics_have '^rppp_l2tp_tunnels{state="established"} 1$'
+    check "$1: 1 L2TP session" metrics_have '^rppp_l2tp_sessions 1$'
+    check "$1: 1 PPP session authenticated with CHAP-MD5" metrics_have '^rppp_sessions_by_auth_method{method="chap-md5"} 1$'
+}
+metrics_have() {  # metrics_have <regex>: a scrape of rppp's metrics has a line
+    ip netns exec lns wget -q -O /tmp/metrics.out http://127.0.0.1:9469/metrics 2>/dev/null &&
+        grep -q "$1" /tmp/metrics.out
 }
 
 # xl2tpd's own client, xl2tpd-control, reads rppp's answers.
