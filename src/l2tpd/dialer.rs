@@ -5,7 +5,8 @@
 //! - a section is *active* once dialled (`autodial = yes` at start, or
 //!   the control pipe's `c NAME`) until hung up (`d NAME`);
 //! - dialling opens the section's tunnel if it has none, which places the
-//!   call once up; with a tunnel up and no call, it places the call;
+//!   calls once up (one, as xl2tpd, unless [`Dialer::calls_per_tunnel`]
+//!   says more); with a tunnel up and calls missing, it places them;
 //! - when the call or the tunnel ends and the section is active with
 //!   `redial = yes` and a `redial timeout` above 0, it dials again after
 //!   that timeout, at most `max redials` times in a row without a call
@@ -29,12 +30,14 @@ pub enum DialAction {
         /// The section.
         lac: usize,
     },
-    /// Place the section's call on its tunnel, which is up.
+    /// Place calls on the section's tunnel, which is up.
     PlaceCall {
         /// The section.
         lac: usize,
         /// Our Tunnel ID.
         tunnel_id: u16,
+        /// How many.
+        count: u32,
     },
     /// Close the section's tunnel (StopCCN) and its call.
     CloseTunnel {
@@ -67,7 +70,8 @@ struct LacState {
     active: bool,
     tunnel: Option<u16>,
     tunnel_up: bool,
-    call: bool,
+    /// Calls placed and not ended.
+    calls: u32,
     /// Dials since the last call came up.
     tries: u32,
     redial_at: Option<Instant>,
@@ -93,9 +97,17 @@ impl std::fmt::Display for DialError {
 }
 
 /// Every LAC section's dialling; see the module's documentation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Dialer {
     lacs: Vec<LacState>,
+    /// Calls each section's tunnel carries.
+    want: u32,
+}
+
+impl Default for Dialer {
+    fn default() -> Dialer {
+        Dialer::new([])
+    }
 }
 
 impl Dialer {
@@ -111,13 +123,21 @@ impl Dialer {
                     active: false,
                     tunnel: None,
                     tunnel_up: false,
-                    call: false,
+                    calls: 0,
                     tries: 0,
                     redial_at: None,
                     credentials: None,
                 })
                 .collect(),
+            want: 1,
         }
+    }
+
+    /// Each section's tunnel carries `n` calls (at least 1), not xl2tpd's
+    /// one: what a tunnel places once up, and what a redial makes up.
+    pub fn calls_per_tunnel(mut self, n: u32) -> Dialer {
+        self.want = n.max(1);
+        self
     }
 
     /// After a reload: section `i` of the new configuration has the rules
@@ -126,7 +146,7 @@ impl Dialer {
     /// sections not carried on are forgotten (their tunnels run on,
     /// undialled).
     pub fn reconfigure(&mut self, redials: Vec<Redial>, from: &[Option<usize>]) {
-        let mut next = Dialer::new(redials);
+        let mut next = Dialer::new(redials).calls_per_tunnel(self.want);
         for (i, s) in next.lacs.iter_mut().enumerate() {
             let old = from.get(i).copied().flatten();
             if let Some(o) = old.and_then(|o| self.lacs.get(o)).filter(|o| !o.removed) {
@@ -141,7 +161,7 @@ impl Dialer {
     /// A section added at run time (the control pipe's `a NAME`): its
     /// index.
     pub fn add(&mut self, redial: Redial) -> usize {
-        let mut d = Dialer::new([redial]);
+        let mut d = Dialer::new([redial]).calls_per_tunnel(self.want);
         self.lacs.append(&mut d.lacs);
         self.lacs.len() - 1
     }
@@ -178,7 +198,7 @@ impl Dialer {
         if credentials.is_some() {
             s.credentials = credentials;
         }
-        Ok(Self::dial(lac, s))
+        Ok(Self::dial(lac, s, self.want))
     }
 
     /// Hangs section `lac` up (`d NAME`): inactive, no redial, its tunnel
@@ -191,13 +211,18 @@ impl Dialer {
             .map(|tunnel_id| DialAction::CloseTunnel { lac, tunnel_id }))
     }
 
-    fn dial(lac: usize, s: &mut LacState) -> Option<DialAction> {
+    fn dial(lac: usize, s: &mut LacState, want: u32) -> Option<DialAction> {
         s.redial_at = None;
         match s.tunnel {
             None => Some(DialAction::OpenTunnel { lac }),
-            Some(tunnel_id) if s.tunnel_up && !s.call => {
-                s.call = true;
-                Some(DialAction::PlaceCall { lac, tunnel_id })
+            Some(tunnel_id) if s.tunnel_up && s.calls < want => {
+                let count = want - s.calls;
+                s.calls = want;
+                Some(DialAction::PlaceCall {
+                    lac,
+                    tunnel_id,
+                    count,
+                })
             }
             // The tunnel is coming up (its call will follow), or the call
             // is there.
@@ -211,7 +236,7 @@ impl Dialer {
         if let Some(s) = self.lacs.get_mut(lac) {
             s.tunnel = Some(tunnel_id);
             s.tunnel_up = false;
-            s.call = true;
+            s.calls = self.want;
             s.tries += 1;
         }
     }
@@ -243,7 +268,7 @@ impl Dialer {
     /// not start).
     pub fn call_down(&mut self, tunnel_id: u16, now: Instant) {
         if let Some(s) = self.by_tunnel(tunnel_id) {
-            s.call = false;
+            s.calls = s.calls.saturating_sub(1);
             Self::schedule(s, now);
         }
     }
@@ -253,7 +278,7 @@ impl Dialer {
         if let Some(s) = self.by_tunnel(tunnel_id) {
             s.tunnel = None;
             s.tunnel_up = false;
-            s.call = false;
+            s.calls = 0;
             Self::schedule(s, now);
         }
     }
@@ -278,11 +303,11 @@ impl Dialer {
         self.lacs.get(lac)?.credentials.as_ref()
     }
 
-    /// Whether section `lac` is dialled, its tunnel, and whether its call
-    /// is placed (for the control pipe's status).
+    /// Whether section `lac` is dialled, its tunnel, and whether it has
+    /// calls placed (for the control pipe's status).
     pub fn status(&self, lac: usize) -> Option<(bool, Option<u16>, bool)> {
         let s = self.lacs.get(lac)?;
-        Some((s.active, s.tunnel, s.call))
+        Some((s.active, s.tunnel, s.calls > 0))
     }
 
     /// When the next redial is due.
@@ -293,6 +318,7 @@ impl Dialer {
     /// The redials due at `now`: actions, and the sections that gave up.
     pub fn handle_timeout(&mut self, now: Instant) -> Vec<Result<DialAction, (usize, DialError)>> {
         let mut out = Vec::new();
+        let want = self.want;
         for (lac, s) in self.lacs.iter_mut().enumerate() {
             if s.redial_at.is_none_or(|t| t > now) {
                 continue;
@@ -306,7 +332,7 @@ impl Dialer {
                 out.push(Err((lac, DialError::TooManyRedials)));
                 continue;
             }
-            if let Some(a) = Self::dial(lac, s) {
+            if let Some(a) = Self::dial(lac, s, want) {
                 if let DialAction::PlaceCall { .. } = a {
                     s.tries += 1;
                 }
@@ -362,10 +388,32 @@ mod tests {
             d.handle_timeout(t0 + Duration::from_secs(5)),
             vec![Ok(DialAction::PlaceCall {
                 lac: 0,
-                tunnel_id: 7
+                tunnel_id: 7,
+                count: 1
             })]
         );
         assert_eq!(d.status(0), Some((true, Some(7), true)));
+    }
+
+    #[test]
+    fn a_redial_makes_up_the_calls_that_ended() {
+        let t0 = Instant::now();
+        let mut d = Dialer::new([REDIAL]).calls_per_tunnel(10);
+        d.connect(0, None).unwrap();
+        d.tunnel_opened(0, 7);
+        d.tunnel_up(7);
+        for _ in 0..3 {
+            d.call_down(7, t0);
+        }
+        assert_eq!(
+            d.handle_timeout(t0 + REDIAL.timeout),
+            vec![Ok(DialAction::PlaceCall {
+                lac: 0,
+                tunnel_id: 7,
+                count: 3
+            })]
+        );
+        assert!(d.handle_timeout(t0 + REDIAL.timeout * 2).is_empty());
     }
 
     #[test]

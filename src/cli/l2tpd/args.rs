@@ -128,6 +128,15 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                 let v = value()?;
                 form.lacs.push(socket_addr(&v)?);
             }
+            "--redial" => {
+                let v = value()?;
+                let secs: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|&s| s >= 1)
+                    .ok_or_else(|| format!("--redial {v}: seconds, from 1"))?;
+                form.redial = Some(Duration::from_secs(secs));
+            }
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
@@ -223,6 +232,15 @@ mod tests {
         assert!(config.lac[0].autodial);
         assert_eq!(config.lac[0].lns[0].port, 1701);
         assert_eq!(config.lac[1].lns[0].port, 1702);
+        assert!(!config.lac[0].redial);
+        let (config, _) = flags("--lac 192.0.2.1 --redial 2").into_config().unwrap();
+        assert!(config.lac[0].redial);
+        assert_eq!(config.lac[0].redial_timeout, Duration::from_secs(2));
+        assert!(
+            flags("--lns --local-ip 10.0.0.1 --ip-range 10.0.0.2-10.0.0.3 --redial 2")
+                .into_config()
+                .is_err()
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!   `[lns default]` with `local ip`, `ip range`, and with `--allow` a
 //!   `lac` line each and `access control = yes`;
 //! - `--lac LNS[:PORT]` (repeatable) is an `[lac lacN]` with that `lns`
-//!   and `autodial = yes`;
+//!   and `autodial = yes`; `--redial SECS` adds `redial = yes` and
+//!   `redial timeout = SECS` (every call that ends is placed again);
 //! - for every section: `--hostname` is `hostname`, `--secret S` is
 //!   `challenge = yes` with an l2tp-secrets line `* * S`, `--hide` is
 //!   `hidden bit = yes`, `--rws` is `tunnel rws`, `--ppp-options FILE`
@@ -31,6 +32,7 @@ pub(super) struct FlagForm {
     pub(super) range: Option<(Ipv4Addr, Ipv4Addr)>,
     pub(super) allow: Vec<IpAddr>,
     pub(super) lacs: Vec<SocketAddr>,
+    pub(super) redial: Option<std::time::Duration>,
 }
 
 impl FlagForm {
@@ -46,6 +48,7 @@ impl FlagForm {
             || self.range.is_some()
             || !self.allow.is_empty()
             || !self.lacs.is_empty()
+            || self.redial.is_some()
     }
 
     fn common(&self, section: &str) -> Common {
@@ -88,6 +91,9 @@ impl FlagForm {
         } else if self.local_ip.is_some() || self.range.is_some() || !self.allow.is_empty() {
             return Err("--local-ip, --ip-range and --allow need --lns".into());
         }
+        if self.redial.is_some() && self.lacs.is_empty() {
+            return Err("--redial needs --lac".into());
+        }
         for (i, lns) in self.lacs.iter().enumerate() {
             let name = format!("lac{i}");
             let mut lac = Lac::new(&name);
@@ -97,6 +103,10 @@ impl FlagForm {
                 port: lns.port(),
             }];
             lac.autodial = true;
+            if let Some(t) = self.redial {
+                lac.redial = true;
+                lac.redial_timeout = t;
+            }
             config.lac.push(lac);
         }
         if config.lns_default.is_none() && config.lac.is_empty() {

@@ -10,7 +10,7 @@
 //!            [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
 //! rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
 //!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
-//!            [--lac LNS_ADDR[:PORT]]... [the flags of the first form but -c and -s]
+//!            [--lac LNS_ADDR[:PORT]]... [--redial SECS] [the flags of the first form but -c and -s]
 //! ```
 //!
 //! Without the second form's flags it reads `-c` (by default
@@ -42,7 +42,7 @@ pub(super) const USAGE: &str =
                   [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
    or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
                   [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
-                  [--lac LNS_ADDR[:PORT]]... [-C control-pipe] [--listen ADDR]... [--calls N] ...";
+                  [--lac LNS_ADDR[:PORT]]... [--redial SECS] [-C control-pipe] [--listen ADDR]... [--calls N] ...";
 
 fn hostname() -> String {
     nix::unistd::gethostname()

@@ -192,7 +192,8 @@ impl Daemon {
             enabled: l.redial && !l.redial_timeout.is_zero(),
             timeout: l.redial_timeout,
             max: l.max_redials,
-        }));
+        }))
+        .calls_per_tunnel(settings.calls);
         Ok(Daemon {
             settings,
             dialer,
@@ -315,12 +316,18 @@ impl Daemon {
                     self.dialer.open_failed(lac, now);
                 }
             }
-            DialAction::PlaceCall { lac, tunnel_id } => {
+            DialAction::PlaceCall {
+                lac,
+                tunnel_id,
+                count,
+            } => {
                 tracing::info!(
                     "[lac {}]: calling on tunnel {tunnel_id}",
                     self.lac_name(lac)
                 );
-                self.apply(Command::PlaceCall { tunnel_id });
+                for _ in 0..count {
+                    self.apply(Command::PlaceCall { tunnel_id });
+                }
             }
             DialAction::CloseTunnel { lac, tunnel_id } => {
                 let ip = self.places.get(&tunnel_id).map(|p| p.remote.ip());
