@@ -463,10 +463,30 @@ impl Daemon {
         )
     }
 
+    /// How long a shutdown step may take: [`Settings::shutdown_grace`],
+    /// or longer with many sessions (each has its CDN acknowledged, a
+    /// window at a time: 1,000 calls in one tunnel took more than 10 s).
+    fn grace(&self) -> std::time::Duration {
+        let sessions = self.glue.ppp_sessions().max(self.endpoint_sessions());
+        let per_session = std::time::Duration::from_millis(20);
+        self.settings
+            .shutdown_grace
+            .max(per_session * u32::try_from(sessions).unwrap_or(u32::MAX))
+    }
+
+    /// L2TP sessions in every tunnel.
+    fn endpoint_sessions(&self) -> usize {
+        self.endpoint
+            .tunnel_ids()
+            .filter_map(|id| self.endpoint.tunnel(id))
+            .map(|t| t.session_ids().count())
+            .sum()
+    }
+
     fn begin_shutdown(&mut self) {
         tracing::info!("terminating on signal: closing every session");
         crate::systemd::stopping();
-        self.phase = Phase::StoppingPpp(Instant::now() + self.settings.shutdown_grace);
+        self.phase = Phase::StoppingPpp(Instant::now() + self.grace());
         let engine = self.engine.clone();
         tokio::spawn(async move { engine.shutdown().await });
     }
@@ -498,7 +518,7 @@ impl Daemon {
                 t.close(now, ResultCode::stop(StopCcnResult::ShuttingDown));
             }
         }
-        self.phase = Phase::StoppingTunnels(now + self.settings.shutdown_grace);
+        self.phase = Phase::StoppingTunnels(now + self.grace());
     }
 
     fn on_datagram(&mut self, d: Datagram) {
