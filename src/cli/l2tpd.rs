@@ -8,13 +8,14 @@
 //! rppp l2tpd [--listen ADDR]... [--hostname NAME] [--secret S] [--hide]
 //!            [--rws N] [--hello SECS] [--ppp-options FILE] [--debug]
 //!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
-//!            [--lac LNS_ADDR[:PORT]]...
+//!            [--lac LNS_ADDR[:PORT]]... [--calls N]
 //! ```
 //!
 //! `--ppp-options FILE` is a pppd options file (read as pppd reads
 //! `file FILE`, after `/etc/ppp/options`), the same for every session;
 //! an LNS session also gets `LOCAL:PEER` with the peer's address from
-//! `--ip-range`. Runs in the foreground and logs to stderr and syslog.
+//! `--ip-range`. `--calls N` places N calls in each `--lac` tunnel once
+//! it is up (1 by default). Runs in the foreground and logs to stderr and syslog.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -34,7 +35,7 @@ use super::{logging, LogTargets};
 const USAGE: &str = "usage: rppp l2tpd [--listen ADDR]... [--hostname NAME] [--secret S] [--hide]
            [--rws N] [--hello SECS] [--ppp-options FILE] [--debug]
            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
-           [--lac LNS_ADDR[:PORT]]...
+           [--lac LNS_ADDR[:PORT]]... [--calls N]
 A first step: xl2tpd.conf support comes next.";
 
 /// What the command line says.
@@ -55,6 +56,8 @@ struct Flags {
     range: Option<(Ipv4Addr, Ipv4Addr)>,
     allow: Vec<IpAddr>,
     lacs: Vec<SocketAddr>,
+    /// Calls placed in each `--lac` tunnel.
+    calls: u32,
     ppp_options: Option<String>,
     debug: bool,
 }
@@ -69,6 +72,7 @@ fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         range: None,
         allow: Vec::new(),
         lacs: Vec::new(),
+        calls: 1,
         ppp_options: None,
         debug: false,
     };
@@ -109,6 +113,10 @@ fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                 let v = value()?;
                 f.lacs.push(socket_addr(&v)?);
             }
+            "--calls" => {
+                let v = value()?;
+                f.calls = v.parse().map_err(|_| format!("--calls {v}"))?;
+            }
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
@@ -146,14 +154,18 @@ impl Flags {
         } else if self.local_ip.is_some() || self.range.is_some() || !self.allow.is_empty() {
             return Err("--local-ip, --ip-range and --allow need --lns".into());
         }
+        if self.calls != 1 && self.lacs.is_empty() {
+            return Err("--calls needs --lac".into());
+        }
         let tunnel = self.tunnel;
+        let calls = self.calls;
         settings.lacs = self
             .lacs
             .into_iter()
             .map(|lns| LacSettings {
                 lns,
                 tunnel: tunnel.clone(),
-                calls: 1,
+                calls,
             })
             .collect();
         if settings.lns.is_none() && settings.lacs.is_empty() {
@@ -372,6 +384,21 @@ mod tests {
         let a = parse_args(&args("--lac 192.0.2.1")).unwrap().unwrap();
         assert_eq!(a.settings.lacs[0].lns, "192.0.2.1:1701".parse().unwrap());
         assert_eq!(a.settings.lacs[0].calls, 1);
+    }
+
+    #[test]
+    fn calls_go_in_every_lac_tunnel() {
+        let a = parse_args(&args("--lac 192.0.2.1 --lac 192.0.2.2 --calls 100"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.settings.lacs.len(), 2);
+        assert!(a.settings.lacs.iter().all(|l| l.calls == 100));
+        assert!(parse_args(&args("--lac 192.0.2.1 --calls x")).is_err());
+        assert!(parse_args(&args("--lac 192.0.2.1 --calls")).is_err());
+        assert!(parse_args(&args(
+            "--lns --local-ip 10.0.0.1 --ip-range 10.0.0.2-10.0.0.9 --calls 5"
+        ))
+        .is_err());
     }
 
     #[test]

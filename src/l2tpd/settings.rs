@@ -93,7 +93,8 @@ pub struct LacSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// The UDP addresses to listen on (xl2tpd's `listen-addr` and `port`),
-    /// `0.0.0.0:1701` by default. LAC tunnels use the first.
+    /// `0.0.0.0:1701` by default. Each LAC tunnel has a socket of its
+    /// own on the first one's address, with an ephemeral port.
     pub listen: Vec<SocketAddr>,
     /// The LNS section, if this daemon answers tunnels.
     pub lns: Option<LnsSettings>,
@@ -119,10 +120,13 @@ impl Default for Settings {
 /// taken back when a session ends.
 #[derive(Debug, Clone)]
 pub struct IpPool {
-    first: u32,
     last: u32,
     exclude: u32,
     used: std::collections::BTreeSet<u32>,
+    /// Every address from `first` up to this one (excluded) is in use:
+    /// handing out N addresses one after another takes N steps, not
+    /// N²/2 (50 million set lookups for 10,000 sessions).
+    free_from: u32,
 }
 
 impl IpPool {
@@ -132,25 +136,26 @@ impl IpPool {
         let mut used = std::collections::BTreeSet::new();
         used.insert(u32::from(exclude));
         IpPool {
-            first: u32::from(first),
             last: u32::from(last),
             exclude: u32::from(exclude),
             used,
+            free_from: u32::from(first),
         }
     }
 
     /// The lowest free address.
     pub fn allocate(&mut self) -> Option<Ipv4Addr> {
-        let a = (self.first..=self.last).find(|a| !self.used.contains(a))?;
+        let a = (self.free_from..=self.last).find(|a| !self.used.contains(a))?;
         self.used.insert(a);
+        self.free_from = a.saturating_add(1);
         Some(Ipv4Addr::from(a))
     }
 
     /// Gives `a` back.
     pub fn release(&mut self, a: Ipv4Addr) {
         let a = u32::from(a);
-        if a != self.exclude {
-            self.used.remove(&a);
+        if a != self.exclude && self.used.remove(&a) {
+            self.free_from = self.free_from.min(a);
         }
     }
 }
@@ -172,6 +177,25 @@ mod tests {
         p.release(Ipv4Addr::new(10, 0, 0, 2));
         p.release(Ipv4Addr::new(10, 0, 0, 1)); // ours: never handed out
         assert_eq!(p.allocate(), Some(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(p.allocate(), None);
+    }
+
+    #[test]
+    fn a_big_pool_hands_out_every_address_once() {
+        let mut p = IpPool::new(
+            Ipv4Addr::new(10, 208, 0, 1),
+            Ipv4Addr::new(10, 208, 255, 254),
+            Ipv4Addr::new(10, 208, 0, 1),
+        );
+        let mut n = 0;
+        while p.allocate().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, 65_533);
+        p.release(Ipv4Addr::new(10, 208, 100, 7));
+        p.release(Ipv4Addr::new(10, 208, 9, 9));
+        assert_eq!(p.allocate(), Some(Ipv4Addr::new(10, 208, 9, 9)));
+        assert_eq!(p.allocate(), Some(Ipv4Addr::new(10, 208, 100, 7)));
         assert_eq!(p.allocate(), None);
     }
 
