@@ -51,6 +51,11 @@ pss_kib() { awk '/^Pss:/ { print $2 }' /proc/$1/smaps_rollup 2>/dev/null; }
 links_up() { ip netns exec "$1" cat /proc/net/route | awk '$1 ~ /^ppp/' | wc -l; }
 ppp_links() { ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 !~ /^(lo|veth)/' | wc -l; }
 tunnels_in() { ip netns exec "$1" /sbin/ip l2tp show tunnel | grep -c '^Tunnel'; }
+tunnels_are() { [ "$(tunnels_in "$1")" = "$2" ]; }
+links_are() { [ "$(links_up "$1")" = "$2" ]; }
+units_are() { [ "$(ppp_links "$1")" = "$2" ]; }
+lns_listening() { ip netns exec lns cat /proc/net/udp | grep -q ':06A5 '; }
+no_pppd_left() { [ -z "$(pidof pppd.real)" ]; }
 # Gone, or a zombie (ash reaps a background child only when waited for).
 pid_gone() { [ ! -e /proc/$1 ] || grep -q '^[0-9]* ([^)]*) Z' /proc/$1/stat 2>/dev/null; }
 per() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }'; }
@@ -95,7 +100,7 @@ start_lns() {
     # 40 s (5 s, then the retransmissions: 1+2+4+8+8+8 s).
     start_rppp lns --listen $LNS_UNDERLAY:1701 --lns --hostname lns --local-ip $LNS_PPP_IP \
         --ip-range 10.208.0.2-10.208.255.254 --ppp-options /etc/ppp/options.lns --hello 5
-    wait_for 50 sh -c "ip netns exec lns cat /proc/net/udp | grep -q ':06A5 '"
+    wait_for 50 lns_listening
 }
 start_lac() {  # start_lac <tunnels> <calls>
     lacs=""; i=0
@@ -219,15 +224,15 @@ if want many || want storm; then
         fi
         ok=$(ping_all)
         check "storm: a ping answered over $ok of $n new links" [ "$ok" = "$n" ]
-        if wait_for 1200 sh -c "[ \$(ip netns exec lns /sbin/ip l2tp show tunnel | grep -c '^Tunnel') = $TUNNELS ]"; then
+        if wait_for 1200 tunnels_are lns "$TUNNELS"; then
             t_clean=$(elapsed "$t0" "$(now)")
             pass "storm: the LNS let the $TUNNELS dead tunnels go after $t_clean s"
         else
             t_clean=
             fail "storm: the LNS let the dead tunnels go (it has $(tunnels_in lns) tunnels, the LAC $(tunnels_in lac))"
         fi
-        check "storm: the LNS has $n links left (has $(links_up lns))" wait_for 600 sh -c "[ \$(ip netns exec lns cat /proc/net/route | awk '\$1 ~ /^ppp/' | wc -l) = $n ]"
-        check "storm: the LNS's units went with them ($(ppp_links lns))" wait_for 600 sh -c "[ \$(ip -n lns -o link show | grep -c ': ppp') = $n ]"
+        check "storm: the LNS has $n links left (has $(links_up lns))" wait_for 600 links_are lns $n
+        check "storm: the LNS's units went with them ($(ppp_links lns))" wait_for 600 units_are lns $n
         echo "FIGURE l2tpd-scale-storm tunnels=$TUNNELS sessions=$n back_s=${t_back:-?}" \
             "sessions_per_s=$(per_s $n "${t_back:-0}") dead_tunnels_gone_s=${t_clean:-?}" \
             "lns_pss_kib=$(pss_kib $lns_pid) lac_pss_kib=$(pss_kib $lac_pid)"
@@ -257,10 +262,10 @@ length bit = yes
 CONF
     grep -v '^noipv6' /etc/ppp/options.lns > /etc/ppp/options.xlns
     grep -v '^noipv6' /etc/ppp/options.lac > /etc/ppp/options.xlac
-    ip netns exec lns xl2tpd -D -c /etc/xl2tpd/lns.conf -p /run/xl2tpd/lns.pid \
+    /sbin/ip netns exec lns xl2tpd -D -c /etc/xl2tpd/lns.conf -p /run/xl2tpd/lns.pid \
         -C /run/xl2tpd/lns-control > /tmp/xl2tpd-lns.log 2>&1 &
     xlns=$!
-    wait_for 50 sh -c "ip netns exec lns cat /proc/net/udp | grep -q ':06A5 '"
+    wait_for 50 lns_listening
     t0=$(now)
     xlacs=""; i=1
     while [ $i -le "$XN" ]; do
@@ -279,7 +284,7 @@ name = lac
 pppoptfile = /etc/ppp/options.xlac
 length bit = yes
 CONF
-        ip netns exec lac xl2tpd -D -c /etc/xl2tpd/lac$i.conf -p /run/xl2tpd/lac$i.pid \
+        /sbin/ip netns exec lac xl2tpd -D -c /etc/xl2tpd/lac$i.conf -p /run/xl2tpd/lac$i.pid \
             -C /run/xl2tpd/lac$i-control > /tmp/xl2tpd-lac$i.log 2>&1 &
         xlacs="$xlacs $!"
         i=$((i + 1))
@@ -307,7 +312,7 @@ CONF
     ok=$(ping_all)
     check "xl2tpd: a ping answered over $ok of $XN links" [ "$ok" = "$XN" ]
     for p in $xlacs $xlns; do kill "$p" 2>/dev/null; done
-    check "xl2tpd: every pppd exited" wait_for 300 sh -c '[ -z "$(pidof pppd.real)" ]'
+    check "xl2tpd: every pppd exited" wait_for 300 no_pppd_left
     check "xl2tpd: no PPP interface left" wait_for 300 no_ppp_left
     check "xl2tpd: no kernel tunnel left" wait_for 100 no_tunnel_left
     if [ $FAILED != "$failed_before" ]; then
