@@ -329,6 +329,7 @@ pub(crate) fn main(args: &[OsString]) -> u8 {
         eprintln!("rppp l2tpd: {e}");
         return exit::OPTION_ERROR;
     }
+    tracing::debug!("open-file limit {}", rppp::l2tpd::kernel::raise_fd_limit());
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

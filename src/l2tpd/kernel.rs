@@ -152,6 +152,31 @@ impl KernelTunnel {
     }
 }
 
+/// Raises the open-file limit as far as it goes: every session holds
+/// three fds (its PPPoL2TP socket, the channel, the unit) and every tunnel
+/// two, so the usual soft limit of 1024 stops a daemon at about 300
+/// sessions ("Too many open files" reading the options file). Root may
+/// raise the hard limit too, up to `fs.nr_open`. Returns the soft limit.
+pub fn raise_fd_limit() -> u64 {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return 0;
+    };
+    let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(hard);
+    for want in [nr_open.max(hard), hard] {
+        if want <= soft {
+            return soft;
+        }
+        if setrlimit(Resource::RLIMIT_NOFILE, want, want.max(hard)).is_ok() {
+            return want;
+        }
+    }
+    soft
+}
+
 /// Takes out of `doomed` (kernel tunnels the glue gave up) those that can
 /// be deleted now: the endpoint has nothing unacknowledged on them, or has
 /// forgotten them. The peer answers our last CDN and StopCCN to the
