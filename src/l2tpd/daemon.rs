@@ -628,7 +628,7 @@ fn log_event(tunnel_id: u16, event: &Event) {
         ),
         Event::SessionDown {
             session_id, reason, ..
-        } => tracing::info!("tunnel {tunnel_id}: session {session_id} down: {reason:?}"),
+        } => tracing::info!("tunnel {tunnel_id}: session {session_id} down: {reason}"),
         Event::LinkInfo {
             session_id,
             send_accm,
