@@ -329,7 +329,8 @@ pub(crate) fn main(args: &[OsString]) -> u8 {
         eprintln!("rppp l2tpd: {e}");
         return exit::OPTION_ERROR;
     }
-    tracing::debug!("open-file limit {}", rppp::l2tpd::kernel::raise_fd_limit());
+    let nofile = rppp::l2tpd::kernel::raise_fd_limit();
+    tracing::debug!("open-file limit {nofile}");
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
