@@ -139,7 +139,11 @@ impl Engine {
     /// already the bottleneck: bring-up then stops converging. The window
     /// keeps us at most this many sessions ahead of the peer, and costs
     /// nothing while the peer keeps up. A peer that never answers holds
-    /// its slot until the negotiation deadline ends the session.
+    /// its slot until the negotiation deadline ends the session. A
+    /// session whose peer has already sent it a frame does not wait for
+    /// a slot: two engines that start their sessions in different orders
+    /// would otherwise fill their windows with sessions waiting for each
+    /// other.
     ///
     /// An engine that holds both ends of many sessions (a test) should add
     /// them pairwise, or lift the limit: ends waiting behind a full
