@@ -35,6 +35,7 @@ use super::l2tp_watch::L2tpWatch;
 use super::registry::{Command, Registry};
 use super::status::{SessionId, SessionInfo, SessionStats};
 use super::task::{self, Start};
+use crate::kernel::frames::{FrameFd, SharedFd};
 use crate::kernel::PppoL2tpSocket;
 use crate::session::SessionConfig;
 
@@ -138,7 +139,11 @@ impl Engine {
     /// already the bottleneck: bring-up then stops converging. The window
     /// keeps us at most this many sessions ahead of the peer, and costs
     /// nothing while the peer keeps up. A peer that never answers holds
-    /// its slot until the negotiation deadline ends the session.
+    /// its slot until the negotiation deadline ends the session. A
+    /// session whose peer has already sent it a frame does not wait for
+    /// a slot: two engines that start their sessions in different orders
+    /// would otherwise fill their windows with sessions waiting for each
+    /// other.
     ///
     /// An engine that holds both ends of many sessions (a test) should add
     /// them pairwise, or lift the limit: ends waiting behind a full
@@ -201,7 +206,24 @@ impl Engine {
                 drop(socket);
                 return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
             };
-            let window = start.take_window().await;
+            // A session whose peer already sent it a frame goes ahead
+            // without a slot: the peer is negotiating, and may hold a
+            // slot of its own while it waits for us. Two engines whose
+            // sessions come in different orders (an L2TP daemon's calls
+            // over many tunnels) otherwise each fill their window with
+            // sessions whose peers wait behind the other's window, until
+            // the negotiation deadline ends them.
+            // (Polling the socket leaves it non-blocking, which nothing
+            // after minds: its queued frames are read non-blocking.)
+            let socket = Arc::new(socket);
+            let window = tokio::select! {
+                biased;
+                w = start.take_window() => w,
+                () = peer_heard(Arc::clone(&socket) as SharedFd) => None,
+            };
+            let Ok(socket) = Arc::try_unwrap(socket) else {
+                return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
+            };
             // The setup slot covers attaching the channel as well as
             // creating the unit: on a current-thread runtime, sessions
             // that all attach first (a thousand ppp ioctls in a row)
@@ -347,5 +369,17 @@ mod tests {
             let size = std::mem::size_of_val(&future);
             assert!(size <= 1536, "a session's task future is {size} bytes");
         });
+    }
+}
+
+/// Resolves once a frame from the peer waits on the session's PPPoL2TP
+/// socket (the kernel queues frames there until the channel is
+/// attached); never if the socket cannot be polled.
+async fn peer_heard(socket: SharedFd) {
+    match FrameFd::new(socket) {
+        Ok(fd) => {
+            let _ = fd.readable().await;
+        }
+        Err(_) => std::future::pending().await,
     }
 }

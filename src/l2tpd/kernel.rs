@@ -1,12 +1,19 @@
 //! The kernel's L2TP objects for the daemon, made as xl2tpd makes them:
 //!
-//! - per tunnel, a UDP socket bound to the listening address (with
+//! - per LNS tunnel, a UDP socket bound to the listening address (with
 //!   `SO_REUSEADDR`, as the listening socket has) and connected to the
 //!   peer, then a PPPoL2TP tunnel-management socket connected with
 //!   session ids 0/0 on it: the kernel's tunnel, tied to that UDP socket.
 //!   The kernel passes the peer's control messages up that socket from
 //!   then on (it is more specific than the listening one), so the daemon
 //!   reads it too;
+//! - per LAC tunnel, the same on the tunnel's own UDP socket
+//!   ([`lac_udp_socket`]: the listening address, an ephemeral port), which
+//!   carried its control messages from the SCCRQ on, now connected to the
+//!   peer. A kernel that finds an L2TPv2 data packet's session through the
+//!   tunnel of the socket it arrived on (Debian 12's 6.1 does) needs one
+//!   4-tuple per tunnel: several tunnels from one listening port to one
+//!   LNS would share one;
 //! - per session, a PPPoL2TP socket connected with both ends' tunnel and
 //!   session ids on the tunnel's UDP socket; the Engine takes it.
 //!
@@ -52,6 +59,15 @@ pub fn udp_socket(local: SocketAddr, peer: Option<SocketAddr>) -> io::Result<std
     Ok(std::net::UdpSocket::from(fd))
 }
 
+/// A LAC tunnel's own UDP socket: `ip` with a port of the kernel's
+/// choosing (no `SO_REUSEADDR`, which would let the kernel hand out a
+/// port another such socket has), non-blocking, close-on-exec.
+pub fn lac_udp_socket(ip: std::net::IpAddr) -> io::Result<std::net::UdpSocket> {
+    let s = std::net::UdpSocket::bind(SocketAddr::new(ip, 0))?;
+    s.set_nonblocking(true)?;
+    Ok(s)
+}
+
 /// The kernel's side of one tunnel: its connected UDP socket and the
 /// tunnel-management socket. Dropping both deletes the kernel's tunnel.
 #[derive(Debug)]
@@ -74,13 +90,32 @@ impl KernelTunnel {
         tunnel_id: u16,
         peer_tunnel_id: u16,
     ) -> io::Result<KernelTunnel> {
+        if !peer.is_ipv4() {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "L2TP over IPv6 is not supported yet",
+            ));
+        }
+        let udp = udp_socket(local, Some(peer))?;
+        let udp = std::sync::Arc::new(tokio::net::UdpSocket::from_std(udp)?);
+        KernelTunnel::on_socket(udp, peer, tunnel_id, peer_tunnel_id)
+    }
+
+    /// The same on a UDP socket the tunnel has already (a LAC tunnel's
+    /// own, see [`lac_udp_socket`]), which is connected to `peer` here.
+    pub fn on_socket(
+        udp: std::sync::Arc<tokio::net::UdpSocket>,
+        peer: SocketAddr,
+        tunnel_id: u16,
+        peer_tunnel_id: u16,
+    ) -> io::Result<KernelTunnel> {
         let SocketAddr::V4(peer4) = peer else {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
                 "L2TP over IPv6 is not supported yet",
             ));
         };
-        let udp = udp_socket(local, Some(peer))?;
+        connect(udp.as_raw_fd(), &SockaddrIn::from(peer4))?;
         let management = PppoL2tpSocket::new().map_err(io::Error::other)?;
         management
             .connect(&PppoL2tpAddr {
@@ -92,9 +127,8 @@ impl KernelTunnel {
                 peer_session_id: 0,
             })
             .map_err(io::Error::other)?;
-        let udp = tokio::net::UdpSocket::from_std(udp)?;
         Ok(KernelTunnel {
-            udp: std::sync::Arc::new(udp),
+            udp,
             _management: management,
             peer: peer4,
             tunnel_id,
@@ -116,6 +150,31 @@ impl KernelTunnel {
         .map_err(io::Error::other)?;
         Ok(s)
     }
+}
+
+/// Raises the open-file limit as far as it goes: every session holds
+/// three fds (its PPPoL2TP socket, the channel, the unit) and every tunnel
+/// two, so the usual soft limit of 1024 stops a daemon at about 300
+/// sessions ("Too many open files" reading the options file). Root may
+/// raise the hard limit too, up to `fs.nr_open`. Returns the soft limit.
+pub fn raise_fd_limit() -> u64 {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return 0;
+    };
+    let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(hard);
+    for want in [nr_open.max(hard), hard] {
+        if want <= soft {
+            return soft;
+        }
+        if setrlimit(Resource::RLIMIT_NOFILE, want, want.max(hard)).is_ok() {
+            return want;
+        }
+    }
+    soft
 }
 
 /// Takes out of `doomed` (kernel tunnels the glue gave up) those that can

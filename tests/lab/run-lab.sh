@@ -3,7 +3,8 @@
 #
 # usage: tests/lab/run-lab.sh [--only NAME]... [--engine-lns PATH] [--engine-lac PATH]
 #                             [--update-golden] [--keep-logs DIR] [--demo]
-#   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below)
+#   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below;
+#                      l2tpd-scale runs only when named)
 #   --engine-lns PATH  host binary put in pppd's place on the LNS side
 #   --engine-lac PATH  host binary put in pppd's place on the LAC side
 #                      (default: the xl2tpd group runs every pair of pppd and
@@ -21,8 +22,11 @@
 # XL2TPD_PAIRS (the xl2tpd group's authentication modes and LNS:LAC engine
 # pairs; see scenarios/xl2tpd.sh), OPENL2TPD_MODES and OPENL2TPD_PAIRS (the
 # same for the openl2tpd group), L2TPD_ROLES, L2TPD_MODES, L2TPD_DUMP (the l2tpd
-# group's runs; see scenarios/l2tpd.sh), RPPP_LAB_TIMEOUT (seconds: replaces the
-# timeout of every group that runs, for long runs such as RPPP_CYCLES="100 100").
+# group's runs; see scenarios/l2tpd.sh), L2TPD_SCALE_PARTS, L2TPD_SCALE_ONE,
+# L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
+# group's parts and sizes; see scenarios/l2tpd-scale.sh), RPPP_LAB_TIMEOUT
+# (seconds: replaces the timeout of every group that runs, for long runs such
+# as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory).
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
@@ -39,7 +43,7 @@ while [ $# -gt 0 ]; do
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
         --demo) DEMO=1; ONLY=(xl2tpd); shift;;
-        *) sed -n '2,25p' "$0" >&2; exit 2;;
+        *) sed -n '2,31p' "$0" >&2; exit 2;;
     esac
 done
 
@@ -87,9 +91,12 @@ SCENARIO_GROUPS=(
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
+    "l2tpd-scale  1800 1 1536"
 )
+# Groups run only when named with --only (long, run by hand).
+BY_HAND=" l2tpd-scale "
 selected() {
-    [ ${#ONLY[@]} = 0 ] && return 0
+    [ ${#ONLY[@]} = 0 ] && [ "${BY_HAND#* $1 }" = "$BY_HAND" ] && return 0
     for o in "${ONLY[@]}"; do [ "$o" = "$1" ] && return 0; done
     return 1
 }
@@ -98,7 +105,7 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options || selected l2tpd; then
+    || selected pppd-options || selected l2tpd || selected l2tpd-scale; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
@@ -123,6 +130,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
     read -r name timeout smp mem <<<"$g"
     selected "$name" || continue
     timeout=${RPPP_LAB_TIMEOUT:-$timeout}
+    mem=${RPPP_LAB_MEM:-$mem}
     say "scenario group $name"
     opts=(--timeout "$timeout" --smp "$smp" --mem "$mem" "${TOOL_BINS[@]}"
           ${RPPP_BIN[@]+"${RPPP_BIN[@]}"}
@@ -141,6 +149,11 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${L2TPD_ROLES:+--env "L2TPD_ROLES=$L2TPD_ROLES"}
           ${L2TPD_MODES:+--env "L2TPD_MODES=$L2TPD_MODES"}
           ${L2TPD_DUMP:+--env "L2TPD_DUMP=$L2TPD_DUMP"}
+          ${L2TPD_SCALE_PARTS:+--env "L2TPD_SCALE_PARTS=$L2TPD_SCALE_PARTS"}
+          ${L2TPD_SCALE_ONE:+--env "L2TPD_SCALE_ONE=$L2TPD_SCALE_ONE"}
+          ${L2TPD_SCALE_TUNNELS:+--env "L2TPD_SCALE_TUNNELS=$L2TPD_SCALE_TUNNELS"}
+          ${L2TPD_SCALE_CALLS:+--env "L2TPD_SCALE_CALLS=$L2TPD_SCALE_CALLS"}
+          ${L2TPD_SCALE_XL2TPD:+--env "L2TPD_SCALE_XL2TPD=$L2TPD_SCALE_XL2TPD"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")

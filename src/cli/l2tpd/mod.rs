@@ -120,6 +120,10 @@ pub(crate) fn main(args: &[OsString]) -> u8 {
     for w in &settings.config.warnings {
         tracing::warn!("{w}");
     }
+    // One descriptor per session and a few per tunnel: the soft limit of
+    // 1,024 stopped the daemon at about 300 sessions.
+    let nofile = rppp::l2tpd::kernel::raise_fd_limit();
+    tracing::debug!("open-file limit {nofile}");
     if !a.foreground {
         tracing::info!("rppp l2tpd runs in the foreground (as xl2tpd -D); leave detaching to the service manager");
     }

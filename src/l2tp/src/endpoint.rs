@@ -8,7 +8,8 @@
 //! Driven like quinn-proto's `Endpoint`: [`handle_datagram`](Endpoint::handle_datagram)
 //! and [`handle_timeout`](Endpoint::handle_timeout) in;
 //! [`poll_transmit`](Endpoint::poll_transmit) (with the address to send
-//! to), [`poll_timeout`](Endpoint::poll_timeout) and
+//! to; [`poll_transmit_tunnel`](Endpoint::poll_transmit_tunnel) also
+//! names the tunnel), [`poll_timeout`](Endpoint::poll_timeout) and
 //! [`poll_event`](Endpoint::poll_event) out. Commands go to a tunnel
 //! through [`tunnel_mut`](Endpoint::tunnel_mut).
 
@@ -262,9 +263,18 @@ impl Endpoint {
     /// The next datagram to send, appended to `out`, and where to.
     #[must_use]
     pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> Option<SocketAddr> {
-        for e in self.tunnels.values_mut() {
+        self.poll_transmit_tunnel(out).map(|(_, remote)| remote)
+    }
+
+    /// The next datagram to send, appended to `out`, with the Tunnel ID
+    /// (ours) it belongs to and where to. A driver that gives a tunnel
+    /// its own UDP socket sends it from there: several tunnels to one
+    /// peer address cannot be told apart by the address alone.
+    #[must_use]
+    pub fn poll_transmit_tunnel(&mut self, out: &mut Vec<u8>) -> Option<(u16, SocketAddr)> {
+        for (&id, e) in self.tunnels.iter_mut() {
             if e.tunnel.poll_transmit(out) {
-                return Some(e.remote);
+                return Some((id, e.remote));
             }
         }
         None
@@ -316,5 +326,49 @@ impl Endpoint {
         (1..=u16::MAX)
             .find(|id| !self.tunnels.contains_key(id))
             .ok_or(AcceptError::NoTunnelId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::config::Role;
+
+    /// Two tunnels to one peer address: each datagram comes out with the
+    /// tunnel it belongs to (an SCCRQ's header has Tunnel ID 0, so only
+    /// its Assigned Tunnel ID AVP, or the endpoint, can tell).
+    #[test]
+    fn poll_transmit_tunnel_names_the_tunnel() {
+        let mut rng = StdRng::seed_from_u64(16);
+        let now = Instant::now();
+        let mut endpoint = Endpoint::new();
+        let lns: SocketAddr = "192.0.2.1:1701".parse().unwrap();
+        let config = Arc::new(TunnelConfig::new(Role::Lac, "lac"));
+        let a = endpoint
+            .connect(Arc::clone(&config), lns, now, &mut rng)
+            .unwrap();
+        let b = endpoint.connect(config, lns, now, &mut rng).unwrap();
+        assert_ne!(a, b);
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        while let Some((id, to)) = endpoint.poll_transmit_tunnel(&mut out) {
+            assert_eq!(to, lns);
+            let (header, body) = HeaderRepr::parse(&out).unwrap();
+            assert_eq!(header.tunnel_id, 0);
+            let m = Message::parse(&out[body], None).unwrap();
+            assert_eq!(m.message_type, MessageType::Sccrq);
+            assert_eq!(m.assigned_tunnel_id(), Some(id));
+            seen.push(id);
+            out.clear();
+        }
+        seen.sort_unstable();
+        let mut want = vec![a, b];
+        want.sort_unstable();
+        assert_eq!(seen, want);
+        // The old call still says where to, and has nothing left.
+        assert_eq!(endpoint.poll_transmit(&mut out), None);
     }
 }

@@ -80,6 +80,23 @@ pub enum SessionEnd {
     TunnelClosed,
 }
 
+impl fmt::Display for SessionEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionEnd::Local(r) => write!(f, "closed locally ({r})"),
+            SessionEnd::Peer { result, cause } => {
+                write!(f, "peer sent CDN ({result})")?;
+                if let Some(c) = cause {
+                    write!(f, ", Q.931 cause {} message {}", c.cause, c.message)?;
+                }
+                Ok(())
+            }
+            SessionEnd::Refused(r) => write!(f, "refused the peer ({r})"),
+            SessionEnd::TunnelClosed => write!(f, "the tunnel closed"),
+        }
+    }
+}
+
 /// Why a control connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TunnelEnd {
@@ -169,4 +186,21 @@ pub struct TunnelCounters {
     /// Messages ignored: an unknown type without the M bit, or for a
     /// session we no longer have, or after the tunnel closed.
     pub ignored: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::avp::{CdnResult, ErrorCode};
+
+    #[test]
+    fn a_session_end_reads_as_text() {
+        let r = ResultCode::cdn(CdnResult::GeneralError)
+            .with_error(ErrorCode::NoResources, "too many open files");
+        assert_eq!(
+            SessionEnd::Local(r).to_string(),
+            "closed locally (result 2 error 4 \"too many open files\")"
+        );
+        assert_eq!(SessionEnd::TunnelClosed.to_string(), "the tunnel closed");
+    }
 }

@@ -7,8 +7,11 @@
 //! [`super::kernel`]); each socket has a reader task that hands its
 //! datagrams to the daemon's loop, which owns everything else: the
 //! endpoint, its timer (a tokio sleep until `poll_timeout`), the glue, the
-//! kernel tunnels. Control messages always go out of the listening socket
-//! the peer was heard on.
+//! kernel tunnels. An LNS tunnel's control messages go out of the
+//! listening socket the peer was heard on. A LAC tunnel has its own UDP
+//! socket from its SCCRQ on (the first listening address, an ephemeral
+//! port), which its kernel tunnel uses too: every tunnel to one LNS gets
+//! its own 4-tuple, which the kernel's data path needs.
 //!
 //! SIGTERM or SIGINT: the Engine shuts down (a Terminate-Request on every
 //! PPP session; each end becomes a CDN), then every tunnel sends StopCCN
@@ -41,17 +44,18 @@ mod reload;
 use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
-use super::kernel::{reapable, udp_socket, KernelTunnel};
+use super::kernel::{lac_udp_socket, reapable, udp_socket, KernelTunnel};
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::{PppSetup, SessionPlace};
 use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
 
-/// A datagram a reader task got: from which listening address's sockets,
-/// and from whom.
+/// A datagram a reader task got: from which listening address's sockets
+/// (or which LAC tunnel's own socket), and from whom.
 #[derive(Debug)]
 struct Datagram {
     local: usize,
+    own: Option<u16>,
     from: SocketAddr,
     bytes: Vec<u8>,
 }
@@ -89,6 +93,10 @@ pub struct Daemon {
     routes: HashMap<SocketAddr, usize>,
     places: HashMap<u16, Place>,
     kernel: HashMap<u16, (KernelTunnel, JoinHandle<()>)>,
+    /// Each LAC tunnel's own UDP socket, until the tunnel is reaped; its
+    /// reader moves to `kernel` with the kernel tunnel.
+    own: HashMap<u16, Arc<UdpSocket>>,
+    own_readers: HashMap<u16, JoinHandle<()>>,
     /// Kernel tunnels to delete once their control messages are
     /// acknowledged ([`Self::reap_kernel_tunnels`]).
     doomed: Vec<u16>,
@@ -118,21 +126,42 @@ impl std::fmt::Debug for Daemon {
     }
 }
 
+thread_local! {
+    /// The one receive buffer of every reader task on this thread: a
+    /// buffer per task cost 64 KiB per tunnel (6.5 KiB per session with
+    /// 10 sessions a tunnel).
+    static RECV_BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 65536]);
+}
+
 fn spawn_reader(
     socket: Arc<UdpSocket>,
     local: usize,
+    own: Option<u16>,
     tx: mpsc::Sender<Datagram>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut buf = vec![0u8; 65536];
         loop {
-            match socket.recv_from(&mut buf).await {
-                Ok((n, from)) => {
-                    let bytes = buf[..n].to_vec();
-                    if tx.send(Datagram { local, from, bytes }).await.is_err() {
+            if socket.readable().await.is_err() {
+                return;
+            }
+            let got = RECV_BUF.with_borrow_mut(|buf| {
+                socket
+                    .try_recv_from(buf)
+                    .map(|(n, from)| (from, buf[..n].to_vec()))
+            });
+            match got {
+                Ok((from, bytes)) => {
+                    let d = Datagram {
+                        local,
+                        own,
+                        from,
+                        bytes,
+                    };
+                    if tx.send(d).await.is_err() {
                         return;
                     }
                 }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 // ICMP errors (ECONNREFUSED on a connected socket) and
                 // the like: the protocol's retransmission copes.
                 Err(e) => tracing::debug!("UDP receive: {e}"),
@@ -179,7 +208,7 @@ impl Daemon {
             let s = udp_socket(addr, None)
                 .map_err(|e| io::Error::new(e.kind(), format!("listen on {addr}: {e}")))?;
             let s = Arc::new(UdpSocket::from_std(s)?);
-            readers.push(spawn_reader(Arc::clone(&s), i, tx.clone()));
+            readers.push(spawn_reader(Arc::clone(&s), i, None, tx.clone()));
             listen.push(s);
         }
         if listen.is_empty() {
@@ -206,6 +235,8 @@ impl Daemon {
             routes: HashMap::new(),
             places: HashMap::new(),
             kernel: HashMap::new(),
+            own: HashMap::new(),
+            own_readers: HashMap::new(),
             doomed: Vec::new(),
             sessions: HashMap::new(),
             tx,
@@ -255,9 +286,11 @@ impl Daemon {
             .map_or("?", |l| l.common.section.as_str())
     }
 
-    /// LAC: opens a tunnel for `[lac]` section `lac` to its `lns` from the
-    /// first listening socket; [`Settings::calls`] calls are placed once
-    /// it is up. Returns our Tunnel ID.
+    /// LAC: opens a tunnel for `[lac]` section `lac` to its `lns` from a
+    /// UDP socket of its own on the first listening address (an ephemeral
+    /// port: every tunnel to one LNS gets its own 4-tuple, which the
+    /// kernel's data path needs); [`Settings::calls`] calls are placed
+    /// once it is up. Returns our Tunnel ID.
     fn open_tunnel(&mut self, lac: usize) -> io::Result<u16> {
         let section = Section::Lac(lac);
         let l = self
@@ -269,11 +302,17 @@ impl Daemon {
             .settings
             .lac_tunnel(section)
             .ok_or_else(|| io::Error::other("no such [lac] section"))?;
+        let ip = self.settings.listen[0].ip();
+        let socket = lac_udp_socket(ip)
+            .map_err(|e| io::Error::new(e.kind(), format!("a UDP socket on {ip}: {e}")))?;
+        let socket = Arc::new(UdpSocket::from_std(socket)?);
         let id = self
             .endpoint
             .connect(config, lns, Instant::now(), &mut self.rng)
             .map_err(|e| io::Error::other(format!("{e:?}")))?;
-        self.routes.insert(lns, 0);
+        let reader = spawn_reader(Arc::clone(&socket), 0, Some(id), self.tx.clone());
+        self.own.insert(id, socket);
+        self.own_readers.insert(id, reader);
         self.places.insert(
             id,
             Place {
@@ -523,12 +562,19 @@ impl Daemon {
 
     fn on_datagram(&mut self, d: Datagram) {
         log_datagram("rcvd from", d.from, &d.bytes);
-        self.routes.insert(d.from, d.local);
+        if d.own.is_none() {
+            self.routes.insert(d.from, d.local);
+        }
         let incoming =
             self.endpoint
                 .handle_datagram(Instant::now(), d.from, &d.bytes, &mut self.rng);
-        if let Some(incoming) = incoming {
-            self.accept(d.local, incoming);
+        match (incoming, d.own) {
+            (Some(incoming), None) => self.accept(d.local, incoming),
+            (Some(incoming), Some(t)) => tracing::warn!(
+                "SCCRQ from {} to tunnel {t}'s own socket: ignored",
+                incoming.remote()
+            ),
+            (None, _) => {}
         }
     }
 
@@ -592,11 +638,17 @@ impl Daemon {
                 }
             }
             let mut out = Vec::new();
-            while let Some(remote) = self.endpoint.poll_transmit(&mut out) {
+            while let Some((tunnel_id, remote)) = self.endpoint.poll_transmit_tunnel(&mut out) {
                 busy = true;
-                let local = self.routes.get(&remote).copied().unwrap_or(0);
+                let socket = match self.own.get(&tunnel_id) {
+                    Some(s) => Arc::clone(s),
+                    None => {
+                        let local = self.routes.get(&remote).copied().unwrap_or(0);
+                        Arc::clone(&self.listen[local])
+                    }
+                };
                 log_datagram("sent to", remote, &out);
-                if let Err(e) = self.listen[local].send_to(&out, remote).await {
+                if let Err(e) = socket.send_to(&out, remote).await {
                     tracing::debug!("send to {remote}: {e}");
                 }
                 out.clear();
@@ -618,10 +670,22 @@ impl Daemon {
                     return;
                 };
                 let local = self.settings.listen[place.local];
-                match KernelTunnel::open(local, place.remote, tunnel_id, peer_tunnel_id) {
+                // A LAC tunnel's kernel tunnel is on its own socket,
+                // whose reader carries on; an LNS tunnel's gets a new one.
+                let opened = match self.own.get(&tunnel_id) {
+                    Some(s) => KernelTunnel::on_socket(
+                        Arc::clone(s),
+                        place.remote,
+                        tunnel_id,
+                        peer_tunnel_id,
+                    ),
+                    None => KernelTunnel::open(local, place.remote, tunnel_id, peer_tunnel_id),
+                };
+                match opened {
                     Ok(kt) => {
-                        let reader =
-                            spawn_reader(Arc::clone(&kt.udp), place.local, self.tx.clone());
+                        let reader = self.own_readers.remove(&tunnel_id).unwrap_or_else(|| {
+                            spawn_reader(Arc::clone(&kt.udp), place.local, None, self.tx.clone())
+                        });
                         self.kernel.insert(tunnel_id, (kt, reader));
                     }
                     Err(e) => {
@@ -692,6 +756,10 @@ impl Daemon {
                 drop(kt);
                 tracing::info!("tunnel {id}: kernel tunnel deleted");
             }
+            if let Some(reader) = self.own_readers.remove(&id) {
+                reader.abort();
+            }
+            self.own.remove(&id);
             self.places.remove(&id);
         }
     }
@@ -779,6 +847,10 @@ impl Daemon {
                 tracing::info!("tunnel {id}: kernel tunnel deleted");
             }
         }
+        for (_, r) in self.own_readers.drain() {
+            r.abort();
+        }
+        self.own.clear();
         for r in self.readers.drain(..) {
             r.abort();
         }
@@ -848,7 +920,7 @@ fn log_event(tunnel_id: u16, remote: Option<(SocketAddr, &str)>, event: &Event) 
             peer_session_id,
             reason,
         } => tracing::info!(
-            "tunnel {tunnel_id}: session {session_id} down: Connection closed to {ip}, Local: {session_id}, Remote: {peer_session_id} ({reason:?})"
+            "tunnel {tunnel_id}: session {session_id} down: Connection closed to {ip}, Local: {session_id}, Remote: {peer_session_id} ({reason})"
         ),
         Event::LinkInfo {
             session_id,
