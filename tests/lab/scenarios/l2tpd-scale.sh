@@ -4,7 +4,8 @@
 # netns lns (10.200.0.1) runs `rppp l2tpd --lns` (one process, addresses
 # from 10.208.0.0/16); netns lac (10.200.0.2) runs `rppp l2tpd --lac`
 # (one process; each --lac flag dials a tunnel from a UDP socket of its own,
-# --calls N places N calls in it). Parts (L2TPD_SCALE_PARTS, default all):
+# --calls N places N calls in it, --redial 2 places again every call that
+# ends, after 2 s). Parts (L2TPD_SCALE_PARTS, default all):
 #   one     L2TPD_SCALE_ONE (1000) sessions in one tunnel
 #   many    L2TPD_SCALE_TUNNELS (100) tunnels of L2TPD_SCALE_CALLS (10)
 #   storm   (after many) the reconnect storm: the LAC's rppp is killed with
@@ -106,7 +107,7 @@ start_lac() {  # start_lac <tunnels> <calls>
     lacs=""; i=0
     while [ $i -lt "$1" ]; do lacs="$lacs --lac $LNS_UNDERLAY"; i=$((i + 1)); done
     start_rppp lac --listen $LAC_UNDERLAY:1701 --hostname lac --ppp-options /etc/ppp/options.lac \
-        --hello 5 --calls "$2" $lacs
+        --hello 5 --redial 2 --calls "$2" $lacs
 }
 
 # Waits until both sides have $1 links up (LNS: at least; with the storm's
