@@ -102,6 +102,8 @@ pub struct Settings {
     pub metrics: Option<SocketAddr>,
     /// Per-session counters in the metrics (`--metrics-per-session`).
     pub metrics_per_session: bool,
+    /// Admission limits for new calls and tunnels.
+    pub limits: super::limits::LimitSettings,
     /// rppp's control socket (`rppp ctl`), `None` for none.
     pub ctl_socket: Option<std::path::PathBuf>,
     /// How long a shutdown waits for PPP to terminate and for the StopCCN
@@ -127,6 +129,7 @@ impl Settings {
             sources: None,
             metrics: None,
             metrics_per_session: false,
+            limits: Default::default(),
             shutdown_grace: Duration::from_secs(10),
         }
     }

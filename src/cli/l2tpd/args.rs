@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use rppp::l2tpd::config::DEFAULT_CONFIG_FILE;
+use rppp::l2tpd::limits::{LimitSettings, Rate};
 use rppp::l2tpd::{DEFAULT_CONTROL_PIPE, L2TP_PORT};
 use rppp_auth::Secret;
 
@@ -42,6 +43,7 @@ pub(super) struct Args {
     pub(super) ctl: Option<std::path::PathBuf>,
     pub(super) metrics: Option<SocketAddr>,
     pub(super) metrics_per_session: bool,
+    pub(super) limits: LimitSettings,
     pub(super) pid_file: Option<String>,
     pub(super) foreground: bool,
     pub(super) debug: bool,
@@ -62,6 +64,7 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         ctl: None,
         metrics: None,
         metrics_per_session: false,
+        limits: LimitSettings::default(),
         pid_file: None,
         foreground: false,
         debug: false,
@@ -105,6 +108,9 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                 );
             }
             "--metrics-per-session" => a.metrics_per_session = true,
+            "--max-sessions" => a.limits.max_sessions = Some(count(&flag, &value()?)?),
+            "--max-starting" => a.limits.max_starting = Some(count(&flag, &value()?)?),
+            "--peer-rate" => a.limits.per_peer = Some(rate(&value()?)?),
             "--hostname" => form.hostname = Some(value()?),
             "--secret" => form.secret = Some(Secret::new(value()?.into_bytes())),
             "--hide" => form.hide = true,
@@ -158,6 +164,38 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         a.control_pipe = Some(control_pipe.unwrap_or_else(|| DEFAULT_CONTROL_PIPE.to_string()));
     }
     Ok(Some(a))
+}
+
+/// A count from 1.
+fn count(flag: &str, v: &str) -> Result<usize, String> {
+    v.parse()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| format!("{flag} {v}: a number from 1"))
+}
+
+/// `--peer-rate PER_SECOND[/BURST]`: new calls (and tunnels) per second
+/// from one peer, the burst as deep as one second's by default.
+fn rate(v: &str) -> Result<Rate, String> {
+    let bad = || format!("--peer-rate {v}: PER_SECOND[/BURST], numbers above 0");
+    let (r, b) = match v.split_once('/') {
+        Some((r, b)) => (r, Some(b)),
+        None => (v, None),
+    };
+    let per_second: f64 = r
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x > 0.0)
+        .ok_or_else(bad)?;
+    let burst = match b {
+        Some(b) => b
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x >= 1.0)
+            .ok_or_else(bad)?,
+        None => per_second.max(1.0),
+    };
+    Ok(Rate { per_second, burst })
 }
 
 /// `--ip-range FIRST-LAST`.
@@ -256,6 +294,28 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn limits() {
+        let a = parse_args(&args(
+            "--max-sessions 1000 --max-starting 50 --peer-rate 10/20",
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(a.limits.max_sessions, Some(1000));
+        assert_eq!(a.limits.max_starting, Some(50));
+        assert_eq!(
+            a.limits.per_peer,
+            Some(Rate {
+                per_second: 10.0,
+                burst: 20.0
+            })
+        );
+        assert!(parse_args(&args("--max-sessions 0")).is_err());
+        assert!(parse_args(&args("--peer-rate 0")).is_err());
+        assert!(parse_args(&args("--peer-rate 5/x")).is_err());
+        assert!(parse_args(&args("--peer-rate NaN")).is_err());
     }
 
     #[test]

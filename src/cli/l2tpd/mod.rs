@@ -8,6 +8,7 @@
 //! rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
 //!            [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH]
 //!            [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
+//!            [--max-sessions N] [--max-starting N] [--peer-rate PER_SECOND[/BURST]]
 //! rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
 //!            [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
 //!            [--lac LNS_ADDR[:PORT]]... [--redial SECS] [the flags of the first form but -c and -s]
@@ -20,7 +21,10 @@
 //! configuration from its flags ([`flags`]) and has a control pipe only
 //! with `-C`. `--ctl PATH` serves `rppp ctl` (show sessions, terminate,
 //! ...) on a Unix socket, `--metrics ADDR:PORT` Prometheus metrics
-//! (`GET /metrics`) with the L2TP figures. It runs in the foreground (xl2tpd's `-D`) and logs to
+//! (`GET /metrics`) with the L2TP figures. `--max-sessions`,
+//! `--max-starting` and `--peer-rate` refuse calls past them with a CDN
+//! (Result Code 4) and tunnels with a StopCCN ([`rppp::l2tpd::limits`]).
+//! It runs in the foreground (xl2tpd's `-D`) and logs to
 //! stderr and syslog (`-l`).
 
 mod args;
@@ -40,6 +44,7 @@ pub(super) const USAGE: &str =
     "usage: rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
                   [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH]
                   [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
+                  [--max-sessions N] [--max-starting N] [--peer-rate PER_SECOND[/BURST]]
    or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
                   [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
                   [--lac LNS_ADDR[:PORT]]... [--redial SECS] [-C control-pipe] [--listen ADDR]... [--calls N] ...";
@@ -83,6 +88,7 @@ fn settings(a: &mut Args) -> Result<Settings, String> {
     s.ctl_socket = a.ctl.clone();
     s.metrics = a.metrics;
     s.metrics_per_session = a.metrics_per_session;
+    s.limits = a.limits;
     s.sources = loaded;
     Ok(s)
 }

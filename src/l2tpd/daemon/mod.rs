@@ -45,6 +45,7 @@ use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
 use super::kernel::{lac_udp_socket, reapable, udp_socket, KernelTunnel};
+use super::limits::{Limits, Refused};
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::{PppSetup, SessionPlace};
 use crate::ctl::server::DaemonRequest;
@@ -112,6 +113,8 @@ pub struct Daemon {
     ctl: Option<mpsc::Receiver<DaemonRequest>>,
     /// The L2TP figures for the metrics endpoint, when it runs.
     published: Option<metrics::Published>,
+    /// max-sessions, max-starting, the rate per peer.
+    limits: Limits,
     phase: Phase,
 }
 
@@ -223,6 +226,7 @@ impl Daemon {
             max: l.max_redials,
         }))
         .calls_per_tunnel(settings.calls);
+        let limits = Limits::new(settings.limits);
         Ok(Daemon {
             settings,
             dialer,
@@ -246,6 +250,7 @@ impl Daemon {
             pipe: None,
             ctl: None,
             published: None,
+            limits,
             phase: Phase::Running,
         })
     }
@@ -469,6 +474,9 @@ impl Daemon {
                 },
                 _ = publish_tick.tick(), if self.published.is_some() => self.publish_metrics(),
                 _ = status_tick.tick(), if running => {
+                    for (why, n) in self.limits.take_log(Instant::now()) {
+                        tracing::warn!("refused {n} call(s) or tunnel(s): {why}");
+                    }
                     let line = self.status_line();
                     if line != last_status {
                         crate::systemd::status(&line);
@@ -596,6 +604,14 @@ impl Daemon {
             .accept(incoming, config, Instant::now(), &mut self.rng)
         {
             Ok(id) => {
+                if let Err(why) = self.limits.admit_tunnel(Instant::now(), remote.ip()) {
+                    // Answered, then closed at once: the peer hears why.
+                    if let Some(t) = self.endpoint.tunnel_mut(id) {
+                        let result = ResultCode::stop(StopCcnResult::GeneralError)
+                            .with_error(ErrorCode::NoResources, &why.to_string());
+                        t.close(Instant::now(), result);
+                    }
+                }
                 tracing::info!("tunnel {id}: SCCRQ from {remote} accepted");
                 self.places.insert(
                     id,
@@ -779,8 +795,42 @@ impl Daemon {
         }
     }
 
+    /// An LNS's new call within the limits ([`super::limits`]), or why
+    /// not (counted there).
+    fn admit_call(&mut self, tunnel_id: u16) -> Result<(), Refused> {
+        let Some(peer) = self.places.get(&tunnel_id).map(|p| p.remote.ip()) else {
+            return Ok(());
+        };
+        let starting = match self.limits.settings().max_starting {
+            Some(_) => {
+                let t = self.engine.tally();
+                let network = crate::driver::PHASES
+                    .iter()
+                    .position(|p| *p == crate::session::Phase::Network)
+                    .map_or(0, |i| t.by_phase[i]);
+                usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
+            }
+            None => 0,
+        };
+        let sessions = self.glue.ppp_sessions();
+        self.limits
+            .admit_call(Instant::now(), peer, sessions, starting)
+    }
+
     fn start_session(&mut self, role: Role, info: SessionInfo) {
         let (t, s) = (info.tunnel_id, info.session_id);
+        if role == Role::Lns {
+            if let Err(why) = self.admit_call(t) {
+                // RFC 2661 section 4.4.2: no facilities, for now.
+                self.apply(Command::CloseL2tpSession {
+                    tunnel_id: t,
+                    session_id: s,
+                    result: ResultCode::cdn(rppp_l2tp::CdnResult::TemporaryFacilities)
+                        .with_error(ErrorCode::NoResources, &why.to_string()),
+                });
+                return;
+            }
+        }
         let started = (|| {
             let (kt, _) = self
                 .kernel

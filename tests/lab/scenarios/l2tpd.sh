@@ -30,6 +30,9 @@
 #           USER PASSWORD`, the LNS requires CHAP of that user only), hangs
 #           up (`d tolns`: StopCCN) and dials again
 #   flags   noauth with rppp's flag form (--lns/--lac) instead of -c
+#   limit   (rppp=rppp only) the LNS runs with --max-sessions 1 and the
+#           LAC places 2 calls (--calls 2): one comes up, the other is
+#           refused with a CDN, counted and logged
 # With secret, also a run where rppp has another secret than xl2tpd (its
 # own auth file, -s): no tunnel comes up, and rppp still stops cleanly.
 # Each run checks: both PPP interfaces up with 10.204.0.1 (LNS) and
@@ -41,7 +44,7 @@
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
 ROLES=${L2TPD_ROLES:-lns lac rppp}
-MODES=${L2TPD_MODES:-noauth chap pap recipe secret peerstop vanish pipe flags}
+MODES=${L2TPD_MODES:-noauth chap pap recipe secret peerstop vanish pipe flags limit}
 LNS_PPP_IP=10.204.0.1
 LAC_PPP_IP=10.204.0.2
 RPPP_LOG=/tmp/rppp-l2tpd.log
@@ -195,9 +198,9 @@ start_rppp() {  # start_rppp <netns> <args>...
 }
 rppp_started() { [ -s /tmp/rppp-main.pid ] || [ -s $RPPP_RC ]; }
 # The peer as an rppp l2tpd LAC too (role rppp), in place of xl2tpd.
-start_peer_rppp() {
+start_peer_rppp() {  # start_peer_rppp [flags]...
     /sbin/ip netns exec lac $RPPP l2tpd -c /etc/xl2tpd/lac.conf -s /etc/xl2tpd/rppp-secrets \
-        -C /run/xl2tpd/rppp-lac-control --debug > $RPPP2_LOG 2>&1 &
+        -C /run/xl2tpd/rppp-lac-control --debug "$@" > $RPPP2_LOG 2>&1 &
     XL2TPD_PID=$!
 }
 start_xl2tpd() {  # start_xl2tpd <netns> <conf>
@@ -228,8 +231,9 @@ start_pair() {  # start_pair <role of rppp> <mode>
     write_configs "$2"
     ip netns list | grep -q '^lac' || check "underlay veth between netns lns and lac" netns_up || return
     debug=""; [ "${L2TPD_DEBUG:-1}" = 1 ] && debug=--debug
-    hello=""; [ "$2" = vanish ] && hello="--hello 1"
-    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE --ctl $RPPP_CTL --metrics 127.0.0.1:9469 -D $hello $debug"
+    extra=""; [ "$2" = vanish ] && extra="--hello 1"
+    [ "$2" = limit ] && extra="--max-sessions 1"
+    files="-s /etc/xl2tpd/rppp-secrets -C $RPPP_PIPE --ctl $RPPP_CTL --metrics 127.0.0.1:9469 -D $extra $debug"
     if [ "$1" = lac ]; then
         rppp_ns=lac; peer_ns=lns
         start_xl2tpd lns /etc/xl2tpd/lns.conf
@@ -249,7 +253,8 @@ start_pair() {  # start_pair <role of rppp> <mode>
             start_rppp lns -c /etc/xl2tpd/lns.conf $files
         fi
         wait_for 50 lns_listening
-        if [ "$1" = rppp ]; then start_peer_rppp; else start_xl2tpd lac /etc/xl2tpd/lac.conf; fi
+        calls=""; [ "$2" = limit ] && calls="--calls 2"
+        if [ "$1" = rppp ]; then start_peer_rppp $calls; else start_xl2tpd lac /etc/xl2tpd/lac.conf; fi
     fi
 }
 
@@ -329,6 +334,7 @@ run_one() {  # run_one <role of rppp> <mode>
     fi
 
     case $mode in
+        limit) limit_checks "$tag";;
         peerstop) peer_stops "$tag";;
         vanish) peer_vanishes "$tag";;
         pipe) pipe_available "$tag"; pipe_hangup "$tag"; pipe_redial "$tag";;
@@ -378,6 +384,16 @@ ctl_checks() {  # ctl_checks <tag>
 metrics_have() {  # metrics_have <regex>: a scrape of rppp's metrics has a line
     ip netns exec lns wget -q -O /tmp/metrics.out http://127.0.0.1:9469/metrics 2>/dev/null &&
         grep -q "$1" /tmp/metrics.out
+}
+
+# --max-sessions 1 against 2 calls: the second is refused with a CDN
+# (Result Code 4), counted, and logged once (after the status tick).
+limit_checks() {  # limit_checks <tag>
+    check "$1: the LAC's second call was refused: $(grep -o 'session [0-9]* down: .*' $RPPP2_LOG | head -n 1)" \
+        wait_for 100 grep -q 'down: .*peer sent CDN' $RPPP2_LOG
+    check "$1: one PPP link on each side" sh -c "[ \$(ip -n lns -o -4 addr show | grep -c ppp) = 1 ] && [ \$(ip -n lac -o -4 addr show | grep -c ppp) = 1 ]"
+    check "$1: the LNS logged the refusal: $(grep -o 'refused .*' $RPPP_LOG | head -n 1)" \
+        wait_for 150 grep -q 'refused 1 call(s) or tunnel(s): max-sessions reached' $RPPP_LOG
 }
 
 # xl2tpd's own client, xl2tpd-control, reads rppp's answers.
@@ -467,7 +483,8 @@ finish_run() {  # finish_run <tag>
 runs_mode() {  # runs_mode <role> <mode>
     case $1:$2 in
         lns:pipe) return 1;;
-        rppp:noauth|rppp:chap|rppp:secret) return 0;;
+        rppp:noauth|rppp:chap|rppp:secret|rppp:limit) return 0;;
+        *:limit) return 1;;
         rppp:*) return 1;;
     esac
 }
