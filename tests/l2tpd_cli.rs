@@ -156,9 +156,18 @@ fn systemd_hears_ready_and_stopping() {
         nix::sys::signal::Signal::SIGTERM,
     )
     .unwrap();
-    let n = sock.recv(&mut buf).expect("a notification");
-    let stopping = String::from_utf8_lossy(&buf[..n]).into_owned();
-    assert!(stopping.contains("STOPPING=1"), "{stopping}");
+    // STATUS lines may come first; STOPPING must come.
+    let mut heard = Vec::new();
+    loop {
+        let n = sock.recv(&mut buf).expect("STOPPING=1");
+        let m = String::from_utf8_lossy(&buf[..n]).into_owned();
+        let stopping = m.contains("STOPPING=1");
+        heard.push(m);
+        if stopping {
+            break;
+        }
+        assert!(heard.len() < 10, "{heard:?}");
+    }
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

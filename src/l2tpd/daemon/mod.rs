@@ -416,9 +416,12 @@ impl Daemon {
             None => None,
         };
         let mut publish_tick = tokio::time::interval(metrics::PUBLISH_INTERVAL);
-        crate::systemd::ready(&self.status_line());
-        let mut status_tick = tokio::time::interval(STATUS_INTERVAL);
-        let mut last_status = String::new();
+        let mut last_status = self.status_line();
+        crate::systemd::ready(&last_status);
+        let mut status_tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + STATUS_INTERVAL,
+            STATUS_INTERVAL,
+        );
         let autodial: Vec<usize> = (0..self.settings.config.lac.len())
             .filter(|&i| self.settings.config.lac[i].autodial)
             .collect();
