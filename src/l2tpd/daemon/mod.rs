@@ -16,7 +16,13 @@
 //! SIGTERM or SIGINT: the Engine shuts down (a Terminate-Request on every
 //! PPP session; each end becomes a CDN), then every tunnel sends StopCCN
 //! and the daemon waits for their acknowledgements, each step bounded by
-//! [`Settings::shutdown_grace`]; the kernel tunnels are deleted last.
+//! [`Settings::shutdown_grace`] (longer with many sessions); the kernel
+//! tunnels are deleted last. SIGHUP reloads the configuration.
+//!
+//! The loop also answers, each concern in a file of its own: xl2tpd's
+//! control pipe (`control`), `rppp ctl`'s `show tunnels` and `reload`
+//! (`ctl`, `reload`), the metrics endpoint's L2TP figures (`metrics`);
+//! and it tells systemd how it is doing ([`crate::systemd`]).
 
 use std::collections::HashMap;
 use std::io;
