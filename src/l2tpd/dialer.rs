@@ -60,6 +60,18 @@ pub struct Redial {
     pub max: Option<u32>,
 }
 
+impl Redial {
+    /// A `[lac]` section's rules: `redial = yes` counts only with a
+    /// `redial timeout` above 0, as in xl2tpd.
+    pub fn of(lac: &super::config::Lac) -> Redial {
+        Redial {
+            enabled: lac.redial && !lac.redial_timeout.is_zero(),
+            timeout: lac.redial_timeout,
+            max: lac.max_redials,
+        }
+    }
+}
+
 /// One section's state.
 #[derive(Debug, Clone)]
 struct LacState {

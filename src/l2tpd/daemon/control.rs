@@ -192,11 +192,7 @@ impl Daemon {
             return Failure::BadSettings.into();
         };
         let autodial = lac.autodial;
-        let redial = Redial {
-            enabled: lac.redial && !lac.redial_timeout.is_zero(),
-            timeout: lac.redial_timeout,
-            max: lac.max_redials,
-        };
+        let redial = Redial::of(&lac);
         self.settings.config.lac.push(lac);
         let i = self.dialer.add(redial);
         if let Err((section, e)) = self.setup.check_lac(&self.settings, i) {

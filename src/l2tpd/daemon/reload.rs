@@ -59,17 +59,7 @@ impl Daemon {
                 })
             })
             .collect();
-        let redials = self
-            .settings
-            .config
-            .lac
-            .iter()
-            .map(|l| Redial {
-                enabled: l.redial && !l.redial_timeout.is_zero(),
-                timeout: l.redial_timeout,
-                max: l.max_redials,
-            })
-            .collect();
+        let redials = self.settings.config.lac.iter().map(Redial::of).collect();
         self.dialer.reconfigure(redials, &from);
         let new_autodial: Vec<usize> = (0..self.settings.config.lac.len())
             .filter(|&i| from[i].is_none() && self.settings.config.lac[i].autodial)
