@@ -48,6 +48,7 @@ fn snapshot(per_session: bool) -> Snapshot {
             control_received: 990_000,
             control_retransmissions: 500,
             control_timeouts: 3,
+            refused: vec![("max_sessions".into(), 12), ("shutting_down".into(), 0)],
         }),
         sessions: per_session.then(|| {
             (1..=SESSIONS)

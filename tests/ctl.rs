@@ -158,16 +158,51 @@ async fn terminate_by_user_and_by_address() {
 }
 
 #[tokio::test]
-async fn shutdown_soft_closes_every_session() {
+async fn shutdown_closes_every_session() {
     let dir = common::TempDir::new("ctl-shutdown");
     let path = dir.join("rppp.ctl");
     let (engine, sessions) = daemon(&path, 2).await;
-    assert!(refused(&path, "shutdown").await.contains("--soft"));
-    ok(&path, "shutdown --soft").await;
+    assert!(refused(&path, "shutdown --now").await.contains("--now"));
+    assert!(ok(&path, "shutdown").await.contains("closing 4 session(s)"));
     for (lns, lac) in sessions {
-        ended(lns).await;
+        assert_eq!(
+            ended(lns).await.reason,
+            EndReason::Closed(CloseReason::Shutdown)
+        );
         ended(lac).await;
     }
+    assert!(engine.engine.is_empty());
+}
+
+/// A soft shutdown leaves the sessions up and takes no new ones; they end
+/// when terminated.
+#[tokio::test]
+async fn shutdown_soft_waits_for_the_sessions() {
+    let dir = common::TempDir::new("ctl-shutdown-soft");
+    let path = dir.join("rppp.ctl");
+    let (engine, mut sessions) = daemon(&path, 1).await;
+    let answer = ok(&path, "shutdown --soft").await;
+    assert!(
+        answer.contains("2 session(s) run until they end"),
+        "{answer}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(engine.engine.len(), 2, "the sessions stay up");
+    // A new session is closed as soon as it starts.
+    let ((a, _), (b, _), _relay) = FakeDataPath::pair().unwrap();
+    let (lns, lac) = configs(None);
+    let late = engine.add_session(a, lns);
+    let late_peer = engine.add_session(b, lac);
+    assert_eq!(
+        ended(late).await.reason,
+        EndReason::Closed(CloseReason::Shutdown)
+    );
+    ended(late_peer).await;
+    assert_eq!(engine.engine.len(), 2, "the first two are still up");
+    let (lns, lac) = sessions.remove(0);
+    ok(&path, "terminate all").await;
+    ended(lns).await;
+    ended(lac).await;
     assert!(engine.engine.is_empty());
 }
 

@@ -179,7 +179,8 @@ fn systemd_hears_ready_and_stopping() {
 
 /// `rppp ctl reload` re-reads xl2tpd.conf: a good file is taken and said
 /// so; a file with an error changes nothing and the answer names the file
-/// and the line; `show tunnels` answers (none here). No privilege: the
+/// and the line; `show tunnels` answers (none here); the metrics carry
+/// the L2TP families; `shutdown --soft` ends it. No privilege: the
 /// daemon listens on a loopback port of its own.
 #[test]
 fn reload_takes_a_good_file_and_refuses_a_bad_one() {
@@ -262,14 +263,18 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
         "rppp_l2tp_sessions 0",
         "rppp_l2tp_control_messages_sent_total 0",
         "rppp_sessions_started_total 0",
+        "rppp_l2tp_refused_total{reason=\"max_sessions\"} 0",
+        "rppp_l2tp_refused_total{reason=\"shutting_down\"} 0",
     ] {
         assert!(scrape.contains(line), "no {line} in {scrape}");
     }
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    // A soft shutdown with nothing running: the daemon exits at once.
+    let (code, out) = ask(&["shutdown", "--soft"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("shutting down softly") && out.contains("0 PPP session(s) in 0 tunnel(s)"),
+        "{out}"
+    );
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -109,6 +109,7 @@ fn realistic() -> Snapshot {
             control_received: 49_000,
             control_retransmissions: 321,
             control_timeouts: 2,
+            refused: vec![("max_starting".into(), 4), ("peer_rate".into(), 1)],
         }),
         sessions: Some(sessions),
     }

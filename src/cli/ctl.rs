@@ -17,7 +17,8 @@ commands:
   terminate (id ID | user U | ifname I | ip A | tunnel T | all) [--hard]
   show tunnels [--json]                  (rppp l2tpd)
   reload                                 (rppp l2tpd: re-read xl2tpd.conf and l2tp-secrets)
-  shutdown --soft
+  shutdown [--soft]                      (close every session and exit; --soft: accept no
+                                          more, exit when the last session ends)
 columns: id ifname user ip local l2tp peer-l2tp state uptime rx-bytes tx-bytes rx-pkts tx-pkts";
 
 /// Runs `rppp ctl` with the words after `ctl`.

@@ -44,9 +44,15 @@ pub enum Request {
         /// Skip the Terminate-Request handshake.
         hard: bool,
     },
-    /// `shutdown --soft`: accept no more sessions, close every session,
-    /// and exit once all have ended.
-    Shutdown,
+    /// `shutdown [--soft]`: accept no more sessions and exit once every
+    /// session has ended; without `--soft` every session is closed
+    /// (Terminate-Request) at once, as on SIGTERM; with it, they run until
+    /// they end by themselves or are terminated (accel-cmd's `shutdown
+    /// soft`).
+    Shutdown {
+        /// Wait for the sessions instead of closing them.
+        soft: bool,
+    },
     /// `show tunnels [--json]`: the L2TP daemon's tunnels.
     ShowTunnels {
         /// JSON instead of an aligned table.
@@ -75,8 +81,6 @@ pub enum RequestError {
     },
     /// `terminate` without saying which sessions.
     NoTarget,
-    /// `shutdown` without `--soft` (the only kind there is).
-    ShutdownNeedsSoft,
 }
 
 impl fmt::Display for RequestError {
@@ -86,7 +90,7 @@ impl fmt::Display for RequestError {
             RequestError::UnknownCommand(c) => write!(
                 f,
                 "unknown command '{c}'; commands: show sessions, show session ID, show stat, \
-                 terminate, shutdown --soft"
+                 terminate, show tunnels, reload, shutdown [--soft]"
             ),
             RequestError::UnexpectedWord(w) => write!(f, "unexpected '{w}'"),
             RequestError::BadValue { word, expected } => {
@@ -95,9 +99,6 @@ impl fmt::Display for RequestError {
             RequestError::NoTarget => f.write_str(
                 "terminate what? id ID, user NAME, ifname NAME, ip ADDRESS, tunnel ID or all",
             ),
-            RequestError::ShutdownNeedsSoft => {
-                f.write_str("shutdown takes --soft (close every session, then exit)")
-            }
         }
     }
 }
@@ -124,8 +125,9 @@ impl Request {
             }),
             ["reload"] => Ok(Request::Reload),
             ["reload", w, ..] => Err(RequestError::UnexpectedWord((*w).to_owned())),
-            ["shutdown", "--soft"] => Ok(Request::Shutdown),
-            ["shutdown", ..] => Err(RequestError::ShutdownNeedsSoft),
+            ["shutdown"] => Ok(Request::Shutdown { soft: false }),
+            ["shutdown", "--soft"] => Ok(Request::Shutdown { soft: true }),
+            ["shutdown", w, ..] => Err(RequestError::UnexpectedWord((*w).to_owned())),
             [first, ..] => Err(RequestError::UnknownCommand((*first).to_owned())),
         }
     }
@@ -250,7 +252,14 @@ mod tests {
             Request::parse("terminate all"),
             Ok(Request::Terminate { hard: false, .. })
         ));
-        assert_eq!(Request::parse("shutdown --soft"), Ok(Request::Shutdown));
+        assert_eq!(
+            Request::parse("shutdown --soft"),
+            Ok(Request::Shutdown { soft: true })
+        );
+        assert_eq!(
+            Request::parse("shutdown"),
+            Ok(Request::Shutdown { soft: false })
+        );
     }
 
     #[test]
@@ -290,10 +299,10 @@ mod tests {
             Request::parse("terminate user"),
             Err(RequestError::BadValue { .. })
         ));
-        assert_eq!(
-            Request::parse("shutdown"),
-            Err(RequestError::ShutdownNeedsSoft)
-        );
+        assert!(matches!(
+            Request::parse("shutdown --hard"),
+            Err(RequestError::UnexpectedWord(w)) if w == "--hard"
+        ));
         assert!(matches!(
             Request::parse("frobnicate"),
             Err(RequestError::UnknownCommand(c)) if c == "frobnicate"

@@ -39,6 +39,12 @@ pub enum DaemonAsk {
     },
     /// `reload`.
     Reload,
+    /// `shutdown [--soft]`: the daemon stops accepting, and closes its
+    /// sessions (or, soft, waits for them), then its tunnels, and exits.
+    Shutdown {
+        /// Wait for the sessions to end instead of closing them.
+        soft: bool,
+    },
 }
 
 /// A [`DaemonAsk`] on its way to the daemon's loop, with where its answer
@@ -99,12 +105,28 @@ impl ControlSocket {
     /// As [`serve`](Self::serve), with `daemon` answering what the
     /// Engine cannot ([`DaemonAsk`]).
     pub async fn serve_daemon(self, engine: Engine, daemon: Option<DaemonChannel>) {
+        let (answering, _) = tokio::sync::mpsc::channel(1);
+        self.serve_tracked(engine, daemon, answering).await
+    }
+
+    /// Serves; each connection's task holds a clone of `answering` until
+    /// its answer is written.
+    async fn serve_tracked(
+        self,
+        engine: Engine,
+        daemon: Option<DaemonChannel>,
+        answering: tokio::sync::mpsc::Sender<()>,
+    ) {
         loop {
             match self.listener.accept().await {
                 Ok((stream, _)) => {
                     let engine = engine.clone();
                     let daemon = daemon.clone();
-                    tokio::spawn(async move { serve_one(stream, &engine, daemon.as_ref()).await });
+                    let answering = answering.clone();
+                    tokio::spawn(async move {
+                        serve_one(stream, &engine, daemon.as_ref()).await;
+                        drop(answering);
+                    });
                 }
                 Err(e) => {
                     tracing::warn!("control socket {}: accept: {e}", self.path.display());
@@ -115,21 +137,39 @@ impl ControlSocket {
     }
 }
 
-/// A control socket served on a task of its own until this is dropped.
+/// A control socket served on a task of its own until this is dropped
+/// or [closed](Serving::close).
 #[derive(Debug)]
-pub struct Serving(tokio::task::JoinHandle<()>);
+pub struct Serving {
+    task: tokio::task::JoinHandle<()>,
+    /// Closed once the accepting task and every answer in flight are
+    /// done.
+    answering: tokio::sync::mpsc::Receiver<()>,
+}
 
 impl Serving {
     /// Serves `socket` for `engine`, and for `daemon` if given.
     pub fn spawn(socket: ControlSocket, engine: Engine, daemon: Option<DaemonChannel>) -> Serving {
-        Serving(tokio::spawn(socket.serve_daemon(engine, daemon)))
+        let (tx, answering) = tokio::sync::mpsc::channel(1);
+        Serving {
+            task: tokio::spawn(socket.serve_tracked(engine, daemon, tx)),
+            answering,
+        }
+    }
+
+    /// Stops accepting (the socket file goes) and waits, at most
+    /// `within`, for the answers in flight to be written: the answer to
+    /// the `shutdown` that ends the daemon among them.
+    pub async fn close(mut self, within: Duration) {
+        self.task.abort();
+        let _ = tokio::time::timeout(within, self.answering.recv()).await;
     }
 }
 
 impl Drop for Serving {
     fn drop(&mut self) {
         // The socket (and its file) goes with the task.
-        self.0.abort();
+        self.task.abort();
     }
 }
 
@@ -167,6 +207,10 @@ async fn serve_one(mut stream: UnixStream, engine: &Engine, daemon: Option<&Daem
                 ask_daemon(daemon, DaemonAsk::ShowTunnels { json }).await
             }
             Ok(Request::Reload) => ask_daemon(daemon, DaemonAsk::Reload).await,
+            // A daemon shuts down its tunnels as well as the sessions.
+            Ok(Request::Shutdown { soft }) if daemon.is_some() => {
+                ask_daemon(daemon, DaemonAsk::Shutdown { soft }).await
+            }
             Ok(request) => answer(engine, request).await,
             Err(e) => Err(e.to_string()),
         },
@@ -186,6 +230,7 @@ async fn ask_daemon(daemon: Option<&DaemonChannel>, ask: DaemonAsk) -> Result<St
         return Err(match ask {
             DaemonAsk::ShowTunnels { .. } => "no tunnels here: this is not rppp l2tpd".into(),
             DaemonAsk::Reload => "nothing to reload here: this is not rppp l2tpd".into(),
+            DaemonAsk::Shutdown { .. } => "no daemon here".into(),
         });
     };
     let (reply, answer) = tokio::sync::oneshot::channel();
@@ -259,12 +304,19 @@ pub async fn answer(engine: &Engine, request: Request) -> Result<String, String>
         // Only a daemon answers these ([`ControlSocket::serve_daemon`]).
         Request::ShowTunnels { json } => ask_daemon(None, DaemonAsk::ShowTunnels { json }).await,
         Request::Reload => ask_daemon(None, DaemonAsk::Reload).await,
-        Request::Shutdown => {
+        Request::Shutdown { soft: false } => {
             let engine = engine.clone();
             let n = engine.len();
             tokio::spawn(async move { engine.shutdown().await });
             Ok(format!(
                 "shutting down: no new sessions; closing {n} session(s)\n"
+            ))
+        }
+        Request::Shutdown { soft: true } => {
+            engine.stop_accepting();
+            Ok(format!(
+                "shutting down softly: no new sessions; {} session(s) run until they end\n",
+                engine.len()
             ))
         }
     }

@@ -280,6 +280,13 @@ impl Engine {
             .ok_or(UnknownSession(id))
     }
 
+    /// Accepts no more sessions (a soft shutdown): those running go on
+    /// until they end; sessions added from now on are closed as soon as
+    /// they start (reason [`CloseReason::Shutdown`]).
+    pub fn stop_accepting(&self) {
+        self.registry.stop_accepting();
+    }
+
     /// Closes every session (Terminate-Request, reason
     /// [`CloseReason::Shutdown`]) and waits for all to end; sessions added
     /// from now on are closed as soon as they start.

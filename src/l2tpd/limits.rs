@@ -45,6 +45,9 @@ pub struct Rate {
     pub burst: f64,
 }
 
+/// How many reasons there are.
+const REASONS: usize = 4;
+
 /// Why a call or tunnel was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Refused {
@@ -54,14 +57,18 @@ pub enum Refused {
     MaxStarting,
     /// The peer's rate exceeded.
     PeerRate,
+    /// The daemon is shutting down (softly: it waits for the sessions it
+    /// has, and takes no new ones).
+    ShuttingDown,
 }
 
 impl Refused {
     /// Every reason, in counter order.
-    pub const ALL: [Refused; 3] = [
+    pub const ALL: [Refused; REASONS] = [
         Refused::MaxSessions,
         Refused::MaxStarting,
         Refused::PeerRate,
+        Refused::ShuttingDown,
     ];
 
     fn index(self) -> usize {
@@ -69,6 +76,7 @@ impl Refused {
             Refused::MaxSessions => 0,
             Refused::MaxStarting => 1,
             Refused::PeerRate => 2,
+            Refused::ShuttingDown => 3,
         }
     }
 
@@ -78,6 +86,7 @@ impl Refused {
             Refused::MaxSessions => "max_sessions",
             Refused::MaxStarting => "max_starting",
             Refused::PeerRate => "peer_rate",
+            Refused::ShuttingDown => "shutting_down",
         }
     }
 }
@@ -88,6 +97,7 @@ impl std::fmt::Display for Refused {
             Refused::MaxSessions => "max-sessions reached",
             Refused::MaxStarting => "max-starting reached",
             Refused::PeerRate => "the peer's rate limit exceeded",
+            Refused::ShuttingDown => "shutting down",
         })
     }
 }
@@ -103,8 +113,8 @@ struct Bucket {
 pub struct Limits {
     settings: LimitSettings,
     buckets: HashMap<IpAddr, Bucket>,
-    refused: [u64; 3],
-    unlogged: [u64; 3],
+    refused: [u64; REASONS],
+    unlogged: [u64; REASONS],
     logged_at: Option<Instant>,
 }
 
@@ -114,8 +124,8 @@ impl Limits {
         Limits {
             settings,
             buckets: HashMap::new(),
-            refused: [0; 3],
-            unlogged: [0; 3],
+            refused: [0; REASONS],
+            unlogged: [0; REASONS],
             logged_at: None,
         }
     }
@@ -152,6 +162,13 @@ impl Limits {
     pub fn admit_tunnel(&mut self, now: Instant, peer: IpAddr) -> Result<(), Refused> {
         let refused = (!self.take_token(now, peer)).then_some(Refused::PeerRate);
         self.count(refused)
+    }
+
+    /// Counts a refusal for a reason that is not a limit (e.g.
+    /// [`Refused::ShuttingDown`]); it is logged as the others are.
+    pub fn refuse(&mut self, reason: Refused) -> Refused {
+        let _ = self.count(Some(reason));
+        reason
     }
 
     fn count(&mut self, refused: Option<Refused>) -> Result<(), Refused> {
@@ -200,7 +217,7 @@ impl Limits {
     /// The refusals not logged yet, once [`LOG_INTERVAL`] has passed
     /// since the last line: `(reason, count)` for each reason with some.
     pub fn take_log(&mut self, now: Instant) -> Vec<(Refused, u64)> {
-        if self.unlogged == [0; 3]
+        if self.unlogged == [0; REASONS]
             || self
                 .logged_at
                 .is_some_and(|t| now.saturating_duration_since(t) < LOG_INTERVAL)
@@ -213,7 +230,7 @@ impl Limits {
             .filter(|r| self.unlogged[r.index()] > 0)
             .map(|r| (r, self.unlogged[r.index()]))
             .collect();
-        self.unlogged = [0; 3];
+        self.unlogged = [0; REASONS];
         out
     }
 }
@@ -232,6 +249,16 @@ mod tests {
         for n in 0..10_000 {
             assert_eq!(l.admit_call(now, PEER, n, n), Ok(()));
         }
+    }
+
+    #[test]
+    fn a_refusal_that_is_no_limit_is_counted_and_logged_too() {
+        let mut l = Limits::new(LimitSettings::default());
+        let now = Instant::now();
+        assert_eq!(l.refuse(Refused::ShuttingDown), Refused::ShuttingDown);
+        assert_eq!(l.refuse(Refused::ShuttingDown), Refused::ShuttingDown);
+        assert_eq!(l.refused(Refused::ShuttingDown), 2);
+        assert_eq!(l.take_log(now), vec![(Refused::ShuttingDown, 2)]);
     }
 
     #[test]

@@ -159,6 +159,17 @@ pub fn render(s: &Snapshot) -> String {
             out.family(name, kind, help);
             out.sample(name, &[], n);
         }
+        if !l.refused.is_empty() {
+            let name = "rppp_l2tp_refused_total";
+            out.family(
+                name,
+                "counter",
+                "L2TP calls and tunnels refused (CDN or StopCCN), by reason.",
+            );
+            for (reason, n) in &l.refused {
+                out.sample(name, &[("reason", reason)], n);
+            }
+        }
     }
 
     if let Some(sessions) = &s.sessions {
@@ -334,6 +345,7 @@ mod tests {
             control_received: 90,
             control_retransmissions: 4,
             control_timeouts: 1,
+            refused: vec![("max_sessions".into(), 3), ("peer_rate".into(), 0)],
         });
         s.sessions = Some(vec![SessionTraffic {
             id: SessionId::from_number(9).unwrap(),
@@ -352,6 +364,8 @@ mod tests {
             "rppp_l2tp_control_messages_sent_total 100",
             "rppp_l2tp_control_messages_received_total 90",
             "rppp_l2tp_control_retransmissions_total 4",
+            "rppp_l2tp_refused_total{reason=\"max_sessions\"} 3",
+            "rppp_l2tp_refused_total{reason=\"peer_rate\"} 0",
             "rppp_l2tp_control_timeouts_total 1",
             // Label values escaped.
             "rppp_session_receive_bytes_total{session_id=\"9\",ifname=\"ppp\\\"9\\\\\"} 1500",

@@ -35,6 +35,10 @@ pub struct L2tpMetrics {
     pub control_retransmissions: u64,
     /// Retransmission timeouts (`ReliableCounters::timeouts`).
     pub control_timeouts: u64,
+    /// Calls and tunnels refused since the start, by reason (label
+    /// values such as `max_sessions`, `max_starting`, `peer_rate`,
+    /// `shutting_down`), every reason the daemon knows, zero or not.
+    pub refused: Vec<(String, u64)>,
 }
 
 #[cfg(feature = "l2tpd")]

@@ -1,5 +1,5 @@
 //! What `rppp ctl` asks of the daemon itself, beyond the Engine's
-//! sessions: `show tunnels` and `reload` ([`DaemonAsk`]).
+//! sessions: `show tunnels`, `reload` and `shutdown` ([`DaemonAsk`]).
 
 use std::fmt::Write as _;
 
@@ -29,6 +29,7 @@ impl Daemon {
         let answer = match r.ask {
             DaemonAsk::ShowTunnels { json } => Ok(self.show_tunnels(json)),
             DaemonAsk::Reload => self.reload(),
+            DaemonAsk::Shutdown { soft } => self.ctl_shutdown(soft),
         };
         let _ = r.reply.send(answer);
     }

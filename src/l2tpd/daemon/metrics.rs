@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::Daemon;
+use crate::l2tpd::limits::Refused;
 use crate::metrics::{L2tpMetrics, MetricsOptions, MetricsServer};
 
 /// How often the loop publishes its figures.
@@ -82,6 +83,10 @@ impl Daemon {
         m.control_received = p.closed.control_received;
         m.control_retransmissions = p.closed.control_retransmissions;
         m.control_timeouts = p.closed.control_timeouts;
+        m.refused = Refused::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), self.limits.refused(*r)))
+            .collect();
         p.down.retain(|id| self.endpoint.tunnel(*id).is_some());
         for id in self.endpoint.tunnel_ids() {
             let Some(t) = self.endpoint.tunnel(id) else {

@@ -44,6 +44,7 @@ mod ctl;
 mod log;
 mod metrics;
 mod reload;
+mod shutdown;
 
 use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
@@ -70,6 +71,9 @@ struct Datagram {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Running,
+    /// A soft shutdown: no new tunnels or calls; waiting for the PPP
+    /// sessions to end by themselves.
+    Draining,
     /// Waiting for every PPP session to end, until then.
     StoppingPpp(Instant),
     /// StopCCN sent; waiting for the acknowledgements, until then.
@@ -408,7 +412,7 @@ impl Daemon {
             tracing::info!("control pipe {path}");
             self.pipe = Some(pipe);
         }
-        let _ctl = self.control_socket().await;
+        let ctl = self.control_socket().await;
         let metrics = match self.settings.metrics {
             Some(addr) => {
                 let per_session = self.settings.metrics_per_session;
@@ -441,10 +445,11 @@ impl Daemon {
                 continue;
             }
             let phase_deadline = match self.phase {
-                Phase::Running => None,
+                Phase::Running | Phase::Draining => None,
                 Phase::StoppingPpp(t) | Phase::StoppingTunnels(t) => Some(t),
             };
             let running = self.phase == Phase::Running;
+            let stopping = self.stopping();
             tokio::select! {
                 Some(d) = self.rx.recv() => self.on_datagram(d),
                 Some((id, event)) = self.events.next() => self.on_engine(id, event),
@@ -477,7 +482,7 @@ impl Daemon {
                     }
                 },
                 _ = publish_tick.tick(), if self.published.is_some() => self.publish_metrics(),
-                _ = status_tick.tick(), if running => {
+                _ = status_tick.tick(), if !stopping => {
                     for (why, n) in self.limits.take_log(Instant::now()) {
                         tracing::warn!("refused {n} call(s) or tunnel(s): {why}");
                     }
@@ -487,19 +492,22 @@ impl Daemon {
                         last_status = line;
                     }
                 }
-                _ = hup.recv(), if running => {
+                _ = hup.recv(), if !stopping => {
                     if let Err(e) = self.reload() {
                         tracing::error!("reload on SIGHUP: {e}; the running configuration stays");
                     }
                 }
-                _ = term.recv(), if running => self.begin_shutdown(),
-                _ = int.recv(), if running => self.begin_shutdown(),
+                _ = term.recv(), if !stopping => self.begin_shutdown("on signal"),
+                _ = int.recv(), if !stopping => self.begin_shutdown("on signal"),
             }
         }
         self.pump().await;
         self.delete_all_kernel().await;
         if let Some(m) = metrics {
             m.abort();
+        }
+        if let Some(ctl) = ctl {
+            ctl.close(std::time::Duration::from_secs(1)).await;
         }
         tracing::info!("l2tpd stopped");
         Ok(())
@@ -512,64 +520,6 @@ impl Daemon {
             self.endpoint.tunnel_ids().count(),
             self.glue.ppp_sessions()
         )
-    }
-
-    /// How long a shutdown step may take: [`Settings::shutdown_grace`],
-    /// or longer with many sessions (each has its CDN acknowledged, a
-    /// window at a time: 1,000 calls in one tunnel took more than 10 s).
-    fn grace(&self) -> std::time::Duration {
-        let sessions = self.glue.ppp_sessions().max(self.endpoint_sessions());
-        let per_session = std::time::Duration::from_millis(20);
-        self.settings
-            .shutdown_grace
-            .max(per_session * u32::try_from(sessions).unwrap_or(u32::MAX))
-    }
-
-    /// L2TP sessions in every tunnel.
-    fn endpoint_sessions(&self) -> usize {
-        self.endpoint
-            .tunnel_ids()
-            .filter_map(|id| self.endpoint.tunnel(id))
-            .map(|t| t.session_ids().count())
-            .sum()
-    }
-
-    fn begin_shutdown(&mut self) {
-        tracing::info!("terminating on signal: closing every session");
-        crate::systemd::stopping();
-        self.phase = Phase::StoppingPpp(Instant::now() + self.grace());
-        let engine = self.engine.clone();
-        tokio::spawn(async move { engine.shutdown().await });
-    }
-
-    /// Moves the shutdown along; false once it is complete.
-    fn advance_shutdown(&mut self) -> bool {
-        match self.phase {
-            Phase::Running => true,
-            Phase::StoppingPpp(_) if self.glue.ppp_sessions() > 0 => true,
-            Phase::StoppingPpp(_) => {
-                self.close_tunnels();
-                // StopCCN goes out with the next pump.
-                true
-            }
-            Phase::StoppingTunnels(_) => !self.endpoint.tunnel_ids().all(|id| {
-                self.endpoint
-                    .tunnel(id)
-                    .is_none_or(|t| t.all_acknowledged())
-            }),
-        }
-    }
-
-    /// StopCCN on every tunnel.
-    fn close_tunnels(&mut self) {
-        let now = Instant::now();
-        let ids: Vec<u16> = self.endpoint.tunnel_ids().collect();
-        for id in ids {
-            if let Some(t) = self.endpoint.tunnel_mut(id) {
-                t.close(now, ResultCode::stop(StopCcnResult::ShuttingDown));
-            }
-        }
-        self.phase = Phase::StoppingTunnels(now + self.grace());
     }
 
     fn on_datagram(&mut self, d: Datagram) {
@@ -592,7 +542,7 @@ impl Daemon {
 
     fn accept(&mut self, local: usize, incoming: Incoming) {
         let remote = incoming.remote();
-        if self.phase != Phase::Running {
+        if self.stopping() {
             return;
         }
         let host_name = incoming.host_name().unwrap_or_default().to_vec();
@@ -608,7 +558,11 @@ impl Daemon {
             .accept(incoming, config, Instant::now(), &mut self.rng)
         {
             Ok(id) => {
-                if let Err(why) = self.limits.admit_tunnel(Instant::now(), remote.ip()) {
+                let admitted = match self.not_accepting() {
+                    Some(why) => Err(self.limits.refuse(why)),
+                    None => self.limits.admit_tunnel(Instant::now(), remote.ip()),
+                };
+                if let Err(why) = admitted {
                     // Answered, then closed at once: the peer hears why.
                     if let Some(t) = self.endpoint.tunnel_mut(id) {
                         let result = ResultCode::stop(StopCcnResult::GeneralError)
@@ -802,6 +756,9 @@ impl Daemon {
     /// An LNS's new call within the limits ([`super::limits`]), or why
     /// not (counted there).
     fn admit_call(&mut self, tunnel_id: u16) -> Result<(), Refused> {
+        if let Some(why) = self.not_accepting() {
+            return Err(self.limits.refuse(why));
+        }
         let Some(peer) = self.places.get(&tunnel_id).map(|p| p.remote.ip()) else {
             return Ok(());
         };
