@@ -497,3 +497,26 @@ async fn the_engine_counts_sessions_by_how_they_went() {
     assert_eq!(c.ended(EndKind::PeerRequest), 1, "{c:?}");
     assert!(engine.engine.is_empty());
 }
+
+/// A peer that fails our CHAP is counted as an auth failure of that
+/// method (the metrics' `rppp_auth_failures_total`), and as an end of
+/// its kind on each side.
+#[tokio::test]
+async fn an_authentication_failure_is_counted_by_method() {
+    use rppp::driver::EndKind;
+    let ((lns_dp, _), (lac_dp, _), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let (lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
+    let wrong = secrets("lac lns wr0ng\n");
+    lac.auth.chap_secrets = std::sync::Arc::clone(&wrong);
+    lac.auth.pap_secrets = wrong;
+    let lns = engine.add_session(lns_dp, lns);
+    let lac = engine.add_session(lac_dp, lac);
+    ended(lns).await;
+    ended(lac).await;
+    let c = engine.engine.counters();
+    assert_eq!(c.auth_failures, [0, 1, 0, 0], "{c:?}");
+    assert_eq!(c.auth_successes, [0, 0, 0, 0], "{c:?}");
+    assert_eq!(c.ended(EndKind::AuthFailedByPeer), 1, "{c:?}");
+    assert_eq!(c.ended(EndKind::AuthFailedByUs), 1, "{c:?}");
+}

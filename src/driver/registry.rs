@@ -27,6 +27,9 @@ struct Entry {
     info: SessionInfo,
     /// How the peer authenticated, once it has.
     auth: Option<AuthMethod>,
+    /// How the peer is to authenticate, once LCP has opened: what its
+    /// failure is counted under.
+    peer_auth: Option<AuthMethod>,
     /// Commands not yet taken by the session's task, which `wake` wakes.
     /// (A channel per session would cost about a kilobyte each.)
     commands: Vec<Command>,
@@ -74,6 +77,7 @@ impl Registry {
             Entry {
                 info: SessionInfo::new(id),
                 auth: None,
+                peer_auth: None,
                 commands,
                 wake: Arc::clone(&wake),
                 waiters: Vec::new(),
@@ -194,14 +198,22 @@ impl Registry {
         self.lock().closing = true;
     }
 
-    /// The session ended: it leaves the registry, is counted, and its
-    /// waiters hear how. `peer_auth` is how the peer was to authenticate.
-    pub(crate) fn remove(&self, id: SessionId, ended: &Ended, peer_auth: Option<AuthMethod>) {
+    /// LCP opened: the peer is to authenticate with `peer_auth` (or not).
+    pub(crate) fn link_up(&self, id: SessionId, peer_auth: Option<AuthMethod>) {
+        if let Some(e) = self.lock().map.get_mut(&id) {
+            e.peer_auth = peer_auth;
+        }
+    }
+
+    /// The session ended: it leaves the registry, is counted (an
+    /// authentication failure under the method LCP agreed), and its
+    /// waiters hear how.
+    pub(crate) fn remove(&self, id: SessionId, ended: &Ended) {
         let entry = {
             let mut s = self.lock();
             let entry = s.map.remove(&id);
-            if entry.is_some() {
-                s.counters.count_end(&ended.reason, peer_auth);
+            if let Some(e) = &entry {
+                s.counters.count_end(&ended.reason, e.peer_auth);
             }
             entry
         };

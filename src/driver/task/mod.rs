@@ -125,7 +125,6 @@ async fn run_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
 async fn end_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
     task.wind_down().await;
     let ended = Ended::new(task.end_reason());
-    let peer_auth = task.session.lcp().negotiated().and_then(|n| n.peer_auth);
     let Task { dp, mut start, .. } = *task;
     // Every fd of the session is closed before the embedder hears of the
     // end (the channel and unit in wind_down, the PPPoL2TP socket with
@@ -134,7 +133,7 @@ async fn end_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
     drop(dp);
     tracing::info!("Exit: {ended}");
     start.hooks.finish(&ended).await;
-    start.finish(ended, peer_auth).await;
+    start.finish(ended).await;
 }
 
 impl<D: DataPath, H: Hooks> Task<D, H> {

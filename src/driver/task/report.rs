@@ -21,6 +21,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             }),
             EngineEvent::Session(e) => match e {
                 SessionEvent::Phase(p) => registry.update(id, |i| i.phase = *p),
+                SessionEvent::LinkUp(negotiated) => registry.link_up(id, negotiated.peer_auth),
                 SessionEvent::Authenticated { peer_name } => {
                     registry.update(id, |i| i.peer_name = Some(peer_name.clone()));
                     let method = self.session.lcp().negotiated().and_then(|n| n.peer_auth);

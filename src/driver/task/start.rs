@@ -35,7 +35,7 @@ impl<H> Drop for Start<H> {
     fn drop(&mut self) {
         if !self.finished {
             let ended = Ended::new(EndReason::Setup(SetupError::TaskFailed));
-            self.registry.remove(self.id, &ended, None);
+            self.registry.remove(self.id, &ended);
         }
     }
 }
@@ -53,13 +53,13 @@ impl<H: Hooks> Start<H> {
         let ended = Ended::new(reason);
         tracing::error!("{}", ended.reason);
         self.hooks.finish(&ended).await;
-        self.finish(ended, None).await;
+        self.finish(ended).await;
     }
 
     /// The session's last act: it leaves the registry, its waiters hear
     /// how it ended, and `Ended` follows its other events on the stream.
-    pub(crate) async fn finish(mut self, ended: Ended, peer_auth: Option<rppp_lcp::AuthMethod>) {
-        self.registry.remove(self.id, &ended, peer_auth);
+    pub(crate) async fn finish(mut self, ended: Ended) {
+        self.registry.remove(self.id, &ended);
         self.finished = true;
         self.hooks.on_event(&EngineEvent::Ended(ended.clone()));
         self.outbox.push(EngineEvent::Ended(ended));
