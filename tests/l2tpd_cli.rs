@@ -283,3 +283,58 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Started with flags, `rppp ctl reload` keeps the command line's
+/// configuration and checks the PPP options file it names: an error
+/// there is answered with the file; then a plain `shutdown` ends it.
+#[test]
+fn reload_with_flags_checks_the_ppp_options_file() {
+    use std::time::{Duration, Instant};
+
+    let d = dir("reload-flags");
+    let options = write(&d, "options.lns", "noauth\nmtu 1400\n");
+    let ctl = d.join("ctl").to_string_lossy().into_owned();
+    let child = Command::new(env!("CARGO_BIN_EXE_rppp"))
+        .args(["l2tpd", "--listen", "127.0.0.1:0", "--lns"])
+        .args(["--local-ip", "10.0.0.1", "--ip-range", "10.0.0.2-10.0.0.9"])
+        .args(["--ppp-options", &options, "--ctl", &ctl])
+        .args(["-C", &d.join("pipe").to_string_lossy()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ask = |words: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_rppp"))
+            .args(["ctl", "--socket", &ctl])
+            .args(words)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let t0 = Instant::now();
+    while !Path::new(&ctl).exists() && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (code, out) = ask(&["reload"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("the configuration stays"), "{out}");
+    write(&d, "options.lns", "noauth\nmtu lots\n");
+    let (code, out) = ask(&["reload"]);
+    assert_ne!(code, Some(0), "{out}");
+    assert!(out.contains("options.lns") && out.contains("mtu"), "{out}");
+    let (code, out) = ask(&["shutdown"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("shutting down: closing 0 PPP session(s)"),
+        "{out}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

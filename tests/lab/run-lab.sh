@@ -24,7 +24,8 @@
 # same for the openl2tpd group), L2TPD_ROLES, L2TPD_MODES, L2TPD_DUMP (the l2tpd
 # group's runs; see scenarios/l2tpd.sh), L2TPD_SCALE_PARTS, L2TPD_SCALE_ONE,
 # L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
-# group's parts and sizes; see scenarios/l2tpd-scale.sh), RPPP_LAB_TIMEOUT
+# group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
+# server group's session count, default 1000), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
 # as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory).
 #
@@ -91,6 +92,7 @@ SCENARIO_GROUPS=(
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
+    "server       900 1 1536"
     "l2tpd-scale  1800 1 1536"
 )
 # Groups run only when named with --only (long, run by hand).
@@ -105,7 +107,7 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options || selected l2tpd || selected l2tpd-scale; then
+    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
@@ -154,6 +156,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${L2TPD_SCALE_TUNNELS:+--env "L2TPD_SCALE_TUNNELS=$L2TPD_SCALE_TUNNELS"}
           ${L2TPD_SCALE_CALLS:+--env "L2TPD_SCALE_CALLS=$L2TPD_SCALE_CALLS"}
           ${L2TPD_SCALE_XL2TPD:+--env "L2TPD_SCALE_XL2TPD=$L2TPD_SCALE_XL2TPD"}
+          ${SERVER_SESSIONS:+--env "SERVER_SESSIONS=$SERVER_SESSIONS"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")

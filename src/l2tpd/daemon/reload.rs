@@ -13,6 +13,8 @@
 //!   (`a NAME`) are not in the file and are forgotten.
 //! - `listen-addr` and `port` take effect at the next start (said in the
 //!   answer).
+//! - Started with flags (no xl2tpd.conf): the configuration is the
+//!   command line's and stays; the PPP options files are checked.
 
 use super::Daemon;
 use crate::l2tpd::config;
@@ -23,7 +25,19 @@ impl Daemon {
     /// Reloads; the answer for `rppp ctl`, or why nothing changed.
     pub(super) fn reload(&mut self) -> Result<String, String> {
         let Some(sources) = self.settings.sources.clone() else {
-            return Err("rppp l2tpd was started with flags, not -c: nothing to reload".into());
+            // The flag form: the configuration is the command line's; the
+            // PPP options files it names are read at each call, and
+            // checked here.
+            self.setup
+                .check(&self.settings)
+                .map_err(|(section, e)| format!("{section}: {e}"))?;
+            return Ok(format!(
+                "started with flags, not -c: the configuration stays; the PPP options \
+                 and secrets files are read at each call, and check out; {} tunnel(s) and \
+                 {} PPP session(s) run on\n",
+                self.endpoint.tunnel_ids().count(),
+                self.glue.ppp_sessions(),
+            ));
         };
         let (config, secrets) =
             Settings::load(&sources, &mut config::read_file).map_err(|e| e.to_string())?;
