@@ -709,10 +709,14 @@ impl Daemon {
                 let _ = self.engine.close(id, reason);
             }
             Command::DeleteKernelTunnel { tunnel_id } => {
+                // Reaped by the loop after this pump has sent what the
+                // endpoint queued: the ZLB that acknowledges a peer's
+                // StopCCN must leave by the tunnel's own socket (a LAC's
+                // ephemeral port, which the peer knows), which goes with
+                // the kernel tunnel.
                 if !self.doomed.contains(&tunnel_id) {
                     self.doomed.push(tunnel_id);
                 }
-                self.reap_kernel_tunnels();
             }
         }
     }
