@@ -14,7 +14,10 @@
 //!   was in flight goes again as acknowledgements reopen it, so no single
 //!   event repeats a whole window at once;
 //! - a message received in order is acknowledged by the next message we
-//!   send, or by a ZLB after `ack_delay` if there is none;
+//!   send, or by a ZLB after `ack_delay` if there is none; once half the
+//!   window we advertise has arrived unacknowledged, the ZLB goes at once:
+//!   a peer with much to send (a thousand CDNs when a tunnel's sessions
+//!   all end) would otherwise wait `ack_delay` for each window's worth;
 //! - a duplicate (an Ns before the one expected) is acknowledged again at
 //!   once, with a ZLB, and dropped;
 //! - a message ahead of the one expected is held if it falls inside our
@@ -147,6 +150,8 @@ pub struct Reliable {
     outgoing: VecDeque<Outgoing>,
     held: Vec<(u16, Vec<u8>)>,
     ack_at: Option<Instant>,
+    /// Messages received since the Nr we last sent.
+    unacked: u16,
     transmit: VecDeque<Vec<u8>>,
     counters: ReliableCounters,
 }
@@ -169,6 +174,7 @@ impl Reliable {
             outgoing: VecDeque::new(),
             held: Vec::new(),
             ack_at: None,
+            unacked: 0,
             transmit: VecDeque::new(),
             counters: ReliableCounters::default(),
         }
@@ -237,7 +243,7 @@ impl Reliable {
         if distance == 0 {
             self.expected = self.expected.wrapping_add(1);
             self.counters.delivered += 1;
-            self.schedule_ack(now + self.config.ack_delay);
+            self.received_in_order(now);
             Received::Deliver
         } else if distance >= 0x8000 || self.held.iter().any(|(n, _)| *n == ns) {
             self.counters.duplicates += 1;
@@ -266,8 +272,19 @@ impl Reliable {
         let (_, datagram) = self.held.swap_remove(i);
         self.expected = self.expected.wrapping_add(1);
         self.counters.delivered += 1;
-        self.schedule_ack(now + self.config.ack_delay);
+        self.received_in_order(now);
         Some(datagram)
+    }
+
+    /// One more message to acknowledge: after `ack_delay`, or at once
+    /// when half the window we advertise is waiting for it.
+    fn received_in_order(&mut self, now: Instant) {
+        self.unacked = self.unacked.saturating_add(1);
+        let prompt = (self.config.receive_window / 2).max(1);
+        match self.unacked >= prompt {
+            true => self.schedule_ack(now),
+            false => self.schedule_ack(now + self.config.ack_delay),
+        }
     }
 
     fn schedule_ack(&mut self, at: Instant) {
@@ -312,6 +329,7 @@ impl Reliable {
                 write_nr(&mut o.datagram, self.expected);
                 self.transmit.push_back(o.datagram.clone());
                 self.ack_at = None;
+                self.unacked = 0;
             }
         }
     }
@@ -356,6 +374,7 @@ impl Reliable {
     /// Sends a ZLB acknowledgement now.
     pub fn send_zlb(&mut self) {
         self.ack_at = None;
+        self.unacked = 0;
         let ns = self
             .outgoing
             .iter()
@@ -393,6 +412,12 @@ impl Reliable {
         self.outgoing.clear();
         self.held.clear();
         self.ack_at = None;
+        self.unacked = 0;
+    }
+
+    /// Messages queued or in flight, not yet acknowledged.
+    pub fn queued(&self) -> usize {
+        self.outgoing.len()
     }
 }
 

@@ -88,6 +88,31 @@ fn in_order_messages_are_acknowledged_by_a_zlb_after_the_delay() {
 }
 
 #[test]
+fn half_our_window_unacknowledged_is_acknowledged_at_once() {
+    let now = t0();
+    let config = ReliableConfig {
+        receive_window: 8,
+        ..ReliableConfig::default()
+    };
+    let mut r = Reliable::new(config);
+    for ns in 0..3 {
+        assert_eq!(r.on_receive(now, ns, 0, false), Received::Deliver);
+    }
+    // Three of eight: the ZLB waits for the delay.
+    assert_eq!(r.poll_timeout(), Some(now + Duration::from_millis(200)));
+    r.on_receive(now, 3, 0, false);
+    // Four: it is due now.
+    assert_eq!(r.poll_timeout(), Some(now));
+    r.handle_timeout(now).unwrap();
+    let zlb = drain(&mut r);
+    assert_eq!(zlb.len(), 1);
+    assert_eq!(ns_nr(&zlb[0]), (0, 4));
+    // The count starts again.
+    r.on_receive(now, 4, 0, false);
+    assert_eq!(r.poll_timeout(), Some(now + Duration::from_millis(200)));
+}
+
+#[test]
 fn a_message_we_send_carries_the_ack() {
     let now = t0();
     let mut r = Reliable::new(ReliableConfig::default());

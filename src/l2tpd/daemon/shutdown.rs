@@ -36,12 +36,26 @@ impl Daemon {
     }
 
     /// How long a shutdown step may take: [`Settings::shutdown_grace`],
-    /// or longer with many sessions (each has its CDN acknowledged, a
-    /// window at a time: 1,000 calls in one tunnel took more than 10 s).
+    /// or longer with many sessions or queued control messages (each CDN
+    /// is acknowledged, a window at a time: 1,000 calls in one tunnel
+    /// took more than 10 s).
     ///
     /// [`Settings::shutdown_grace`]: crate::l2tpd::settings::Settings::shutdown_grace
     pub(super) fn grace(&self) -> std::time::Duration {
-        let sessions = self.glue.ppp_sessions().max(self.endpoint_sessions());
+        // A tunnel's StopCCN goes after what is queued before it (the CDNs
+        // of sessions that just ended), a window at a time.
+        let queued = self
+            .endpoint
+            .tunnel_ids()
+            .filter_map(|id| self.endpoint.tunnel(id))
+            .map(|t| t.queued())
+            .max()
+            .unwrap_or(0);
+        let sessions = self
+            .glue
+            .ppp_sessions()
+            .max(self.endpoint_sessions())
+            .max(queued);
         let per_session = std::time::Duration::from_millis(20);
         self.settings
             .shutdown_grace

@@ -60,7 +60,7 @@ field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
 dump_on_failure() {
     [ $FAILED = "$1" ] && return
     for f in $LNS_LOG $BIG_LOG $NAMED_LOG; do
-        echo "----- $f (head, tail)"; head -n 30 $f; echo ...; tail -n 30 $f
+        echo "----- $f (head, tail)"; head -n 30 $f; echo ...; tail -n 60 $f
     done
     dump_kernel_log
 }
@@ -238,8 +238,12 @@ check "it closed its tunnels (StopCCN acknowledged)" sh -c "! grep -q 'StopCCN n
 check "no PPP interface left in netns lns" links_are lns 0
 check "no kernel tunnel left in netns lns" no_tunnels lns
 check "the LACs' sessions ended" wait_for 300 links_are lac 0
+echo "    before SIGTERM: big LAC $(grep -E '^(State|Threads)' /proc/$BIG_PID/status 2>/dev/null | tr -s '\t\n' '  ')" \
+    "kernel tunnels in lac: $(ip netns exec lac /sbin/ip l2tp show tunnel | grep -c '^Tunnel')"
 kill $BIG_PID $NAMED_PID
-check "the LACs stop" wait_for 300 sh -c "! kill -0 $BIG_PID 2>/dev/null && ! kill -0 $NAMED_PID 2>/dev/null"
+wait $BIG_PID; big_rc=$?
+wait $NAMED_PID; named_rc=$?
+check "the LACs exit 0 on SIGTERM (big $big_rc, named $named_rc)" [ "$big_rc:$named_rc" = 0:0 ]
 check "no kernel tunnel left in netns lac" wait_for 100 no_tunnels lac
 grep -E 'refused|shutdown|soft' $LNS_LOG | head -n 5 | sed 's/^/    lns: /'
 dump_on_failure $failed_before

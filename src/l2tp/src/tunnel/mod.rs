@@ -197,6 +197,13 @@ impl Tunnel {
         self.reliable.is_idle()
     }
 
+    /// Control messages queued or in flight, not yet acknowledged (a
+    /// daemon that waits for a StopCCN's acknowledgement gives the ones
+    /// before it time).
+    pub fn queued(&self) -> usize {
+        self.reliable.queued()
+    }
+
     /// Whether the tunnel is gone and has nothing left to send.
     pub fn is_drained(&self) -> bool {
         self.state == TunnelState::Closed
