@@ -23,7 +23,7 @@ mod hooks;
 mod kernel_path;
 mod l2tp_genl;
 mod l2tp_watch;
-mod log_span;
+pub(crate) mod log_span;
 mod registry;
 mod status;
 mod task;

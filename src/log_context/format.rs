@@ -55,3 +55,80 @@ where
         writeln!(writer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::super::SessionContextLayer;
+    use super::SessionLineFormat;
+    use crate::driver::{L2tpIds, SessionId};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What `log` writes with the context on or off, as the engine's
+    /// span fills in.
+    fn lines(context: bool) -> String {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .event_format(SessionLineFormat::with_context(context))
+            .finish()
+            .with(SessionContextLayer);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!("outside");
+            let id = SessionId::from_number(3).unwrap();
+            let span = crate::driver::log_span::session_span(id);
+            span.in_scope(|| tracing::info!("started"));
+            crate::driver::log_span::record_ifname(&span, "ppp3");
+            crate::driver::log_span::record_l2tp(
+                &span,
+                &L2tpIds {
+                    tunnel_id: 5,
+                    session_id: 7,
+                    peer_tunnel_id: 9,
+                    peer_session_id: 11,
+                },
+            );
+            span.in_scope(|| tracing::info!("Using interface ppp3"));
+            crate::driver::log_span::record_user(&span, "alice");
+            span.in_scope(|| tracing::info!(seconds = 60, "Connect time 1.0 minutes."));
+        });
+        let text = buffer.0.lock().unwrap().clone();
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn a_session_line_starts_with_what_is_known_of_it() {
+        assert_eq!(
+            lines(true),
+            "outside\n\
+             [session=3] started\n\
+             [session=3 if=ppp3 l2tp=5/7:9/11] Using interface ppp3\n\
+             [session=3 if=ppp3 user=alice l2tp=5/7:9/11] Connect time 1.0 minutes. seconds=60\n"
+        );
+    }
+
+    #[test]
+    fn without_the_context_a_line_is_pppds() {
+        assert_eq!(
+            lines(false),
+            "outside\nstarted\nUsing interface ppp3\nConnect time 1.0 minutes. seconds=60\n"
+        );
+    }
+}
