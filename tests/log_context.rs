@@ -5,7 +5,6 @@
 //! is off (pppd's drop-in), are pppd's bare lines.
 #![cfg(feature = "pppd")]
 
-mod common;
 mod fake_pair;
 
 use fake_pair::*;
