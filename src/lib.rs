@@ -26,7 +26,8 @@
 //!   [`driver::Engine`];
 //! - `pppd` (default): pppd's options and secrets files ([`options`]),
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
-//!   command;
+//!   command; each session's context on its log lines
+//!   ([`log_context`]);
 //! - `ctl` (default): the control socket ([`ctl`]) that `rppp ctl` asks;
 //! - `l2tpd` (default): an L2TPv2 LNS and LAC in one process ([`l2tpd`],
 //!   the `rppp l2tpd` command), on the sans-IO `rppp-l2tp` crate, with
@@ -56,6 +57,8 @@ pub mod driver;
 pub mod kernel;
 #[cfg(feature = "l2tpd")]
 pub mod l2tpd;
+#[cfg(feature = "pppd")]
+pub mod log_context;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 #[cfg(feature = "pppd")]

@@ -1,15 +1,20 @@
 //! Where the log goes, as pppd does it: syslog (facility daemon) always,
 //! `logfile` when given, and the terminal with `nodetach` when stderr is
 //! one. `debug` adds pppd's frame log (`sent [LCP ConfReq id=0x1 ...]`).
+//! In the modes that run many sessions in one process, each line a
+//! session logs starts with its context ([`rppp::log_context`]):
+//! `[session=3 if=ppp3 user=alice l2tp=5/7:9/11] Connect time 1.0 minutes.`
 
 use std::ffi::CStr;
 use std::fs::{File, OpenOptions};
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+use rppp::log_context::{SessionContextLayer, SessionLineFormat};
 use tracing::Level;
 use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriterExt};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
 
 /// Where the log goes.
 #[derive(Debug, Default)]
@@ -22,6 +27,10 @@ pub(crate) struct LogTargets {
     pub(crate) stderr: bool,
     /// syslog (facility daemon, ident "rppp").
     pub(crate) syslog: bool,
+    /// Each session's context in front of its lines: on where many
+    /// sessions share the log (`--sessions-file`, `rppp l2tpd`), off for
+    /// pppd's drop-in, whose lines stay pppd's.
+    pub(crate) session_context: bool,
 }
 
 impl LogTargets {
@@ -32,6 +41,15 @@ impl LogTargets {
             logfile,
             stderr: nodetach && std::io::stderr().is_terminal(),
             syslog: true,
+            session_context: false,
+        }
+    }
+
+    /// The same, with each session's context on its lines.
+    pub(crate) fn with_session_context(self) -> LogTargets {
+        LogTargets {
+            session_context: true,
+            ..self
         }
     }
 }
@@ -94,14 +112,13 @@ pub(crate) fn init(targets: &LogTargets) -> Result<(), String> {
     let Some(writer) = writer else {
         return Ok(());
     };
+    // Every target gets the same text: syslog's line is the logfile's.
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(writer)
-        .with_target(false)
-        .with_ansi(false)
-        .without_time()
-        .with_level(false)
-        .finish();
+        .event_format(SessionLineFormat::with_context(targets.session_context))
+        .finish()
+        .with(SessionContextLayer);
     let _ = tracing::subscriber::set_global_default(subscriber);
     Ok(())
 }

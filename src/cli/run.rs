@@ -293,7 +293,8 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     };
     // Before logging opens its file or socket (see inherited::take).
     let fds = inherited::take(&all);
-    let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach);
+    let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach)
+        .with_session_context();
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
         return exit::OPTION_ERROR;

@@ -23,6 +23,7 @@ use std::task::{Context, Poll};
 
 use rtnetlink::Handle;
 use tokio::sync::{oneshot, Semaphore};
+use tracing::Instrument;
 
 use super::config::{KernelSessionOptions, LinkOptions};
 use super::counters::{EngineCounters, SessionTally};
@@ -30,8 +31,9 @@ use super::datapath::DataPath;
 use super::end::{CloseReason, EndReason, Ended, SetupError};
 use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
 use super::hooks::Hooks;
-use super::kernel_path::KernelDataPath;
+use super::kernel_path::{self, KernelDataPath};
 use super::l2tp_watch::L2tpWatch;
+use super::log_span;
 use super::registry::{Command, Registry};
 use super::status::{SessionId, SessionInfo, SessionStats};
 use super::task::{self, Start};
@@ -165,6 +167,7 @@ impl Engine {
             hooks,
             window: self.window.clone(),
             finished: false,
+            span: log_span::session_span(id),
         }
     }
 
@@ -180,7 +183,8 @@ impl Engine {
     ) -> SessionId {
         let start = self.start(config.into(), link, hooks);
         let id = start.id;
-        tokio::spawn(task::run(data_path, start, None));
+        let span = start.span.clone();
+        tokio::spawn(task::run(data_path, start, None).instrument(span));
         id
     }
 
@@ -197,56 +201,65 @@ impl Engine {
         // Boxed: the future below keeps what it captures for its life.
         let mut start = Box::new(self.start(config.into(), options.link, hooks));
         let id = start.id;
+        let span = start.span.clone();
+        // The L2TP ids are known from the start: every line of the
+        // session's setup carries them.
+        if let Some(ids) = kernel_path::l2tp_ids(&socket) {
+            log_span::record_l2tp(&span, &ids);
+        }
         let netlink = self.netlink.clone();
         let slots = Arc::clone(&self.creation_slots);
         let watch = self.l2tp_watch.clone();
         let options = Box::new((options.socket, options.naming));
-        tokio::spawn(async move {
-            let Some(netlink) = netlink else {
-                drop(socket);
-                return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
-            };
-            // A session whose peer already sent it a frame goes ahead
-            // without a slot: the peer is negotiating, and may hold a
-            // slot of its own while it waits for us. Two engines whose
-            // sessions come in different orders (an L2TP daemon's calls
-            // over many tunnels) otherwise each fill their window with
-            // sessions whose peers wait behind the other's window, until
-            // the negotiation deadline ends them.
-            // (Polling the socket leaves it non-blocking, which nothing
-            // after minds: its queued frames are read non-blocking.)
-            let socket = Arc::new(socket);
-            let window = tokio::select! {
-                biased;
-                w = start.take_window() => w,
-                () = peer_heard(Arc::clone(&socket) as SharedFd) => None,
-            };
-            let Ok(socket) = Arc::try_unwrap(socket) else {
-                return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
-            };
-            // The setup slot covers attaching the channel as well as
-            // creating the unit: on a current-thread runtime, sessions
-            // that all attach first (a thousand ppp ioctls in a row)
-            // would keep the netlink task, and so every unit, waiting
-            // for the last session's channel. In slots, the first
-            // sessions' units are made while later ones still wait.
-            let Ok(permit) = slots.acquire_owned().await else {
-                return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
-            };
-            let (socket_options, naming) = *options;
-            // Boxed: setting up is done once, the future below lives on.
-            let open = KernelDataPath::open(socket, &socket_options, naming, netlink);
-            match Box::pin(open).await {
-                Ok(mut dp) => {
-                    dp.hold_setup_slot(permit);
-                    if let Some(watch) = &watch {
-                        dp.watch_deletion(watch);
+        tokio::spawn(
+            async move {
+                let Some(netlink) = netlink else {
+                    drop(socket);
+                    return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
+                };
+                // A session whose peer already sent it a frame goes ahead
+                // without a slot: the peer is negotiating, and may hold a
+                // slot of its own while it waits for us. Two engines whose
+                // sessions come in different orders (an L2TP daemon's calls
+                // over many tunnels) otherwise each fill their window with
+                // sessions whose peers wait behind the other's window, until
+                // the negotiation deadline ends them.
+                // (Polling the socket leaves it non-blocking, which nothing
+                // after minds: its queued frames are read non-blocking.)
+                let socket = Arc::new(socket);
+                let window = tokio::select! {
+                    biased;
+                    w = start.take_window() => w,
+                    () = peer_heard(Arc::clone(&socket) as SharedFd) => None,
+                };
+                let Ok(socket) = Arc::try_unwrap(socket) else {
+                    return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
+                };
+                // The setup slot covers attaching the channel as well as
+                // creating the unit: on a current-thread runtime, sessions
+                // that all attach first (a thousand ppp ioctls in a row)
+                // would keep the netlink task, and so every unit, waiting
+                // for the last session's channel. In slots, the first
+                // sessions' units are made while later ones still wait.
+                let Ok(permit) = slots.acquire_owned().await else {
+                    return start.fail(EndReason::Setup(SetupError::TaskFailed)).await;
+                };
+                let (socket_options, naming) = *options;
+                // Boxed: setting up is done once, the future below lives on.
+                let open = KernelDataPath::open(socket, &socket_options, naming, netlink);
+                match Box::pin(open).await {
+                    Ok(mut dp) => {
+                        dp.hold_setup_slot(permit);
+                        if let Some(watch) = &watch {
+                            dp.watch_deletion(watch);
+                        }
+                        task::run(dp, *start, window).await
                     }
-                    task::run(dp, *start, window).await
+                    Err(e) => start.fail(EndReason::DataPath(e)).await,
                 }
-                Err(e) => start.fail(EndReason::DataPath(e)).await,
             }
-        });
+            .instrument(span),
+        );
         id
     }
 

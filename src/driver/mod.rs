@@ -23,6 +23,7 @@ mod hooks;
 mod kernel_path;
 mod l2tp_genl;
 mod l2tp_watch;
+pub(crate) mod log_span;
 mod registry;
 mod status;
 mod task;
@@ -42,4 +43,5 @@ pub use events::{
 };
 pub use hooks::Hooks;
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+pub use log_span::SESSION_SPAN;
 pub use status::{FrameCounts, SessionId, SessionInfo, SessionStats};

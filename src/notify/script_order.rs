@@ -18,6 +18,7 @@
 //! transition runs its script, in order.
 
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use super::script_runner::{execute, ScriptOutcome, ScriptRunner};
 use super::scripts::{Script, ScriptContext};
@@ -105,13 +106,17 @@ impl ScriptPair {
         let inv = runner.invocation(script, ctx);
         let timeout = runner.timeout();
         let previous = self.last.take();
-        self.last = Some(tokio::spawn(async move {
-            if let Some(p) = previous {
-                // Its outcome was logged; only its end matters here.
-                let _ = p.await;
+        self.last = Some(tokio::spawn(
+            async move {
+                if let Some(p) = previous {
+                    // Its outcome was logged; only its end matters here.
+                    let _ = p.await;
+                }
+                execute(&inv, timeout).await
             }
-            execute(&inv, timeout).await
-        }));
+            // In the caller's span: a session's script logs with its context.
+            .in_current_span(),
+        ));
         true
     }
 }

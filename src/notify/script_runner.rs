@@ -46,6 +46,7 @@ use std::time::Duration;
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use super::scripts::{invocation, Invocation, Script, ScriptContext, DEFAULT_SCRIPT_DIR};
 
@@ -140,7 +141,8 @@ impl ScriptRunner {
     pub fn spawn(&self, script: Script, ctx: &ScriptContext) -> JoinHandle<ScriptOutcome> {
         let inv = self.invocation(script, ctx);
         let timeout = self.timeout;
-        tokio::spawn(async move { execute(&inv, timeout).await })
+        // In the caller's span: a session's script logs with its context.
+        tokio::spawn(async move { execute(&inv, timeout).await }.in_current_span())
     }
 }
 

@@ -111,6 +111,8 @@ pub(crate) fn main(args: &[OsString]) -> u8 {
         logfile: None,
         stderr: true,
         syslog: true,
+        // The daemon's PPP sessions share its log.
+        session_context: true,
     };
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp l2tpd: {e}");

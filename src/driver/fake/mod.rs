@@ -28,7 +28,7 @@ use tokio::time::Instant;
 
 use super::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPath, DataPathError, DataPathStep, DefaultRoute,
-    ExistingRoute, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,
+    ExistingRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,
     UnitStats,
 };
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
@@ -138,6 +138,9 @@ pub struct FakeKernel {
     pub interfaces: Vec<ArpInterface>,
     /// Proxy ARP entries: the address and the interface.
     pub proxy_arp: Vec<(Ipv4Addr, String)>,
+    /// The L2TP ids the data path reports (none unless a test sets
+    /// them before the session starts).
+    pub l2tp: Option<L2tpIds>,
     peer: Weak<Mutex<FakeKernel>>,
     deletion_announced: Arc<tokio::sync::Notify>,
     channel_kernel: Option<Arc<FrameFd>>,
@@ -440,6 +443,10 @@ impl DataPath for FakeDataPath {
         } else {
             LowerLayer::Present
         }
+    }
+
+    fn l2tp_ids(&self) -> Option<L2tpIds> {
+        self.kernel.lock().l2tp
     }
 
     fn early_frames(&mut self) -> Vec<Vec<u8>> {

@@ -102,13 +102,7 @@ impl DataPath for KernelDataPath {
     }
 
     fn l2tp_ids(&self) -> Option<L2tpIds> {
-        let a = self.socket.peer_addr().ok()?;
-        Some(L2tpIds {
-            tunnel_id: a.tunnel_id,
-            session_id: a.session_id,
-            peer_tunnel_id: a.peer_tunnel_id,
-            peer_session_id: a.peer_session_id,
-        })
+        l2tp_ids(&self.socket)
     }
 
     fn stats(&self) -> Option<L2tpStats> {
@@ -188,4 +182,15 @@ impl DataPath for KernelDataPath {
         self.channel = None;
         self.ifindex = None;
     }
+}
+
+/// The L2TP ids of both ends of a PPPoL2TP socket (`getpeername`).
+pub(super) fn l2tp_ids(socket: &PppoL2tpSocket) -> Option<L2tpIds> {
+    let a = socket.peer_addr().ok()?;
+    Some(L2tpIds {
+        tunnel_id: a.tunnel_id,
+        session_id: a.session_id,
+        peer_tunnel_id: a.peer_tunnel_id,
+        peer_session_id: a.peer_session_id,
+    })
 }

@@ -4,25 +4,34 @@
 use super::super::datapath::DataPath;
 use super::super::events::EngineEvent;
 use super::super::hooks::Hooks;
+use super::super::log_span;
 use super::super::status::SessionStats;
 use super::Task;
 use crate::session::SessionEvent;
 
 impl<D: DataPath, H: Hooks> Task<D, H> {
-    /// Keeps the registry's summary of the session current.
+    /// Keeps the registry's summary of the session current, and the
+    /// session's log context.
     pub(super) fn note(&self, event: &EngineEvent) {
         let registry = &self.start.registry;
         let id = self.start.id;
         match event {
-            EngineEvent::Created { ifname, unit, l2tp } => registry.update(id, |i| {
-                i.ifname = Some(ifname.clone());
-                i.unit = Some(*unit);
-                i.l2tp = *l2tp;
-            }),
+            EngineEvent::Created { ifname, unit, l2tp } => {
+                log_span::record_ifname(&self.start.span, ifname);
+                if let Some(ids) = l2tp {
+                    log_span::record_l2tp(&self.start.span, ids);
+                }
+                registry.update(id, |i| {
+                    i.ifname = Some(ifname.clone());
+                    i.unit = Some(*unit);
+                    i.l2tp = *l2tp;
+                });
+            }
             EngineEvent::Session(e) => match e {
                 SessionEvent::Phase(p) => registry.update(id, |i| i.phase = *p),
                 SessionEvent::LinkUp(negotiated) => registry.link_up(id, negotiated.peer_auth),
                 SessionEvent::Authenticated { peer_name } => {
+                    log_span::record_user(&self.start.span, peer_name);
                     registry.update(id, |i| i.peer_name = Some(peer_name.clone()));
                     let method = self.session.lcp().negotiated().and_then(|n| n.peer_auth);
                     registry.auth_succeeded(id, method);

@@ -27,6 +27,8 @@ pub(crate) struct Start<H> {
     pub(crate) window: Option<Arc<Semaphore>>,
     /// The session has left the registry.
     pub(crate) finished: bool,
+    /// The span the task runs in: the session's context in the log.
+    pub(crate) span: tracing::Span,
 }
 
 impl<H> Drop for Start<H> {

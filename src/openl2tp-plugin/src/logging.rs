@@ -1,14 +1,19 @@
 //! The plugin's log: syslog, facility daemon, ident "rppp" with
 //! openl2tpd's pid, as rppp logs under ppp_unix. Sent to `/dev/log` by
 //! the `syslog` crate, not through libc's openlog(): that would change
-//! the ident of openl2tpd's own messages too.
+//! the ident of openl2tpd's own messages too. Every session of the daemon
+//! shares this log, so each line a session logs starts with its context
+//! (`[session=3 if=ppp3 user=alice l2tp=5/7:9/11] ...`, see
+//! [`rppp::log_context`]).
 
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
+use rppp::log_context::{SessionContextLayer, SessionLineFormat};
 use syslog::{Facility, Formatter3164, Logger, LoggerBackend};
 use tracing::{Level, Metadata};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
 
 type Syslog = Logger<LoggerBackend, Formatter3164>;
 
@@ -33,11 +38,9 @@ pub(crate) fn init() {
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(MakeSyslog(Arc::new(Mutex::new(logger))))
-        .with_target(false)
-        .with_ansi(false)
-        .without_time()
-        .with_level(false)
-        .finish();
+        .event_format(SessionLineFormat::with_context(true))
+        .finish()
+        .with(SessionContextLayer);
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
