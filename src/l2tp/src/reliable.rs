@@ -415,6 +415,18 @@ impl Reliable {
         self.unacked = 0;
     }
 
+    /// Forgets the messages never sent (a StopCCN goes before them, and
+    /// they will not be wanted): the next message takes the first of their
+    /// Ns, so the peer, which has seen none of them, finds no gap. Those
+    /// in flight stay until acknowledged: the peer may have them, and
+    /// their Ns are spent.
+    pub fn drop_unsent(&mut self) {
+        if let Some(i) = self.outgoing.iter().position(|o| o.sends == 0) {
+            self.next_ns = self.outgoing[i].ns;
+            self.outgoing.truncate(i);
+        }
+    }
+
     /// Messages queued or in flight, not yet acknowledged.
     pub fn queued(&self) -> usize {
         self.outgoing.len()

@@ -19,6 +19,29 @@ fn drain(r: &mut Reliable) -> Vec<Vec<u8>> {
     std::iter::from_fn(|| r.poll_transmit()).collect()
 }
 
+/// A StopCCN behind a queue: the messages never sent are dropped and the
+/// next message takes the first of their Ns; those in flight stay.
+#[test]
+fn dropping_the_unsent_leaves_no_gap_in_ns() {
+    let now = t0();
+    let mut r = Reliable::new(ReliableConfig::default());
+    r.set_peer_window(2);
+    for _ in 0..5 {
+        r.push(now, message);
+    }
+    assert_eq!(drain(&mut r).len(), 2);
+    r.drop_unsent();
+    assert_eq!(r.queued(), 2);
+    assert_eq!(r.next_ns(), 2);
+    r.push(now, message);
+    // Acknowledging the two in flight lets Ns 2 go.
+    r.on_receive(now, 0, 2, true);
+    let sent = drain(&mut r);
+    assert_eq!(sent.iter().map(|d| ns_nr(d).0).collect::<Vec<_>>(), [2]);
+    r.on_receive(now, 0, 3, true);
+    assert!(r.is_idle());
+}
+
 #[test]
 fn the_window_limits_what_is_in_flight() {
     let now = t0();

@@ -356,3 +356,31 @@ fn simultaneous_sccrqs_leave_one_tunnel_by_the_tie_breaker() {
         assert_eq!(won, 1);
     }
 }
+
+/// Fifty calls hung up at once queue more CDNs than the peer's window
+/// lets out; a StopCCN right behind them still reaches the peer, which
+/// acknowledges it (no gap in Ns: what never left is dropped).
+#[test]
+fn a_stopccn_behind_a_queue_of_cdns_is_delivered_and_acknowledged() {
+    let (mut p, t) = pair(
+        TunnelConfig::new(Role::Lac, "lac"),
+        TunnelConfig::new(Role::Lns, "lns"),
+        3,
+    );
+    let calls: Vec<u16> = (0..50).map(|i| open(&mut p, t, &format!("{i}"))).collect();
+    assert!(p.drive_until(10_000, Duration::from_secs(60), |p| up(p, 50)));
+    let now = p.now;
+    let tunnel = p.a.endpoint.tunnel_mut(t).unwrap();
+    for s in calls {
+        tunnel
+            .close_session(now, s, ResultCode::cdn(CdnResult::Administrative))
+            .unwrap();
+    }
+    assert!(tunnel.queued() > 4, "more than a window queued");
+    tunnel.close(now, ResultCode::stop(StopCcnResult::ShuttingDown));
+    let acknowledged = |p: &Pair| {
+        p.b.tunnel_down().is_some() && p.a.endpoint.tunnel(t).is_none_or(|t| t.all_acknowledged())
+    };
+    assert!(p.drive_until(10_000, Duration::from_secs(20), acknowledged));
+    assert!(matches!(p.b.tunnel_down(), Some(TunnelEnd::Peer(r)) if r.result == 6));
+}

@@ -125,6 +125,9 @@ pub struct Daemon {
     /// max-sessions, max-starting, the rate per peer.
     limits: Limits,
     phase: Phase,
+    /// While the tunnels close: messages each peer has acknowledged so
+    /// far (progress puts the deadline off).
+    stop_acked: HashMap<u16, u64>,
 }
 
 impl std::fmt::Debug for Daemon {
@@ -257,6 +260,7 @@ impl Daemon {
             published: None,
             limits,
             phase: Phase::Running,
+            stop_acked: HashMap::new(),
         })
     }
 

@@ -127,11 +127,37 @@ impl Daemon {
                 // StopCCN goes out with the next pump.
                 true
             }
-            Phase::StoppingTunnels(_) => !self.endpoint.tunnel_ids().all(|id| {
-                self.endpoint
-                    .tunnel(id)
-                    .is_none_or(|t| t.all_acknowledged())
-            }),
+            Phase::StoppingTunnels(_) => {
+                self.put_off_while_acknowledging();
+                !self.endpoint.tunnel_ids().all(|id| {
+                    self.endpoint
+                        .tunnel(id)
+                        .is_none_or(|t| t.all_acknowledged())
+                })
+            }
+        }
+    }
+
+    /// A peer that still acknowledges (a thousand CDNs before our StopCCN,
+    /// taken in slowly while it tears its sessions down) is not given up:
+    /// each acknowledgement puts the deadline off by another grace. A peer
+    /// that stops answering is given up by then, or by the tunnel's own
+    /// retransmission limit.
+    fn put_off_while_acknowledging(&mut self) {
+        let mut progress = false;
+        for id in self.endpoint.tunnel_ids() {
+            let Some(t) = self.endpoint.tunnel(id) else {
+                continue;
+            };
+            let acked = t.counters().reliable.acknowledged;
+            let seen = self.stop_acked.entry(id).or_insert(acked);
+            if acked > *seen {
+                *seen = acked;
+                progress = true;
+            }
+        }
+        if progress {
+            self.phase = Phase::StoppingTunnels(Instant::now() + self.grace());
         }
     }
 
@@ -144,6 +170,7 @@ impl Daemon {
                 t.close(now, ResultCode::stop(StopCcnResult::ShuttingDown));
             }
         }
+        self.stop_acked.clear();
         self.phase = Phase::StoppingTunnels(now + self.grace());
     }
 }

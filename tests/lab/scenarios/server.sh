@@ -131,13 +131,17 @@ ip netns exec lns sh -c "$RPPP l2tpd --listen $LNS_UNDERLAY:1701 --lns --hostnam
     --hello 10 --ctl $CTL --metrics 127.0.0.1:9469 -C /run/rppp-lns.pipe > $LNS_LOG 2>&1; echo \$? > /tmp/rc-lns" &
 wait_for 50 lns_listening
 LNS_PID=$(pidof rppp)
-ip netns exec lac $RPPP l2tpd --listen $LAC_UNDERLAY:1701 --hostname lac --ppp-options /etc/ppp/options.lac \
+# (Each through sh, which writes its exit code; killed by the PID rppp
+# writes, -p.)
+rm -f /tmp/rc-big /tmp/rc-named /tmp/lac-big.pid /tmp/lac-named.pid
+ip netns exec lac sh -c "$RPPP l2tpd --listen $LAC_UNDERLAY:1701 --hostname lac --ppp-options /etc/ppp/options.lac \
     --hello 10 --calls $BIG --lac $LNS_UNDERLAY -C /run/rppp-lac-big.pipe --ctl /run/rppp-lac-big.ctl \
-    > $BIG_LOG 2>&1 &
-BIG_PID=$!
-ip netns exec lac $RPPP l2tpd -c /etc/xl2tpd/named.conf -C $NAMED_PIPE \
-    --ctl /run/rppp-lac-named.ctl > $NAMED_LOG 2>&1 &
-NAMED_PID=$!
+    -p /tmp/lac-big.pid > $BIG_LOG 2>&1; echo \$? > /tmp/rc-big" &
+ip netns exec lac sh -c "$RPPP l2tpd -c /etc/xl2tpd/named.conf -C $NAMED_PIPE --ctl /run/rppp-lac-named.ctl \
+    -p /tmp/lac-named.pid > $NAMED_LOG 2>&1; echo \$? > /tmp/rc-named" &
+wait_for 100 test -s /tmp/lac-big.pid
+wait_for 100 test -s /tmp/lac-named.pid
+BIG_PID=$(cat /tmp/lac-big.pid); NAMED_PID=$(cat /tmp/lac-named.pid)
 t0=$(now)
 waited=0; still=0; last=-1
 until links_are lns $N && links_are lac $N; do
@@ -241,8 +245,8 @@ check "the LACs' sessions ended" wait_for 300 links_are lac 0
 echo "    before SIGTERM: big LAC $(grep -E '^(State|Threads)' /proc/$BIG_PID/status 2>/dev/null | tr -s '\t\n' '  ')" \
     "kernel tunnels in lac: $(ip netns exec lac /sbin/ip l2tp show tunnel | grep -c '^Tunnel')"
 kill $BIG_PID $NAMED_PID
-wait $BIG_PID; big_rc=$?
-wait $NAMED_PID; named_rc=$?
+wait_for 600 sh -c "test -s /tmp/rc-big && test -s /tmp/rc-named"
+big_rc=$(cat /tmp/rc-big 2>/dev/null); named_rc=$(cat /tmp/rc-named 2>/dev/null)
 check "the LACs exit 0 on SIGTERM (big $big_rc, named $named_rc)" [ "$big_rc:$named_rc" = 0:0 ]
 check "no kernel tunnel left in netns lac" wait_for 100 no_tunnels lac
 grep -E 'refused|shutdown|soft' $LNS_LOG | head -n 5 | sed 's/^/    lns: /'

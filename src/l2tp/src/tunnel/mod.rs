@@ -411,7 +411,9 @@ impl Tunnel {
                 Avp::ResultCode(result),
             ],
         );
-        self.reliable.abandon();
+        // Section 5.8: Ns has no gaps. What never left is dropped and its
+        // Ns reused; what is in flight goes before the StopCCN.
+        self.reliable.drop_unsent();
         self.send(now, 0, stop);
     }
 
