@@ -4,8 +4,6 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
 use crate::driver::{SessionId, SessionInfo};
 use crate::kernel::L2tpStats;
 
@@ -236,24 +234,64 @@ pub fn render_table(rows: &[Row], columns: &[Column]) -> String {
     out
 }
 
-/// The rows as a JSON array of objects, one key per column.
+/// The rows as a JSON array of objects, one key per column, in the
+/// columns' order. Written straight into the text (no value tree: 10,000
+/// rows in a few milliseconds, `benches/ctl_show.rs`); strings are
+/// escaped by serde_json.
 pub fn render_json(rows: &[Row], columns: &[Column]) -> String {
-    let all: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            let mut object = Map::new();
-            for &c in columns {
-                let value = match cell(r, c) {
-                    Cell::Number(n) => Value::from(n),
-                    Cell::Text(t) if t.is_empty() => Value::Null,
-                    Cell::Text(t) => Value::from(t),
-                };
-                object.insert(c.name().to_owned(), value);
+    use std::io::Write as _;
+    let mut out: Vec<u8> = Vec::with_capacity(64 + rows.len() * columns.len() * 24);
+    out.push(b'[');
+    for (n, r) in rows.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        for (k, &c) in columns.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
             }
-            Value::Object(object)
-        })
-        .collect();
-    let mut text = Value::Array(all).to_string();
-    text.push('\n');
-    text
+            // Writing into a Vec does not fail.
+            let _ = serde_json::to_writer(&mut out, c.name());
+            out.push(b':');
+            let _ = match cell(r, c) {
+                Cell::Number(v) => write!(out, "{v}"),
+                Cell::Text(t) if t.is_empty() => out.write_all(b"null"),
+                Cell::Text(t) => serde_json::to_writer(&mut out, &t).map_err(std::io::Error::from),
+            };
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]\n");
+    // Only UTF-8 was written: serde_json's strings and ASCII.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_names_writes_numbers_and_nulls_in_column_order() {
+        let mut info = SessionInfo::new(SessionId::from_number(7).unwrap());
+        info.peer_name = Some("a\"b\\c\u{1}é".into());
+        info.ipv4 = Some((Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)));
+        let rows = [Row {
+            info,
+            counters: None,
+        }];
+        let text = render_json(
+            &rows,
+            &[Column::User, Column::Id, Column::Ifname, Column::Ip],
+        );
+        assert!(text.ends_with("]\n"), "{text}");
+        assert!(text.starts_with("[{\"user\":"), "column order: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let row = &v[0];
+        assert_eq!(row["user"], "a\"b\\c\u{1}é");
+        assert_eq!(row["id"], 7);
+        assert!(row["ifname"].is_null());
+        assert_eq!(row["ip"], "10.0.0.2");
+        assert_eq!(render_json(&[], &[Column::Id]), "[]\n");
+    }
 }
