@@ -97,6 +97,7 @@
 //! - The FIFO is not replaced while another process reads it
 //!   ([`ControlPipe::open`]); xl2tpd unlinks it unconditionally.
 
+pub mod error;
 pub mod frame;
 pub mod pipe;
 pub mod reply;
