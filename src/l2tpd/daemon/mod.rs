@@ -32,13 +32,14 @@ use std::time::Instant;
 
 use rand::rngs::SysRng;
 use rand_core::UnwrapErr;
-use rppp_l2tp::{CallParams, Endpoint, Event, Incoming, ResultCode, Role, SessionInfo};
+use rppp_l2tp::{Endpoint, Event, Incoming, ResultCode, Role};
 use rppp_l2tp::{ErrorCode, StopCcnResult};
 use tokio::net::UdpSocket;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+mod commands;
 mod control;
 mod ctl;
 mod log;
@@ -49,10 +50,10 @@ mod shutdown;
 use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
-use super::kernel::{lac_udp_socket, reapable, udp_socket, KernelTunnel};
-use super::limits::{Limits, Refused};
+use super::kernel::{lac_udp_socket, udp_socket, KernelTunnel};
+use super::limits::Limits;
 use super::settings::{resolve_lns, Section, Settings};
-use super::setup::{PppSetup, SessionPlace};
+use super::setup::PppSetup;
 use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
 use log::{log_datagram, log_event};
@@ -637,115 +638,6 @@ impl Daemon {
         }
     }
 
-    fn apply(&mut self, command: Command) {
-        let now = Instant::now();
-        match command {
-            Command::CreateKernelTunnel {
-                tunnel_id,
-                peer_tunnel_id,
-            } => {
-                let Some(place) = self.places.get(&tunnel_id).copied() else {
-                    return;
-                };
-                let local = self.settings.listen[place.local];
-                // A LAC tunnel's kernel tunnel is on its own socket,
-                // whose reader carries on; an LNS tunnel's gets a new one.
-                let opened = match self.own.get(&tunnel_id) {
-                    Some(s) => KernelTunnel::on_socket(
-                        Arc::clone(s),
-                        place.remote,
-                        tunnel_id,
-                        peer_tunnel_id,
-                    ),
-                    None => KernelTunnel::open(local, place.remote, tunnel_id, peer_tunnel_id),
-                };
-                match opened {
-                    Ok(kt) => {
-                        let reader = self.own_readers.remove(&tunnel_id).unwrap_or_else(|| {
-                            spawn_reader(Arc::clone(&kt.udp), place.local, None, self.tx.clone())
-                        });
-                        self.kernel.insert(tunnel_id, (kt, reader));
-                    }
-                    Err(e) => {
-                        tracing::error!("tunnel {tunnel_id}: cannot create the kernel tunnel: {e}");
-                        if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
-                            let result = ResultCode::stop(StopCcnResult::GeneralError)
-                                .with_error(ErrorCode::NoResources, &e.to_string());
-                            t.close(now, result);
-                        }
-                    }
-                }
-            }
-            Command::PlaceCall { tunnel_id } => {
-                if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
-                    match t.open_session(now, CallParams::default(), &mut self.rng) {
-                        Ok(sid) => tracing::info!("tunnel {tunnel_id}: call {sid} placed"),
-                        Err(e) => tracing::error!("tunnel {tunnel_id}: cannot place a call: {e}"),
-                    }
-                }
-            }
-            Command::StartSession { role, info } => self.start_session(role, info),
-            Command::SendLinkInfo {
-                tunnel_id,
-                session_id,
-                send_accm,
-                recv_accm,
-            } => {
-                if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
-                    if let Err(e) = t.send_link_info(now, session_id, send_accm, recv_accm) {
-                        tracing::debug!("tunnel {tunnel_id}: Set-Link-Info: {e}");
-                    }
-                }
-            }
-            Command::CloseL2tpSession {
-                tunnel_id,
-                session_id,
-                result,
-            } => {
-                if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
-                    if let Err(e) = t.close_session(now, session_id, result) {
-                        tracing::debug!("tunnel {tunnel_id}: CDN: {e}");
-                    }
-                }
-            }
-            Command::ClosePpp { id, reason } => {
-                // A session that already ended is not there any more.
-                let _ = self.engine.close(id, reason);
-            }
-            Command::DeleteKernelTunnel { tunnel_id } => {
-                // Reaped by the loop after this pump has sent what the
-                // endpoint queued: the ZLB that acknowledges a peer's
-                // StopCCN must leave by the tunnel's own socket (a LAC's
-                // ephemeral port, which the peer knows), which goes with
-                // the kernel tunnel.
-                if !self.doomed.contains(&tunnel_id) {
-                    self.doomed.push(tunnel_id);
-                }
-            }
-        }
-    }
-
-    /// Deletes the kernel tunnels the glue gave up once everything we sent
-    /// on them is acknowledged (or the endpoint gave up on them). The
-    /// peer answers our CDN and StopCCN to the tunnel's connected socket:
-    /// deleting it at once lost those acknowledgements (xl2tpd acks
-    /// both at once), and the StopCCN was resent until the shutdown grace
-    /// ran out.
-    fn reap_kernel_tunnels(&mut self) {
-        for id in reapable(&self.endpoint, &mut self.doomed) {
-            if let Some((kt, reader)) = self.kernel.remove(&id) {
-                reader.abort();
-                drop(kt);
-                tracing::info!("tunnel {id}: kernel tunnel deleted");
-            }
-            if let Some(reader) = self.own_readers.remove(&id) {
-                reader.abort();
-            }
-            self.own.remove(&id);
-            self.places.remove(&id);
-        }
-    }
-
     /// The dialler hears of its tunnels and calls.
     fn dial_event(&mut self, tunnel_id: u16, event: &Event) {
         let now = Instant::now();
@@ -758,120 +650,6 @@ impl Daemon {
                 self.metrics_tunnel_down(tunnel_id);
             }
             Event::LinkInfo { .. } | Event::WanError { .. } => {}
-        }
-    }
-
-    /// An LNS's new call within the limits ([`super::limits`]), or why
-    /// not (counted there).
-    fn admit_call(&mut self, tunnel_id: u16) -> Result<(), Refused> {
-        if let Some(why) = self.not_accepting() {
-            return Err(self.limits.refuse(why));
-        }
-        let Some(peer) = self.places.get(&tunnel_id).map(|p| p.remote.ip()) else {
-            return Ok(());
-        };
-        let starting = match self.limits.settings().max_starting {
-            Some(_) => {
-                let t = self.engine.tally();
-                let network = crate::driver::PHASES
-                    .iter()
-                    .position(|p| *p == crate::session::Phase::Network)
-                    .map_or(0, |i| t.by_phase[i]);
-                usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
-            }
-            None => 0,
-        };
-        let sessions = self.glue.ppp_sessions();
-        self.limits
-            .admit_call(Instant::now(), peer, sessions, starting)
-    }
-
-    fn start_session(&mut self, role: Role, info: SessionInfo) {
-        let (t, s) = (info.tunnel_id, info.session_id);
-        if role == Role::Lns {
-            if let Err(why) = self.admit_call(t) {
-                // RFC 2661 section 4.4.2: no facilities, for now.
-                self.apply(Command::CloseL2tpSession {
-                    tunnel_id: t,
-                    session_id: s,
-                    result: ResultCode::cdn(rppp_l2tp::CdnResult::TemporaryFacilities)
-                        .with_error(ErrorCode::NoResources, &why.to_string()),
-                });
-                return;
-            }
-        }
-        let started = (|| {
-            let (kt, _) = self
-                .kernel
-                .get(&t)
-                .ok_or_else(|| "the tunnel has no kernel tunnel".to_string())?;
-            let place = self
-                .places
-                .get(&t)
-                .ok_or_else(|| "the tunnel has no place".to_string())?;
-            let place = SessionPlace {
-                section: place.section,
-                remote: place.remote,
-            };
-            let credentials = match place.section {
-                Section::Lac(i) => self.dialer.credentials(i),
-                _ => None,
-            };
-            let (config, mut options) = self
-                .setup
-                .prepare(&self.settings, place, &info, credentials)
-                .map_err(|e| e.to_string())?;
-            if role == Role::Lns {
-                options.socket.lns_mode = Some(true);
-            }
-            if info.sequencing_required {
-                options.socket.send_seq = Some(true);
-            }
-            match kt.session(s, info.peer_session_id) {
-                Ok(socket) => Ok(self.engine.add_kernel_session(socket, config, options, ())),
-                Err(e) => {
-                    self.setup.released(t, s);
-                    Err(format!("cannot create the kernel session: {e}"))
-                }
-            }
-        })();
-        match started {
-            Ok(id) => {
-                tracing::info!(
-                    "tunnel {t} session {s} (peer {}/{}): PPP session {id}",
-                    info.peer_tunnel_id,
-                    info.peer_session_id
-                );
-                self.sessions.insert(id, (t, s));
-                self.glue.session_started(t, s, id);
-            }
-            Err(why) => {
-                tracing::error!("tunnel {t} session {s}: {why}");
-                for c in self.glue.session_failed(t, s, &why) {
-                    self.apply(c);
-                }
-            }
-        }
-    }
-
-    /// Deletes every kernel tunnel left and waits for their sockets to
-    /// close; the readers of the listening sockets stop.
-    async fn delete_all_kernel(&mut self) {
-        let ids: Vec<u16> = self.kernel.keys().copied().collect();
-        for id in ids {
-            if let Some((kt, reader)) = self.kernel.remove(&id) {
-                reader.abort();
-                drop(kt);
-                let _ = reader.await;
-                tracing::info!("tunnel {id}: kernel tunnel deleted");
-            }
-        }
-        for (_, r) in self.own_readers.drain() {
-            r.abort();
-        }
-        self.own.clear();
-        for r in self.readers.drain(..) {
-            r.abort();
         }
     }
 }
