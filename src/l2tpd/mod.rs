@@ -34,6 +34,7 @@ pub mod dialer;
 pub mod glue;
 pub mod kernel;
 pub mod limits;
+pub mod pacer;
 pub mod ppp_words;
 pub mod settings;
 pub mod setup;

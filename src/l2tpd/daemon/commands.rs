@@ -124,6 +124,39 @@ impl Daemon {
         }
     }
 
+    /// PPP sessions not yet in the Network phase (one pass over the
+    /// Engine's registry).
+    fn negotiating(&self) -> usize {
+        let t = self.engine.tally();
+        let network = crate::driver::PHASES
+            .iter()
+            .position(|p| *p == crate::session::Phase::Network)
+            .map_or(0, |i| t.by_phase[i]);
+        usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
+    }
+
+    /// A LAC's owed calls ([`CallPacer`]) placed as `max_starting`
+    /// allows: calls not yet carrying PPP and PPP sessions negotiating
+    /// count as starting.
+    ///
+    /// [`CallPacer`]: crate::l2tpd::pacer::CallPacer
+    pub(super) fn pace_calls(&mut self) {
+        if self.pacer.is_empty() {
+            return;
+        }
+        let max = self.limits.settings().max_starting;
+        let starting = match max {
+            Some(_) => {
+                let calls = self.endpoint_sessions();
+                calls.saturating_sub(self.glue.ppp_sessions()) + self.negotiating()
+            }
+            None => 0,
+        };
+        for tunnel_id in self.pacer.take(starting, max) {
+            self.apply(Command::PlaceCall { tunnel_id });
+        }
+    }
+
     /// An LNS's new call within the limits ([`super::limits`]), or why
     /// not (counted there).
     fn admit_call(&mut self, tunnel_id: u16) -> Result<(), Refused> {
@@ -134,14 +167,7 @@ impl Daemon {
             return Ok(());
         };
         let starting = match self.limits.settings().max_starting {
-            Some(_) => {
-                let t = self.engine.tally();
-                let network = crate::driver::PHASES
-                    .iter()
-                    .position(|p| *p == crate::session::Phase::Network)
-                    .map_or(0, |i| t.by_phase[i]);
-                usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
-            }
+            Some(_) => self.negotiating(),
             None => 0,
         };
         let sessions = self.glue.ppp_sessions();

@@ -49,9 +49,10 @@ mod shutdown;
 
 use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
-use super::glue::{Command, Glue};
+use super::glue::Glue;
 use super::kernel::{lac_udp_socket, udp_socket, KernelTunnel};
 use super::limits::Limits;
+use super::pacer::CallPacer;
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::PppSetup;
 use crate::ctl::server::DaemonRequest;
@@ -67,6 +68,10 @@ struct Datagram {
     from: SocketAddr,
     bytes: Vec<u8>,
 }
+
+/// How often owed calls are looked at (each look counts the sessions
+/// being set up: a pass over the tunnels and the Engine's registry).
+const PACE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What the loop is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +99,7 @@ struct Place {
 pub struct Daemon {
     settings: Settings,
     dialer: Dialer,
+    pacer: CallPacer,
     endpoint: Endpoint,
     glue: Glue,
     engine: Engine,
@@ -239,6 +245,7 @@ impl Daemon {
         Ok(Daemon {
             settings,
             dialer,
+            pacer: CallPacer::default(),
             endpoint: Endpoint::new(),
             glue: Glue::new(),
             engine,
@@ -379,9 +386,9 @@ impl Daemon {
                     "[lac {}]: calling on tunnel {tunnel_id}",
                     self.lac_name(lac)
                 );
-                for _ in 0..count {
-                    self.apply(Command::PlaceCall { tunnel_id });
-                }
+                // Placed at once, or as --max-starting allows (commands.rs).
+                self.pacer.owe(tunnel_id, count);
+                self.pace_calls();
             }
             DialAction::CloseTunnel { lac, tunnel_id } => {
                 let ip = self.places.get(&tunnel_id).map(|p| p.remote.ip());
@@ -426,6 +433,7 @@ impl Daemon {
             None => None,
         };
         let mut publish_tick = tokio::time::interval(metrics::PUBLISH_INTERVAL);
+        let mut pace_tick = tokio::time::interval(PACE_INTERVAL);
         let mut last_status = self.status_line();
         crate::systemd::ready(&last_status);
         let mut status_tick = tokio::time::interval_at(
@@ -487,6 +495,7 @@ impl Daemon {
                     }
                 },
                 _ = publish_tick.tick(), if self.published.is_some() => self.publish_metrics(),
+                _ = pace_tick.tick(), if running && !self.pacer.is_empty() => self.pace_calls(),
                 _ = status_tick.tick(), if !stopping => {
                     for (why, n) in self.limits.take_log(Instant::now()) {
                         tracing::warn!("refused {n} call(s) or tunnel(s): {why}");
@@ -646,6 +655,7 @@ impl Daemon {
             Event::SessionUp(_) => self.dialer.call_up(tunnel_id),
             Event::SessionDown { .. } => self.dialer.call_down(tunnel_id, now),
             Event::TunnelDown(_) => {
+                self.pacer.forget(tunnel_id);
                 self.dialer.tunnel_down(tunnel_id, now);
                 self.metrics_tunnel_down(tunnel_id);
             }

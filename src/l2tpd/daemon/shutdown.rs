@@ -63,7 +63,7 @@ impl Daemon {
     }
 
     /// L2TP sessions in every tunnel.
-    fn endpoint_sessions(&self) -> usize {
+    pub(super) fn endpoint_sessions(&self) -> usize {
         self.endpoint
             .tunnel_ids()
             .filter_map(|id| self.endpoint.tunnel(id))

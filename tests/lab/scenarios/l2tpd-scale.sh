@@ -5,7 +5,8 @@
 # from 10.208.0.0/16); netns lac (10.200.0.2) runs `rppp l2tpd --lac`
 # (one process; each --lac flag dials a tunnel from a UDP socket of its own,
 # --calls N places N calls in it, --redial 2 places again every call that
-# ends, after 2 s). Parts (L2TPD_SCALE_PARTS, default all):
+# ends, after 2 s, --max-starting L2TPD_SCALE_LAC_STARTING (200) places
+# calls only while fewer are being set up). Parts (L2TPD_SCALE_PARTS, default all):
 #   one     L2TPD_SCALE_ONE (1000) sessions in one tunnel
 #   many    L2TPD_SCALE_TUNNELS (100) tunnels of L2TPD_SCALE_CALLS (10)
 #   storm   (after many) the reconnect storm: the LAC's rppp is killed with
@@ -107,7 +108,7 @@ start_lac() {  # start_lac <tunnels> <calls>
     lacs=""; i=0
     while [ $i -lt "$1" ]; do lacs="$lacs --lac $LNS_UNDERLAY"; i=$((i + 1)); done
     start_rppp lac --listen $LAC_UNDERLAY:1701 --hostname lac --ppp-options /etc/ppp/options.lac \
-        --hello 5 --redial 2 --calls "$2" $lacs
+        --hello 5 --redial 2 --max-starting ${L2TPD_SCALE_LAC_STARTING:-200} --calls "$2" $lacs
 }
 
 # Waits until both sides have $1 links up (LNS: at least; with the storm's
