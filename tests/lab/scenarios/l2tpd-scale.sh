@@ -120,7 +120,7 @@ wait_all_up() {  # wait_all_up <n> <max seconds>
         [ "$c" -ge "$n" ] && [ "$l" -ge "$n" ] && return 0
         [ $((l + c)) != "$last" ] && { last=$((l + c)); still=0; }
         [ $waited -ge "$2" ] || [ $still -ge 90 ] && return 1
-        [ $((waited % 15)) = 14 ] && echo "    t=$(now) links up: lns $l lac $c; kernel tunnels: lns $(tunnels_in lns) lac $(tunnels_in lac)"
+        [ $((waited % 15)) = 14 ] && echo "    t=$(now) links up: lns $l lac $c; units: lns $(ppp_links lns) lac $(ppp_links lac); kernel tunnels: lns $(tunnels_in lns) lac $(tunnels_in lac)"
         sleep 1; waited=$((waited + 1)); still=$((still + 1))
     done
 }
