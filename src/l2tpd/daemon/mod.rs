@@ -50,11 +50,11 @@ use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::{Command, Glue};
 use super::kernel::{lac_udp_socket, reapable, udp_socket, KernelTunnel};
-use super::limits::{Limits, Refused};
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::{PppSetup, SessionPlace};
 use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
+use crate::limits::{Limits, Refused};
 use log::{log_datagram, log_event};
 
 /// A datagram a reader task got: from which listening address's sockets
@@ -761,7 +761,7 @@ impl Daemon {
         }
     }
 
-    /// An LNS's new call within the limits ([`super::limits`]), or why
+    /// An LNS's new call within the limits ([`crate::limits`]), or why
     /// not (counted there).
     fn admit_call(&mut self, tunnel_id: u16) -> Result<(), Refused> {
         if let Some(why) = self.not_accepting() {
@@ -771,14 +771,7 @@ impl Daemon {
             return Ok(());
         };
         let starting = match self.limits.settings().max_starting {
-            Some(_) => {
-                let t = self.engine.tally();
-                let network = crate::driver::PHASES
-                    .iter()
-                    .position(|p| *p == crate::session::Phase::Network)
-                    .map_or(0, |i| t.by_phase[i]);
-                usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
-            }
+            Some(_) => usize::try_from(self.engine.tally().starting()).unwrap_or(usize::MAX),
             None => 0,
         };
         let sessions = self.glue.ppp_sessions();
