@@ -281,7 +281,8 @@ options_clean() {  # options_clean pid
         grep -vE 'argument [0-9]+\): (sync|local): only means something on a serial line' |
         grep -v 'multilink is not supported'
 }
-exit_line() { log_of "$1" | grep -E ': Exit: ' | tail -n 1; }
+# (The plugin's lines carry the session's context: "[session=1 ...] Exit: ".)
+exit_line() { log_of "$1" | grep -E '(: |\] )Exit: ' | tail -n 1; }
 exits_with() { exit_line "$1" | grep -qi -- "$2"; }           # exits_with pid pattern
 logged() { log_of "$1" | grep -q -- "$2"; }                    # logged pid pattern
 has_line() { printf '%s\n' "$1" | grep -q -- "$2"; }          # has_line text pattern
