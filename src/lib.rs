@@ -21,7 +21,8 @@
 //! this crate holds what touches the operating system.
 //!
 //! Features keep the layers apart:
-//! - without default features: [`session`], the sans-IO PPP session;
+//! - without default features: [`session`], the sans-IO PPP session, and
+//!   [`limits`], the sans-IO admission limits;
 //! - `driver`: the kernel data path ([`kernel`]) and the tokio
 //!   [`driver::Engine`];
 //! - `pppd` (default): pppd's options and secrets files ([`options`]),
@@ -57,6 +58,7 @@ pub mod driver;
 pub mod kernel;
 #[cfg(feature = "l2tpd")]
 pub mod l2tpd;
+pub mod limits;
 #[cfg(feature = "pppd")]
 pub mod log_context;
 #[cfg(feature = "metrics")]

@@ -256,6 +256,13 @@ impl SessionTally {
         }
         t
     }
+
+    /// The sessions not in the Network phase: negotiating (or ending),
+    /// what `max-starting` limits ([`crate::limits`]).
+    pub fn starting(&self) -> u64 {
+        self.sessions
+            .saturating_sub(self.by_phase[phase_index(Phase::Network)])
+    }
 }
 
 fn phase_index(phase: Phase) -> usize {
@@ -297,6 +304,19 @@ mod tests {
         assert_eq!(c.setup_buckets[1], 1);
         assert_eq!(c.setup_buckets[10], 1);
         assert_eq!(c.setups(), 3);
+    }
+
+    #[test]
+    fn starting_is_every_session_not_in_the_network_phase() {
+        let t = SessionTally::count([
+            (Phase::Establish, None),
+            (Phase::Authenticate, None),
+            (Phase::Network, Some(AuthMethod::Pap)),
+            (Phase::Network, None),
+            (Phase::Terminate, None),
+        ]);
+        assert_eq!(t.starting(), 3);
+        assert_eq!(SessionTally::default().starting(), 0);
     }
 
     #[test]

@@ -25,7 +25,8 @@
 //!   its addresses from the pools;
 //! - [`control`]: xl2tpd's control pipe (`c NAME`, `d NAME`, ...): the
 //!   messages and answers, sans-IO, and the FIFO on tokio;
-//! - [`limits`]: max-sessions, max-starting and a rate per peer, sans-IO.
+//! - [`limits`]: max-sessions, max-starting and a rate per peer, sans-IO
+//!   (the crate's [`crate::limits`], shared with the openl2tpd plugin).
 
 pub mod config;
 pub mod control;
@@ -33,12 +34,12 @@ pub mod daemon;
 pub mod dialer;
 pub mod glue;
 pub mod kernel;
-pub mod limits;
 pub mod pacer;
 pub mod ppp_words;
 pub mod settings;
 pub mod setup;
 
+pub use crate::limits;
 pub use control::{Credentials, DEFAULT_CONTROL_PIPE};
 pub use daemon::Daemon;
 pub use dialer::{DialAction, Dialer};

@@ -103,7 +103,7 @@ pub struct Settings {
     /// Per-session counters in the metrics (`--metrics-per-session`).
     pub metrics_per_session: bool,
     /// Admission limits for new calls and tunnels.
-    pub limits: super::limits::LimitSettings,
+    pub limits: crate::limits::LimitSettings,
     /// rppp's control socket (`rppp ctl`), `None` for none.
     pub ctl_socket: Option<std::path::PathBuf>,
     /// How long a shutdown waits for PPP to terminate and for the StopCCN

@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use rppp::l2tpd::config::DEFAULT_CONFIG_FILE;
-use rppp::l2tpd::limits::{LimitSettings, Rate};
 use rppp::l2tpd::{DEFAULT_CONTROL_PIPE, L2TP_PORT};
+use rppp::limits::{LimitSettings, Rate};
 use rppp_auth::Secret;
 
 use super::flags::FlagForm;
@@ -177,25 +177,7 @@ fn count(flag: &str, v: &str) -> Result<usize, String> {
 /// `--peer-rate PER_SECOND[/BURST]`: new calls (and tunnels) per second
 /// from one peer, the burst as deep as one second's by default.
 fn rate(v: &str) -> Result<Rate, String> {
-    let bad = || format!("--peer-rate {v}: PER_SECOND[/BURST], numbers above 0");
-    let (r, b) = match v.split_once('/') {
-        Some((r, b)) => (r, Some(b)),
-        None => (v, None),
-    };
-    let per_second: f64 = r
-        .parse()
-        .ok()
-        .filter(|x: &f64| x.is_finite() && *x > 0.0)
-        .ok_or_else(bad)?;
-    let burst = match b {
-        Some(b) => b
-            .parse()
-            .ok()
-            .filter(|x: &f64| x.is_finite() && *x >= 1.0)
-            .ok_or_else(bad)?,
-        None => per_second.max(1.0),
-    };
-    Ok(Rate { per_second, burst })
+    Rate::parse(v).map_err(|e| format!("--peer-rate {v}: {e}"))
 }
 
 /// `--ip-range FIRST-LAST`.

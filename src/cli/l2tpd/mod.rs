@@ -23,7 +23,7 @@
 //! ...) on a Unix socket, `--metrics ADDR:PORT` Prometheus metrics
 //! (`GET /metrics`) with the L2TP figures. `--max-sessions`,
 //! `--max-starting` and `--peer-rate` refuse calls past them with a CDN
-//! (Result Code 4) and tunnels with a StopCCN ([`rppp::l2tpd::limits`]);
+//! (Result Code 4) and tunnels with a StopCCN ([`rppp::limits`]);
 //! on a LAC `--max-starting` also paces its own calls
 //! ([`rppp::l2tpd::pacer`]).
 //! It runs in the foreground (xl2tpd's `-D`) and logs to

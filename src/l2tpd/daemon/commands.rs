@@ -10,9 +10,9 @@ use rppp_l2tp::{CallParams, ErrorCode, ResultCode, Role, SessionInfo, StopCcnRes
 use super::{spawn_reader, Daemon};
 use crate::l2tpd::glue::Command;
 use crate::l2tpd::kernel::{reapable, KernelTunnel};
-use crate::l2tpd::limits::Refused;
 use crate::l2tpd::settings::Section;
 use crate::l2tpd::setup::SessionPlace;
+use crate::limits::Refused;
 
 impl Daemon {
     pub(super) fn apply(&mut self, command: Command) {

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::Daemon;
-use crate::l2tpd::limits::Refused;
+use crate::limits::Refused;
 use crate::metrics::{L2tpMetrics, MetricsOptions, MetricsServer};
 
 /// How often the loop publishes its figures.

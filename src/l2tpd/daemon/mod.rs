@@ -51,12 +51,12 @@ use super::control::{ControlPipe, Message};
 use super::dialer::{DialAction, Dialer, Redial};
 use super::glue::Glue;
 use super::kernel::{lac_udp_socket, udp_socket, KernelTunnel};
-use super::limits::Limits;
 use super::pacer::CallPacer;
 use super::settings::{resolve_lns, Section, Settings};
 use super::setup::PppSetup;
 use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
+use crate::limits::Limits;
 use log::{log_datagram, log_event};
 
 /// A datagram a reader task got: from which listening address's sockets

@@ -18,7 +18,7 @@ use std::time::Instant;
 use rppp_l2tp::{ResultCode, StopCcnResult};
 
 use super::{Daemon, Phase};
-use crate::l2tpd::limits::Refused;
+use crate::limits::Refused;
 
 impl Daemon {
     /// Whether the daemon is closing its sessions or tunnels (not merely

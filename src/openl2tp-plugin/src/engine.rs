@@ -2,13 +2,15 @@
 //! every PPP session of the daemon. openl2tpd's hooks send it
 //! [`Command`]s over an unbounded channel (the hooks must not block on a
 //! slow engine); what the sessions do comes back as [`Report`]s through
-//! [`Reporter`], for openl2tpd's own thread to act on.
+//! [`Reporter`], for openl2tpd's own thread to act on. A session past
+//! the limits ([`Admission`]) is refused here, before PPP starts on it.
 
 use std::collections::HashMap;
 use std::io;
+use std::net::IpAddr;
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rppp::driver::{
     CloseReason, Ended, Engine, EngineEvent, EngineEvents, Hooks, KernelSessionOptions, SessionId,
@@ -17,22 +19,27 @@ use rppp::kernel::{L2tpStats, PppoL2tpSocket};
 use rppp::session::{SessionConfig, SessionEvent};
 use tokio::sync::mpsc;
 
+use crate::admission::{Admission, LOG_INTERVAL};
 use crate::profile::Ids;
 use crate::reports::{Report, Reporter};
 
 /// A session ready to run: its socket is connected, its options read.
-pub(crate) struct Start {
+/// (`S` is the session's data path: its PPPoL2TP socket, or a fake one
+/// in tests.)
+pub(crate) struct Start<S = PppoL2tpSocket> {
     pub(crate) ids: Ids,
-    pub(crate) socket: PppoL2tpSocket,
+    /// The tunnel's peer: whose rate the session counts against.
+    pub(crate) peer: IpAddr,
+    pub(crate) socket: S,
     pub(crate) config: SessionConfig,
     pub(crate) options: KernelSessionOptions,
     pub(crate) lns: bool,
 }
 
 /// What openl2tpd's hooks ask of the engine.
-pub(crate) enum Command {
-    /// The L2TP session is up: run PPP on it.
-    Start(Box<Start>),
+pub(crate) enum Command<S = PppoL2tpSocket> {
+    /// The L2TP session is up: run PPP on it, if the limits let it.
+    Start(Box<Start<S>>),
     /// The L2TP session is going down: Terminate-Request, then the end
     /// (what SIGTERM does to pppd under ppp_unix).
     Close(Ids),
@@ -52,9 +59,10 @@ pub(crate) struct EngineThread {
 }
 
 impl EngineThread {
-    /// Starts the thread and its Engine; fails when either cannot start
+    /// Starts the thread and its Engine, which admits sessions within
+    /// `admission`'s limits; fails when either cannot start
     /// (no rtnetlink socket, for one).
-    pub(crate) fn spawn(reporter: Reporter) -> io::Result<EngineThread> {
+    pub(crate) fn spawn(reporter: Reporter, admission: Admission) -> io::Result<EngineThread> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (ready_tx, ready_rx) = std_mpsc::sync_channel::<io::Result<()>>(1);
         let thread = std::thread::Builder::new()
@@ -79,7 +87,7 @@ impl EngineThread {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    run(engine, events, rx, reporter).await;
+                    run(engine, events, rx, reporter, admission).await;
                 });
             })?;
         match ready_rx.recv() {
@@ -138,13 +146,17 @@ async fn run(
     mut events: EngineEvents,
     mut rx: mpsc::UnboundedReceiver<Command>,
     reporter: Reporter,
+    mut admission: Admission,
 ) {
     let mut sessions = Sessions::default();
+    let mut log_tick = tokio::time::interval(LOG_INTERVAL);
+    log_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             command = rx.recv() => {
                 let Some(command) = command else { break };
-                if let Some(done) = handle(&engine, &mut sessions, command, &reporter).await {
+                let handled = handle(&engine, &mut sessions, command, &reporter, &mut admission);
+                if let Some(done) = handled.await {
                     let _ = done.send(());
                     return;
                 }
@@ -155,37 +167,22 @@ async fn run(
                     ended_session(&mut sessions, id, &ended, &reporter);
                 }
             }
+            _ = log_tick.tick() => log_refusals(&mut admission),
         }
     }
     let _ = engine.shutdown().await;
 }
 
 /// Carries out one command; `Some` when the engine is to stop.
-async fn handle(
+async fn handle<S: Attach>(
     engine: &Engine,
     sessions: &mut Sessions,
-    command: Command,
+    command: Command<S>,
     reporter: &Reporter,
+    admission: &mut Admission,
 ) -> Option<std_mpsc::SyncSender<()>> {
     match command {
-        Command::Start(start) => {
-            let Start {
-                ids,
-                socket,
-                config,
-                options,
-                lns,
-            } = *start;
-            let hooks = PluginHooks::new(ids, lns, reporter.clone());
-            let id = engine.add_kernel_session(socket, config, options, hooks);
-            tracing::info!(
-                "session {}/{}: PPP is engine session {id}",
-                ids.tunnel_id,
-                ids.session_id
-            );
-            sessions.by_ids.insert(ids, id);
-            sessions.ids_of.insert(id, (ids, true));
-        }
+        Command::Start(start) => start_session(engine, sessions, *start, reporter, admission),
         Command::Close(ids) => {
             if let Some(&id) = sessions.by_ids.get(&ids) {
                 let _ = engine.close(id, CloseReason::Admin);
@@ -214,6 +211,79 @@ async fn handle(
         }
     }
     None
+}
+
+/// Runs PPP on a new session, or refuses it: past a limit, PPP never
+/// starts (the socket is closed), and openl2tpd hears that the session
+/// is over, as when PPP cannot start, and closes it with a CDN.
+fn start_session<S: Attach>(
+    engine: &Engine,
+    sessions: &mut Sessions,
+    start: Start<S>,
+    reporter: &Reporter,
+    admission: &mut Admission,
+) {
+    let Start {
+        ids,
+        peer,
+        socket,
+        config,
+        options,
+        lns,
+    } = start;
+    if let Err(why) = admission.admit(Instant::now(), peer, || engine.tally()) {
+        tracing::debug!(
+            "session {}/{}: refused: {why}",
+            ids.tunnel_id,
+            ids.session_id
+        );
+        log_refusals(admission);
+        reporter.send(Report::Closed {
+            tunnel_id: ids.tunnel_id,
+            session_id: ids.session_id,
+        });
+        return;
+    }
+    let hooks = PluginHooks::new(ids, lns, reporter.clone());
+    let id = socket.attach(engine, config, options, hooks);
+    tracing::info!(
+        "session {}/{}: PPP is engine session {id}",
+        ids.tunnel_id,
+        ids.session_id
+    );
+    sessions.by_ids.insert(ids, id);
+    sessions.ids_of.insert(id, (ids, true));
+}
+
+/// The refusals not logged yet, once per [`LOG_INTERVAL`].
+fn log_refusals(admission: &mut Admission) {
+    for line in admission.take_log(Instant::now()) {
+        tracing::warn!("{line}");
+    }
+}
+
+/// A session's data path, added to the Engine.
+pub(crate) trait Attach {
+    /// Runs PPP over `self` in `engine`.
+    fn attach<H: Hooks>(
+        self,
+        engine: &Engine,
+        config: SessionConfig,
+        options: KernelSessionOptions,
+        hooks: H,
+    ) -> SessionId;
+}
+
+impl Attach for PppoL2tpSocket {
+    fn attach<H: Hooks>(
+        self,
+        engine: &Engine,
+        config: SessionConfig,
+        options: KernelSessionOptions,
+        hooks: H,
+    ) -> SessionId {
+        engine.add_kernel_session(self, config, options, hooks)
+    }
 }
 
 fn ended_session(sessions: &mut Sessions, id: SessionId, ended: &Ended, reporter: &Reporter) {
@@ -305,5 +375,126 @@ impl Hooks for PluginHooks {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use rppp::driver::fake::{FakeDataPath, FakeHandle};
+    use rppp::driver::LinkOptions;
+    use rppp::limits::{LimitSettings, Refused};
+    use rppp::session::Role;
+
+    use super::*;
+    use crate::reports;
+
+    impl Attach for FakeDataPath {
+        fn attach<H: Hooks>(
+            self,
+            engine: &Engine,
+            config: SessionConfig,
+            _options: KernelSessionOptions,
+            hooks: H,
+        ) -> SessionId {
+            engine.add_session(self, config, LinkOptions::default(), hooks)
+        }
+    }
+
+    const LAC: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
+
+    /// What openl2tpd's session_up hook sends for session `session_id`
+    /// of tunnel 5, once its socket is connected (here a fake one).
+    fn up(session_id: u16, kernels: &mut Vec<FakeHandle>) -> Command<FakeDataPath> {
+        let (socket, kernel) = FakeDataPath::new().unwrap();
+        kernels.push(kernel);
+        let mut config = SessionConfig::new(Role::Lns);
+        config.negotiation_timeout = Duration::from_secs(60);
+        Command::Start(Box::new(Start {
+            ids: Ids {
+                tunnel_id: 5,
+                session_id,
+            },
+            peer: LAC,
+            socket,
+            config,
+            options: KernelSessionOptions::default(),
+            lns: true,
+        }))
+    }
+
+    #[tokio::test]
+    async fn past_max_sessions_ppp_never_starts_and_openl2tpd_is_told_to_close() {
+        let (engine, _events) = Engine::without_kernel();
+        let (reporter, inbox) = reports::channel().unwrap();
+        let mut admission = Admission::new(LimitSettings {
+            max_sessions: Some(1),
+            ..LimitSettings::default()
+        });
+        let mut sessions = Sessions::default();
+        let mut kernels = Vec::new();
+        for session_id in [1, 2, 3] {
+            let command = up(session_id, &mut kernels);
+            let stop = handle(&engine, &mut sessions, command, &reporter, &mut admission).await;
+            assert!(stop.is_none());
+        }
+        // The first runs PPP; the others are refused, and openl2tpd's
+        // loop finds a Closed for each (l2tp_session_close_event: a CDN).
+        assert_eq!(engine.tally().sessions, 1);
+        let first = Ids {
+            tunnel_id: 5,
+            session_id: 1,
+        };
+        assert!(sessions.by_ids.contains_key(&first));
+        assert_eq!(sessions.by_ids.len(), 1);
+        assert_eq!(
+            inbox.take(),
+            vec![
+                Report::Closed {
+                    tunnel_id: 5,
+                    session_id: 2
+                },
+                Report::Closed {
+                    tunnel_id: 5,
+                    session_id: 3
+                },
+            ]
+        );
+        assert_eq!(admission.refused(Refused::MaxSessions), 2);
+        // No data path was opened for a refused session: its fds are
+        // closed (dropped unused).
+        assert!(kernels[1].engine_fds_closed() && kernels[2].engine_fds_closed());
+        assert!(!kernels[0].engine_fds_closed());
+        // The first refusal was logged at once; the second waits for the
+        // interval, with its count.
+        let later = Instant::now() + LOG_INTERVAL;
+        assert_eq!(
+            admission.take_log(later),
+            vec![
+                "rppp plugin: refused 1 session(s): max-sessions reached \
+                  (RPPP_PLUGIN_MAX_SESSIONS=1)"
+            ]
+        );
+        // Once the first session is gone, a new one is admitted.
+        let command = Command::<FakeDataPath>::Deleted(first);
+        handle(&engine, &mut sessions, command, &reporter, &mut admission).await;
+        let gone = async {
+            while engine.tally().sessions > 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), gone)
+            .await
+            .unwrap();
+        let command = up(4, &mut kernels);
+        handle(&engine, &mut sessions, command, &reporter, &mut admission).await;
+        assert_eq!(engine.tally().sessions, 1);
+        assert!(inbox.take().is_empty());
+        let command = Command::<FakeDataPath>::Deleted(Ids {
+            tunnel_id: 5,
+            session_id: 4,
+        });
+        handle(&engine, &mut sessions, command, &reporter, &mut admission).await;
     }
 }

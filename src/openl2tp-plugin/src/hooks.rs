@@ -295,6 +295,7 @@ fn start(info: &OlSession, read: c_int, ids: Ids, peer: (u16, u16)) -> Result<()
         .map_err(StartError::Socket)?;
     let start = Start {
         ids,
+        peer: peer_addr.into(),
         socket,
         config,
         options: o.kernel_session_options(),

@@ -19,18 +19,37 @@
 //!   (`l2tp_session_ppp_accm_ind`, which sends Set-Link-Info), and the
 //!   end of PPP (`l2tp_session_close_event`). Session down closes PPP
 //!   with a Terminate-Request; get_stats answers from the Engine.
+//! - Limits, as `rppp l2tpd` has them ([`admission`]), set in
+//!   openl2tpd's environment ([`settings`]):
+//!   - `RPPP_PLUGIN_MAX_SESSIONS=N`: PPP sessions at once;
+//!   - `RPPP_PLUGIN_MAX_STARTING=N`: PPP sessions negotiating at once
+//!     (not yet in the Network phase);
+//!   - `RPPP_PLUGIN_PEER_RATE=R[/BURST]`: new sessions per second from
+//!     one peer address (the tunnel's peer), BURST at once (by default
+//!     one second's worth).
+//!
+//!   N is from 1, R above 0, BURST from 1; unset or empty is no limit; a
+//!   bad value is logged once, naming the variable, and that limit is
+//!   off. A session past a limit never starts PPP: openl2tpd is told its
+//!   PPP is over, as when PPP cannot start, and closes the session with
+//!   a CDN. Refusals are counted by reason and logged once per 10 s
+//!   with their count (`refused 3 session(s): max-sessions reached
+//!   (RPPP_PLUGIN_MAX_SESSIONS=100)`); each one at debug level
+//!   (`RPPP_PLUGIN_DEBUG`).
 //!
 //! Licence: GPL-2.0-or-later, as openl2tpd's plugins are; the rest of
 //! rppp keeps its own. `unsafe` is denied in the crate and allowed in
 //! its two FFI modules, [`ffi`] and [`hooks`], and in the entry points
 //! below.
 
+pub(crate) mod admission;
 pub(crate) mod engine;
 pub(crate) mod ffi;
 pub(crate) mod hooks;
 pub(crate) mod logging;
 pub(crate) mod profile;
 pub(crate) mod reports;
+pub(crate) mod settings;
 
 use std::ffi::{c_char, c_int};
 use std::time::Duration;
@@ -67,7 +86,11 @@ pub extern "C" fn openl2tp_plugin_init() -> c_int {
                 return -1;
             }
         };
-        let engine = match engine::EngineThread::spawn(reporter.clone()) {
+        let limits = admission::Admission::new(settings::from_env());
+        if let Some(line) = limits.describe() {
+            tracing::info!("{line}");
+        }
+        let engine = match engine::EngineThread::spawn(reporter.clone(), limits) {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("rppp plugin: cannot start the engine: {e}; ppp_unix stays");

@@ -31,7 +31,12 @@
 # the same runs and checks, but PPP runs inside openl2tpd (no engine
 # process on its side), the options are the words the plugin made from
 # the profile (logged at debug, the password hidden), and the LAC's
-# session is deleted where the runs above stop its engine.
+# session is deleted where the runs above stop its engine. Then the
+# plugin's limits: an LNS with RPPP_PLUGIN_MAX_SESSIONS=1 (and a bad
+# RPPP_PLUGIN_MAX_STARTING, named in the log and ignored) gets two
+# sessions in one tunnel: one comes up, the other is refused (its PPP
+# never starts, openl2tpd's CDN ends it at the LAC) and the LNS's log says
+# why, once, with the count.
 #
 # Environment: OPENL2TPD_MODES, OPENL2TPD_PAIRS ("ol:ol ol:xl xl:ol"),
 # OPENL2TPD_PLUGINS (yes: run the radius.so/ippool.so checks),
@@ -100,12 +105,13 @@ start_rpcbind() {
 # openl2tpd reads a file of l2tpconfig commands (-c), daemonizes and logs
 # to syslog. The wrapper at /usr/sbin/pppd picks the engine from
 # LAB_ENGINE_LNS/LAC in openl2tpd's environment, which ppp_unix passes on.
+# OPENL2TPD_ENV adds VAR=value words to that environment.
 start_openl2tpd() {  # start_openl2tpd side conf [exec|plugin]
     local _plugin=""
     [ "${3:-$ENGINE}" = plugin ] && _plugin="-p $PLUGIN_SO"
     start_rpcbind "$1"
     in_side "$1" env LAB_ENGINE_LNS=$RPPP LAB_ENGINE_LAC=$RPPP RPPP_PLUGIN_DEBUG=1 \
-        openl2tpd -D $_plugin -c "$2" > $LOGS/openl2tpd-$1.out 2>&1
+        ${OPENL2TPD_ENV:-} openl2tpd -D $_plugin -c "$2" > $LOGS/openl2tpd-$1.out 2>&1
     wait_for 50 in_side "$1" test -s /run/openl2tpd.pid
 }
 openl2tpd_pid() { in_side "$1" cat /run/openl2tpd.pid 2>/dev/null; }
@@ -275,7 +281,8 @@ options_clean() {  # options_clean pid
         grep -vE 'argument [0-9]+\): (sync|local): only means something on a serial line' |
         grep -v 'multilink is not supported'
 }
-exit_line() { log_of "$1" | grep -E ': Exit: ' | tail -n 1; }
+# (The plugin's lines carry the session's context: "[session=1 ...] Exit: ".)
+exit_line() { log_of "$1" | grep -E '(: |\] )Exit: ' | tail -n 1; }
 exits_with() { exit_line "$1" | grep -qi -- "$2"; }           # exits_with pid pattern
 logged() { log_of "$1" | grep -q -- "$2"; }                    # logged pid pattern
 has_line() { printf '%s\n' "$1" | grep -q -- "$2"; }          # has_line text pattern
@@ -576,6 +583,51 @@ scale_sessions() {  # scale_sessions exec|plugin count
     printf 'debug\n' > /etc/ppp/options
 }
 
+# The plugin's limits (RPPP_PLUGIN_MAX_SESSIONS and the others): two
+# sessions against an LNS that takes one.
+lac_sessions_left() {  # sessions of tunnel t1 the LAC's openl2tpd still has
+    local _s _n=0
+    for _s in s1 s2; do
+        l2tpconfig_in lac session show tunnel_name=t1 session_name=$_s 2>&1 | grep -q '^Session ' &&
+            _n=$((_n + 1))
+    done
+    echo $_n
+}
+lac_one_session_left() { [ "$(lac_sessions_left)" = 1 ]; }
+plugin_limits() {
+    local lns i
+    section "the plugin's limits: RPPP_PLUGIN_MAX_SESSIONS=1, two sessions"
+    : > $MESSAGES
+    netns_up || { fail "limits: network namespaces"; return; }
+    side_start lns; side_start lac
+    printf 'ppp profile modify profile_name=default local_ipaddr=10.203.0.1 auth_none=yes auth_peer=no\n' \
+        > /etc/openl2tpd-lns.conf
+    { printf 'ppp profile modify profile_name=default auth_none=yes auth_peer=no\n'
+      printf 'tunnel create tunnel_name=t1 dest_ipaddr=%s persist=no\n' $LNS_UNDERLAY
+      for i in 1 2; do
+          printf 'ppp profile create profile_name=p%d local_ipaddr=10.203.1.%d auth_none=yes auth_peer=no\n' $i $i
+          printf 'session create tunnel_name=t1 session_name=s%d ppp_profile_name=p%d\n' $i $i
+      done; } > /etc/openl2tpd-lac.conf
+    OPENL2TPD_ENV="RPPP_PLUGIN_MAX_SESSIONS=1 RPPP_PLUGIN_MAX_STARTING=oops" \
+        start_openl2tpd lns /etc/openl2tpd-lns.conf plugin
+    start_openl2tpd lac /etc/openl2tpd-lac.conf plugin
+    lns=$(openl2tpd_pid lns)
+    check "limits: the LNS logs its limits" wait_secs 30 logged "$lns" 'rppp plugin: limits: max-sessions 1$'
+    check "limits: a bad value is named and its limit is off" \
+        logged "$lns" 'RPPP_PLUGIN_MAX_STARTING="oops": not a whole number from 1; that limit is off'
+    check "limits: one session up at the LNS" wait_secs 90 lns_interfaces_up 1
+    check "limits: the other refused, and the log says why, with the count" \
+        wait_secs 60 logged "$lns" 'refused 1 session(s): max-sessions reached (RPPP_PLUGIN_MAX_SESSIONS=1)'
+    check "limits: the refused session's CDN ended it at the LAC" wait_secs 30 lac_one_session_left
+    check "limits: still one PPP interface at the LNS" [ "$(lns_count)" = 1 ]
+    check "limits: one refusal line, not one per attempt" \
+        [ "$(log_of "$lns" | grep -c 'refused [0-9]* session(s)')" = 1 ]
+    check "limits: ping through the session that is up" \
+        sh -c '/sbin/ip netns exec lac ping -c 2 -W 3 10.203.0.1 > /dev/null'
+    [ $FAILED = 0 ] || tail -n 60 $MESSAGES
+    stop_all
+}
+
 if [ "${OPENL2TPD_PLUGINS:-yes}" = yes ]; then
     refuse_plugin use_radius=yes radius.so
     refuse_plugin ip_pool_name=pool1 ippool.so
@@ -586,6 +638,8 @@ for pair in $PAIRS; do
         run ${pair%:*} ${pair#*:} $MODE
     done
 done
+
+[ $ENGINE = plugin ] && plugin_limits
 
 if [ $ENGINE = plugin ] && [ "${OPENL2TPD_SESSIONS:-100}" != 0 ]; then
     scale_sessions plugin ${OPENL2TPD_SESSIONS:-100}

@@ -1,5 +1,6 @@
-//! Admission limits for new calls and tunnels, sans-IO, as accel-ppp
-//! offers them (`max-sessions`, `max-starting`, a rate per peer):
+//! Admission limits for new PPP sessions (and, in the L2TP daemon, new
+//! tunnels), sans-IO, as accel-ppp offers them (`max-sessions`,
+//! `max-starting`, a rate per peer):
 //!
 //! - `max_sessions`: PPP sessions running at once;
 //! - `max_starting`: PPP sessions negotiating at once (not yet up): a
@@ -8,12 +9,17 @@
 //!   bucket, `burst` deep), so one LAC cannot crowd out the others; also
 //!   applied to new tunnels.
 //!
-//! A refused call gets a CDN with Result Code 4, "no appropriate
-//! facilities, temporarily" (RFC 2661 section 4.4.2), and Error Code 4,
-//! "insufficient resources"; a refused tunnel a StopCCN with Result Code
-//! 2 and the same Error Code. Each refusal is counted by reason
-//! ([`Limits::refused`]); the log hears of them once per
-//! [`LOG_INTERVAL`] ([`Limits::take_log`]), not once per attempt.
+//! One implementation for every place rppp admits sessions; each says
+//! no in its own protocol's words. In the L2TP daemon
+//! ([`crate::l2tpd`]) a refused call gets a CDN with Result Code 4, "no
+//! appropriate facilities, temporarily" (RFC 2661 section 4.4.2), and
+//! Error Code 4, "insufficient resources"; a refused tunnel a StopCCN
+//! with Result Code 2 and the same Error Code. In the openl2tpd plugin
+//! the session's PPP never starts and openl2tpd closes the session (a
+//! CDN). Each refusal is counted by reason ([`Limits::refused`]); the
+//! log hears of them once per [`LOG_INTERVAL`] ([`Limits::take_log`]),
+//! not once per attempt.
+#![forbid(unsafe_code)]
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -44,6 +50,62 @@ pub struct Rate {
     /// The bucket's depth.
     pub burst: f64,
 }
+
+impl Rate {
+    /// The written form, `PER_SECOND[/BURST]`: new sessions per second
+    /// (above 0), and the burst (from 1; by default one second's worth,
+    /// at least 1).
+    pub fn parse(v: &str) -> Result<Rate, BadRate> {
+        let (r, b) = match v.split_once('/') {
+            Some((r, b)) => (r, Some(b)),
+            None => (v, None),
+        };
+        let per_second: f64 = r
+            .trim()
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x > 0.0)
+            .ok_or(BadRate::PerSecond)?;
+        let burst = match b {
+            Some(b) => b
+                .trim()
+                .parse()
+                .ok()
+                .filter(|x: &f64| x.is_finite() && *x >= 1.0)
+                .ok_or(BadRate::Burst)?,
+            None => per_second.max(1.0),
+        };
+        Ok(Rate { per_second, burst })
+    }
+}
+
+impl std::str::FromStr for Rate {
+    type Err = BadRate;
+
+    fn from_str(v: &str) -> Result<Rate, BadRate> {
+        Rate::parse(v)
+    }
+}
+
+/// What is wrong with a written [`Rate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadRate {
+    /// The rate is not a number above 0.
+    PerSecond,
+    /// The burst is not a number from 1.
+    Burst,
+}
+
+impl std::fmt::Display for BadRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BadRate::PerSecond => "PER_SECOND[/BURST]: the rate is not a number above 0",
+            BadRate::Burst => "PER_SECOND[/BURST]: the burst is not a number from 1",
+        })
+    }
+}
+
+impl std::error::Error for BadRate {}
 
 /// How many reasons there are.
 const REASONS: usize = 4;
@@ -241,6 +303,21 @@ mod tests {
 
     const PEER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
     const OTHER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2));
+
+    #[test]
+    fn rates_are_read_with_their_burst_or_a_seconds_worth() {
+        let r = |per_second, burst| Ok(Rate { per_second, burst });
+        assert_eq!(Rate::parse("5"), r(5.0, 5.0));
+        assert_eq!(Rate::parse("0.5"), r(0.5, 1.0));
+        assert_eq!(Rate::parse("2/10"), r(2.0, 10.0));
+        assert_eq!("2/10".parse::<Rate>(), r(2.0, 10.0));
+        for bad in ["", "0", "-1", "x", "NaN", "inf", "/3"] {
+            assert_eq!(Rate::parse(bad), Err(BadRate::PerSecond), "{bad}");
+        }
+        for bad in ["1/", "1/0.5", "1/x", "1/2/3"] {
+            assert_eq!(Rate::parse(bad), Err(BadRate::Burst), "{bad}");
+        }
+    }
 
     #[test]
     fn no_limits_admit_everything() {
