@@ -32,6 +32,27 @@ fn write(d: &Path, file: &str, text: &str) -> String {
 }
 
 #[track_caller]
+/// `rppp ctl --socket CTL WORDS`: its exit code and what it printed.
+fn ctl_ask(ctl: &str, words: &[&str]) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_rppp"))
+        .args(["ctl", "--socket", ctl])
+        .args(words)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// Waits (at most 20 s) for a daemon's control socket to appear.
+fn wait_for_socket(ctl: &str) {
+    let t0 = std::time::Instant::now();
+    while !Path::new(ctl).exists() && t0.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 fn assert_error(o: &Output, needles: &[&str]) -> String {
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{e}");
@@ -184,8 +205,6 @@ fn systemd_hears_ready_and_stopping() {
 /// daemon listens on a loopback port of its own.
 #[test]
 fn reload_takes_a_good_file_and_refuses_a_bad_one() {
-    use std::time::{Duration, Instant};
-
     let d = dir("reload");
     let conf = write(
         &d,
@@ -205,21 +224,8 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let ask = |words: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_rppp"))
-            .args(["ctl", "--socket", &ctl])
-            .args(words)
-            .output()
-            .unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-        )
-    };
-    let t0 = Instant::now();
-    while !Path::new(&ctl).exists() && t0.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let ask = |words: &[&str]| ctl_ask(&ctl, words);
+    wait_for_socket(&ctl);
     let (code, out) = ask(&["show", "tunnels"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
@@ -289,8 +295,6 @@ fn reload_takes_a_good_file_and_refuses_a_bad_one() {
 /// there is answered with the file; then a plain `shutdown` ends it.
 #[test]
 fn reload_with_flags_checks_the_ppp_options_file() {
-    use std::time::{Duration, Instant};
-
     let d = dir("reload-flags");
     let options = write(&d, "options.lns", "noauth\nmtu 1400\n");
     let ctl = d.join("ctl").to_string_lossy().into_owned();
@@ -302,21 +306,8 @@ fn reload_with_flags_checks_the_ppp_options_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let ask = |words: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_rppp"))
-            .args(["ctl", "--socket", &ctl])
-            .args(words)
-            .output()
-            .unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-        )
-    };
-    let t0 = Instant::now();
-    while !Path::new(&ctl).exists() && t0.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let ask = |words: &[&str]| ctl_ask(&ctl, words);
+    wait_for_socket(&ctl);
     let (code, out) = ask(&["reload"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("the configuration stays"), "{out}");

@@ -127,12 +127,7 @@ impl Daemon {
     /// PPP sessions not yet in the Network phase (one pass over the
     /// Engine's registry).
     fn negotiating(&self) -> usize {
-        let t = self.engine.tally();
-        let network = crate::driver::PHASES
-            .iter()
-            .position(|p| *p == crate::session::Phase::Network)
-            .map_or(0, |i| t.by_phase[i]);
-        usize::try_from(t.sessions.saturating_sub(network)).unwrap_or(usize::MAX)
+        usize::try_from(self.engine.tally().starting()).unwrap_or(usize::MAX)
     }
 
     /// A LAC's owed calls ([`CallPacer`]) placed as `max_starting`
