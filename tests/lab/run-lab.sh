@@ -27,7 +27,8 @@
 # group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
 # server group's session count, default 1000), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
-# as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory).
+# as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory), RPPP_LAB_SMP (the same
+# for the guest's CPUs).
 #
 # Builds (or refreshes) the image, builds the lab's Rust tools, then boots one
 # VM per scenario group. Exits 0 only when every group passed.
@@ -133,6 +134,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
     selected "$name" || continue
     timeout=${RPPP_LAB_TIMEOUT:-$timeout}
     mem=${RPPP_LAB_MEM:-$mem}
+    smp=${RPPP_LAB_SMP:-$smp}
     say "scenario group $name"
     opts=(--timeout "$timeout" --smp "$smp" --mem "$mem" "${TOOL_BINS[@]}"
           ${RPPP_BIN[@]+"${RPPP_BIN[@]}"}

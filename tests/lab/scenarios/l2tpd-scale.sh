@@ -96,19 +96,35 @@ start_rppp() {  # start_rppp lns|lac <args>...
     /sbin/ip netns exec "$ns" sh -c "exec $RPPP l2tpd $*" >> /tmp/rppp-$ns.log 2>&1 &
     eval "${ns}_pid=$!"
 }
+# Each rppp publishes its metrics in its netns (the LNS on 9469, the LAC on
+# 9470); the progress lines show why sessions ended and how the control
+# channel fares.
+scrape() {  # scrape lns|lac
+    port=9469; [ "$1" = lac ] && port=9470
+    ip netns exec "$1" wget -q -T 5 -O - http://127.0.0.1:$port/metrics 2>/dev/null
+}
+health() {  # health lns|lac: one line of the metrics that explain a stall
+    scrape "$1" | awk '
+        /^rppp_sessions_ended_total/ && $NF != "0" { sub(/.*reason="/, ""); sub(/"}/, ""); ends = ends " " $1 "=" $2 }
+        /^rppp_sessions\{state=/ && $NF != "0" { sub(/.*state="/, ""); sub(/"}/, ""); st = st " " $1 "=" $2 }
+        /^rppp_l2tp_control_retransmissions_total/ { rt = $NF }
+        /^rppp_l2tp_control_timeouts_total/ { to = $NF }
+        /^rppp_l2tp_tunnels\{state="established"/ { tu = $NF }
+        END { printf "tunnels=%s retrans=%s timeouts=%s; states:%s; ended:%s", tu, rt, to, st, ends }'
+}
 start_lns() {
     : > $LNS_LOG
     # HELLO every 5 s: the storm's dead tunnels are found within about
     # 40 s (5 s, then the retransmissions: 1+2+4+8+8+8 s).
     start_rppp lns --listen $LNS_UNDERLAY:1701 --lns --hostname lns --local-ip $LNS_PPP_IP \
-        --ip-range 10.208.0.2-10.208.255.254 --ppp-options /etc/ppp/options.lns --hello 5
+        --ip-range 10.208.0.2-10.208.255.254 --ppp-options /etc/ppp/options.lns --hello 5 --metrics 127.0.0.1:9469
     wait_for 50 lns_listening
 }
 start_lac() {  # start_lac <tunnels> <calls>
     lacs=""; i=0
     while [ $i -lt "$1" ]; do lacs="$lacs --lac $LNS_UNDERLAY"; i=$((i + 1)); done
     start_rppp lac --listen $LAC_UNDERLAY:1701 --hostname lac --ppp-options /etc/ppp/options.lac \
-        --hello 5 --redial 2 --max-starting ${L2TPD_SCALE_LAC_STARTING:-200} --calls "$2" $lacs
+        --hello 5 --metrics 127.0.0.1:9470 --redial 2 --max-starting ${L2TPD_SCALE_LAC_STARTING:-200} --calls "$2" $lacs
 }
 
 # Waits until both sides have $1 links up (LNS: at least; with the storm's
@@ -120,7 +136,8 @@ wait_all_up() {  # wait_all_up <n> <max seconds>
         [ "$c" -ge "$n" ] && [ "$l" -ge "$n" ] && return 0
         [ $((l + c)) != "$last" ] && { last=$((l + c)); still=0; }
         [ $waited -ge "$2" ] || [ $still -ge 90 ] && return 1
-        [ $((waited % 15)) = 14 ] && echo "    t=$(now) links up: lns $l lac $c; units: lns $(ppp_links lns) lac $(ppp_links lac); kernel tunnels: lns $(tunnels_in lns) lac $(tunnels_in lac)"
+        [ $((waited % 15)) = 14 ] && echo "    t=$(now) links up: lns $l lac $c; units: lns $(ppp_links lns) lac $(ppp_links lac); kernel tunnels: lns $(tunnels_in lns) lac $(tunnels_in lac)" \
+            && echo "      lns: $(health lns)" && echo "      lac: $(health lac)"
         sleep 1; waited=$((waited + 1)); still=$((still + 1))
     done
 }
