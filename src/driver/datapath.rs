@@ -442,6 +442,16 @@ pub trait DataPath: Send + 'static {
     /// Undo everything in reverse order: addresses, interface, unit,
     /// channel. Never fails: what cannot be undone is logged.
     fn teardown(&mut self) -> impl Future<Output = ()> + Send;
+
+    /// Closes what is left (after [`DataPath::teardown`]: the lower
+    /// layer's socket) and waits until it is closed. By default the data
+    /// path is dropped.
+    fn release(self) -> impl Future<Output = ()> + Send
+    where
+        Self: Sized,
+    {
+        async move { drop(self) }
+    }
 }
 
 #[cfg(test)]

@@ -95,15 +95,16 @@ pub const NEGOTIATION_WINDOW: usize = 64;
 pub const CONCURRENT_UNIT_CREATIONS: usize = 8;
 
 impl Engine {
-    /// An engine with one rtnetlink socket shared by all its sessions, and
+    /// An engine with one rtnetlink socket shared by all its sessions
+    /// (served on a thread of its own, so that waiting for the kernel's
+    /// RTNL never stops the runtime), and
     /// one L2TP generic netlink watch that tells a session when its L2TP
     /// session or tunnel is deleted (it then ends with exit code 16, as on
     /// a hangup; without the kernel's l2tp netlink family the engine warns
     /// once and such a session ends when its LCP echoes fail); and the
     /// engine's event stream. Must be called inside a tokio runtime.
     pub fn new() -> io::Result<(Engine, EngineEvents)> {
-        let (connection, handle, _) = rtnetlink::new_connection()?;
-        tokio::spawn(connection);
+        let handle = super::netlink_thread::rtnetlink_handle()?;
         Ok(Self::build(Some(handle), Some(L2tpWatch::start())))
     }
 

@@ -24,6 +24,7 @@ mod kernel_path;
 mod l2tp_genl;
 mod l2tp_watch;
 pub(crate) mod log_span;
+mod netlink_thread;
 mod registry;
 mod status;
 mod task;

@@ -137,8 +137,8 @@ impl KernelDataPath {
         let unit = match (&self.naming.ifname, self.naming.unit) {
             (Some(name), None) => self.create_named(name).await?,
             (Some(name), Some(n)) => self.new_unit_renamed(Some(n), name).await?,
-            (None, n) => Unattached::open()
-                .and_then(|dev| dev.new_unit(n))
+            (None, n) => off_runtime(move || Unattached::open().and_then(|dev| dev.new_unit(n)))
+                .await?
                 .map_err(step(DataPathStep::CreateUnit, "PPPIOCNEWUNIT"))?,
         };
         // A new unit passes every network protocol: drop them all until
@@ -241,8 +241,8 @@ impl KernelDataPath {
         unit: Option<u32>,
         name: &str,
     ) -> Result<Unit, DataPathError> {
-        let unit = dev
-            .new_unit(unit)
+        let unit = off_runtime(move || dev.new_unit(unit))
+            .await?
             .map_err(step(DataPathStep::CreateUnit, "PPPIOCNEWUNIT"))?;
         if let Some(flags) = self.naming.kdebug {
             if let Err(e) = unit.set_debug(flags) {
@@ -268,6 +268,18 @@ impl KernelDataPath {
             })?;
         Ok(unit)
     }
+}
+
+/// `PPPIOCNEWUNIT` registers the interface under RTNL, which another
+/// process's interface deletions may hold for tens of milliseconds: the
+/// call runs on tokio's blocking pool, not on the runtime's thread (see
+/// `netlink_thread`). The closure allocates nothing that outlives it.
+async fn off_runtime<T: Send + 'static>(
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DataPathError> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(|e| DataPathError::in_call(DataPathStep::CreateUnit, "PPPIOCNEWUNIT", e))
 }
 
 /// `RTM_NEWLINK` kind "ppp" with `IFLA_PPP_DEV_FD` (netlink-packet-route

@@ -130,7 +130,7 @@ async fn end_task<D: DataPath, H: Hooks>(mut task: Box<Task<D, H>>) {
     // end (the channel and unit in wind_down, the PPPoL2TP socket with
     // the data path here): a daemon that deletes the L2TP session upon
     // `Ended` does not race with us.
-    drop(dp);
+    dp.release().await;
     tracing::info!("Exit: {ended}");
     start.hooks.finish(&ended).await;
     start.finish(ended).await;

@@ -101,7 +101,7 @@ start_rppp() {  # start_rppp lns|lac <args>...
 # channel fares.
 scrape() {  # scrape lns|lac
     port=9469; [ "$1" = lac ] && port=9470
-    ip netns exec "$1" wget -q -T 5 -O - http://127.0.0.1:$port/metrics 2>/dev/null
+    ip netns exec "$1" timeout 10 wget -q -O - http://127.0.0.1:$port/metrics 2>/dev/null
 }
 health() {  # health lns|lac: one line of the metrics that explain a stall
     scrape "$1" | awk '
@@ -112,6 +112,8 @@ health() {  # health lns|lac: one line of the metrics that explain a stall
         /^rppp_l2tp_tunnels\{state="established"/ { tu = $NF }
         END { printf "tunnels=%s retrans=%s timeouts=%s; states:%s; ended:%s", tu, rt, to, st, ends }'
 }
+# Seconds of CPU a process has had, user and system (/proc/PID/stat).
+cpu_s() { awk '{ printf "user %.0f s sys %.0f s", $14 / 100, $15 / 100 }' /proc/$1/stat 2>/dev/null; }
 start_lns() {
     : > $LNS_LOG
     # HELLO every 5 s: the storm's dead tunnels are found within about
@@ -137,7 +139,7 @@ wait_all_up() {  # wait_all_up <n> <max seconds>
         [ $((l + c)) != "$last" ] && { last=$((l + c)); still=0; }
         [ $waited -ge "$2" ] || [ $still -ge 90 ] && return 1
         [ $((waited % 15)) = 14 ] && echo "    t=$(now) links up: lns $l lac $c; units: lns $(ppp_links lns) lac $(ppp_links lac); kernel tunnels: lns $(tunnels_in lns) lac $(tunnels_in lac)" \
-            && echo "      lns: $(health lns)" && echo "      lac: $(health lac)"
+            && echo "      lns: $(cpu_s $lns_pid); $(health lns)" && echo "      lac: $(cpu_s $lac_pid); $(health lac)"
         sleep 1; waited=$((waited + 1)); still=$((still + 1))
     done
 }
