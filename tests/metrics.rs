@@ -95,6 +95,7 @@ fn realistic() -> Snapshot {
             by_phase: [1, 20, 13, 1_198, 2],
             by_auth: [4, 1_000, 0, 200],
             unauthenticated: 30,
+            up: 1_198,
         },
         open_fds: Some(3_712),
         max_fds: Some(65_536),

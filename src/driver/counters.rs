@@ -240,14 +240,21 @@ pub struct SessionTally {
     pub by_auth: [u64; 4],
     /// Sessions whose peer has not authenticated (yet, or at all).
     pub unauthenticated: u64,
+    /// Sessions whose setup has ended: a network protocol came up (the
+    /// end of `rppp_session_setup_duration_seconds`), whatever they do now.
+    pub up: u64,
 }
 
 impl SessionTally {
-    /// Counts sessions given as (phase, how the peer authenticated).
-    pub fn count(sessions: impl IntoIterator<Item = (Phase, Option<AuthMethod>)>) -> SessionTally {
+    /// Counts sessions given as (phase, how the peer authenticated,
+    /// whether a network protocol has come up).
+    pub fn count(
+        sessions: impl IntoIterator<Item = (Phase, Option<AuthMethod>, bool)>,
+    ) -> SessionTally {
         let mut t = SessionTally::default();
-        for (phase, auth) in sessions {
+        for (phase, auth, up) in sessions {
             t.sessions += 1;
+            t.up += u64::from(up);
             t.by_phase[phase_index(phase)] += 1;
             match auth.and_then(auth_index) {
                 Some(i) => t.by_auth[i] += 1,
@@ -257,11 +264,18 @@ impl SessionTally {
         t
     }
 
-    /// The sessions not in the Network phase: negotiating (or ending),
-    /// what `max-starting` limits ([`crate::limits`]).
+    /// The sessions whose setup has not ended: no network protocol has
+    /// come up yet (LCP, authentication, the NCPs, and the kernel's
+    /// address for the first one), what `max-starting` limits
+    /// ([`crate::limits`]).
+    ///
+    /// Sessions in the Network phase whose NCP is still negotiating, or
+    /// whose address waits for the kernel, count: with ten thousand
+    /// interfaces each kernel request waits its turn for RTNL, and a LAC
+    /// pacing its calls by the phase alone kept placing calls while
+    /// thousands of sessions queued there, until their IPCP gave up.
     pub fn starting(&self) -> u64 {
-        self.sessions
-            .saturating_sub(self.by_phase[phase_index(Phase::Network)])
+        self.sessions.saturating_sub(self.up)
     }
 }
 
@@ -307,25 +321,29 @@ mod tests {
     }
 
     #[test]
-    fn starting_is_every_session_not_in_the_network_phase() {
+    fn starting_is_every_session_without_a_network_protocol_up_yet() {
         let t = SessionTally::count([
-            (Phase::Establish, None),
-            (Phase::Authenticate, None),
-            (Phase::Network, Some(AuthMethod::Pap)),
-            (Phase::Network, None),
-            (Phase::Terminate, None),
+            (Phase::Establish, None, false),
+            (Phase::Authenticate, None, false),
+            (Phase::Network, Some(AuthMethod::Pap), true),
+            // IPCP still negotiating, or its address queued for the kernel.
+            (Phase::Network, None, false),
+            (Phase::Terminate, None, false),
+            // Up, then ending: its setup ended.
+            (Phase::Terminate, Some(AuthMethod::Pap), true),
         ]);
-        assert_eq!(t.starting(), 3);
+        assert_eq!(t.starting(), 4);
+        assert_eq!(t.up, 2);
         assert_eq!(SessionTally::default().starting(), 0);
     }
 
     #[test]
     fn a_tally_counts_each_session_once_each_way() {
         let t = SessionTally::count([
-            (Phase::Network, Some(AuthMethod::ChapMd5)),
-            (Phase::Network, None),
-            (Phase::Establish, None),
-            (Phase::Terminate, Some(AuthMethod::Pap)),
+            (Phase::Network, Some(AuthMethod::ChapMd5), true),
+            (Phase::Network, None, true),
+            (Phase::Establish, None, false),
+            (Phase::Terminate, Some(AuthMethod::Pap), false),
         ]);
         assert_eq!(t.sessions, 4);
         assert_eq!(t.by_phase, [0, 1, 0, 2, 1]);

@@ -119,7 +119,11 @@ impl Registry {
     /// authenticated: one pass under the lock, nothing cloned.
     pub(crate) fn tally(&self) -> SessionTally {
         let s = self.lock();
-        SessionTally::count(s.map.values().map(|e| (e.info.phase, e.auth)))
+        SessionTally::count(
+            s.map
+                .values()
+                .map(|e| (e.info.phase, e.auth, e.info.up_since.is_some())),
+        )
     }
 
     /// The engine's counters.

@@ -276,6 +276,7 @@ mod tests {
                 by_phase: [0, 1, 0, 3, 0],
                 by_auth: [1, 2, 0, 0],
                 unauthenticated: 1,
+                up: 3,
             },
             open_fds: Some(42),
             max_fds: Some(1024),

@@ -115,7 +115,8 @@ mod tests {
     const OTHER: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
 
     fn tally(phases: &[Phase]) -> SessionTally {
-        SessionTally::count(phases.iter().map(|&p| (p, None)))
+        // A session in the Network phase here has its network protocol up.
+        SessionTally::count(phases.iter().map(|&p| (p, None, p == Phase::Network)))
     }
 
     #[test]
