@@ -46,6 +46,7 @@
 mod macros;
 pub mod attr;
 pub mod builder;
+pub mod client;
 pub mod code;
 pub mod crypto;
 pub mod packet;
