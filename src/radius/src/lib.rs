@@ -51,6 +51,7 @@ pub mod code;
 pub mod crypto;
 pub mod packet;
 pub mod secret;
+mod typed;
 pub mod values;
 pub mod vendor;
 
