@@ -48,6 +48,7 @@ pub mod attr;
 pub mod builder;
 pub mod client;
 pub mod code;
+pub mod config;
 pub mod crypto;
 pub mod packet;
 pub mod secret;
