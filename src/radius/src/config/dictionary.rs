@@ -19,6 +19,9 @@ use crate::config::{lines, parse_number, ConfigError, ConfigErrorKind};
 
 /// How deep `$INCLUDE` may nest (a file including itself stops here).
 pub const MAX_INCLUDE_DEPTH: usize = 8;
+/// How many files one dictionary may include in all, so that files each
+/// including several others cannot multiply without bound.
+pub const MAX_INCLUDED_FILES: usize = 256;
 
 /// Reads an included dictionary for the parser.
 pub trait IncludeResolver {
@@ -127,6 +130,7 @@ pub struct Dictionary {
 
 struct Parser<'r> {
     dict: Dictionary,
+    included: usize,
     resolver: &'r mut dyn IncludeResolver,
 }
 
@@ -139,6 +143,7 @@ impl Dictionary {
     ) -> Result<Self, ConfigError> {
         let mut p = Parser {
             dict: Dictionary::default(),
+            included: 0,
             resolver,
         };
         p.file(file, text, 0)?;
@@ -208,6 +213,10 @@ impl Parser<'_> {
                     let path = f.get(1).ok_or_else(|| err(ConfigErrorKind::MissingFields("$INCLUDE")))?;
                     if depth + 1 > MAX_INCLUDE_DEPTH {
                         return Err(err(ConfigErrorKind::IncludeDepth));
+                    }
+                    self.included += 1;
+                    if self.included > MAX_INCLUDED_FILES {
+                        return Err(err(ConfigErrorKind::TooManyIncludes));
                     }
                     let (name, text) = self.resolver.resolve(file, path).map_err(|e| {
                         err(ConfigErrorKind::Include {

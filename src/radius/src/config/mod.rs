@@ -46,6 +46,8 @@ pub enum ConfigErrorKind {
     UnterminatedVendor(String),
     /// `$INCLUDE` nested deeper than [`dictionary::MAX_INCLUDE_DEPTH`].
     IncludeDepth,
+    /// More than [`dictionary::MAX_INCLUDED_FILES`] `$INCLUDE`s in all.
+    TooManyIncludes,
     /// The resolver could not read an `$INCLUDE`d file.
     Include {
         /// The path as written.
@@ -93,6 +95,7 @@ impl fmt::Display for ConfigError {
             ConfigErrorKind::VendorBlock(v) => write!(f, "END-VENDOR {v:?} does not close a block"),
             ConfigErrorKind::UnterminatedVendor(v) => write!(f, "BEGIN-VENDOR {v:?} never ends"),
             ConfigErrorKind::IncludeDepth => f.write_str("$INCLUDE nested too deeply"),
+            ConfigErrorKind::TooManyIncludes => f.write_str("too many $INCLUDEs"),
             ConfigErrorKind::Include { path, error } => {
                 write!(f, "cannot include {path:?}: {error}")
             }

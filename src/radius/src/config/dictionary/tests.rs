@@ -93,3 +93,18 @@ fn include_errors_name_the_included_file_and_depth_is_limited() {
     assert_eq!(e.kind, ConfigErrorKind::IncludeDepth);
     assert_eq!(depth, MAX_INCLUDE_DEPTH);
 }
+
+#[test]
+fn included_files_are_capped() {
+    let mut calls = 0;
+    let mut resolver = |_: &str, path: &str| -> io::Result<(String, String)> {
+        calls += 1;
+        Ok((path.to_owned(), String::new()))
+    };
+    let ok = "$INCLUDE leaf\n".repeat(MAX_INCLUDED_FILES);
+    assert!(Dictionary::parse("many", &ok, &mut resolver).is_ok());
+    let too_many = "$INCLUDE leaf\n".repeat(MAX_INCLUDED_FILES + 1);
+    let e = Dictionary::parse("many", &too_many, &mut resolver).unwrap_err();
+    assert_eq!((e.line, e.kind), (MAX_INCLUDED_FILES + 1, ConfigErrorKind::TooManyIncludes));
+    assert_eq!(calls, 2 * MAX_INCLUDED_FILES);
+}
