@@ -383,13 +383,23 @@ mod tests {
             Ok(("2001::".parse().unwrap(), 16))
         );
         let v = [0, 0];
-        assert_eq!(attr(97, &v).as_ipv6_prefix(), Ok((Ipv6Addr::UNSPECIFIED, 0)));
+        assert_eq!(
+            attr(97, &v).as_ipv6_prefix(),
+            Ok((Ipv6Addr::UNSPECIFIED, 0))
+        );
         assert!(matches!(
             attr(97, &[0, 64, 1, 2]).as_ipv6_prefix(),
-            Err(ValueError::PrefixLength { prefix_length: 64, .. })
+            Err(ValueError::PrefixLength {
+                prefix_length: 64,
+                ..
+            })
         ));
         assert!(matches!(
-            attr(97, &[0, 129, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).as_ipv6_prefix(),
+            attr(
+                97,
+                &[0, 129, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+            )
+            .as_ipv6_prefix(),
             Err(ValueError::PrefixLength { .. })
         ));
         assert!(attr(97, &[0]).as_ipv6_prefix().is_err());

@@ -84,7 +84,10 @@ impl fmt::Display for PacketError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             PacketError::TooShort { datagram } => {
-                write!(f, "datagram of {datagram} octets is shorter than the RADIUS header")
+                write!(
+                    f,
+                    "datagram of {datagram} octets is shorter than the RADIUS header"
+                )
             }
             PacketError::BadLength { length } => {
                 write!(f, "Length {length} is outside 20..=4096")
@@ -93,7 +96,10 @@ impl fmt::Display for PacketError {
                 write!(f, "Length {length} but the datagram has {datagram} octets")
             }
             PacketError::AttributeLength { offset, length } => {
-                write!(f, "attribute at offset {offset} has Length {length} (below 2)")
+                write!(
+                    f,
+                    "attribute at offset {offset} has Length {length} (below 2)"
+                )
             }
             PacketError::AttributeTruncated {
                 offset,
@@ -296,13 +302,22 @@ mod tests {
         );
         let mut bytes = packet(&[]);
         bytes[2..4].copy_from_slice(&19u16.to_be_bytes());
-        assert_eq!(Packet::parse(&bytes), Err(PacketError::BadLength { length: 19 }));
+        assert_eq!(
+            Packet::parse(&bytes),
+            Err(PacketError::BadLength { length: 19 })
+        );
         bytes[2..4].copy_from_slice(&4097u16.to_be_bytes());
-        assert_eq!(Packet::parse(&bytes), Err(PacketError::BadLength { length: 4097 }));
+        assert_eq!(
+            Packet::parse(&bytes),
+            Err(PacketError::BadLength { length: 4097 })
+        );
         bytes[2..4].copy_from_slice(&21u16.to_be_bytes());
         assert_eq!(
             Packet::parse(&bytes),
-            Err(PacketError::Truncated { length: 21, datagram: 20 })
+            Err(PacketError::Truncated {
+                length: 21,
+                datagram: 20
+            })
         );
     }
 
@@ -311,21 +326,35 @@ mod tests {
         let bytes = packet(&[1, 3, b'x', 4, 1]);
         assert_eq!(
             Packet::parse(&bytes),
-            Err(PacketError::AttributeLength { offset: 23, length: 1 })
+            Err(PacketError::AttributeLength {
+                offset: 23,
+                length: 1
+            })
         );
         let bytes = packet(&[1, 3, b'x', 4, 9, 0]);
         assert_eq!(
             Packet::parse(&bytes),
-            Err(PacketError::AttributeTruncated { offset: 23, length: 9, available: 3 })
+            Err(PacketError::AttributeTruncated {
+                offset: 23,
+                length: 9,
+                available: 3
+            })
         );
         let bytes = packet(&[1, 3, b'x', 4]);
         assert_eq!(
             Packet::parse(&bytes),
-            Err(PacketError::AttributeTruncated { offset: 23, length: 4, available: 1 })
+            Err(PacketError::AttributeTruncated {
+                offset: 23,
+                length: 4,
+                available: 1
+            })
         );
-        assert!(PacketError::AttributeLength { offset: 23, length: 1 }
-            .to_string()
-            .contains("offset 23"));
+        assert!(PacketError::AttributeLength {
+            offset: 23,
+            length: 1
+        }
+        .to_string()
+        .contains("offset 23"));
     }
 
     #[test]
@@ -333,14 +362,19 @@ mod tests {
         let bytes = packet(&[18, 3, b'a', 1, 3, b'u', 18, 3, b'b']);
         let p = Packet::parse(&bytes).unwrap();
         assert_eq!(p.find(AttributeType::UserName).unwrap().value(), b"u");
-        let msgs: Vec<_> = p.find_all(AttributeType::ReplyMessage).map(|a| a.value()).collect();
+        let msgs: Vec<_> = p
+            .find_all(AttributeType::ReplyMessage)
+            .map(|a| a.value())
+            .collect();
         assert_eq!(msgs, vec![b"a", b"b"]);
         assert!(p.find(AttributeType::Class).is_none());
     }
 
     #[test]
     fn debug_shows_no_values() {
-        let bytes = packet(&[2, 18, 0x53, 0x45, 0x43, 0x52, 0x45, 0x54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let bytes = packet(&[
+            2, 18, 0x53, 0x45, 0x43, 0x52, 0x45, 0x54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
         let p = Packet::parse(&bytes).unwrap();
         let s = format!("{p:?}");
         assert!(s.contains("UserPassword"), "{s}");

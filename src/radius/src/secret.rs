@@ -62,7 +62,10 @@ mod tests {
         let s = SharedSecret::new("xyzzy5461");
         let p = Password::new("arctangent");
         let out = format!("{s:?} {p:?} {:#?}", (&s, &p));
-        assert!(!out.contains("xyzzy") && !out.contains("arctangent"), "{out}");
+        assert!(
+            !out.contains("xyzzy") && !out.contains("arctangent"),
+            "{out}"
+        );
         assert_eq!(s.expose(), b"xyzzy5461");
     }
 }

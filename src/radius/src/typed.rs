@@ -85,7 +85,8 @@ impl<'a> Packet<'a> {
 
     /// Every Reply-Message, in order (RFC 2865 section 5.18).
     pub fn reply_messages(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.find_all(AttributeType::ReplyMessage).map(|a| a.value())
+        self.find_all(AttributeType::ReplyMessage)
+            .map(|a| a.value())
     }
 
     /// The sub-attributes of every well-formed Vendor-Specific attribute
@@ -127,14 +128,21 @@ mod tests {
         let mut b = PacketBuilder::new(Code::AccessAccept, 1);
         b.add_u32(AttributeType::ServiceType, 2).unwrap();
         b.add_u32(AttributeType::FramedProtocol, 1).unwrap();
-        b.add_ipv4(AttributeType::FramedIpAddress, [10, 0, 0, 5].into()).unwrap();
+        b.add_ipv4(AttributeType::FramedIpAddress, [10, 0, 0, 5].into())
+            .unwrap();
         b.add_u32(AttributeType::FramedMtu, 1400).unwrap();
         b.add_text(AttributeType::FramedPool, "pool1").unwrap();
         b.add(AttributeType::Class, b"c1").unwrap();
         b.add(AttributeType::Class, b"c2").unwrap();
-        b.add_ipv6_prefix(AttributeType::FramedIpv6Prefix, "2001:db8:1::".parse().unwrap(), 48).unwrap();
+        b.add_ipv6_prefix(
+            AttributeType::FramedIpv6Prefix,
+            "2001:db8:1::".parse().unwrap(),
+            48,
+        )
+        .unwrap();
         b.add_tagged_u32(AttributeType::TunnelType, 1, 3).unwrap();
-        b.add_vendor(VENDOR_MICROSOFT, 28, &[192, 0, 2, 53]).unwrap();
+        b.add_vendor(VENDOR_MICROSOFT, 28, &[192, 0, 2, 53])
+            .unwrap();
         b.add_vendor(9, 1, b"cisco").unwrap();
         b.add(AttributeType::IdleTimeout, &[1, 2]).unwrap();
         let bytes = b.finish(&SharedSecret::new("s"), Some(&[0; 16])).unwrap();
@@ -145,15 +153,24 @@ mod tests {
         assert_eq!(p.framed_mtu(), Some(Ok(1400)));
         assert_eq!(p.framed_pool(), Some(Ok("pool1")));
         assert_eq!(p.classes().collect::<Vec<_>>(), vec![b"c1", b"c2"]);
-        assert_eq!(p.framed_ipv6_prefix(), Some(Ok(("2001:db8:1::".parse().unwrap(), 48))));
-        assert_eq!(p.tunnel_type(), Some(Ok((Some(1), u32::from(TunnelType::L2tp)))));
+        assert_eq!(
+            p.framed_ipv6_prefix(),
+            Some(Ok(("2001:db8:1::".parse().unwrap(), 48)))
+        );
+        assert_eq!(
+            p.tunnel_type(),
+            Some(Ok((Some(1), u32::from(TunnelType::L2tp))))
+        );
         assert_eq!(
             p.microsoft_ipv4(MicrosoftType::MsPrimaryDnsServer),
             Some([192, 0, 2, 53].into())
         );
         assert_eq!(p.microsoft(MicrosoftType::MsSecondaryDnsServer), None);
         assert_eq!(p.vendor_attributes(9).count(), 1);
-        assert!(matches!(p.idle_timeout(), Some(Err(ValueError::Length { .. }))));
+        assert!(matches!(
+            p.idle_timeout(),
+            Some(Err(ValueError::Length { .. }))
+        ));
         assert_eq!(p.session_timeout(), None);
     }
 }

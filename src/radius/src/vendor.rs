@@ -251,7 +251,10 @@ mod tests {
         assert_eq!(vsa.data(), &[1, 4, 9, 9, 2, 9]);
         assert_eq!(
             vsa.attributes().unwrap_err(),
-            VendorError::SubAttribute { offset: 20, sub_offset: 4 }
+            VendorError::SubAttribute {
+                offset: 20,
+                sub_offset: 4
+            }
         );
         assert_eq!(vsa.find(1), None);
         let v = [0, 0, 1, 55, 1, 1];

@@ -31,7 +31,10 @@ fn rfc2865_pap_example() {
     let parsed = Packet::parse(&request).unwrap();
     let ra = parsed.authenticator();
     let hidden = parsed.find(AttributeType::UserPassword).unwrap().value();
-    assert_eq!(unhide_password(hidden, &secret, &ra).unwrap(), b"arctangent");
+    assert_eq!(
+        unhide_password(hidden, &secret, &ra).unwrap(),
+        b"arctangent"
+    );
 
     let mut b = PacketBuilder::new(Code::AccessRequest, 0);
     b.authenticator(ra);
@@ -45,12 +48,22 @@ fn rfc2865_pap_example() {
     let accept = hex(RFC2865_ACCEPT);
     let reply = Packet::parse(&accept).unwrap();
     assert!(response_authenticator_valid(&reply, &ra, &secret));
-    assert!(!response_authenticator_valid(&reply, &ra, &SharedSecret::new("xyzzy5462")));
+    assert!(!response_authenticator_valid(
+        &reply,
+        &ra,
+        &SharedSecret::new("xyzzy5462")
+    ));
     let mut other = ra;
     other[0] ^= 1;
     assert!(!response_authenticator_valid(&reply, &other, &secret));
     assert_eq!(
-        ServiceType::from(reply.find(AttributeType::ServiceType).unwrap().as_u32().unwrap()),
+        ServiceType::from(
+            reply
+                .find(AttributeType::ServiceType)
+                .unwrap()
+                .as_u32()
+                .unwrap()
+        ),
         ServiceType::Login
     );
 
@@ -127,7 +140,11 @@ fn reply_message_authenticator_uses_request_authenticator() {
 #[test]
 fn accounting_and_coa_request_authenticators() {
     let secret = SharedSecret::new("s3cret");
-    for code in [Code::AccountingRequest, Code::DisconnectRequest, Code::CoaRequest] {
+    for code in [
+        Code::AccountingRequest,
+        Code::DisconnectRequest,
+        Code::CoaRequest,
+    ] {
         let mut b = PacketBuilder::new(code, 4);
         b.add_text(AttributeType::AcctSessionId, "0001").unwrap();
         b.add_message_authenticator().unwrap();
@@ -142,13 +159,19 @@ fn accounting_and_coa_request_authenticators() {
         );
         let mut t = bytes.clone();
         t[25] ^= 1;
-        assert!(!request_authenticator_valid(&Packet::parse(&t).unwrap(), &secret));
+        assert!(!request_authenticator_valid(
+            &Packet::parse(&t).unwrap(),
+            &secret
+        ));
     }
     // An Access-Request's authenticator is random: never "valid" here.
     let bytes = PacketBuilder::new(Code::AccessRequest, 1)
         .finish(&secret, None)
         .unwrap();
-    assert!(!request_authenticator_valid(&Packet::parse(&bytes).unwrap(), &secret));
+    assert!(!request_authenticator_valid(
+        &Packet::parse(&bytes).unwrap(),
+        &secret
+    ));
 }
 
 #[test]

@@ -363,8 +363,7 @@ impl Client {
             .transactions
             .iter()
             .position(|t| {
-                t.identifier == packet.identifier()
-                    && self.server_of(t).config.address == source
+                t.identifier == packet.identifier() && self.server_of(t).config.address == source
             })
             .ok_or(DropReason::NoMatchingRequest)?;
         let t = &self.transactions[index];
@@ -377,9 +376,7 @@ impl Client {
         }
         match message_authenticator_status(&packet, secret, Some(&t.authenticator)) {
             MessageAuthenticatorStatus::Valid => {}
-            MessageAuthenticatorStatus::Invalid => {
-                return Err(DropReason::BadMessageAuthenticator)
-            }
+            MessageAuthenticatorStatus::Invalid => return Err(DropReason::BadMessageAuthenticator),
             MessageAuthenticatorStatus::Absent => {
                 let access = matches!(
                     packet.code(),

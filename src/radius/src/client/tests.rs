@@ -86,10 +86,16 @@ fn verified_accept_is_delivered() {
     let Some(Event::Reply(r)) = c.poll_event() else {
         panic!("no reply event");
     };
-    assert_eq!((r.request, r.code, r.server), (id, Code::AccessAccept, addr(A)));
+    assert_eq!(
+        (r.request, r.code, r.server),
+        (id, Code::AccessAccept, addr(A))
+    );
     assert_eq!(r.request_authenticator, req.authenticator());
     let p = r.packet().unwrap();
-    assert_eq!(p.find(AttributeType::SessionTimeout).unwrap().as_u32(), Ok(3600));
+    assert_eq!(
+        p.find(AttributeType::SessionTimeout).unwrap().as_u32(),
+        Ok(3600)
+    );
     assert_eq!(c.in_flight(), 0);
     assert_eq!(c.counters().replies, 1);
     // The same reply again matches nothing.
@@ -104,7 +110,11 @@ fn blastradius_replies_without_message_authenticator_are_dropped() {
     let mut rng = StdRng::seed_from_u64(2);
     let now = Instant::now();
     let mut c = client(&mut rng);
-    for code in [Code::AccessAccept, Code::AccessReject, Code::AccessChallenge] {
+    for code in [
+        Code::AccessAccept,
+        Code::AccessReject,
+        Code::AccessChallenge,
+    ] {
         let (_, tx) = c.send(now, access_request(), &mut rng).unwrap();
         let reply = answer(&tx.payload, code, "secret-a", false);
         assert_eq!(
@@ -133,11 +143,17 @@ fn forged_and_stray_replies_are_dropped_by_reason() {
     let (id, tx) = c.send(now, access_request(), &mut rng).unwrap();
     let good = answer(&tx.payload, Code::AccessAccept, "secret-a", true);
     // Right Identifier, wrong source address.
-    assert_eq!(c.handle_datagram(now, addr(B), &good), Err(DropReason::NoMatchingRequest));
+    assert_eq!(
+        c.handle_datagram(now, addr(B), &good),
+        Err(DropReason::NoMatchingRequest)
+    );
     // Wrong Identifier.
     let mut other_id = good.clone();
     other_id[1] = other_id[1].wrapping_add(1);
-    assert_eq!(c.handle_datagram(now, addr(A), &other_id), Err(DropReason::NoMatchingRequest));
+    assert_eq!(
+        c.handle_datagram(now, addr(A), &other_id),
+        Err(DropReason::NoMatchingRequest)
+    );
     // Signed with the wrong secret.
     let forged = answer(&tx.payload, Code::AccessAccept, "guess", true);
     assert_eq!(
@@ -146,12 +162,16 @@ fn forged_and_stray_replies_are_dropped_by_reason() {
     );
     // A wrong code for an Access-Request.
     let wrong = answer(&tx.payload, Code::AccountingResponse, "secret-a", true);
-    assert_eq!(c.handle_datagram(now, addr(A), &wrong), Err(DropReason::UnexpectedCode));
+    assert_eq!(
+        c.handle_datagram(now, addr(A), &wrong),
+        Err(DropReason::UnexpectedCode)
+    );
     // Message-Authenticator corrupted, Response Authenticator recomputed
     // over the corruption: only the HMAC catches it.
     let p = Packet::parse(&tx.payload).unwrap();
     let mut b = PacketBuilder::new(Code::AccessAccept, p.identifier());
-    b.add(AttributeType::MessageAuthenticator, &[9; 16]).unwrap();
+    b.add(AttributeType::MessageAuthenticator, &[9; 16])
+        .unwrap();
     let bad_ma = b
         .finish(&SharedSecret::new("secret-a"), Some(&p.authenticator()))
         .unwrap();
@@ -159,10 +179,17 @@ fn forged_and_stray_replies_are_dropped_by_reason() {
         c.handle_datagram(now, addr(A), &bad_ma),
         Err(DropReason::BadMessageAuthenticator)
     );
-    assert_eq!(c.handle_datagram(now, addr(A), &[2, 0, 0]), Err(DropReason::Malformed));
+    assert_eq!(
+        c.handle_datagram(now, addr(A), &[2, 0, 0]),
+        Err(DropReason::Malformed)
+    );
     let d = c.counters().dropped;
     assert_eq!(
-        (d.no_matching_request, d.bad_response_authenticator, d.unexpected_code),
+        (
+            d.no_matching_request,
+            d.bad_response_authenticator,
+            d.unexpected_code
+        ),
         (2, 1, 1)
     );
     assert_eq!((d.bad_message_authenticator, d.malformed), (1, 1));
@@ -197,17 +224,31 @@ fn retransmit_then_fail_over_and_deadtime() {
     let pb = Packet::parse(&to_b.payload).unwrap();
     assert_ne!(pa.authenticator(), pb.authenticator());
     let counters = *c.counters();
-    assert_eq!((counters.retransmissions, counters.server_timeouts, counters.failovers), (2, 1, 1));
+    assert_eq!(
+        (
+            counters.retransmissions,
+            counters.server_timeouts,
+            counters.failovers
+        ),
+        (2, 1, 1)
+    );
     // A's reply is too late: A is no longer asked.
     let late = answer(&first.payload, Code::AccessAccept, "secret-a", true);
-    assert_eq!(c.handle_datagram(now, addr(A), &late), Err(DropReason::NoMatchingRequest));
+    assert_eq!(
+        c.handle_datagram(now, addr(A), &late),
+        Err(DropReason::NoMatchingRequest)
+    );
     let reply = answer(&to_b.payload, Code::AccessReject, "secret-b", true);
     assert_eq!(c.handle_datagram(now, addr(B), &reply), Ok(id));
 
     // A is dead for 60 s: new requests go to B first.
-    let (_, tx) = c.send(now + Duration::from_secs(59), access_request(), &mut rng).unwrap();
+    let (_, tx) = c
+        .send(now + Duration::from_secs(59), access_request(), &mut rng)
+        .unwrap();
     assert_eq!(tx.destination, addr(B));
-    let (_, tx) = c.send(now + Duration::from_secs(60), access_request(), &mut rng).unwrap();
+    let (_, tx) = c
+        .send(now + Duration::from_secs(60), access_request(), &mut rng)
+        .unwrap();
     assert_eq!(tx.destination, addr(A));
 }
 
@@ -227,7 +268,10 @@ fn no_server_answered() {
     }
     // Three sends to each of two servers.
     assert_eq!(sent, 6);
-    assert_eq!(c.poll_event(), Some(Event::NoServerAnswered { request: id }));
+    assert_eq!(
+        c.poll_event(),
+        Some(Event::NoServerAnswered { request: id })
+    );
     assert_eq!(c.poll_timeout(), None);
     assert_eq!(c.counters().no_server_answered, 1);
     // Both are dead now; a new request still goes out, to the first.
@@ -248,7 +292,10 @@ fn accounting_failover_adds_acct_delay_time() {
     let (id, tx) = c.send(t0, r, &mut rng).unwrap();
     assert_eq!(tx.service, Service::Accounting);
     let p = Packet::parse(&tx.payload).unwrap();
-    assert!(request_authenticator_valid(&p, &SharedSecret::new("secret-acct")));
+    assert!(request_authenticator_valid(
+        &p,
+        &SharedSecret::new("secret-acct")
+    ));
     assert!(p.find(AttributeType::AcctDelayTime).is_none());
     let mut now = t0;
     let mut last = None;
@@ -260,8 +307,14 @@ fn accounting_failover_adds_acct_delay_time() {
     let to_b = last.unwrap();
     assert_eq!(to_b.destination, addr(B));
     let p = Packet::parse(&to_b.payload).unwrap();
-    assert!(request_authenticator_valid(&p, &SharedSecret::new("secret-b")));
-    assert_eq!(p.find(AttributeType::AcctDelayTime).unwrap().as_u32(), Ok(9));
+    assert!(request_authenticator_valid(
+        &p,
+        &SharedSecret::new("secret-b")
+    ));
+    assert_eq!(
+        p.find(AttributeType::AcctDelayTime).unwrap().as_u32(),
+        Ok(9)
+    );
     // Accounting-Response needs no Message-Authenticator.
     let reply = answer(&to_b.payload, Code::AccountingResponse, "secret-b", false);
     assert_eq!(c.handle_datagram(now, addr(B), &reply), Ok(id));

@@ -189,7 +189,9 @@ impl Dictionary {
         self.values
             .iter()
             .rev()
-            .find(|v| v.name.eq_ignore_ascii_case(name) && v.attribute.eq_ignore_ascii_case(attribute))
+            .find(|v| {
+                v.name.eq_ignore_ascii_case(name) && v.attribute.eq_ignore_ascii_case(attribute)
+            })
             .map(|v| v.value)
     }
 }
@@ -210,7 +212,9 @@ impl Parser<'_> {
             };
             match keyword {
                 "$INCLUDE" => {
-                    let path = f.get(1).ok_or_else(|| err(ConfigErrorKind::MissingFields("$INCLUDE")))?;
+                    let path = f
+                        .get(1)
+                        .ok_or_else(|| err(ConfigErrorKind::MissingFields("$INCLUDE")))?;
                     if depth + 1 > MAX_INCLUDE_DEPTH {
                         return Err(err(ConfigErrorKind::IncludeDepth));
                     }
@@ -231,10 +235,15 @@ impl Parser<'_> {
                         return Err(err(ConfigErrorKind::MissingFields("VENDOR")));
                     };
                     let id = number(id)?;
-                    self.dict.vendors.push(VendorDef { name: name.to_owned(), id });
+                    self.dict.vendors.push(VendorDef {
+                        name: name.to_owned(),
+                        id,
+                    });
                 }
                 "BEGIN-VENDOR" => {
-                    let name = f.get(1).ok_or_else(|| err(ConfigErrorKind::MissingFields("BEGIN-VENDOR")))?;
+                    let name = f
+                        .get(1)
+                        .ok_or_else(|| err(ConfigErrorKind::MissingFields("BEGIN-VENDOR")))?;
                     let id = self
                         .dict
                         .vendor_id(name)
@@ -263,11 +272,9 @@ impl Parser<'_> {
                             encrypt = Some(number(e)?.min(255) as u8);
                         } else {
                             let v = field.strip_prefix("vendor=").unwrap_or(field);
-                            vendor = Some(
-                                self.dict
-                                    .vendor_id(v)
-                                    .ok_or_else(|| err(ConfigErrorKind::UnknownVendor(v.to_owned())))?,
-                            );
+                            vendor = Some(self.dict.vendor_id(v).ok_or_else(|| {
+                                err(ConfigErrorKind::UnknownVendor(v.to_owned()))
+                            })?);
                         }
                     }
                     if vendor.is_none() && attr_number > 255 {

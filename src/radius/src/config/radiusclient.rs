@@ -97,7 +97,9 @@ fn parse_servers(file: &str, line: usize, value: &str) -> Result<Vec<ServerSpec>
             match entry.find(']') {
                 Some(end) => match entry[end + 1..].strip_prefix(':') {
                     Some(rest) => match rest.split_once(':') {
-                        Some((port, secret)) => (format!("{}:{port}", &entry[..=end]), Some(secret)),
+                        Some((port, secret)) => {
+                            (format!("{}:{port}", &entry[..=end]), Some(secret))
+                        }
                         None => (entry.to_owned(), None),
                     },
                     None => (entry.to_owned(), None),
@@ -146,9 +148,17 @@ impl RadiusClientConf {
             };
             let known = matches!(
                 key,
-                "authserver" | "acctserver" | "servers" | "dictionary" | "radius_timeout"
-                    | "radius_retries" | "radius_deadtime" | "nas_identifier" | "bindaddr"
-                    | "default_realm" | "seqfile"
+                "authserver"
+                    | "acctserver"
+                    | "servers"
+                    | "dictionary"
+                    | "radius_timeout"
+                    | "radius_retries"
+                    | "radius_deadtime"
+                    | "nas_identifier"
+                    | "bindaddr"
+                    | "default_realm"
+                    | "seqfile"
             ) || LOGIN_ONLY.contains(&key);
             if !known {
                 return Err(err(ConfigErrorKind::UnknownKey(key.to_owned())));
@@ -221,7 +231,13 @@ login_local\t/bin/login
         let hosts: Vec<_> = c
             .auth_servers
             .iter()
-            .map(|s| (s.host.as_str(), s.port, s.secret.as_ref().map(|s| s.expose().to_vec())))
+            .map(|s| {
+                (
+                    s.host.as_str(),
+                    s.port,
+                    s.secret.as_ref().map(|s| s.expose().to_vec()),
+                )
+            })
             .collect();
         assert_eq!(
             hosts,
@@ -231,20 +247,30 @@ login_local\t/bin/login
                 ("2001:db8::1", Some(1812), Some(b"inline".to_vec())),
             ]
         );
-        assert_eq!(c.acct_servers[0].secret.as_ref().unwrap().expose(), b"acctsecret");
+        assert_eq!(
+            c.acct_servers[0].secret.as_ref().unwrap().expose(),
+            b"acctsecret"
+        );
         assert_eq!(c.servers_file.as_deref(), Some("/etc/radiusclient/servers"));
-        assert_eq!((c.timeout, c.retries, c.deadtime), (Some(10), Some(3), Some(30)));
+        assert_eq!(
+            (c.timeout, c.retries, c.deadtime),
+            (Some(10), Some(3), Some(30))
+        );
         assert_eq!(c.nas_identifier.as_deref(), Some(""));
         assert_eq!(c.bindaddr.as_deref(), Some("*"));
         assert_eq!(c.default_realm.as_deref(), Some("example.net"));
         assert_eq!(c.warnings.len(), 9);
-        assert!(c.warnings.iter().any(|w| w.kind == WarningKind::SeqfileUnused && w.line == 15));
+        assert!(c
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::SeqfileUnused && w.line == 15));
         assert!(!format!("{c:?}").contains("acctsecret"));
     }
 
     #[test]
     fn errors_name_file_and_line() {
-        let e = RadiusClientConf::parse("rc.conf", "# x\nradius_timeout 10\nradius_timout 5\n").unwrap_err();
+        let e = RadiusClientConf::parse("rc.conf", "# x\nradius_timeout 10\nradius_timout 5\n")
+            .unwrap_err();
         assert_eq!(e.line, 3);
         assert_eq!(e.kind, ConfigErrorKind::UnknownKey("radius_timout".into()));
         assert_eq!(e.to_string(), "rc.conf:3: unknown option \"radius_timout\"");
@@ -255,6 +281,9 @@ login_local\t/bin/login
         let e = RadiusClientConf::parse("rc.conf", "authserver host:port\n").unwrap_err();
         assert_eq!(e.kind, ConfigErrorKind::BadServer("host:port".into()));
         let e = RadiusClientConf::parse("rc.conf", "default_realm\n").unwrap_err();
-        assert_eq!(e.kind, ConfigErrorKind::MissingValue("default_realm".into()));
+        assert_eq!(
+            e.kind,
+            ConfigErrorKind::MissingValue("default_realm".into())
+        );
     }
 }

@@ -53,9 +53,11 @@ impl ServersFile {
             let secret = fields
                 .next()
                 .ok_or_else(|| ConfigError::new(file, n, ConfigErrorKind::MissingSecret))?;
-            let (host, port) = split_host_port(server).filter(|(h, _)| !h.is_empty()).ok_or_else(
-                || ConfigError::new(file, n, ConfigErrorKind::BadServer(server.to_owned())),
-            )?;
+            let (host, port) = split_host_port(server)
+                .filter(|(h, _)| !h.is_empty())
+                .ok_or_else(|| {
+                    ConfigError::new(file, n, ConfigErrorKind::BadServer(server.to_owned()))
+                })?;
             entries.push(ServerSecret {
                 host,
                 port,
@@ -84,7 +86,10 @@ mod tests {
         let text = "# server secret\nradius.example.net  s3cret\n192.0.2.1:1645 other # note\n[2001:db8::1]:1812 six\n";
         let f = ServersFile::parse("servers", text).unwrap();
         assert_eq!(f.entries.len(), 3);
-        assert_eq!(f.secret_for("RADIUS.example.net", 1812).unwrap().expose(), b"s3cret");
+        assert_eq!(
+            f.secret_for("RADIUS.example.net", 1812).unwrap().expose(),
+            b"s3cret"
+        );
         assert_eq!(f.secret_for("192.0.2.1", 1645).unwrap().expose(), b"other");
         assert!(f.secret_for("192.0.2.1", 1812).is_none());
         assert_eq!(f.secret_for("2001:db8::1", 1812).unwrap().expose(), b"six");
@@ -94,8 +99,18 @@ mod tests {
     #[test]
     fn errors_name_file_and_line() {
         let e = ServersFile::parse("/etc/radiusclient/servers", "\n# c\nhost\n").unwrap_err();
-        assert_eq!((e.file.as_str(), e.line, e.kind.clone()), ("/etc/radiusclient/servers", 3, ConfigErrorKind::MissingSecret));
-        assert_eq!(e.to_string(), "/etc/radiusclient/servers:3: server without a secret");
+        assert_eq!(
+            (e.file.as_str(), e.line, e.kind.clone()),
+            (
+                "/etc/radiusclient/servers",
+                3,
+                ConfigErrorKind::MissingSecret
+            )
+        );
+        assert_eq!(
+            e.to_string(),
+            "/etc/radiusclient/servers:3: server without a secret"
+        );
         let e = ServersFile::parse("s", "host:99999 x\n").unwrap_err();
         assert_eq!(e.kind, ConfigErrorKind::BadServer("host:99999".into()));
     }

@@ -41,18 +41,50 @@ mod tests {
     #[test]
     fn rfc2202_vectors() {
         let cases: [(Vec<u8>, Vec<u8>, &str); 7] = [
-            (vec![0x0b; 16], b"Hi There".to_vec(), "9294727a3638bb1c13f48ef8158bfc9d"),
-            (b"Jefe".to_vec(), b"what do ya want for nothing?".to_vec(), "750c783e6ab0b503eaa86e310a5db738"),
-            (vec![0xaa; 16], vec![0xdd; 50], "56be34521d144c88dbb8c733f0e8b3f6"),
-            (hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), vec![0xcd; 50], "697eaf0aca3a3aea3a75164746ffaa79"),
-            (vec![0x0c; 16], b"Test With Truncation".to_vec(), "56461ef2342edc00f9bab995690efd4c"),
-            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(), "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd"),
-            (vec![0xaa; 80], b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data".to_vec(), "6f630fad67cda0ee1fb1f562db3aa53e"),
+            (
+                vec![0x0b; 16],
+                b"Hi There".to_vec(),
+                "9294727a3638bb1c13f48ef8158bfc9d",
+            ),
+            (
+                b"Jefe".to_vec(),
+                b"what do ya want for nothing?".to_vec(),
+                "750c783e6ab0b503eaa86e310a5db738",
+            ),
+            (
+                vec![0xaa; 16],
+                vec![0xdd; 50],
+                "56be34521d144c88dbb8c733f0e8b3f6",
+            ),
+            (
+                hex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
+                vec![0xcd; 50],
+                "697eaf0aca3a3aea3a75164746ffaa79",
+            ),
+            (
+                vec![0x0c; 16],
+                b"Test With Truncation".to_vec(),
+                "56461ef2342edc00f9bab995690efd4c",
+            ),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(),
+                "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd",
+            ),
+            (
+                vec![0xaa; 80],
+                b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"
+                    .to_vec(),
+                "6f630fad67cda0ee1fb1f562db3aa53e",
+            ),
         ];
         for (key, data, want) in cases {
             assert_eq!(hmac_md5(&key, &[&data]).to_vec(), hex(want));
         }
         // Parts concatenate.
-        assert_eq!(hmac_md5(b"Jefe", &[b"what do ya ", b"want for nothing?"]).to_vec(), hex("750c783e6ab0b503eaa86e310a5db738"));
+        assert_eq!(
+            hmac_md5(b"Jefe", &[b"what do ya ", b"want for nothing?"]).to_vec(),
+            hex("750c783e6ab0b503eaa86e310a5db738")
+        );
     }
 }

@@ -40,7 +40,10 @@ impl fmt::Display for MppeKeyError {
             MppeKeyError::BadLength { len } => write!(f, "MPPE key value of {len} octets"),
             MppeKeyError::SaltHighBitClear => f.write_str("MPPE key Salt's high bit is clear"),
             MppeKeyError::KeyLength { key_length } => {
-                write!(f, "decrypted MPPE Key-Length {key_length} exceeds the value")
+                write!(
+                    f,
+                    "decrypted MPPE Key-Length {key_length} exceeds the value"
+                )
             }
             MppeKeyError::TooLong => f.write_str("MPPE key too long for one attribute"),
         }

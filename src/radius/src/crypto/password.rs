@@ -35,7 +35,10 @@ impl fmt::Display for PasswordError {
                 write!(f, "password of {len} octets is over 128")
             }
             PasswordError::BadHiddenLength { len } => {
-                write!(f, "hidden User-Password of {len} octets is not 16..=128 in steps of 16")
+                write!(
+                    f,
+                    "hidden User-Password of {len} octets is not 16..=128 in steps of 16"
+                )
             }
         }
     }

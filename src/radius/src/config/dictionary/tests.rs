@@ -34,15 +34,27 @@ fn parses_with_includes_and_vendors() {
     let mut resolver = |from: &str, path: &str| -> io::Result<(String, String)> {
         seen.push((from.to_owned(), path.to_owned()));
         match path {
-            "dictionary.microsoft" => Ok(("/etc/radiusclient/dictionary.microsoft".into(), MICROSOFT.into())),
+            "dictionary.microsoft" => Ok((
+                "/etc/radiusclient/dictionary.microsoft".into(),
+                MICROSOFT.into(),
+            )),
             _ => no_includes(from, path),
         }
     };
     let d = Dictionary::parse("/etc/radiusclient/dictionary", MAIN, &mut resolver).unwrap();
-    assert_eq!(seen, vec![("/etc/radiusclient/dictionary".to_owned(), "dictionary.microsoft".to_owned())]);
+    assert_eq!(
+        seen,
+        vec![(
+            "/etc/radiusclient/dictionary".to_owned(),
+            "dictionary.microsoft".to_owned()
+        )]
+    );
     assert_eq!(d.attribute_by_name("user-name").unwrap().number, 1);
     let ms = d.attribute(Some(311), 28).unwrap();
-    assert_eq!((ms.name.as_str(), &ms.data_type), ("MS-Primary-DNS-Server", &DataType::IpAddr));
+    assert_eq!(
+        (ms.name.as_str(), &ms.data_type),
+        ("MS-Primary-DNS-Server", &DataType::IpAddr)
+    );
     assert_eq!(d.attribute(Some(311), 16).unwrap().encrypt, Some(2));
     assert_eq!(d.attribute(Some(9), 1).unwrap().name, "Cisco-AVPair");
     assert_eq!(d.attribute(Some(9), 2).unwrap().name, "Cisco-NAS-Port");
@@ -51,7 +63,10 @@ fn parses_with_includes_and_vendors() {
     assert!(tp.has_tag && tp.encrypt == Some(2));
     assert_eq!(d.value_name("Service-Type", 2), Some("Framed-User"));
     assert_eq!(d.value("service-type", "Login-User"), Some(1));
-    assert_eq!(d.attribute_by_name("Framed-IPv6-Prefix").unwrap().data_type, DataType::Ipv6Prefix);
+    assert_eq!(
+        d.attribute_by_name("Framed-IPv6-Prefix").unwrap().data_type,
+        DataType::Ipv6Prefix
+    );
 }
 
 fn error(text: &str) -> ConfigError {
@@ -61,25 +76,64 @@ fn error(text: &str) -> ConfigError {
 #[test]
 fn errors_name_file_and_line() {
     let e = error("ATTRIBUTE A 1 string\nFROBNICATE x\n");
-    assert_eq!((e.line, e.kind), (2, ConfigErrorKind::UnknownKeyword("FROBNICATE".into())));
-    assert_eq!(error("ATTRIBUTE A 1\n").kind, ConfigErrorKind::MissingFields("ATTRIBUTE"));
-    assert_eq!(error("ATTRIBUTE A x1 string\n").kind, ConfigErrorKind::BadNumber("x1".into()));
-    assert_eq!(error("ATTRIBUTE A 300 string\n").kind, ConfigErrorKind::AttributeNumber(300));
-    assert_eq!(error("ATTRIBUTE A 1 string Nope\n").kind, ConfigErrorKind::UnknownVendor("Nope".into()));
-    assert_eq!(error("VALUE Nope X 1\n").kind, ConfigErrorKind::UnknownAttribute("Nope".into()));
-    assert_eq!(error("BEGIN-VENDOR Nope\n").kind, ConfigErrorKind::UnknownVendor("Nope".into()));
-    assert_eq!(error("VENDOR V 5\nEND-VENDOR V\n").kind, ConfigErrorKind::VendorBlock("V".into()));
+    assert_eq!(
+        (e.line, e.kind),
+        (2, ConfigErrorKind::UnknownKeyword("FROBNICATE".into()))
+    );
+    assert_eq!(
+        error("ATTRIBUTE A 1\n").kind,
+        ConfigErrorKind::MissingFields("ATTRIBUTE")
+    );
+    assert_eq!(
+        error("ATTRIBUTE A x1 string\n").kind,
+        ConfigErrorKind::BadNumber("x1".into())
+    );
+    assert_eq!(
+        error("ATTRIBUTE A 300 string\n").kind,
+        ConfigErrorKind::AttributeNumber(300)
+    );
+    assert_eq!(
+        error("ATTRIBUTE A 1 string Nope\n").kind,
+        ConfigErrorKind::UnknownVendor("Nope".into())
+    );
+    assert_eq!(
+        error("VALUE Nope X 1\n").kind,
+        ConfigErrorKind::UnknownAttribute("Nope".into())
+    );
+    assert_eq!(
+        error("BEGIN-VENDOR Nope\n").kind,
+        ConfigErrorKind::UnknownVendor("Nope".into())
+    );
+    assert_eq!(
+        error("VENDOR V 5\nEND-VENDOR V\n").kind,
+        ConfigErrorKind::VendorBlock("V".into())
+    );
     let e = error("VENDOR V 5\nBEGIN-VENDOR V\nATTRIBUTE A 300 string\n\n");
-    assert_eq!((e.line, e.kind), (3, ConfigErrorKind::UnterminatedVendor("V".into())));
+    assert_eq!(
+        (e.line, e.kind),
+        (3, ConfigErrorKind::UnterminatedVendor("V".into()))
+    );
     let e = error("$INCLUDE missing\n");
-    assert_eq!(e.kind, ConfigErrorKind::Include { path: "missing".into(), error: io::ErrorKind::NotFound });
-    assert_eq!(e.to_string(), "dict:1: cannot include \"missing\": entity not found");
+    assert_eq!(
+        e.kind,
+        ConfigErrorKind::Include {
+            path: "missing".into(),
+            error: io::ErrorKind::NotFound
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "dict:1: cannot include \"missing\": entity not found"
+    );
 }
 
 #[test]
 fn include_errors_name_the_included_file_and_depth_is_limited() {
     let mut resolver = |_: &str, path: &str| -> io::Result<(String, String)> {
-        Ok((format!("/d/{path}"), "ATTRIBUTE A 1 string\nBROKEN\n".into()))
+        Ok((
+            format!("/d/{path}"),
+            "ATTRIBUTE A 1 string\nBROKEN\n".into(),
+        ))
     };
     let e = Dictionary::parse("dict", "$INCLUDE sub\n", &mut resolver).unwrap_err();
     assert_eq!((e.file.as_str(), e.line), ("/d/sub", 2));
@@ -105,6 +159,9 @@ fn included_files_are_capped() {
     assert!(Dictionary::parse("many", &ok, &mut resolver).is_ok());
     let too_many = "$INCLUDE leaf\n".repeat(MAX_INCLUDED_FILES + 1);
     let e = Dictionary::parse("many", &too_many, &mut resolver).unwrap_err();
-    assert_eq!((e.line, e.kind), (MAX_INCLUDED_FILES + 1, ConfigErrorKind::TooManyIncludes));
+    assert_eq!(
+        (e.line, e.kind),
+        (MAX_INCLUDED_FILES + 1, ConfigErrorKind::TooManyIncludes)
+    );
     assert_eq!(calls, 2 * MAX_INCLUDED_FILES);
 }
