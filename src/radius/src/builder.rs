@@ -212,6 +212,19 @@ impl PacketBuilder {
         self.add(AttributeType::UserPassword, &hidden)
     }
 
+    /// Adds CHAP-Password (RFC 2865 section 5.3): the CHAP Identifier and
+    /// the 16-octet CHAP-MD5 Response.
+    pub fn add_chap_password(
+        &mut self,
+        chap_identifier: u8,
+        response: &[u8; 16],
+    ) -> Result<&mut Self, BuildError> {
+        let mut v = [0u8; 17];
+        v[0] = chap_identifier;
+        v[1..].copy_from_slice(response);
+        self.add(AttributeType::ChapPassword, &v)
+    }
+
     /// Adds a Message-Authenticator, computed by `finish` (RFC 3579
     /// section 3.2). Adding it first, as the BlastRADIUS advisories ask,
     /// is the caller's choice. A second call does nothing.

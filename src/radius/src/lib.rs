@@ -45,6 +45,7 @@
 #[macro_use]
 mod macros;
 pub mod attr;
+mod attr_type;
 pub mod builder;
 pub mod client;
 pub mod code;

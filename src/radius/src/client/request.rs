@@ -88,6 +88,20 @@ impl Request {
         self.add(AttributeType::VendorSpecific, v)
     }
 
+    /// Adds CHAP-Password (RFC 2865 section 5.3) and CHAP-Challenge
+    /// (section 5.40) for a CHAP-MD5 authentication.
+    pub fn chap(
+        &mut self,
+        chap_identifier: u8,
+        response: &[u8; 16],
+        challenge: &[u8],
+    ) -> &mut Self {
+        let mut v = vec![chap_identifier];
+        v.extend_from_slice(response);
+        self.add(AttributeType::ChapPassword, v)
+            .add(AttributeType::ChapChallenge, challenge)
+    }
+
     /// Sets the PAP password, hidden per server (RFC 2865 section 5.2).
     pub fn user_password(&mut self, password: Password) -> &mut Self {
         self.password = Some(password);

@@ -362,3 +362,35 @@ fn debug_never_shows_secrets_or_passwords() {
     let s = format!("{c:?} {:?}", access_request());
     assert!(!s.contains("secret-a") && !s.contains("arctangent"), "{s}");
 }
+
+#[test]
+fn chap_request_carries_password_and_challenge() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut c = client(&mut rng);
+    let mut r = Request::new(Code::AccessRequest);
+    r.add_text(AttributeType::UserName, "flopsy").chap(
+        0x16,
+        &[0xab; 16],
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    let (_, tx) = c.send(Instant::now(), r, &mut rng).unwrap();
+    let p = Packet::parse(&tx.payload).unwrap();
+    let chap = p.find(AttributeType::ChapPassword).unwrap().value();
+    assert_eq!(chap.len(), 17);
+    assert_eq!((chap[0], &chap[1..]), (0x16, &[0xab; 16][..]));
+    assert_eq!(
+        p.find(AttributeType::ChapChallenge).unwrap().value(),
+        &[1, 2, 3, 4, 5, 6, 7, 8]
+    );
+    assert!(p.find(AttributeType::UserPassword).is_none());
+    let mut b = PacketBuilder::new(Code::AccessRequest, 1);
+    b.add_chap_password(0x16, &[0xab; 16]).unwrap();
+    let bytes = b.finish(&SharedSecret::new("s"), None).unwrap();
+    assert_eq!(
+        &bytes[20..],
+        &[
+            3, 19, 0x16, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab,
+            0xab, 0xab, 0xab, 0xab
+        ][..]
+    );
+}
