@@ -13,6 +13,11 @@
 //! - [`builder`]: writes packets, with User-Password hiding and
 //!   Message-Authenticator.
 //! - [`crypto`]: authenticators, HMAC-MD5, password hiding, MPPE keys.
+//! - [`client`]: the client transaction engine: server lists,
+//!   retransmission, failover and deadtime, reply verification with the
+//!   BlastRADIUS rule, counters.
+//! - [`config`]: pppd's radius plugin files (radiusclient.conf, servers,
+//!   dictionary) and their translation into a [`client::ClientConfig`].
 //!
 //! Like rppp-l2tp, this crate owns no socket and no clock: time (`now`)
 //! and randomness (`rng`) are arguments, datagrams go in and come out as

@@ -8,12 +8,14 @@
 
 pub mod dictionary;
 pub mod radiusclient;
+pub mod resolve;
 pub mod servers;
 
 use core::fmt;
 
 pub use dictionary::{AttributeDef, DataType, Dictionary, IncludeResolver, ValueDef, VendorDef};
 pub use radiusclient::{ConfWarning, RadiusClientConf, ServerSpec, WarningKind};
+pub use resolve::{ResolveError, ResolvedServer};
 pub use servers::{ServerSecret, ServersFile};
 
 /// What is wrong with a configuration line.
