@@ -25,20 +25,21 @@
 //!
 //! # Why not the `radius` crate (radius-rs)
 //!
-//! We evaluated `radius` on crates.io (moznion/radius-rs) as the codec.
-//! Its last release, 0.4.0, is from January 2024, before BlastRADIUS
-//! (July 2024); the release has no Message-Authenticator support (it is
-//! only in forks, with `unwrap`/`assert` on packet input) and so nothing
-//! to require one on replies. Its dictionaries are generated into Rust at
-//! build time from a fixed set of RFC files: there is no runtime
-//! dictionary, so pppd's radiusclient `dictionary` files (with
-//! `$INCLUDE` and vendor blocks) cannot drive it, and there is no
-//! Microsoft (RFC 2548) vendor module or MPPE key decryption. It depends
-//! on tokio (features "full") unconditionally, which a sans-IO crate
-//! must not, and it is MPL-2.0 where this workspace is MIT OR Apache-2.0.
-//! The wire format itself is small (a header and TLVs), so we wrote our
-//! own codec, in the house style of rppp-l2tp, and kept radius-rs as a
-//! reading reference only.
+//! We evaluated `radius` on crates.io (moznion/radius-rs, MIT) as the
+//! codec. Its last release, 0.4.0, is from January 2024, before
+//! BlastRADIUS (July 2024). In that release Message-Authenticator is only
+//! an opaque attribute to add or look up: nothing computes or verifies it,
+//! so nothing can require it on replies. The repository has a later,
+//! unreleased Message-Authenticator module whose own TODO says it produces
+//! broken responses and which asserts and unwraps on packet input. Its
+//! dictionaries are generated into Rust at build time from a fixed set of
+//! RFC files: there is no runtime dictionary, so pppd's radiusclient
+//! `dictionary` files (with `$INCLUDE` and vendor blocks) cannot drive
+//! it, and there is no Microsoft (RFC 2548) vendor module or MPPE key
+//! decryption. It depends on tokio unconditionally, which a sans-IO crate
+//! must not. The wire format itself is small (a header and TLVs), so we
+//! wrote our own codec in the house style of rppp-l2tp and read
+//! radius-rs only as a reference.
 //!
 //! Crypto: MD5 comes from the `md5` crate the workspace already uses;
 //! HMAC-MD5 (RFC 2104) is a dozen lines over it in [`crypto::hmac`],
