@@ -187,3 +187,68 @@ fn builder_limits() {
         Err(rppp_radius::BuildError::PacketTooLong { len: 4100 })
     ));
 }
+
+/// The NAS side of RFC 5176: a Disconnect-Request verifies, the NAK with
+/// Error-Cause carries a Response Authenticator and Message-Authenticator
+/// over the request's authenticator.
+#[test]
+fn disconnect_request_and_nak() {
+    let secret = SharedSecret::new("coa-secret");
+    let mut b = PacketBuilder::new(Code::DisconnectRequest, 77);
+    b.add_text(AttributeType::AcctSessionId, "sess-1").unwrap();
+    b.add_message_authenticator().unwrap();
+    let request = b.finish(&secret, None).unwrap();
+    let req = Packet::parse(&request).unwrap();
+    assert!(request_authenticator_valid(&req, &secret));
+    assert_eq!(
+        message_authenticator_status(&req, &secret, None),
+        MessageAuthenticatorStatus::Valid
+    );
+    let mut nak = PacketBuilder::new(Code::DisconnectNak, req.identifier());
+    nak.add_message_authenticator().unwrap();
+    nak.add_u32(AttributeType::ErrorCause, 503).unwrap();
+    let nak = nak.finish(&secret, Some(&req.authenticator())).unwrap();
+    let reply = Packet::parse(&nak).unwrap();
+    assert!(response_authenticator_valid(
+        &reply,
+        &req.authenticator(),
+        &secret
+    ));
+    assert_eq!(
+        message_authenticator_status(&reply, &secret, Some(&req.authenticator())),
+        MessageAuthenticatorStatus::Valid
+    );
+    assert_eq!(
+        reply.error_cause(),
+        Some(Ok(rppp_radius::ErrorCause::SessionContextNotFound))
+    );
+}
+
+/// MS-MPPE-Send-Key in an Access-Accept decrypts under the secret and the
+/// Access-Request's authenticator (RFC 2548 section 2.4.2).
+#[test]
+fn mppe_keys_in_an_accept() {
+    use rppp_radius::crypto::{decrypt_mppe_key, encrypt_mppe_key};
+    use rppp_radius::{MicrosoftType, VENDOR_MICROSOFT};
+    let secret = SharedSecret::new("s3cret");
+    let ra = [0x10; 16];
+    let send_key: Vec<u8> = (0..16).collect();
+    let recv_key: Vec<u8> = (100..116).collect();
+    let mut b = PacketBuilder::new(Code::AccessAccept, 3);
+    b.add_message_authenticator().unwrap();
+    for (t, key, salt) in [(16u8, &send_key, [0x80, 1]), (17, &recv_key, [0x80, 2])] {
+        let v = encrypt_mppe_key(key, salt, &secret, &ra).unwrap();
+        b.add_vendor(VENDOR_MICROSOFT, t, &v).unwrap();
+    }
+    let bytes = b.finish(&secret, Some(&ra)).unwrap();
+    let p = Packet::parse(&bytes).unwrap();
+    let v = p.microsoft(MicrosoftType::MsMppeSendKey).unwrap();
+    assert_eq!(decrypt_mppe_key(v, &secret, &ra).unwrap(), send_key);
+    let v = p.microsoft(MicrosoftType::MsMppeRecvKey).unwrap();
+    assert_eq!(decrypt_mppe_key(v, &secret, &ra).unwrap(), recv_key);
+    // Salts must differ, and each key's ciphertext differs from the other.
+    assert_ne!(
+        p.microsoft(MicrosoftType::MsMppeSendKey).unwrap()[2..],
+        p.microsoft(MicrosoftType::MsMppeRecvKey).unwrap()[2..]
+    );
+}
