@@ -107,12 +107,31 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// The lines of a file that carry something: comments (`#` to the end of
-/// the line) and blank lines removed, with 1-based numbers.
+/// The lines of a file that carry something, with 1-based numbers: blank
+/// lines dropped, and comments from a `#` that starts the line or follows
+/// whitespace to the end of the line (so `a#b` stays whole).
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().filter_map(|(i, line)| {
-        let line = line.split('#').next().unwrap_or("").trim();
+        let mut end = line.len();
+        let mut previous = ' ';
+        for (at, c) in line.char_indices() {
+            if c == '#' && previous.is_whitespace() {
+                end = at;
+                break;
+            }
+            previous = c;
+        }
+        let line = line[..end].trim();
         (!line.is_empty()).then_some((i + 1, line))
+    })
+}
+
+/// The lines of a file whose only comments are whole lines starting with
+/// `#`, as radiusclient reads the servers file: a secret may hold `#`.
+pub(crate) fn whole_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let line = line.trim();
+        (!line.is_empty() && !line.starts_with('#')).then_some((i + 1, line))
     })
 }
 
@@ -121,5 +140,22 @@ pub(crate) fn parse_number(s: &str) -> Option<u32> {
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(hex) => u32::from_str_radix(hex, 16).ok(),
         None => s.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments() {
+        let text = "# whole\n  key value # trailing\nkey a#b\n\n\t#\n";
+        let got: Vec<_> = lines(text).collect();
+        assert_eq!(got, vec![(2, "key value"), (3, "key a#b")]);
+        let got: Vec<_> = whole_lines("# c\nhost #secret extra\n").collect();
+        assert_eq!(got, vec![(2, "host #secret extra")]);
+        assert_eq!(parse_number("0x1F"), Some(31));
+        assert_eq!(parse_number("12"), Some(12));
+        assert_eq!(parse_number("-1"), None);
     }
 }

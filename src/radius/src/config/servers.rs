@@ -1,8 +1,9 @@
-//! The radiusclient `servers` file: one `host[:port] secret` per line,
-//! `#` comments. pppd's radius plugin looks the secret of each
+//! The radiusclient `servers` file: one `host[:port] secret` per line;
+//! lines starting with `#` are comments, and a `#` later on the line is
+//! part of the secret or ignored with the fields after it. pppd's radius plugin looks the secret of each
 //! `authserver`/`acctserver` up here.
 
-use crate::config::{lines, ConfigError, ConfigErrorKind};
+use crate::config::{whole_lines, ConfigError, ConfigErrorKind};
 use crate::secret::SharedSecret;
 
 /// One line of the servers file.
@@ -47,7 +48,7 @@ impl ServersFile {
     /// Parses the file's text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, ConfigError> {
         let mut entries = Vec::new();
-        for (n, line) in lines(text) {
+        for (n, line) in whole_lines(text) {
             let mut fields = line.split_whitespace();
             let server = fields.next().unwrap_or_default();
             let secret = fields
@@ -94,6 +95,9 @@ mod tests {
         assert!(f.secret_for("192.0.2.1", 1812).is_none());
         assert_eq!(f.secret_for("2001:db8::1", 1812).unwrap().expose(), b"six");
         assert!(!format!("{f:?}").contains("s3cret"));
+        let f = ServersFile::parse("servers", "h1 #hash\nh2 s#c\n").unwrap();
+        assert_eq!(f.secret_for("h1", 1812).unwrap().expose(), b"#hash");
+        assert_eq!(f.secret_for("h2", 1812).unwrap().expose(), b"s#c");
     }
 
     #[test]
