@@ -130,6 +130,23 @@ impl PacketBuilder {
         self.add(t, &value.to_be_bytes())
     }
 
+    /// Adds a 64-bit counter as its low 32 bits in `octets` and, when
+    /// non-zero, the high 32 bits in `gigawords` (RFC 2869 sections 5.1
+    /// and 5.2: Acct-Input/Output-Octets and -Gigawords).
+    pub fn add_octets64(
+        &mut self,
+        octets: AttributeType,
+        gigawords: AttributeType,
+        count: u64,
+    ) -> Result<&mut Self, BuildError> {
+        self.add_u32(octets, count as u32)?;
+        let high = (count >> 32) as u32;
+        if high != 0 {
+            self.add_u32(gigawords, high)?;
+        }
+        Ok(self)
+    }
+
     /// Adds a `text` attribute.
     pub fn add_text(&mut self, t: AttributeType, value: &str) -> Result<&mut Self, BuildError> {
         self.add(t, value.as_bytes())

@@ -61,6 +61,28 @@ typed! {
     acct_status_type: AcctStatusType = AcctStatusType via as_u32;
     /// Acct-Session-Id.
     acct_session_id: &'a str = AcctSessionId via as_text;
+    /// Acct-Multi-Session-Id.
+    acct_multi_session_id: &'a str = AcctMultiSessionId via as_text;
+    /// Acct-Delay-Time, seconds.
+    acct_delay_time: u32 = AcctDelayTime via as_u32;
+    /// Acct-Session-Time, seconds.
+    acct_session_time: u32 = AcctSessionTime via as_u32;
+    /// Acct-Input-Octets (low 32 bits; see [`Packet::acct_input_octets64`]).
+    acct_input_octets: u32 = AcctInputOctets via as_u32;
+    /// Acct-Output-Octets (low 32 bits).
+    acct_output_octets: u32 = AcctOutputOctets via as_u32;
+    /// Acct-Input-Gigawords (RFC 2869 section 5.1).
+    acct_input_gigawords: u32 = AcctInputGigawords via as_u32;
+    /// Acct-Output-Gigawords (RFC 2869 section 5.2).
+    acct_output_gigawords: u32 = AcctOutputGigawords via as_u32;
+    /// Acct-Input-Packets.
+    acct_input_packets: u32 = AcctInputPackets via as_u32;
+    /// Acct-Output-Packets.
+    acct_output_packets: u32 = AcctOutputPackets via as_u32;
+    /// Called-Station-Id.
+    called_station_id: &'a str = CalledStationId via as_text;
+    /// Calling-Station-Id.
+    calling_station_id: &'a str = CallingStationId via as_text;
     /// Acct-Terminate-Cause.
     acct_terminate_cause: AcctTerminateCause = AcctTerminateCause via as_u32;
     /// Event-Timestamp, seconds since 1970-01-01 UTC.
@@ -78,6 +100,29 @@ typed! {
 }
 
 impl<'a> Packet<'a> {
+    /// Acct-Input-Octets and Acct-Input-Gigawords as one 64-bit count
+    /// (RFC 2869 section 5.1); `None` without Acct-Input-Octets.
+    pub fn acct_input_octets64(&self) -> Option<Result<u64, ValueError>> {
+        self.octets64(self.acct_input_octets(), self.acct_input_gigawords())
+    }
+
+    /// Acct-Output-Octets and Acct-Output-Gigawords as one 64-bit count.
+    pub fn acct_output_octets64(&self) -> Option<Result<u64, ValueError>> {
+        self.octets64(self.acct_output_octets(), self.acct_output_gigawords())
+    }
+
+    fn octets64(
+        &self,
+        low: Option<Result<u32, ValueError>>,
+        high: Option<Result<u32, ValueError>>,
+    ) -> Option<Result<u64, ValueError>> {
+        let low = low?;
+        Some(low.and_then(|low| {
+            let high = high.transpose()?.unwrap_or(0);
+            Ok(u64::from(high) << 32 | u64::from(low))
+        }))
+    }
+
     /// Every Class, to echo in accounting (RFC 2865 section 5.25).
     pub fn classes(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.find_all(AttributeType::Class).map(|a| a.value())
@@ -172,5 +217,32 @@ mod tests {
             Some(Err(ValueError::Length { .. }))
         ));
         assert_eq!(p.session_timeout(), None);
+        assert_eq!(p.acct_input_octets64(), None);
+    }
+
+    #[test]
+    fn accounting_counters_64_bit() {
+        let mut b = PacketBuilder::new(Code::AccountingRequest, 1);
+        b.add_octets64(
+            AttributeType::AcctInputOctets,
+            AttributeType::AcctInputGigawords,
+            (5u64 << 32) | 7,
+        )
+        .unwrap();
+        b.add_octets64(
+            AttributeType::AcctOutputOctets,
+            AttributeType::AcctOutputGigawords,
+            9,
+        )
+        .unwrap();
+        b.add_text(AttributeType::CallingStationId, "192.0.2.9")
+            .unwrap();
+        let bytes = b.finish(&SharedSecret::new("s"), None).unwrap();
+        let p = Packet::parse(&bytes).unwrap();
+        assert_eq!(p.acct_input_octets64(), Some(Ok((5u64 << 32) | 7)));
+        assert_eq!(p.acct_input_gigawords(), Some(Ok(5)));
+        assert_eq!(p.acct_output_octets64(), Some(Ok(9)));
+        assert_eq!(p.acct_output_gigawords(), None);
+        assert_eq!(p.calling_station_id(), Some(Ok("192.0.2.9")));
     }
 }

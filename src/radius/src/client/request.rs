@@ -64,6 +64,22 @@ impl Request {
         self.add(t, value.to_be_bytes())
     }
 
+    /// Adds a 64-bit counter as `octets` and, when needed, `gigawords`
+    /// (RFC 2869 sections 5.1 and 5.2).
+    pub fn add_octets64(
+        &mut self,
+        octets: AttributeType,
+        gigawords: AttributeType,
+        count: u64,
+    ) -> &mut Self {
+        self.add_u32(octets, count as u32);
+        let high = (count >> 32) as u32;
+        if high != 0 {
+            self.add_u32(gigawords, high);
+        }
+        self
+    }
+
     /// Adds a `text` attribute.
     pub fn add_text(&mut self, t: AttributeType, value: &str) -> &mut Self {
         self.add(t, value.as_bytes())
