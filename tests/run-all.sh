@@ -25,7 +25,7 @@ for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" 
 done
 
 step "cargo doc: every link resolves"
-RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p rppp -p rppp-lcp -p rppp-ipcp -p rppp-auth -p rppp-l2tp
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p rppp -p rppp-lcp -p rppp-ipcp -p rppp-auth -p rppp-l2tp -p rppp-radius
 
 step "test dependencies: promtool (Debian's prometheus) checks the metrics exposition"
 if ! command -v promtool >/dev/null; then
