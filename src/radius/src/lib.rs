@@ -42,10 +42,10 @@
 //! radius-rs only as a reference.
 //!
 //! Crypto: MD5 comes from the `md5` crate the workspace already uses;
-//! HMAC-MD5 (RFC 2104) is a dozen lines over it in [`crypto::hmac`],
-//! pinned by the RFC 2202 vectors, rather than adding RustCrypto `hmac`
-//! and `md-5` for one function. Constant-time comparisons use `subtle`
-//! (already in the workspace's lock file).
+//! HMAC-MD5 (RFC 2104) from RustCrypto's `hmac` over `md-5` (on the
+//! digest 0.11 that rppp-auth's `md4` and `sha1` already bring), checked
+//! in [`crypto::hmac`] against the RFC 2202 vectors. Constant-time
+//! comparisons use `subtle` (already in the workspace's lock file).
 #![forbid(unsafe_code)]
 
 #[macro_use]

@@ -1,29 +1,19 @@
-//! HMAC-MD5 (RFC 2104) over the `md5` crate the workspace already uses.
-//!
-//! HMAC is a dozen lines over a hash; the RFC 2202 test vectors below pin
-//! it. That is less to audit than two more dependencies (RustCrypto
-//! `hmac` and `md-5`) for one function.
+//! HMAC-MD5 (RFC 2104), RustCrypto's `hmac` over `md-5`.
 
-const BLOCK: usize = 64;
+use hmac::{KeyInit as _, Mac as _};
+
+type HmacMd5 = hmac::Hmac<md5_digest::Md5>;
 
 /// HMAC-MD5 of the concatenation of `parts` under `key`.
 pub fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
-    let mut k = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        k[..16].copy_from_slice(&md5::compute(key).0);
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = md5::Context::new();
-    inner.consume(k.map(|b| b ^ 0x36));
+    // HMAC takes a key of any length (a longer one is hashed first).
+    let Ok(mut mac) = HmacMd5::new_from_slice(key) else {
+        unreachable!("HMAC accepts keys of every length")
+    };
     for part in parts {
-        inner.consume(part);
+        mac.update(part);
     }
-    let inner = inner.finalize();
-    let mut outer = md5::Context::new();
-    outer.consume(k.map(|b| b ^ 0x5c));
-    outer.consume(inner.0);
-    outer.finalize().0
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]
