@@ -54,13 +54,12 @@ impl Daemon {
                     }
                 }
             }
+            // Every call goes through the pacer (a tunnel's first calls
+            // too, which the glue asks for when it comes up): placed at
+            // once, or as --max-starting allows.
             Command::PlaceCall { tunnel_id } => {
-                if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
-                    match t.open_session(now, CallParams::default(), &mut self.rng) {
-                        Ok(sid) => tracing::info!("tunnel {tunnel_id}: call {sid} placed"),
-                        Err(e) => tracing::error!("tunnel {tunnel_id}: cannot place a call: {e}"),
-                    }
-                }
+                self.pacer.owe(tunnel_id, 1);
+                self.pace_calls();
             }
             Command::StartSession { role, info } => self.start_session(role, info),
             Command::SendLinkInfo {
@@ -148,7 +147,17 @@ impl Daemon {
             None => 0,
         };
         for tunnel_id in self.pacer.take(starting, max) {
-            self.apply(Command::PlaceCall { tunnel_id });
+            self.place_call(tunnel_id);
+        }
+    }
+
+    /// An ICRQ on `tunnel_id` now.
+    fn place_call(&mut self, tunnel_id: u16) {
+        if let Some(t) = self.endpoint.tunnel_mut(tunnel_id) {
+            match t.open_session(Instant::now(), CallParams::default(), &mut self.rng) {
+                Ok(sid) => tracing::info!("tunnel {tunnel_id}: call {sid} placed"),
+                Err(e) => tracing::error!("tunnel {tunnel_id}: cannot place a call: {e}"),
+            }
         }
     }
 
