@@ -18,6 +18,7 @@
 use std::io;
 use std::sync::mpsc;
 
+use rtnetlink::sys::AsyncSocket as _;
 use rtnetlink::Handle;
 
 /// The thread's name (as `ps -T` shows it).
@@ -44,7 +45,8 @@ pub(crate) fn rtnetlink_handle() -> io::Result<Handle> {
             };
             runtime.block_on(async move {
                 match rtnetlink::new_connection() {
-                    Ok((connection, handle, _)) => {
+                    Ok((mut connection, handle, _)) => {
+                        room_for_answers(connection.socket_mut().socket_ref());
                         let _ = tx.send(Ok(handle));
                         connection.await;
                     }
@@ -61,9 +63,54 @@ pub(crate) fn rtnetlink_handle() -> io::Result<Handle> {
     })
 }
 
+/// The receive buffer asked for: room for the answers to a request from
+/// each of some thousands of sessions at once.
+const RECEIVE_BUFFER: usize = 8 << 20;
+
+/// Makes the socket's receive buffer large enough for the answers to
+/// every request in flight.
+///
+/// The kernel answers each request (an ACK or an error) into this
+/// socket's receive queue while the connection is still sending the
+/// ones behind it; when the queue is full the answer is dropped (the
+/// socket then reads `ENOBUFS`), and the session waiting for it would
+/// wait for ever. The default buffer (`rmem_default`, 208 KiB) holds a
+/// few hundred answers; each session has at most one request in flight,
+/// so thousands of sessions setting up at once need more.
+/// `SO_RCVBUFFORCE` goes past `rmem_max` for a privileged process (rppp
+/// runs as root to create interfaces); otherwise `SO_RCVBUF` gets what
+/// the system allows.
+fn room_for_answers(socket: &rtnetlink::sys::Socket) {
+    use nix::sys::socket::{setsockopt, sockopt};
+    if setsockopt(socket, sockopt::RcvBufForce, &RECEIVE_BUFFER).is_err() {
+        if let Err(e) = setsockopt(socket, sockopt::RcvBuf, &RECEIVE_BUFFER) {
+            tracing::debug!("SO_RCVBUF on the rtnetlink socket: {e}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As root the buffer goes past `rmem_max`: room for the answers of
+    /// thousands of requests (the kernel reports twice what was asked).
+    #[test]
+    fn the_receive_buffer_has_room_for_thousands_of_answers() {
+        use nix::sys::socket::{getsockopt, sockopt};
+        let Ok(socket) = rtnetlink::sys::Socket::new(rtnetlink::sys::protocols::NETLINK_ROUTE)
+        else {
+            eprintln!("skipped: no netlink socket here");
+            return;
+        };
+        room_for_answers(&socket);
+        let got = getsockopt(&socket, sockopt::RcvBuf).expect("SO_RCVBUF");
+        if nix::unistd::geteuid().is_root() {
+            assert!(got >= RECEIVE_BUFFER, "receive buffer {got}");
+        } else {
+            eprintln!("not root: SO_RCVBUF gave {got}");
+        }
+    }
 
     /// The handle works from another runtime than the connection's: a
     /// link dump (every network namespace has `lo`) answers through it.
