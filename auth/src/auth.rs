@@ -426,6 +426,53 @@ mod tests {
         }
     }
 
+    /// An external verdict through `Auth`: the request comes out of
+    /// `poll_event`, the verdict goes in, and the link is done.
+    #[test]
+    fn an_external_verdict_through_auth() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let now = Instant::now();
+        let mut lns_config = config("lns", "lns", "lac");
+        lns_config.verification = Verification::External;
+        let mut lns = Auth::new(&lns_config, Some(AuthMethod::ChapMd5), None);
+        let mut lac = Auth::new(
+            &config("lac", "lac", "lns"),
+            None,
+            Some(AuthMethod::ChapMd5),
+        );
+        lns.start(now, &mut rng);
+        lac.start(now, &mut rng);
+        let mut out = Vec::new();
+        let shuttle = |from: &mut Auth, to: &mut Auth, rng: &mut StdRng, out: &mut Vec<u8>| {
+            while let Some(protocol) = from.poll_transmit(out) {
+                to.handle_frame(now, protocol, out, rng);
+                out.clear();
+            }
+        };
+        shuttle(&mut lns, &mut lac, &mut rng, &mut out);
+        shuttle(&mut lac, &mut lns, &mut rng, &mut out);
+        let Some(AuthEvent::VerifyRequest(request)) = lns.poll_event() else {
+            panic!("no request");
+        };
+        assert!(!lns.is_done());
+        let stale = VerifyHandle::from_raw(request.handle.get().wrapping_add(1));
+        assert_eq!(
+            lns.verdict(now, stale, Verdict::accept()),
+            Err(StaleVerdict(stale))
+        );
+        lns.verdict(now, request.handle, Verdict::accept()).unwrap();
+        shuttle(&mut lns, &mut lac, &mut rng, &mut out);
+        assert!(lns.is_done() && lac.is_done());
+        assert!(
+            matches!(lns.poll_event(), Some(AuthEvent::PeerAuthenticated(who)) if who.name == b"lac")
+        );
+        // Nobody to verify: any verdict is stale.
+        assert_eq!(
+            lac.verdict(now, request.handle, Verdict::accept()),
+            Err(StaleVerdict(request.handle))
+        );
+    }
+
     #[test]
     fn other_protocols_are_not_taken_and_nothing_means_done() {
         let mut rng = StdRng::seed_from_u64(2);
