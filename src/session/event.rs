@@ -150,7 +150,10 @@ pub enum SessionEvent {
     /// not `Local` (the default) reports it. While it waits the session's
     /// negotiation timeout still runs (for a re-challenge, nothing but the
     /// link's own end bounds the wait): answer `Verdict::Unavailable` when
-    /// no server answers.
+    /// no server answers. The tokio driver has no verdict input yet: it
+    /// passes the event on (`EngineEvent::Session`) and nothing answers, so
+    /// an Engine session in a mode other than `Local` fails closed at its
+    /// negotiation timeout; pppd's options never select such a mode.
     VerifyRequest(VerifyRequest),
     /// IPCP is up: `ip_updown(up)`, the ip-up script.
     IpUp {

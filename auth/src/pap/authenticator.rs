@@ -12,8 +12,8 @@
 //! - `timeout` (pppd's `pap-timeout`, 30 s) bounds the wait for the first
 //!   request; `None` waits as long as the link lasts.
 //! - With a [`Verification`] other than `Local`, the request may go to an
-//!   outside verifier (see [`crate::verify`] and [`verdict`]
-//!   (PapAuthenticator::verdict)): the timeout stops, and requests that
+//!   outside verifier (see [`crate::verify`] and
+//!   [`verdict`](PapAuthenticator::verdict)): the timeout stops, and requests that
 //!   arrive while the verdict is pending are the peer's retransmissions
 //!   (RFC 1334 gives each a new Identifier): they are not verified again,
 //!   and the answer goes to the Identifier of the latest.
