@@ -351,7 +351,7 @@ fn rechallenges_go_to_the_verifier_too() {
     let mut rng = StdRng::seed_from_u64(8);
     let mut a = external(AuthMethod::ChapMd5, Verification::External);
     let mut p = peer(AuthMethod::ChapMd5, "joe", "s3cret");
-    let (_, first, _) = ask(&mut a, &mut p, now, &mut rng);
+    let (_, first, first_response) = ask(&mut a, &mut p, now, &mut rng);
     a.verdict(now, first.handle, Verdict::accept()).unwrap();
     p.handle_packet(now, &drain_a(&mut a).pop().unwrap(), &mut rng);
     assert!(matches!(
@@ -370,6 +370,12 @@ fn rechallenges_go_to_the_verifier_too() {
     assert_ne!(second.handle, first.handle);
     assert_eq!(second.credentials.identifier(), Some(challenge[1]));
     assert!(a.is_authenticated(), "still, while the re-challenge waits");
+    // The first round's Response again: while the re-challenge waits it
+    // is not answered with the first round's Success (as while the
+    // re-challenge is outstanding).
+    a.handle_packet(later, &first_response, &mut rng);
+    assert!(drain_a(&mut a).is_empty());
+    assert_eq!(a.poll_event(), None);
     // The re-challenge rejected: the link fails.
     a.verdict(later, second.handle, Verdict::Reject { message: None })
         .unwrap();
