@@ -31,7 +31,10 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{RngExt as _, SeedableRng};
 
-use crate::session::{DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent};
+use crate::session::{
+    DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent, StaleVerdict, Verdict,
+    VerifyHandle,
+};
 
 /// What the link does to frames: each a probability per frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -381,6 +384,25 @@ impl Pair {
             .session
             .handle_frame(self.now, protocol, information, &mut self.rng);
         self.flush();
+    }
+
+    /// Delivers an outside verifier's verdict to `side` now (see
+    /// [`Session::verdict`]): for tests of deferred verification.
+    ///
+    /// # Errors
+    /// [`StaleVerdict`] when no request with that handle is pending there.
+    pub fn verdict(
+        &mut self,
+        side: Side,
+        handle: VerifyHandle,
+        verdict: Verdict,
+    ) -> Result<(), StaleVerdict> {
+        let result =
+            self.sides[side.index()]
+                .session
+                .verdict(self.now, handle, verdict, &mut self.rng);
+        self.flush();
+        result
     }
 
     /// The two sessions, LNS first, for keeping after the negotiation.

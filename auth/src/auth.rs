@@ -17,6 +17,7 @@ use crate::outcome::AuthEvent;
 use crate::pap::{PapAuthenticator, PapAuthenticatorConfig, PapPeer, PapPeerConfig};
 use crate::secret::Secret;
 use crate::secrets::Secrets;
+use crate::verify::{StaleVerdict, Verdict, Verification, VerifyHandle};
 
 /// Everything pppd's options say about authentication, except which methods
 /// (that is [`crate::AuthPolicy`], and LCP's outcome).
@@ -53,6 +54,9 @@ pub struct AuthConfig {
     pub chap_peer_wait: Option<Duration>,
     /// `ms-ignore-domain`.
     pub ms_ignore_domain: bool,
+    /// Who verifies the peer's credentials: the secrets above (the
+    /// default), an outside verifier (RADIUS), or both in a stated order.
+    pub verification: Verification,
 }
 
 impl Default for AuthConfig {
@@ -72,6 +76,7 @@ impl Default for AuthConfig {
             pap_timeout: Some(Duration::from_secs(30)),
             chap_peer_wait: None,
             ms_ignore_domain: false,
+            verification: Verification::Local,
         }
     }
 }
@@ -96,6 +101,7 @@ pub struct Auth {
     checker: Option<Box<Checker>>,
     prover: Option<Box<Prover>>,
     discarded: u64,
+    verification: Verification,
 }
 
 impl Auth {
@@ -111,6 +117,7 @@ impl Auth {
                 PapAuthenticatorConfig {
                     name: config.name.clone(),
                     timeout: config.pap_timeout,
+                    verification: config.verification,
                 },
                 config.pap_secrets.clone(),
             )),
@@ -122,6 +129,7 @@ impl Auth {
                     max_challenge: config.chap_max_challenge,
                     interval: config.chap_interval,
                     ms_ignore_domain: config.ms_ignore_domain,
+                    verification: config.verification,
                 },
                 config.chap_secrets.clone(),
             )),
@@ -153,11 +161,22 @@ impl Auth {
             checker: checker.map(Box::new),
             prover: prover.map(Box::new),
             discarded: 0,
+            verification: config.verification,
         }
     }
 
     /// Starts both directions (LCP is up: the authentication phase begins).
     pub fn start(&mut self, now: Instant, rng: &mut dyn Rng) {
+        if self.verification != Verification::Local {
+            // Drawn only when requests can happen: with local secrets the
+            // random values (and so every packet) are what they always were.
+            let seed = rng.next_u64();
+            match self.checker.as_deref_mut() {
+                Some(Checker::Pap(a)) => a.seed_handles(seed),
+                Some(Checker::Chap(a)) => a.seed_handles(seed),
+                None => {}
+            }
+        }
         match self.checker.as_deref_mut() {
             Some(Checker::Pap(a)) => a.start(now),
             Some(Checker::Chap(a)) => a.start(now, rng),
@@ -199,6 +218,26 @@ impl Auth {
             _ => return false,
         }
         true
+    }
+
+    /// The outside verdict on the request `handle` (an
+    /// [`AuthEvent::VerifyRequest`]): see
+    /// [`PapAuthenticator::verdict`] and [`ChapAuthenticator::verdict`].
+    ///
+    /// # Errors
+    /// [`StaleVerdict`] when no request with that handle is pending;
+    /// nothing changes.
+    pub fn verdict(
+        &mut self,
+        now: Instant,
+        handle: VerifyHandle,
+        verdict: Verdict,
+    ) -> Result<(), StaleVerdict> {
+        match self.checker.as_deref_mut() {
+            Some(Checker::Pap(a)) => a.verdict(now, handle, verdict),
+            Some(Checker::Chap(a)) => a.verdict(now, handle, verdict),
+            None => Err(StaleVerdict(handle)),
+        }
     }
 
     /// Call when `now` reaches [`poll_timeout`](Self::poll_timeout); early
@@ -385,6 +424,53 @@ mod tests {
             );
             assert_eq!(lns.discarded(), 0);
         }
+    }
+
+    /// An external verdict through `Auth`: the request comes out of
+    /// `poll_event`, the verdict goes in, and the link is done.
+    #[test]
+    fn an_external_verdict_through_auth() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let now = Instant::now();
+        let mut lns_config = config("lns", "lns", "lac");
+        lns_config.verification = Verification::External;
+        let mut lns = Auth::new(&lns_config, Some(AuthMethod::ChapMd5), None);
+        let mut lac = Auth::new(
+            &config("lac", "lac", "lns"),
+            None,
+            Some(AuthMethod::ChapMd5),
+        );
+        lns.start(now, &mut rng);
+        lac.start(now, &mut rng);
+        let mut out = Vec::new();
+        let shuttle = |from: &mut Auth, to: &mut Auth, rng: &mut StdRng, out: &mut Vec<u8>| {
+            while let Some(protocol) = from.poll_transmit(out) {
+                to.handle_frame(now, protocol, out, rng);
+                out.clear();
+            }
+        };
+        shuttle(&mut lns, &mut lac, &mut rng, &mut out);
+        shuttle(&mut lac, &mut lns, &mut rng, &mut out);
+        let Some(AuthEvent::VerifyRequest(request)) = lns.poll_event() else {
+            panic!("no request");
+        };
+        assert!(!lns.is_done());
+        let stale = VerifyHandle::from_raw(request.handle.get().wrapping_add(1));
+        assert_eq!(
+            lns.verdict(now, stale, Verdict::accept()),
+            Err(StaleVerdict(stale))
+        );
+        lns.verdict(now, request.handle, Verdict::accept()).unwrap();
+        shuttle(&mut lns, &mut lac, &mut rng, &mut out);
+        assert!(lns.is_done() && lac.is_done());
+        assert!(
+            matches!(lns.poll_event(), Some(AuthEvent::PeerAuthenticated(who)) if who.name == b"lac")
+        );
+        // Nobody to verify: any verdict is stale.
+        assert_eq!(
+            lac.verdict(now, request.handle, Verdict::accept()),
+            Err(StaleVerdict(request.handle))
+        );
     }
 
     #[test]

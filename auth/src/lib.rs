@@ -24,6 +24,7 @@ pub mod policy;
 mod queue;
 pub mod secret;
 pub mod secrets;
+pub mod verify;
 pub mod words;
 
 pub use auth::{Auth, AuthConfig};
@@ -32,3 +33,4 @@ pub use policy::AuthPolicy;
 pub use rppp_lcp::{AuthMethod, AuthMethods};
 pub use secret::Secret;
 pub use secrets::{AllowedAddresses, SecretEntry, Secrets, SecretsError};
+pub use verify::{Credentials, StaleVerdict, Verdict, Verification, VerifyHandle, VerifyRequest};

@@ -7,6 +7,7 @@ use core::fmt;
 use rppp_lcp::AuthMethod;
 
 use crate::secrets::AllowedAddresses;
+use crate::verify::VerifyRequest;
 
 /// pppd's exit status when the peer fails (or refuses) to authenticate
 /// itself to us.
@@ -84,6 +85,25 @@ pub enum FailureReason {
     /// The MS-CHAPv2 authenticator's `S=` response is missing or wrong: the
     /// peer does not know our secret (RFC 2759 section 5).
     BadAuthenticatorResponse,
+    /// The outside verifier rejected the credentials (RADIUS
+    /// Access-Reject).
+    RejectedByVerifier {
+        /// The name the peer gave.
+        name: Vec<u8>,
+    },
+    /// No outside verifier answered, and the verification mode has no
+    /// local fallback.
+    VerifierUnavailable {
+        /// The name the peer gave.
+        name: Vec<u8>,
+    },
+    /// The outside verifier accepted without what the method needs to tell
+    /// the peer (MS-CHAPv2's `S=` authenticator response, RFC 2759
+    /// section 5): the peer would refuse the Success, so we send a Failure.
+    IncompleteVerdict {
+        /// What is missing.
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for FailureReason {
@@ -114,6 +134,15 @@ impl fmt::Display for FailureReason {
             } => write!(f, "rejected: \"{}\"", message.escape_debug()),
             FailureReason::BadAuthenticatorResponse => {
                 f.write_str("the authenticator's response does not prove it knows the secret")
+            }
+            FailureReason::RejectedByVerifier { name } => {
+                write!(f, "the verifier rejected \"{}\"", name.escape_ascii())
+            }
+            FailureReason::VerifierUnavailable { name } => {
+                write!(f, "no verifier answered for \"{}\"", name.escape_ascii())
+            }
+            FailureReason::IncompleteVerdict { what } => {
+                write!(f, "the verifier's accept lacks {what}")
             }
         }
     }
@@ -165,6 +194,10 @@ pub enum AuthEvent {
     /// An exchange failed: the session closes LCP and exits with
     /// [`AuthFailure::exit_code`].
     Failed(AuthFailure),
+    /// The peer's credentials wait for an outside verdict (never under
+    /// [`Verification::Local`](crate::Verification::Local)): answer with
+    /// `verdict(now, request.handle, ..)`.
+    VerifyRequest(VerifyRequest),
 }
 
 #[cfg(test)]

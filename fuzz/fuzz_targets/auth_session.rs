@@ -2,8 +2,11 @@
 //! frames and time steps: never panics, output stays bounded, and what it
 //! sends parses.
 //!
-//! The first octet picks the methods; then each instruction is an opcode
-//! octet and its operands (see `rppp_fuzz::run`).
+//! The first octet picks the methods (and with 0x40 an outside verifier,
+//! ExternalThenLocal); then each instruction is an opcode octet and its
+//! operands (see `rppp_fuzz::run`). Opcodes 0 and 1 with 0x10 set deliver
+//! a verdict (an operand octet picks which, and whether for the pending
+//! request or a stale one); a verdict is accepted at most once.
 #![no_main]
 
 use std::sync::Arc;
@@ -13,7 +16,10 @@ use libfuzzer_sys::fuzz_target;
 use rand::rngs::StdRng;
 use rppp_auth::chap::packet::ChapRepr;
 use rppp_auth::pap::packet::PapRepr;
-use rppp_auth::{Auth, AuthConfig, AuthMethod, Secrets};
+use rppp_auth::{
+    AllowedAddresses, Auth, AuthConfig, AuthEvent, AuthMethod, Secrets, Verdict, Verification,
+    VerifyHandle,
+};
 use rppp_fuzz::{Machine, Program};
 
 const METHODS: [Option<AuthMethod>; 5] = [
@@ -40,11 +46,33 @@ fn config(flags: u8) -> AuthConfig {
         pap_secrets: secrets,
         chap_interval: (flags & 0x80 != 0).then(|| Duration::from_secs(5)),
         chap_peer_wait: Some(Duration::from_secs(30)),
+        verification: if flags & 0x40 != 0 {
+            Verification::ExternalThenLocal
+        } else {
+            Verification::Local
+        },
         ..AuthConfig::default()
     }
 }
 
-struct Target(Auth);
+struct Target(Auth, Option<VerifyHandle>);
+
+/// The verdict an operand octet picks.
+fn verdict(pick: u8) -> Verdict {
+    match pick % 5 {
+        0 => Verdict::accept(),
+        1 => Verdict::Accept {
+            message: Some(vec![pick; usize::from(pick >> 3)]),
+            mschapv2_success: Some(b"S=0123456789ABCDEF0123456789ABCDEF01234567".to_vec()),
+            addresses: AllowedAddresses::any(),
+        },
+        2 => Verdict::Reject { message: None },
+        3 => Verdict::Reject {
+            message: Some(b"E=691 R=0 V=3".to_vec()),
+        },
+        _ => Verdict::Unavailable,
+    }
+}
 
 impl Machine for Target {
     const OPCODES: u8 = 4;
@@ -58,6 +86,21 @@ impl Machine for Target {
     }
 
     fn input(&mut self, op: u8, program: &mut Program<'_>, now: Instant, rng: &mut StdRng) -> Option<()> {
+        // 0 or 1 with 0x10: a verdict, operand octet: which, and with 0x80
+        // for a handle nobody was given.
+        if op & 0x10 != 0 {
+            let pick = program.octet()?;
+            let handle = match (self.1, pick & 0x80 != 0) {
+                (Some(h), false) => h,
+                (h, _) => VerifyHandle::from_raw(h.map_or(7, |h| h.get() ^ 0x55)),
+            };
+            if self.0.verdict(now, handle, verdict(pick)).is_ok() {
+                assert_eq!(self.1, Some(handle), "a verdict for a handle never given");
+                self.1 = None;
+                assert!(self.0.verdict(now, handle, Verdict::Unavailable).is_err(), "a verdict taken twice");
+            }
+            return Some(());
+        }
         // 0 or 1: a frame, PAP or CHAP by `op & 4`: length octet, octets.
         let protocol = if op & 4 == 0 { 0xc023 } else { 0xc223 };
         let _ = self.0.handle_frame(now, protocol, program.bytes()?, rng);
@@ -78,7 +121,10 @@ impl Machine for Target {
             assert!(sent <= MAX_OUTPUT_PER_INPUT, "unbounded output");
         }
         let mut events = 0;
-        while self.0.poll_event().is_some() {
+        while let Some(event) = self.0.poll_event() {
+            if let AuthEvent::VerifyRequest(request) = event {
+                self.1 = Some(request.handle);
+            }
             events += 1;
             assert!(events <= MAX_OUTPUT_PER_INPUT, "unbounded events");
         }
@@ -91,6 +137,6 @@ fuzz_target!(|data: &[u8]| {
         let ours = METHODS[usize::from(flags >> 3 & 7) % 5];
         let mut auth = Auth::new(&config(flags), peer, ours);
         auth.start(now, rng);
-        Target(auth)
+        Target(auth, None)
     });
 });

@@ -5,7 +5,10 @@
 use std::time::Instant;
 
 use rand_core::Rng;
-use rppp_auth::{Auth, AuthConfig, AuthEvent, PeerIdentity, Role};
+use rppp_auth::{
+    Auth, AuthConfig, AuthEvent, PeerIdentity, Role, StaleVerdict, Verdict, VerifyHandle,
+    VerifyRequest,
+};
 use rppp_lcp::{AuthMethod, LcpNegotiated};
 
 use super::protocol;
@@ -21,6 +24,8 @@ pub(crate) enum AuthOutcome {
     PeerFailed { reason: String },
     /// We failed the peer's (exit 19).
     FailedToPeer { reason: String },
+    /// The peer's credentials wait for an outside verdict.
+    VerifyRequest(VerifyRequest),
 }
 
 /// The Authenticate phase of one LCP opening, if one is running.
@@ -107,6 +112,19 @@ impl AuthPhase {
         }
     }
 
+    /// An outside verdict; stale when no authentication runs.
+    pub(crate) fn verdict(
+        &mut self,
+        now: Instant,
+        handle: VerifyHandle,
+        verdict: Verdict,
+    ) -> Result<(), StaleVerdict> {
+        match &mut self.auth {
+            Some(auth) => auth.verdict(now, handle, verdict),
+            None => Err(StaleVerdict(handle)),
+        }
+    }
+
     pub(crate) fn handle_timeout(&mut self, now: Instant, rng: &mut dyn Rng) {
         if let Some(auth) = &mut self.auth {
             auth.handle_timeout(now, rng);
@@ -135,6 +153,7 @@ impl AuthPhase {
                 AuthOutcome::PeerAuthenticated { name }
             }
             AuthEvent::Authenticated { .. } => AuthOutcome::AuthenticatedToPeer,
+            AuthEvent::VerifyRequest(request) => AuthOutcome::VerifyRequest(request),
             AuthEvent::Failed(failure) => match failure.role {
                 Role::Authenticator => AuthOutcome::PeerFailed {
                     reason: failure.to_string(),

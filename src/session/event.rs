@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use rppp_auth::VerifyRequest;
 use rppp_lcp::LcpNegotiated;
 
 /// pppd's exit codes (pppd(8), "EXIT STATUS"), which L2TP daemons and
@@ -142,6 +143,18 @@ pub enum SessionEvent {
     },
     /// We authenticated ourselves to the peer.
     AuthenticatedToPeer,
+    /// The peer's credentials wait for an outside verdict (RADIUS): hand
+    /// the request to the verifier and answer with
+    /// [`Session::verdict`](super::Session::verdict). Only a session whose
+    /// [`AuthConfig::verification`](rppp_auth::AuthConfig::verification) is
+    /// not `Local` (the default) reports it. While it waits the session's
+    /// negotiation timeout still runs (for a re-challenge, nothing but the
+    /// link's own end bounds the wait): answer `Verdict::Unavailable` when
+    /// no server answers. The tokio driver has no verdict input yet: it
+    /// passes the event on (`EngineEvent::Session`) and nothing answers, so
+    /// an Engine session in a mode other than `Local` fails closed at its
+    /// negotiation timeout; pppd's options never select such a mode.
+    VerifyRequest(VerifyRequest),
     /// IPCP is up: `ip_updown(up)`, the ip-up script.
     IpUp {
         /// Our address.

@@ -212,6 +212,10 @@ impl Session {
             AuthOutcome::AuthenticatedToPeer => {
                 self.events.push_back(SessionEvent::AuthenticatedToPeer)
             }
+            AuthOutcome::VerifyRequest(request) => {
+                self.events.push_back(SessionEvent::VerifyRequest(request));
+                return;
+            }
             AuthOutcome::PeerFailed { reason } => {
                 let text = "Authentication failed";
                 self.close_with(

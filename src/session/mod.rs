@@ -14,7 +14,8 @@
 //! 2. [`Session::start`]: the lower layer is up; LCP starts.
 //! 3. After every input ([`handle_frame`](Session::handle_frame),
 //!    [`handle_timeout`](Session::handle_timeout), [`close`](Session::close),
-//!    [`lower_down`](Session::lower_down)) drain the outputs in this order:
+//!    [`lower_down`](Session::lower_down), [`verdict`](Session::verdict))
+//!    drain the outputs in this order:
 //!    [`poll_action`](Session::poll_action) (carry each out on the kernel),
 //!    [`poll_transmit`](Session::poll_transmit) (write each frame to the
 //!    channel), [`poll_event`](Session::poll_event) (tell the L2TP daemon,
@@ -29,6 +30,15 @@
 //! the NCPs start. LCP going down (a renegotiation, a Terminate-Request, a
 //! timeout) takes the NCPs down and ends authentication; a renegotiation
 //! runs authentication again and brings the NCPs back.
+
+//!
+//! # Verification outside the session
+//!
+//! With [`AuthConfig::verification`] other than `Local` (the default), the
+//! peer's credentials may go to a verifier outside the session (a RADIUS
+//! client): the session reports [`SessionEvent::VerifyRequest`] and waits;
+//! [`Session::verdict`] resumes it. The modes, the credentials and the
+//! verdicts are rppp-auth's ([`rppp_auth::verify`]).
 
 mod auth;
 mod config;
@@ -51,7 +61,9 @@ pub use display::FrameDisplay;
 pub use event::{
     exit, network_protocol, DataPathAction, NpMode, Phase, SessionEvent, TerminationReason,
 };
-pub use rppp_auth::AuthConfig;
+pub use rppp_auth::{
+    AuthConfig, Credentials, StaleVerdict, Verdict, Verification, VerifyHandle, VerifyRequest,
+};
 
 use auth::AuthPhase;
 
@@ -335,6 +347,30 @@ impl Session {
             _ => self.counters.rx_unknown_discarded += 1,
         }
         self.after_input(now, rng);
+    }
+
+    /// The outside verdict on the credentials of a
+    /// [`SessionEvent::VerifyRequest`] (see [`rppp_auth::verify`]): the
+    /// peer gets its Success or Failure, and the session goes on as after a
+    /// local verdict. Drain the outputs afterwards, as after any input.
+    ///
+    /// # Errors
+    /// [`StaleVerdict`] when no request with that handle is pending (it was
+    /// answered, the link renegotiated, or the session is over); nothing
+    /// changes.
+    pub fn verdict(
+        &mut self,
+        now: Instant,
+        handle: VerifyHandle,
+        verdict: Verdict,
+        rng: &mut dyn Rng,
+    ) -> Result<(), StaleVerdict> {
+        if self.terminated {
+            return Err(StaleVerdict(handle));
+        }
+        let result = self.auth.verdict(now, handle, verdict);
+        self.after_input(now, rng);
+        result
     }
 
     /// Timers: call when `now` reaches [`poll_timeout`](Self::poll_timeout).

@@ -13,6 +13,15 @@
 //!   with a Failure.
 //! - With `interval` (pppd's `chap-interval`), a new Challenge follows every
 //!   success after that long; a failed re-challenge fails the link.
+//! - With a [`Verification`] other than `Local`, a Response may go to an
+//!   outside verifier (see [`crate::verify`] and
+//!   [`verdict`](ChapAuthenticator::verdict)), re-challenges included.
+//!   While the verdict is pending the Challenge is not retransmitted;
+//!   Responses with the pending Identifier (the peer's retransmissions, as
+//!   pppd's `chap-restart` makes them) are ignored, not verified again, and
+//!   any other Identifier is stale (RFC 1994 section 4.1) and discarded.
+//!   The Response's form is checked first: a malformed one is refused
+//!   locally and never leaves.
 
 use rppp_lcp::queue::Queue;
 use std::sync::Arc;
@@ -27,6 +36,12 @@ use crate::mschap::{crypto::strip_domain, message};
 use crate::outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};
 use crate::queue::Pending;
 use crate::secrets::{SecretEntry, Secrets};
+use crate::verify::{Handles, Verification, VerifyHandle};
+
+mod verdict;
+
+/// The text of our Success (for MS-CHAPv2 its `M=` part).
+const ACCESS_GRANTED: &str = "Access granted";
 
 /// The longest name we accept in a Response (pppd's MAXNAMELEN less one).
 pub const MAX_NAME_LEN: usize = 255;
@@ -46,6 +61,9 @@ pub struct ChapAuthenticatorConfig {
     /// Look MS-CHAP names up without their `DOMAIN\` prefix
     /// (`ms-ignore-domain`; off).
     pub ms_ignore_domain: bool,
+    /// Who verifies the Response: the secrets (the default) or an outside
+    /// verifier.
+    pub verification: Verification,
 }
 
 impl Default for ChapAuthenticatorConfig {
@@ -56,6 +74,7 @@ impl Default for ChapAuthenticatorConfig {
             max_challenge: 10,
             interval: None,
             ms_ignore_domain: false,
+            verification: Verification::Local,
         }
     }
 }
@@ -66,6 +85,8 @@ enum State {
     Initial,
     /// A Challenge is outstanding.
     Challenged,
+    /// A Response waits for the outside verdict.
+    Verifying,
     /// The peer authenticated; a re-challenge may be due.
     Open,
     /// The exchange failed; nothing more happens.
@@ -86,9 +107,20 @@ pub struct ChapAuthenticator {
     /// The Identifier we last answered, and the answer, for duplicates.
     answered: Option<(u8, Vec<u8>)>,
     authenticated_once: bool,
+    /// The Response waiting for an outside verdict.
+    pending: Option<Box<Awaiting>>,
+    handles: Handles,
     transmit: Pending<Stored, 4>,
     events: Queue<AuthEvent>,
     discarded: u64,
+}
+
+/// A Response handed to the outside verifier.
+struct Awaiting {
+    handle: VerifyHandle,
+    identifier: u8,
+    name: Vec<u8>,
+    value: Vec<u8>,
 }
 
 /// The packets the authenticator keeps and may send again.
@@ -135,6 +167,8 @@ impl ChapAuthenticator {
             deadline: None,
             answered: None,
             authenticated_once: false,
+            pending: None,
+            handles: Handles::default(),
             transmit: Pending::default(),
             events: Queue::new(),
             discarded: 0,
@@ -202,6 +236,12 @@ impl ChapAuthenticator {
             self.discarded += 1;
             return;
         };
+        if self.state == State::Verifying {
+            // The pending Identifier again is a retransmission; any other
+            // is stale. Neither is verified.
+            self.discarded += 1;
+            return;
+        }
         let repeated = matches!(self.answered, Some((id, _)) if id == identifier);
         if repeated && self.state != State::Challenged {
             self.queue(Stored::Answer);
@@ -215,6 +255,24 @@ impl ChapAuthenticator {
     }
 
     fn check_response(&mut self, now: Instant, identifier: u8, value: &[u8], name: &[u8]) {
+        if self.config.verification != Verification::Local {
+            match self.outside_credentials(identifier, value, name) {
+                Ok(Some(credentials)) => return self.ask(identifier, value, name, credentials),
+                Ok(None) => {}
+                Err(reason) => {
+                    let mut answer = Vec::new();
+                    self.refuse(identifier, reason, None, &mut answer);
+                    self.answered = Some((identifier, answer));
+                    self.queue(Stored::Answer);
+                    return;
+                }
+            }
+        }
+        self.check_locally(now, identifier, value, name);
+    }
+
+    /// The secrets' verdict on a Response, answered.
+    fn check_locally(&mut self, now: Instant, identifier: u8, value: &[u8], name: &[u8]) {
         let mut answer = Vec::new();
         match self.verify(identifier, value, name) {
             Ok((entry, authenticator_response)) => {
@@ -224,18 +282,28 @@ impl ChapAuthenticator {
                     addresses: entry.addresses.clone(),
                     options: entry.options.clone(),
                 });
-                self.succeed(
-                    now,
-                    identifier,
-                    authenticator_response,
-                    identity,
-                    &mut answer,
-                );
+                let message: std::borrow::Cow<'_, [u8]> = match authenticator_response {
+                    Some(s) => message::success_v2(&s, ACCESS_GRANTED).into(),
+                    None => ACCESS_GRANTED.as_bytes().into(),
+                };
+                self.succeed(now, identifier, &message, identity, &mut answer);
             }
-            Err(reason) => self.refuse(identifier, reason, &mut answer),
+            Err(reason) => self.refuse(identifier, reason, None, &mut answer),
         }
         self.answered = Some((identifier, answer));
         self.queue(Stored::Answer);
+    }
+
+    /// The secrets line for `name` (without its `DOMAIN\` for MS-CHAP with
+    /// `ms-ignore-domain`) and our name.
+    fn lookup(&self, name: &[u8]) -> Option<&SecretEntry> {
+        let ms = matches!(self.method, AuthMethod::MsChap | AuthMethod::MsChapV2);
+        let lookup_name = if ms && self.config.ms_ignore_domain {
+            strip_domain(name)
+        } else {
+            name
+        };
+        self.secrets.lookup(lookup_name, &self.config.name)
     }
 
     /// Checks the Response's name and value against the secrets: the
@@ -251,13 +319,7 @@ impl ChapAuthenticator {
                 what: "the name is longer than 255 octets",
             });
         }
-        let ms = matches!(self.method, AuthMethod::MsChap | AuthMethod::MsChapV2);
-        let lookup_name = if ms && self.config.ms_ignore_domain {
-            strip_domain(name)
-        } else {
-            name
-        };
-        let Some(entry) = self.secrets.lookup(lookup_name, &self.config.name) else {
+        let Some(entry) = self.lookup(name) else {
             return Err(FailureReason::UnknownName {
                 name: name.to_vec(),
             });
@@ -279,23 +341,20 @@ impl ChapAuthenticator {
         }
     }
 
-    /// The Success into `answer`; the peer is reported authenticated the
-    /// first time (`identity`), and a re-challenge is scheduled.
+    /// The Success with `message` into `answer`; the peer is reported
+    /// authenticated the first time (`identity`), and a re-challenge is
+    /// scheduled.
     fn succeed(
         &mut self,
         now: Instant,
         identifier: u8,
-        authenticator_response: Option<[u8; 20]>,
+        message: &[u8],
         identity: Option<PeerIdentity>,
         answer: &mut Vec<u8>,
     ) {
-        let message: std::borrow::Cow<'_, [u8]> = match authenticator_response {
-            Some(s) => message::success_v2(&s, "Access granted").into(),
-            None => b"Access granted".as_slice().into(),
-        };
         ChapRepr::Success {
             identifier,
-            message: &message,
+            message,
         }
         .append_to(answer);
         if let Some(identity) = identity {
@@ -306,10 +365,30 @@ impl ChapAuthenticator {
         self.deadline = self.config.interval.map(|i| now + i);
     }
 
-    /// The Failure into `answer`, in the method's own words, and the end of
-    /// the exchange.
-    fn refuse(&mut self, identifier: u8, reason: FailureReason, answer: &mut Vec<u8>) {
-        let text = match self.method {
+    /// The Failure into `answer`, with `message` or in the method's own
+    /// words, and the end of the exchange.
+    fn refuse(
+        &mut self,
+        identifier: u8,
+        reason: FailureReason,
+        message: Option<Vec<u8>>,
+        answer: &mut Vec<u8>,
+    ) {
+        let text = match (message, self.method) {
+            (Some(text), _) => text,
+            (None, method) => self.default_failure(method),
+        };
+        ChapRepr::Failure {
+            identifier,
+            message: &text,
+        }
+        .append_to(answer);
+        self.fail(reason);
+    }
+
+    /// pppd's Failure text for `method`.
+    fn default_failure(&self, method: AuthMethod) -> Vec<u8> {
+        match method {
             AuthMethod::MsChapV2 => message::failure(
                 message::ERROR_AUTHENTICATION_FAILURE,
                 false,
@@ -325,13 +404,7 @@ impl ChapAuthenticator {
                 None,
             ),
             _ => b"Access denied".to_vec(),
-        };
-        ChapRepr::Failure {
-            identifier,
-            message: &text,
         }
-        .append_to(answer);
-        self.fail(reason);
     }
 
     fn fail(&mut self, reason: FailureReason) {
@@ -362,7 +435,7 @@ impl ChapAuthenticator {
                 self.deadline = Some(now + self.config.restart);
             }
             State::Open => self.send_challenge(now, rng),
-            State::Initial | State::Failed => self.deadline = None,
+            State::Initial | State::Verifying | State::Failed => self.deadline = None,
         }
     }
 

@@ -11,8 +11,15 @@
 //!   has changed) gets the same answer again, with its own Identifier.
 //! - `timeout` (pppd's `pap-timeout`, 30 s) bounds the wait for the first
 //!   request; `None` waits as long as the link lasts.
+//! - With a [`Verification`] other than `Local`, the request may go to an
+//!   outside verifier (see [`crate::verify`] and
+//!   [`verdict`](PapAuthenticator::verdict)): the timeout stops, and requests that
+//!   arrive while the verdict is pending are the peer's retransmissions
+//!   (RFC 1334 gives each a new Identifier): they are not verified again,
+//!   and the answer goes to the Identifier of the latest.
 
 use rppp_lcp::queue::Queue;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +29,11 @@ use rppp_lcp::AuthMethod;
 use super::packet::{PapCode, PapRepr};
 use crate::chap::MAX_NAME_LEN;
 use crate::outcome::{AuthEvent, AuthFailure, FailureReason, PeerIdentity, Role};
-use crate::secrets::Secrets;
+use crate::secret::Secret;
+use crate::secrets::{AllowedAddresses, SecretEntry, Secrets};
+use crate::verify::{Handles, Verification, VerifyHandle};
+
+mod verdict;
 
 /// How we check PAP peers, with pppd's defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +43,9 @@ pub struct PapAuthenticatorConfig {
     /// The wait for the peer's request (`pap-timeout`; pppd's
     /// UPAP_DEFREQTIME is 30 s). `None` waits forever.
     pub timeout: Option<Duration>,
+    /// Who verifies the password: the secrets (the default) or an outside
+    /// verifier.
+    pub verification: Verification,
 }
 
 impl Default for PapAuthenticatorConfig {
@@ -39,6 +53,7 @@ impl Default for PapAuthenticatorConfig {
         PapAuthenticatorConfig {
             name: Vec::new(),
             timeout: Some(Duration::from_secs(30)),
+            verification: Verification::Local,
         }
     }
 }
@@ -47,6 +62,8 @@ impl Default for PapAuthenticatorConfig {
 enum State {
     Initial,
     Listen,
+    /// A request waits for the outside verdict.
+    Verifying,
     Open,
     Failed,
 }
@@ -58,7 +75,10 @@ pub struct PapAuthenticator {
     state: State,
     deadline: Option<Instant>,
     /// The answer given: Ack or Nak, and its message.
-    answer: Option<(PapCode, &'static [u8])>,
+    answer: Option<(PapCode, Cow<'static, [u8]>)>,
+    /// The request waiting for an outside verdict.
+    pending: Option<Box<Pending>>,
+    handles: Handles,
     transmit: VecDeque<Vec<u8>>,
     events: Queue<AuthEvent>,
     discarded: u64,
@@ -70,6 +90,15 @@ impl core::fmt::Debug for PapAuthenticator {
             .field("state", &self.state)
             .finish_non_exhaustive()
     }
+}
+
+/// A request handed to the outside verifier.
+struct Pending {
+    handle: VerifyHandle,
+    /// The Identifier to answer: that of the latest retransmission.
+    identifier: u8,
+    peer_id: Vec<u8>,
+    password: Secret,
 }
 
 const LOGIN_OK: &[u8] = b"Login ok";
@@ -84,6 +113,8 @@ impl PapAuthenticator {
             state: State::Initial,
             deadline: None,
             answer: None,
+            pending: None,
+            handles: Handles::default(),
             transmit: VecDeque::new(),
             events: Queue::new(),
             discarded: 0,
@@ -127,41 +158,81 @@ impl PapAuthenticator {
             self.discarded += 1;
             return;
         };
-        if let Some((code, message)) = self.answer {
-            self.send(code, identifier, message);
+        if let Some((code, message)) = self.answer.clone() {
+            self.send(code, identifier, &message);
             return;
         }
-        let entry = if peer_id.len() > MAX_NAME_LEN {
-            Err(FailureReason::MalformedResponse {
+        if let Some(pending) = self.pending.as_deref_mut() {
+            // A retransmission while the verdict is pending.
+            pending.identifier = identifier;
+            return;
+        }
+        if peer_id.len() > MAX_NAME_LEN {
+            let reason = FailureReason::MalformedResponse {
                 what: "the Peer-ID is longer than 255 octets",
-            })
-        } else {
-            match self.secrets.lookup(peer_id, &self.config.name) {
-                None => Err(FailureReason::UnknownName {
-                    name: peer_id.to_vec(),
-                }),
-                Some(entry) if entry.secret.ct_eq(password) => Ok(entry),
-                Some(_) => Err(FailureReason::WrongSecret {
-                    name: peer_id.to_vec(),
-                }),
-            }
-        };
+            };
+            self.conclude(identifier, peer_id, Err(reason), None);
+            return;
+        }
+        let known = || self.secrets.lookup(peer_id, &self.config.name).is_some();
+        if crate::verify::asks_outside(self.config.verification, known) {
+            self.ask(identifier, peer_id, password);
+            return;
+        }
+        let verdict = self.check_locally(peer_id, password);
+        self.conclude(identifier, peer_id, verdict, None);
+    }
+
+    /// The pap-secrets verdict on `peer_id` and `password`.
+    fn check_locally(
+        &self,
+        peer_id: &[u8],
+        password: &[u8],
+    ) -> Result<(AllowedAddresses, Vec<Vec<u8>>), FailureReason> {
+        match self.secrets.lookup(peer_id, &self.config.name) {
+            None => Err(FailureReason::UnknownName {
+                name: peer_id.to_vec(),
+            }),
+            Some(SecretEntry {
+                secret,
+                addresses,
+                options,
+                ..
+            }) if secret.ct_eq(password) => Ok((addresses.clone(), options.clone())),
+            Some(_) => Err(FailureReason::WrongSecret {
+                name: peer_id.to_vec(),
+            }),
+        }
+    }
+
+    /// Answers the request `identifier` from `peer_id` with `verdict`: the
+    /// addresses and options it allows, or why not. `message` replaces the
+    /// default text.
+    fn conclude(
+        &mut self,
+        identifier: u8,
+        peer_id: &[u8],
+        verdict: Result<(AllowedAddresses, Vec<Vec<u8>>), FailureReason>,
+        message: Option<Vec<u8>>,
+    ) {
         self.deadline = None;
-        match entry {
-            Ok(entry) => {
+        match verdict {
+            Ok((addresses, options)) => {
+                let message = message.map_or(Cow::Borrowed(LOGIN_OK), Cow::Owned);
                 self.state = State::Open;
-                self.answer = Some((PapCode::AuthenticateAck, LOGIN_OK));
                 self.events.push(AuthEvent::PeerAuthenticated(PeerIdentity {
                     method: AuthMethod::Pap,
                     name: peer_id.to_vec(),
-                    addresses: entry.addresses.clone(),
-                    options: entry.options.clone(),
+                    addresses,
+                    options,
                 }));
-                self.send(PapCode::AuthenticateAck, identifier, LOGIN_OK);
+                self.send(PapCode::AuthenticateAck, identifier, &message);
+                self.answer = Some((PapCode::AuthenticateAck, message));
             }
             Err(reason) => {
-                self.answer = Some((PapCode::AuthenticateNak, LOGIN_INCORRECT));
-                self.send(PapCode::AuthenticateNak, identifier, LOGIN_INCORRECT);
+                let message = message.map_or(Cow::Borrowed(LOGIN_INCORRECT), Cow::Owned);
+                self.send(PapCode::AuthenticateNak, identifier, &message);
+                self.answer = Some((PapCode::AuthenticateNak, message));
                 self.fail(reason);
             }
         }

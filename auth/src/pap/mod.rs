@@ -2,6 +2,8 @@
 //! password, [`PapAuthenticator`] checks them.
 
 mod authenticator;
+#[cfg(test)]
+mod external_tests;
 pub mod packet;
 mod peer;
 #[cfg(test)]

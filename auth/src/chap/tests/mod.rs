@@ -86,5 +86,6 @@ fn exchange(
     (challenge, response, verdict)
 }
 
+mod external;
 mod outcomes;
 mod repeats;
