@@ -16,12 +16,12 @@ use rppp::session::Phase;
 
 const SESSIONS: u64 = 10_000;
 
-fn sessions() -> Vec<(Phase, Option<AuthMethod>)> {
+fn sessions() -> Vec<(Phase, Option<AuthMethod>, bool)> {
     (0..SESSIONS as usize)
         .map(|n| {
             let phase = PHASES[if n % 50 == 0 { n % 5 } else { 3 }];
             let auth = (n % 10 != 0).then(|| AUTH_METHODS[n % 4]);
-            (phase, auth)
+            (phase, auth, phase == Phase::Network)
         })
         .collect()
 }
