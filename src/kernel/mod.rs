@@ -24,6 +24,7 @@
 )]
 
 pub mod frames;
+pub mod heap;
 mod ioctl;
 mod ppp;
 mod pppol2tp;

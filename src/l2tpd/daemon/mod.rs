@@ -43,6 +43,7 @@ mod commands;
 mod control;
 mod ctl;
 mod log;
+mod memory;
 mod metrics;
 mod reload;
 mod shutdown;
@@ -131,6 +132,8 @@ pub struct Daemon {
     published: Option<metrics::Published>,
     /// max-sessions, max-starting, the rate per peer.
     limits: Limits,
+    /// When to give free memory back ([`memory::Trimmer`]).
+    trimmer: memory::Trimmer,
     phase: Phase,
     /// While the tunnels close: messages each peer has acknowledged so
     /// far (progress puts the deadline off).
@@ -267,6 +270,7 @@ impl Daemon {
             ctl: None,
             published: None,
             limits,
+            trimmer: memory::Trimmer::default(),
             phase: Phase::Running,
             stop_acked: HashMap::new(),
         })
@@ -499,6 +503,10 @@ impl Daemon {
                 _ = status_tick.tick(), if !stopping => {
                     for (why, n) in self.limits.take_log(Instant::now()) {
                         tracing::warn!("refused {n} call(s) or tunnel(s): {why}");
+                    }
+                    let tally = self.engine.tally();
+                    if self.trimmer.due(tally.sessions, tally.starting()) {
+                        crate::kernel::heap::trim();
                     }
                     let line = self.status_line();
                     if line != last_status {

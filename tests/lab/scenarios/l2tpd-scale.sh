@@ -209,6 +209,13 @@ bring_up() {  # bring_up <tag> <tunnels> <calls>
         "lns_pss_kib=$lp lac_pss_kib=$cp lns_pss_per_session_kib=$(per "$lp" $n) lac_pss_per_session_kib=$(per "$cp" $n)"
     ok=$(ping_all)
     check "$tag: a ping answered over $ok of $n links" [ "$ok" = "$n" ]
+    # Settled: rppp l2tpd gives its free memory back once nothing is
+    # starting (it looks every 5 s).
+    sleep 6
+    lp=$(pss_kib $lns_pid); cp=$(pss_kib $lac_pid)
+    echo "FIGURE l2tpd-scale-rppp-settled tunnels=$2 sessions=$n lns_pss_kib=$lp lac_pss_kib=$cp" \
+        "lns_pss_per_session_kib=$(per "$lp" $n) lac_pss_per_session_kib=$(per "$cp" $n)" \
+        "lns_threads=$(awk '/^Threads/ { print $2 }' /proc/$lns_pid/status) lac_threads=$(awk '/^Threads/ { print $2 }' /proc/$lac_pid/status)"
 }
 
 netns_up || { fail "underlay veth between netns lns and lac"; exit 1; }
