@@ -57,8 +57,8 @@ impl Daemon {
             // Every call goes through the pacer (a tunnel's first calls
             // too, which the glue asks for when it comes up): placed at
             // once, or as --max-starting allows.
-            Command::PlaceCall { tunnel_id } => {
-                self.pacer.owe(tunnel_id, 1);
+            Command::PlaceCalls { tunnel_id, count } => {
+                self.pacer.owe(tunnel_id, count);
                 self.pace_calls();
             }
             Command::StartSession { role, info } => self.start_session(role, info),

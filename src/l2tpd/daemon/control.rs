@@ -111,7 +111,10 @@ impl Daemon {
         }
         match lac.tunnel_id() {
             Some(t) if self.endpoint.tunnel(t).is_some() => {
-                self.apply(crate::l2tpd::Command::PlaceCall { tunnel_id: t });
+                self.apply(crate::l2tpd::Command::PlaceCalls {
+                    tunnel_id: t,
+                    count: 1,
+                });
                 Reply::Ok
             }
             Some(_) => Failure::Error.into(),

@@ -390,9 +390,7 @@ impl Daemon {
                     "[lac {}]: calling on tunnel {tunnel_id}",
                     self.lac_name(lac)
                 );
-                // Placed at once, or as --max-starting allows (commands.rs).
-                self.pacer.owe(tunnel_id, count);
-                self.pace_calls();
+                self.apply(crate::l2tpd::Command::PlaceCalls { tunnel_id, count });
             }
             DialAction::CloseTunnel { lac, tunnel_id } => {
                 let ip = self.places.get(&tunnel_id).map(|p| p.remote.ip());

@@ -15,10 +15,13 @@ pub enum Command {
         /// The peer's Tunnel ID.
         peer_tunnel_id: u16,
     },
-    /// LAC: place an incoming call on this tunnel (`open_session`).
-    PlaceCall {
+    /// LAC: place `count` incoming calls on this tunnel (`open_session`
+    /// each), at once or as the daemon's pacing allows.
+    PlaceCalls {
         /// Our Tunnel ID.
         tunnel_id: u16,
+        /// How many.
+        count: u32,
     },
     /// Create the kernel session (a PPPoL2TP socket connected with both
     /// ends' ids) and start PPP on it; then report with

@@ -20,8 +20,9 @@ impl Glue {
                     tunnel_id,
                     peer_tunnel_id: info.peer_tunnel_id,
                 });
-                for _ in 0..std::mem::take(&mut slot.calls) {
-                    out.push(Command::PlaceCall { tunnel_id });
+                let count = std::mem::take(&mut slot.calls);
+                if count > 0 {
+                    out.push(Command::PlaceCalls { tunnel_id, count });
                 }
             }
             Event::SessionUp(info) => {

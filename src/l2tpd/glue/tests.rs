@@ -50,9 +50,11 @@ impl Side {
             Command::CreateKernelTunnel { tunnel_id, .. } => {
                 assert!(self.kernel_tunnels.insert(tunnel_id));
             }
-            Command::PlaceCall { tunnel_id } => {
+            Command::PlaceCalls { tunnel_id, count } => {
                 let t = self.endpoint.tunnel_mut(tunnel_id).unwrap();
-                t.open_session(now, CallParams::default(), rng).unwrap();
+                for _ in 0..count {
+                    t.open_session(now, CallParams::default(), rng).unwrap();
+                }
             }
             Command::StartSession { role, info } => {
                 assert!(self.kernel_tunnels.contains(&info.tunnel_id));
