@@ -11,9 +11,7 @@
 //!
 //! `cargo bench --features test-util --bench engine_memory`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,35 +20,9 @@ use rppp::driver::{Engine, LinkOptions};
 use rppp::session::{Role, SessionConfig};
 use rppp_auth::{AuthMethod, AuthMethods, Secrets};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; the
-// counter only observes sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        // SAFETY: same layout the caller gave us.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        // SAFETY: ptr was allocated by System with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        // SAFETY: ptr was allocated by System with this layout.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "common/counting.rs"]
+mod counting;
+use counting::live;
 
 /// Pairs of sessions (twice as many sessions).
 const PAIRS: usize = 500;
@@ -97,7 +69,7 @@ fn main() {
             paths.push((a, b));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let before = LIVE.load(Ordering::Relaxed);
+        let before = live();
         for (a, b) in paths {
             engine.add_session(a, Arc::clone(&lns), LinkOptions::default(), ());
             engine.add_session(b, Arc::clone(&lac), LinkOptions::default(), ());
@@ -108,7 +80,7 @@ fn main() {
         }
         // Settled: what the negotiations left behind is gone.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let after = LIVE.load(Ordering::Relaxed);
+        let after = live();
         let per = (after - before) as f64 / sessions as f64;
         println!(
             "engine_memory: {sessions} sessions up, {:.0} bytes of heap each ({:.2} KiB)",
