@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::datapath::DefaultRoute;
 use super::kernel_path::{L2tpSocketOptions, UnitNaming};
+use crate::session::IpcpAddresses;
 
 /// What the driver does around the session beyond the protocols: pppd's
 /// `idle`, `defaultroute` and `proxyarp`.
@@ -32,4 +33,7 @@ pub struct KernelSessionOptions {
     pub naming: UnitNaming,
     /// `idle`, `defaultroute`, `proxyarp`.
     pub link: LinkOptions,
+    /// This session's own IPv4 addresses over the shared configuration's
+    /// (an L2TP server's lease for the call).
+    pub addresses: IpcpAddresses,
 }

@@ -425,11 +425,14 @@ pub trait DataPath: Send + 'static {
         async {}
     }
 
-    /// Resolves when the L2TP session is known to be deleted although its
+    /// Ready when the L2TP session is known to be deleted although its
     /// fds said nothing (Linux 6.1 gives the channel no hangup then): the
-    /// lower layer is down. Cancel-safe; never resolves by default.
-    fn lower_layer_deleted(&mut self) -> impl Future<Output = ()> + Send {
-        std::future::pending()
+    /// lower layer is down. Otherwise pending, and the task is woken when
+    /// that changes; never ready by default. A poll, not a future, so a
+    /// session's task keeps no state for it while it waits.
+    fn poll_lower_layer_deleted(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        let _ = cx;
+        std::task::Poll::Pending
     }
 
     /// Whether the L2TP session still exists, asked of the kernel (for a

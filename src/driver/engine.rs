@@ -39,7 +39,7 @@ use super::status::{SessionId, SessionInfo, SessionStats};
 use super::task::{self, Start};
 use crate::kernel::frames::{FrameFd, SharedFd};
 use crate::kernel::PppoL2tpSocket;
-use crate::session::SessionConfig;
+use crate::session::{IpcpAddresses, SessionConfig};
 
 /// The session named is not (or no longer) in the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +156,13 @@ impl Engine {
         self
     }
 
-    fn start<H: Hooks>(&self, config: Arc<SessionConfig>, link: LinkOptions, hooks: H) -> Start<H> {
+    fn start<H: Hooks>(
+        &self,
+        config: Arc<SessionConfig>,
+        addresses: IpcpAddresses,
+        link: LinkOptions,
+        hooks: H,
+    ) -> Start<H> {
         let (id, commands) = self.registry.add();
         Start {
             id,
@@ -164,6 +170,7 @@ impl Engine {
             outbox: Outbox::new(id, self.events.clone()),
             commands,
             config,
+            addresses,
             link,
             hooks,
             window: self.window.clone(),
@@ -182,7 +189,7 @@ impl Engine {
         link: LinkOptions,
         hooks: H,
     ) -> SessionId {
-        let start = self.start(config.into(), link, hooks);
+        let start = self.start(config.into(), IpcpAddresses::default(), link, hooks);
         let id = start.id;
         let span = start.span.clone();
         tokio::spawn(task::run(data_path, start, None).instrument(span));
@@ -200,7 +207,7 @@ impl Engine {
         hooks: H,
     ) -> SessionId {
         // Boxed: the future below keeps what it captures for its life.
-        let mut start = Box::new(self.start(config.into(), options.link, hooks));
+        let mut start = Box::new(self.start(config.into(), options.addresses, options.link, hooks));
         let id = start.id;
         let span = start.span.clone();
         // The L2TP ids are known from the start: every line of the
@@ -384,7 +391,12 @@ mod tests {
             let o = crate::options::Options::default();
             let hooks = crate::notify::SessionHooks::new(&o, crate::notify::ProcessInfo::current());
             let config = crate::session::SessionConfig::new(crate::session::Role::Lns);
-            let start = engine.start(std::sync::Arc::new(config), Default::default(), hooks);
+            let start = engine.start(
+                std::sync::Arc::new(config),
+                Default::default(),
+                Default::default(),
+                hooks,
+            );
             let (dp, _kernel) = super::super::fake::FakeDataPath::new().unwrap();
             let future = super::task::run(dp, start, None);
             let size = std::mem::size_of_val(&future);

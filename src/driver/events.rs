@@ -133,8 +133,20 @@ pub(crate) struct Outbox {
     id: SessionId,
     tx: EventSender,
     queue: VecDeque<EngineEvent>,
+    /// The wait for room in the stream, while events are queued.
+    room: Option<RoomWait>,
     /// Events dropped because the embedder's stream is gone.
     pub(crate) dropped: u32,
+}
+
+/// A wait for a slot in the stream, held by the outbox only while it has
+/// events queued (boxed: most sessions never wait).
+struct RoomWait(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>);
+
+impl std::fmt::Debug for RoomWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RoomWait")
+    }
 }
 
 impl Outbox {
@@ -143,6 +155,7 @@ impl Outbox {
             id,
             tx,
             queue: VecDeque::new(),
+            room: None,
             dropped: 0,
         }
     }
@@ -187,16 +200,25 @@ impl Outbox {
         self.queue.len() >= SESSION_OUTBOX
     }
 
-    /// Resolves when the stream has room again (cancel-safe); pending
-    /// forever while nothing waits.
-    pub(crate) async fn room(&self) {
+    /// Ready when the stream has room again for the queued events;
+    /// pending while nothing is queued. The task is woken when room comes.
+    pub(crate) fn poll_room(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
         if self.queue.is_empty() {
-            return std::future::pending().await;
+            self.room = None;
+            return std::task::Poll::Pending;
         }
-        // A permit dropped unused gives its slot back; flush then takes it.
-        if self.tx.0.reserve().await.is_err() {
-            // The stream is gone: flush discards.
-        }
+        let tx = &self.tx.0;
+        let wait = self.room.get_or_insert_with(|| {
+            let tx = tx.clone();
+            // A permit dropped unused gives its slot back; flush then
+            // takes it. An error means the stream is gone: flush discards.
+            RoomWait(Box::pin(async move {
+                let _ = tx.reserve_owned().await;
+            }))
+        });
+        std::task::ready!(wait.0.as_mut().poll(cx));
+        self.room = None;
+        std::task::Poll::Ready(())
     }
 
     /// Hands over every queued event, waiting for room as needed: the

@@ -114,17 +114,21 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    /// Waits until the session's deletion is confirmed; never returns when
-    /// the watch cannot tell. Cancel-safe.
-    pub(crate) async fn deleted(&mut self) {
-        if let Some(rx) = &mut self.gone {
-            if rx.await.is_ok() {
-                return;
-            }
+    /// Ready once the session's deletion is confirmed, and only once;
+    /// pending for ever when the watch cannot tell.
+    pub(crate) fn poll_deleted(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        use std::future::Future as _;
+        let Some(rx) = &mut self.gone else {
+            return std::task::Poll::Pending;
+        };
+        let answer = std::task::ready!(std::pin::Pin::new(rx).poll(cx));
+        // A finished receiver is not polled again.
+        self.gone = None;
+        match answer {
+            Ok(()) => std::task::Poll::Ready(()),
             // The watch is gone (no l2tp family): never.
-            self.gone = None;
+            Err(_) => std::task::Poll::Pending,
         }
-        std::future::pending().await
     }
 
     /// The ids it watches.

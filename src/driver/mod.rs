@@ -26,6 +26,7 @@ mod l2tp_watch;
 pub(crate) mod log_span;
 mod netlink_thread;
 mod registry;
+mod signal;
 mod status;
 mod task;
 

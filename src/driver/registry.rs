@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::oneshot;
 
 use rppp_lcp::AuthMethod;
 
 use super::counters::{EngineCounters, SessionTally};
 use super::end::{CloseReason, Ended};
+use super::signal::Signal;
 use super::status::{SessionId, SessionInfo, SessionStats};
 
 /// What the engine asks of a session's task.
@@ -33,7 +34,7 @@ struct Entry {
     /// Commands not yet taken by the session's task, which `wake` wakes.
     /// (A channel per session would cost about a kilobyte each.)
     commands: Vec<Command>,
-    wake: Arc<Notify>,
+    wake: Arc<Signal>,
     waiters: Vec<oneshot::Sender<Ended>>,
 }
 
@@ -58,8 +59,8 @@ impl Registry {
     }
 
     /// A new session's id and what wakes its task when a command waits.
-    pub(crate) fn add(&self) -> (SessionId, Arc<Notify>) {
-        let wake = Arc::new(Notify::new());
+    pub(crate) fn add(&self) -> (SessionId, Arc<Signal>) {
+        let wake = Arc::new(Signal::default());
         let mut commands = Vec::new();
         let mut s = self.lock();
         s.next += 1;
@@ -70,7 +71,7 @@ impl Registry {
                 reason: CloseReason::Shutdown,
                 hard: false,
             });
-            wake.notify_one();
+            wake.raise();
         }
         s.map.insert(
             id,
@@ -158,7 +159,7 @@ impl Registry {
             return false;
         };
         e.commands.push(command);
-        e.wake.notify_one();
+        e.wake.raise();
         true
     }
 
@@ -184,7 +185,7 @@ impl Registry {
         let (tx, rx) = oneshot::channel();
         e.waiters.push(tx);
         e.commands.push(Command::Close { reason, hard });
-        e.wake.notify_one();
+        e.wake.raise();
         Some(rx)
     }
 

@@ -82,6 +82,18 @@ impl FrameFd {
         Ok(())
     }
 
+    /// Polls for readability (or a hangup), for a task that waits on
+    /// several things at once without a future per fd: the task is woken
+    /// when the fd becomes readable.
+    pub fn poll_readable(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        self.fd
+            .poll_read_ready(cx)
+            .map_ok(|mut guard| guard.clear_ready())
+    }
+
     /// Reads one frame if one is queued, handing `(protocol, information)`
     /// to `f`.
     pub fn read(&self, f: impl FnOnce(u16, &[u8])) -> io::Result<Read> {

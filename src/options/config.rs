@@ -122,6 +122,8 @@ impl Options {
                 kdebug: i32::try_from(self.kdebug).ok().filter(|&k| k != 0),
             },
             link: self.link_options(),
+            // The configuration's own addresses apply.
+            addresses: crate::session::IpcpAddresses::default(),
         }
     }
 

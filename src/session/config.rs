@@ -1,6 +1,7 @@
 //! One configuration for a session: everything the protocols and the
 //! session's own deadlines need.
 
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use rppp_ipcp::{IpcpConfig, Ipv6cpConfig};
@@ -54,4 +55,16 @@ impl SessionConfig {
             maxconnect: None,
         }
     }
+}
+
+/// One session's IPv4 addresses over its shared configuration's
+/// (pppd's `LOCAL:REMOTE` for this call alone): an L2TP server leases
+/// each session its own peer address, and its sessions still share one
+/// [`SessionConfig`]. A side left `None` keeps the configuration's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IpcpAddresses {
+    /// Our address.
+    pub local: Option<Ipv4Addr>,
+    /// The address we give the peer.
+    pub remote: Option<Ipv4Addr>,
 }

@@ -56,7 +56,7 @@ use rand_core::Rng;
 use rppp_ipcp::{Ipcp, Ipv6cp};
 use rppp_lcp::{Lcp, State};
 
-pub use config::{Role, SessionConfig};
+pub use config::{IpcpAddresses, Role, SessionConfig};
 pub use display::FrameDisplay;
 pub use event::{
     exit, network_protocol, DataPathAction, NpMode, Phase, SessionEvent, TerminationReason,
@@ -142,9 +142,21 @@ impl Session {
     /// A session that has not started; [`DataPathAction::CreateUnit`] is
     /// queued. Sessions made from one `Arc<SessionConfig>` share it.
     pub fn new(config: impl Into<Arc<SessionConfig>>) -> Session {
+        Session::with_addresses(config, IpcpAddresses::default())
+    }
+
+    /// As [`new`](Self::new), with this session's own IPv4 addresses over
+    /// the configuration's.
+    pub fn with_addresses(
+        config: impl Into<Arc<SessionConfig>>,
+        addresses: IpcpAddresses,
+    ) -> Session {
         let config = config.into();
         let lcp = Lcp::new(config.lcp.clone());
-        let ipcp = Ipcp::new(config.ipcp.clone());
+        let mut ipcp_config = config.ipcp.clone();
+        ipcp_config.local = addresses.local.or(ipcp_config.local);
+        ipcp_config.remote = addresses.remote.or(ipcp_config.remote);
+        let ipcp = Ipcp::new(ipcp_config);
         let ipv6cp = config.ipv6cp.clone().map(|c| Box::new(Ipv6cp::new(c)));
         Session {
             phase: Phase::Dead,

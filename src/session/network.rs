@@ -25,7 +25,7 @@ impl Session {
             rppp_ipcp::AllowedAddresses::None
         } else {
             let unit = self.unit;
-            let suggested = addresses.suggested_remote(self.config.ipcp.remote, unit);
+            let suggested = addresses.suggested_remote(self.ipcp.config().remote, unit);
             let allows = std::sync::Arc::new(move |address| addresses.permits(address, unit));
             rppp_ipcp::AllowedAddresses::Only { allows, suggested }
         };

@@ -142,7 +142,7 @@ pub struct FakeKernel {
     /// them before the session starts).
     pub l2tp: Option<L2tpIds>,
     peer: Weak<Mutex<FakeKernel>>,
-    deletion_announced: Arc<tokio::sync::Notify>,
+    deletion_announced: Arc<crate::driver::signal::Signal>,
     channel_kernel: Option<Arc<FrameFd>>,
     unit_kernel: Option<Arc<FrameFd>>,
 }
@@ -169,14 +169,14 @@ impl FakeHandle {
     /// Deletes the L2TP session as `ip l2tp del session` does on Linux
     /// 6.1: the link goes dead (nothing passes either way) and the fds
     /// report nothing. With `announce`, the kernel's L2TP netlink
-    /// notification tells the engine ([`DataPath::lower_layer_deleted`]);
+    /// notification tells the engine ([`DataPath::poll_lower_layer_deleted`]);
     /// without, only asking the kernel ([`DataPath::probe_lower_layer`])
     /// finds it gone.
     pub fn delete_session(&self, announce: bool) {
         let mut k = self.lock();
         k.l2tp_deleted = true;
         if announce {
-            k.deletion_announced.notify_one();
+            k.deletion_announced.raise();
         }
     }
 
@@ -431,10 +431,10 @@ impl Drop for FakeDataPath {
 }
 
 impl DataPath for FakeDataPath {
-    async fn lower_layer_deleted(&mut self) {
-        // An announcement made while nobody waited is kept as a permit.
-        let notify = Arc::clone(&self.kernel.lock().deletion_announced);
-        notify.notified().await
+    fn poll_lower_layer_deleted(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        // An announcement made while nobody waited is kept until taken.
+        let signal = Arc::clone(&self.kernel.lock().deletion_announced);
+        signal.poll_take(cx)
     }
 
     async fn probe_lower_layer(&mut self) -> LowerLayer {

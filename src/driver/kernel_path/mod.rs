@@ -140,19 +140,18 @@ impl DataPath for KernelDataPath {
         self.remove_proxy_arp().await
     }
 
-    async fn lower_layer_deleted(&mut self) {
-        match &mut self.l2tp_watch {
-            Some((_, watcher)) => {
-                watcher.deleted().await;
-                let key = watcher.key();
-                tracing::info!(
-                    "L2TP session {} of tunnel {} deleted",
-                    key.session,
-                    key.tunnel
-                );
-            }
-            None => std::future::pending().await,
-        }
+    fn poll_lower_layer_deleted(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        let Some((_, watcher)) = &mut self.l2tp_watch else {
+            return std::task::Poll::Pending;
+        };
+        std::task::ready!(watcher.poll_deleted(cx));
+        let key = watcher.key();
+        tracing::info!(
+            "L2TP session {} of tunnel {} deleted",
+            key.session,
+            key.tunnel
+        );
+        std::task::Poll::Ready(())
     }
 
     async fn probe_lower_layer(&mut self) -> LowerLayer {

@@ -3,15 +3,16 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::super::config::LinkOptions;
 use super::super::end::{EndReason, Ended, SetupError};
 use super::super::events::{EngineEvent, Outbox};
 use super::super::hooks::Hooks;
 use super::super::registry::Registry;
+use super::super::signal::Signal;
 use super::super::status::SessionId;
-use crate::session::SessionConfig;
+use crate::session::{IpcpAddresses, SessionConfig};
 
 /// Everything a session's task needs but its data path.
 pub(crate) struct Start<H> {
@@ -19,8 +20,10 @@ pub(crate) struct Start<H> {
     pub(crate) registry: Registry,
     pub(crate) outbox: Outbox,
     /// Wakes the task when the registry holds commands for it.
-    pub(crate) commands: Arc<Notify>,
+    pub(crate) commands: Arc<Signal>,
     pub(crate) config: Arc<SessionConfig>,
+    /// The session's own addresses over `config`'s.
+    pub(crate) addresses: IpcpAddresses,
     pub(crate) link: LinkOptions,
     pub(crate) hooks: H,
     /// The engine's negotiation window, until a slot is taken.

@@ -3,6 +3,9 @@
 //! kernel's word that the L2TP session is gone; and what it does when
 //! each comes.
 
+use std::future::Future as _;
+use std::task::{Context, Poll};
+
 use tokio::time::Instant;
 
 use super::super::datapath::DataPath;
@@ -25,6 +28,12 @@ pub(super) enum Wake {
 impl<D: DataPath, H: Hooks> Task<D, H> {
     /// Waits for the next thing to do; `None` when the session can go no
     /// further.
+    ///
+    /// One poll function over everything, not a `select!` of futures: the
+    /// things waited on keep their wakers themselves (the fds' readiness,
+    /// the command [`Signal`](super::super::signal::Signal), the timer
+    /// kept in the task), so the session's future holds no per-branch
+    /// state for the whole life of the session: about 900 bytes less each.
     pub(super) async fn wait(&mut self) -> Option<Wake> {
         let deadline = match (
             self.session.poll_timeout().map(Instant::from_std),
@@ -33,41 +42,71 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let channel = self.channel.as_ref()?;
+        self.channel.as_ref()?;
+        self.arm_timer(deadline);
         // A full outbox stops input until the embedder reads its events.
         let reading = !self.start.outbox.is_full();
-        let more = reading && (self.channel_more || self.unit_more);
-        let unit_readable = async {
-            match &self.unit {
-                Some(u) if reading && !self.unit_more => u.readable().await,
-                _ => std::future::pending().await,
+        Some(std::future::poll_fn(|cx| self.poll_wake(cx, reading)).await)
+    }
+
+    /// Sets the task's timer to `deadline`, reusing its registration.
+    fn arm_timer(&mut self, deadline: Option<Instant>) {
+        match (deadline, &mut self.timer) {
+            (None, _) => self.timer_at = None,
+            (Some(at), Some(timer)) => {
+                if self.timer_at != Some(at) {
+                    timer.as_mut().reset(at);
+                    self.timer_at = Some(at);
+                }
             }
-        };
-        let timer = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
+            (Some(at), None) => {
+                self.timer = Some(Box::pin(tokio::time::sleep_until(at)));
+                self.timer_at = Some(at);
             }
-        };
-        let pre_up = async {
-            match &mut self.pre_up {
-                Some(wait) => wait.await,
-                None => std::future::pending().await,
+        }
+    }
+
+    /// What is ready, the session's own business first (commands, the
+    /// hooks, its timer, the lower layer, the stream), then its fds, then
+    /// frames the read budget left: a flooding peer cannot hold back the
+    /// session's timers and commands.
+    fn poll_wake(&mut self, cx: &mut Context<'_>, reading: bool) -> Poll<Wake> {
+        if self.start.commands.poll_take(cx).is_ready() {
+            return Poll::Ready(Wake::Commands);
+        }
+        if let Some(wait) = &mut self.pre_up {
+            if wait.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Wake::PreUpDone);
             }
-        };
-        let wake = tokio::select! {
-            r = channel.readable(), if reading && !self.channel_more => {
-                r.map_or_else(Wake::Error, |()| Wake::Channel)
+        }
+        if let (Some(timer), Some(_)) = (&mut self.timer, self.timer_at) {
+            if timer.as_mut().poll(cx).is_ready() {
+                self.timer_at = None;
+                return Poll::Ready(Wake::Timer);
             }
-            r = unit_readable => r.map_or_else(Wake::Error, |()| Wake::Unit),
-            () = std::future::ready(()), if more => Wake::More,
-            () = timer => Wake::Timer,
-            () = pre_up => Wake::PreUpDone,
-            () = self.start.outbox.room() => Wake::Room,
-            () = self.start.commands.notified() => Wake::Commands,
-            () = self.dp.lower_layer_deleted() => Wake::Deleted,
-        };
-        Some(wake)
+        }
+        if self.dp.poll_lower_layer_deleted(cx).is_ready() {
+            return Poll::Ready(Wake::Deleted);
+        }
+        if self.start.outbox.poll_room(cx).is_ready() {
+            return Poll::Ready(Wake::Room);
+        }
+        if reading {
+            for (fd, more, wake) in [
+                (&self.channel, self.channel_more, Wake::Channel),
+                (&self.unit, self.unit_more, Wake::Unit),
+            ] {
+                if let (Some(fd), false) = (fd, more) {
+                    if let Poll::Ready(r) = fd.poll_readable(cx) {
+                        return Poll::Ready(r.map_or_else(Wake::Error, |()| wake));
+                    }
+                }
+            }
+            if self.channel_more || self.unit_more {
+                return Poll::Ready(Wake::More);
+            }
+        }
+        Poll::Pending
     }
 
     /// Does what `wake` calls for.
