@@ -38,6 +38,7 @@ pub mod pacer;
 pub mod ppp_words;
 pub mod settings;
 pub mod setup;
+mod template;
 
 pub use crate::limits;
 pub use control::{Credentials, DEFAULT_CONTROL_PIPE};

@@ -6,9 +6,14 @@
 //!
 //! A LAC call's password from the control pipe is set on the parsed
 //! options, never written as a word.
+//!
+//! A section's calls share one parsed configuration
+//! ([`super::template`]), parsed again when a file it came from changes.
 
+use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use rppp_l2tp::SessionInfo;
 
@@ -16,6 +21,7 @@ use super::config::{AddressPool, Lease, PoolError};
 use super::control::Credentials;
 use super::ppp_words::{lac_words, lns_words};
 use super::settings::{Section, Settings};
+use super::template::{self, Stamp, Stat, Template, TemplateKey};
 use crate::driver::KernelSessionOptions;
 use crate::options::{self, Context, OptionsError};
 use crate::session::SessionConfig;
@@ -62,22 +68,36 @@ pub struct PppSetup {
     pool: AddressPool<(u16, u16)>,
     context: Context,
     read: Reader,
+    stat: Stat,
+    templates: HashMap<TemplateKey, Template>,
 }
 
 impl PppSetup {
     /// Pools empty; options read from the file system as pppd reads them
     /// for a user who is (or is not) `privileged`.
     pub fn new(privileged: bool) -> PppSetup {
-        PppSetup::with_reader(Context::new(privileged), options::read_file)
+        PppSetup::with_files(Context::new(privileged), options::read_file, template::stat)
     }
 
-    /// With another context and file reader (tests).
+    /// With another context and file reader (tests); files never change.
     pub fn with_reader(context: Context, read: Reader) -> PppSetup {
+        PppSetup::with_files(context, read, |_| None)
+    }
+
+    fn with_files(context: Context, read: Reader, stat: Stat) -> PppSetup {
         PppSetup {
             pool: AddressPool::new(),
             context,
             read,
+            stat,
+            templates: HashMap::new(),
         }
+    }
+
+    /// The configuration changed (a reload): every section's options are
+    /// parsed again at its next call.
+    pub fn forget_templates(&mut self) {
+        self.templates.clear();
     }
 
     /// The configuration for session `info` in `place`, leasing its
@@ -89,45 +109,98 @@ impl PppSetup {
         place: SessionPlace,
         info: &SessionInfo,
         credentials: Option<&Credentials>,
-    ) -> Result<(SessionConfig, KernelSessionOptions), SetupError> {
+    ) -> Result<(Arc<SessionConfig>, KernelSessionOptions), SetupError> {
         let key = (info.tunnel_id, info.session_id);
         let peer = match place.remote.ip() {
             IpAddr::V4(a) => a,
             IpAddr::V6(_) => Ipv4Addr::UNSPECIFIED,
         };
-        let words = match place.section {
+        let lease = match place.section {
             Section::Lac(_) => {
                 let lac = settings.lac(place.section).ok_or(SetupError::NoSection)?;
-                lac_words(lac, peer, credentials.map(|c| c.user.as_str()))
+                if let Some(c) = credentials {
+                    // The control pipe's user and password: this call's own.
+                    let words = lac_words(lac, peer, Some(c.user.as_str()));
+                    let (config, options) =
+                        self.build(settings, &words, false, c.password.clone(), None)?;
+                    return Ok((Arc::new(config), options));
+                }
+                None
             }
             s => {
                 let lns = settings.lns(s).ok_or(SetupError::NoSection)?;
-                let lease = self.pool.allocate(key, lns).map_err(SetupError::Pool)?;
-                lns_words(lns, &lease, peer)
+                Some(self.pool.allocate(key, lns).map_err(SetupError::Pool)?)
             }
         };
-        let lns = !matches!(place.section, Section::Lac(_));
-        let built = self.build(
-            settings,
-            &words,
-            lns,
-            credentials.and_then(|c| c.password.clone()),
-        );
+        let template = TemplateKey::new(place.section, peer, lease.as_ref());
+        let built = self
+            .template(settings, template)
+            .map(|t| t.for_call(lease.as_ref()));
         if built.is_err() {
             self.pool.release(&key);
         }
         built
     }
 
-    /// Parses `words` as pppd's command line.
+    /// The calls' shared configuration for `key`, parsed now if it never
+    /// was or a file it came from changed.
+    fn template(&mut self, settings: &Settings, key: TemplateKey) -> Result<&Template, SetupError> {
+        let current = self
+            .templates
+            .get(&key)
+            .is_some_and(|t| t.is_current(self.stat));
+        if !current {
+            let words = |lease: &Lease| -> Result<Vec<String>, SetupError> {
+                match key.section {
+                    Section::Lac(_) => {
+                        let lac = settings.lac(key.section).ok_or(SetupError::NoSection)?;
+                        Ok(lac_words(lac, key.peer, None))
+                    }
+                    s => {
+                        let lns = settings.lns(s).ok_or(SetupError::NoSection)?;
+                        Ok(lns_words(lns, lease, key.peer))
+                    }
+                }
+            };
+            let lns = !matches!(key.section, Section::Lac(_));
+            let mut files = Vec::new();
+            let a = self.build(
+                settings,
+                &words(&key.stand_in(false))?,
+                lns,
+                None,
+                Some(&mut files),
+            )?;
+            let b = match key.local || key.remote {
+                true => Some(
+                    self.build(settings, &words(&key.stand_in(true))?, lns, None, None)?
+                        .0,
+                ),
+                false => None,
+            };
+            self.templates
+                .insert(key, Template::new(a, b.as_ref(), files));
+        }
+        Ok(&self.templates[&key])
+    }
+
+    /// Parses `words` as pppd's command line; `files` records what was
+    /// read, with its stamp from before the read.
     fn build(
         &self,
         settings: &Settings,
         words: &[String],
         lns: bool,
         password: Option<rppp_auth::Secret>,
+        mut files: Option<&mut Vec<(String, Option<Stamp>)>>,
     ) -> Result<(SessionConfig, KernelSessionOptions), SetupError> {
-        let mut read = self.read;
+        let (inner, stat) = (self.read, self.stat);
+        let mut read = |path: &str| {
+            if let Some(files) = files.as_deref_mut() {
+                files.push((path.to_string(), stat(path)));
+            }
+            inner(path)
+        };
         let mut o = options::parse(words, &self.context, &mut read)
             .map_err(|e| SetupError::Options(Box::new(e)))?;
         o.pppol2tp.lns_mode = lns;
@@ -152,11 +225,11 @@ impl PppSetup {
             .iter()
             .chain(&settings.config.lns);
         for l in lns {
-            self.build(settings, &lns_words(l, &lease, peer), true, None)
+            self.build(settings, &lns_words(l, &lease, peer), true, None, None)
                 .map_err(|e| (format!("[lns {}]", l.common.section), e))?;
         }
         for l in &settings.config.lac {
-            self.build(settings, &lac_words(l, peer, None), false, None)
+            self.build(settings, &lac_words(l, peer, None), false, None, None)
                 .map_err(|e| (format!("[lac {}]", l.common.section), e))?;
         }
         Ok(())
@@ -174,6 +247,7 @@ impl PppSetup {
             settings,
             &lac_words(l, Ipv4Addr::UNSPECIFIED, None),
             false,
+            None,
             None,
         )
         .map(|_| ())
@@ -234,6 +308,15 @@ mod tests {
         remote: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9)), 1701),
     };
 
+    /// The addresses a session of `config` with `options` starts from.
+    fn addresses(
+        c: &SessionConfig,
+        k: &KernelSessionOptions,
+    ) -> (Option<Ipv4Addr>, Option<Ipv4Addr>) {
+        let s = crate::session::Session::with_addresses(c.clone(), k.addresses);
+        (s.ipcp().config().local, s.ipcp().config().remote)
+    }
+
     #[test]
     fn an_lns_session_gets_the_next_address_and_gives_it_back() {
         let s = settings(
@@ -243,21 +326,89 @@ mod tests {
         let mut setup = PppSetup::with_reader(Context::new(true), read);
         setup.check(&s).unwrap();
         let (c, k) = setup.prepare(&s, PLACE, &info(10), None).unwrap();
-        assert_eq!(c.ipcp.local, Some(Ipv4Addr::new(10, 0, 0, 1)));
-        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 2)));
+        let ten_one = Some(Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(
+            addresses(&c, &k),
+            (ten_one, Some(Ipv4Addr::new(10, 0, 0, 2)))
+        );
         assert_eq!(c.ipcp.ms_dns[0], Some(Ipv4Addr::new(192, 0, 2, 53)));
         assert!(k.link.proxy_arp);
-        let (c, _) = setup.prepare(&s, PLACE, &info(11), None).unwrap();
-        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 3)));
+        let (c2, k) = setup.prepare(&s, PLACE, &info(11), None).unwrap();
+        assert_eq!(
+            addresses(&c2, &k),
+            (ten_one, Some(Ipv4Addr::new(10, 0, 0, 3)))
+        );
+        assert!(
+            Arc::ptr_eq(&c, &c2),
+            "the section's calls share one configuration"
+        );
         let e = setup.prepare(&s, PLACE, &info(12), None).unwrap_err();
         assert!(matches!(
             e,
             SetupError::Pool(PoolError::Exhausted(PoolSide::Remote))
         ));
         setup.released(1, 10);
-        let (c, _) = setup.prepare(&s, PLACE, &info(12), None).unwrap();
-        assert_eq!(c.ipcp.remote, Some(Ipv4Addr::new(10, 0, 0, 2)));
+        let (c, k) = setup.prepare(&s, PLACE, &info(12), None).unwrap();
+        assert_eq!(addresses(&c, &k).1, Some(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(setup.leased(), 2);
+    }
+
+    fn read_overriding(path: &str) -> io::Result<Vec<u8>> {
+        match path {
+            // A pppoptfile that sets the peer's address itself: as under
+            // pppd, it is read after the section's LOCAL:REMOTE word.
+            "/etc/ppp/options.fixed" => Ok(b":10.9.9.9\n".to_vec()),
+            _ => read(path),
+        }
+    }
+
+    #[test]
+    fn a_pppoptfile_address_after_the_lease_word_wins_as_under_pppd() {
+        let s = settings(
+            "[lns default]\nip range = 10.0.0.2-10.0.0.3\nlocal ip = 10.0.0.1\n\
+             pppoptfile = /etc/ppp/options.fixed\n",
+        );
+        let mut setup = PppSetup::with_reader(Context::new(true), read_overriding);
+        let (c, k) = setup.prepare(&s, PLACE, &info(10), None).unwrap();
+        assert_eq!(
+            addresses(&c, &k),
+            (
+                Some(Ipv4Addr::new(10, 0, 0, 1)),
+                Some(Ipv4Addr::new(10, 9, 9, 9))
+            )
+        );
+    }
+
+    static VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+    fn versioned(path: &str) -> io::Result<Vec<u8>> {
+        match (path, VERSION.load(std::sync::atomic::Ordering::SeqCst)) {
+            ("/etc/ppp/options.xl2tpd", 1) => Ok(b"ms-dns 192.0.2.53\n".to_vec()),
+            ("/etc/ppp/options.xl2tpd", _) => Ok(b"ms-dns 192.0.2.54\n".to_vec()),
+            _ => read(path),
+        }
+    }
+
+    #[test]
+    fn a_changed_options_file_is_read_again_at_the_next_call() {
+        let s = settings(
+            "[lns default]\nip range = 10.0.0.2-10.0.0.9\npppoptfile = /etc/ppp/options.xl2tpd\n",
+        );
+        let stat = |path: &str| {
+            (path == "/etc/ppp/options.xl2tpd")
+                .then(|| Stamp::version(VERSION.load(std::sync::atomic::Ordering::SeqCst)))
+        };
+        let mut setup = PppSetup::with_files(Context::new(true), versioned, stat);
+        let (c1, _) = setup.prepare(&s, PLACE, &info(1), None).unwrap();
+        let (c2, _) = setup.prepare(&s, PLACE, &info(2), None).unwrap();
+        assert!(Arc::ptr_eq(&c1, &c2));
+        VERSION.store(2, std::sync::atomic::Ordering::SeqCst);
+        let (c3, _) = setup.prepare(&s, PLACE, &info(3), None).unwrap();
+        assert!(!Arc::ptr_eq(&c1, &c3), "parsed again");
+        assert_eq!(c3.ipcp.ms_dns[0], Some(Ipv4Addr::new(192, 0, 2, 54)));
+        setup.forget_templates();
+        let (c4, _) = setup.prepare(&s, PLACE, &info(4), None).unwrap();
+        assert!(!Arc::ptr_eq(&c3, &c4), "a reload forgets every template");
     }
 
     #[test]

@@ -57,6 +57,8 @@ impl Daemon {
         }
         // Tunnels keep their sections, by name.
         let old = std::mem::replace(&mut self.settings, next);
+        // Section indices and words may differ now.
+        self.setup.forget_templates();
         for place in self.places.values_mut() {
             place.section = self.settings.remap(&old.config, place.section);
         }
