@@ -405,6 +405,15 @@ impl Pair {
         result
     }
 
+    /// Limits `side`'s connect time now (see
+    /// [`Session::set_connect_limit`]).
+    pub fn set_connect_limit(&mut self, side: Side, limit: Option<Duration>) {
+        self.sides[side.index()]
+            .session
+            .set_connect_limit(self.now, limit);
+        self.flush();
+    }
+
     /// The two sessions, LNS first, for keeping after the negotiation.
     pub fn into_sessions(self) -> [Session; 2] {
         self.sides.map(|endpoint| endpoint.session)

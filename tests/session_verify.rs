@@ -3,6 +3,7 @@
 //! goes in, and the link comes up, or fails, as with local secrets.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rppp::pair::{Faults, Pair, Side};
 use rppp::session::{
@@ -176,4 +177,49 @@ fn local_mode_never_asks() {
         assert_link_up(&mut pair);
         assert!(requests(&pair).is_empty());
     }
+}
+
+#[test]
+fn a_session_timeout_from_the_verifier_ends_the_link_on_time() {
+    // RADIUS Session-Timeout with the Access-Accept: pppd's maxconnect,
+    // counted from IPCP up.
+    let mut pair = pair(AuthMethod::ChapMd5, Verification::External, "", 3);
+    let request = wait_for_request(&mut pair);
+    pair.set_connect_limit(Side::Lns, Some(Duration::from_secs(90)));
+    pair.verdict(Side::Lns, request.handle, Verdict::accept())
+        .unwrap();
+    assert_link_up(&mut pair);
+    let up = pair.now;
+    pair.drive_until(Duration::from_secs(300), |p| {
+        p.side(Side::Lns).exit_code().is_some()
+    });
+    assert_eq!(pair.side(Side::Lns).exit_code(), Some(exit::CONNECT_TIME));
+    let lasted = pair.now - up;
+    assert!(
+        lasted >= Duration::from_secs(89) && lasted < Duration::from_secs(95),
+        "{lasted:?}"
+    );
+}
+
+#[test]
+fn a_new_session_timeout_on_a_running_link_counts_from_now() {
+    // A CoA-Request's Session-Timeout (RFC 5176) on a link that is up.
+    let mut pair = pair(AuthMethod::Pap, Verification::External, "", 4);
+    let request = wait_for_request(&mut pair);
+    pair.verdict(Side::Lns, request.handle, Verdict::accept())
+        .unwrap();
+    assert_link_up(&mut pair);
+    pair.drive(Duration::from_secs(100));
+    assert_eq!(pair.side(Side::Lns).exit_code(), None, "no limit yet");
+    let set = pair.now;
+    pair.set_connect_limit(Side::Lns, Some(Duration::from_secs(30)));
+    pair.drive_until(Duration::from_secs(300), |p| {
+        p.side(Side::Lns).exit_code().is_some()
+    });
+    assert_eq!(pair.side(Side::Lns).exit_code(), Some(exit::CONNECT_TIME));
+    let lasted = pair.now - set;
+    assert!(
+        lasted >= Duration::from_secs(30) && lasted < Duration::from_secs(35),
+        "{lasted:?}"
+    );
 }

@@ -37,6 +37,7 @@ use super::log_span;
 use super::registry::{Command, Registry};
 use super::status::{SessionId, SessionInfo, SessionStats};
 use super::task::{self, Start};
+use super::verify::SessionLimits;
 use crate::kernel::frames::{FrameFd, SharedFd};
 use crate::kernel::PppoL2tpSocket;
 use crate::session::{IpcpAddresses, SessionConfig};
@@ -336,6 +337,18 @@ impl Engine {
             return Err(UnknownSession(id));
         }
         rx.await.map_err(|_| UnknownSession(id))
+    }
+
+    /// Sets new limits on a running session (a RADIUS CoA-Request,
+    /// RFC 5176 section 3.2): a Session-Timeout counts from now.
+    ///
+    /// # Errors
+    /// [`UnknownSession`] when no session has that id.
+    pub fn set_limits(&self, id: SessionId, limits: SessionLimits) -> Result<(), UnknownSession> {
+        match self.registry.send(id, Command::Limits(limits)) {
+            true => Ok(()),
+            false => Err(UnknownSession(id)),
+        }
     }
 
     /// The engine's counters since it started: sessions started and

@@ -11,6 +11,8 @@ use std::future::Future;
 
 use super::end::Ended;
 use super::events::{EngineEvent, IpPreUp};
+use super::verify::Authorization;
+use crate::session::{Verdict, VerifyRequest};
 
 /// A session's hooks; `()` has none.
 pub trait Hooks: Send + 'static {
@@ -28,6 +30,22 @@ pub trait Hooks: Send + 'static {
     fn ip_pre_up(&mut self, info: &IpPreUp) -> impl Future<Output = ()> + Send + 'static {
         let _ = info;
         std::future::ready(())
+    }
+
+    /// The session's configuration verifies the peer outside
+    /// ([`Verification`](crate::auth::Verification) other than `Local`) and
+    /// the peer has sent its credentials: ask the verifier (a RADIUS
+    /// server). The session keeps answering frames and running its timers
+    /// meanwhile; the peer gets its Success or Failure when the future is
+    /// done. A session asks again when the peer authenticates again, and
+    /// the earlier answer is then dropped. By default no verifier
+    /// answers: [`Verdict::Unavailable`].
+    fn verify(
+        &mut self,
+        request: &VerifyRequest,
+    ) -> impl Future<Output = Authorization> + Send + 'static {
+        let _ = request;
+        std::future::ready(Authorization::from(Verdict::Unavailable))
     }
 
     /// The session is over and everything it set up is gone: wait for

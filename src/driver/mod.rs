@@ -29,6 +29,7 @@ mod registry;
 mod signal;
 mod status;
 mod task;
+mod verify;
 
 pub use config::{KernelSessionOptions, LinkOptions};
 pub use counters::{auth_label, phase_label};
@@ -47,3 +48,4 @@ pub use hooks::Hooks;
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
 pub use log_span::SESSION_SPAN;
 pub use status::{FrameCounts, SessionId, SessionInfo, SessionStats};
+pub use verify::{Authorization, SessionLimits};

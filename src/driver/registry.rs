@@ -13,6 +13,7 @@ use super::counters::{EngineCounters, SessionTally};
 use super::end::{CloseReason, Ended};
 use super::signal::Signal;
 use super::status::{SessionId, SessionInfo, SessionStats};
+use super::verify::SessionLimits;
 
 /// What the engine asks of a session's task.
 #[derive(Debug)]
@@ -21,6 +22,8 @@ pub(crate) enum Command {
     Close { reason: CloseReason, hard: bool },
     /// Answer with the session's figures.
     Stats(oneshot::Sender<SessionStats>),
+    /// New limits (a CoA-Request).
+    Limits(SessionLimits),
 }
 
 #[derive(Debug)]

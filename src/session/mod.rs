@@ -50,7 +50,7 @@ mod output;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rand_core::Rng;
 use rppp_ipcp::{Ipcp, Ipv6cp};
@@ -122,6 +122,10 @@ pub struct Session {
     terminated: bool,
     negotiation_deadline: Option<Instant>,
     maxconnect_deadline: Option<Instant>,
+    /// A connect-time limit set on this session
+    /// ([`set_connect_limit`](Self::set_connect_limit)), over the
+    /// configuration's `maxconnect`.
+    connect_limit: Option<Option<Duration>>,
     /// The ppp unit number, once the driver created the unit.
     unit: Option<u32>,
     /// [`poll_timeout`](Self::poll_timeout)'s answer, refreshed after input.
@@ -174,6 +178,7 @@ impl Session {
             terminated: false,
             negotiation_deadline: None,
             maxconnect_deadline: None,
+            connect_limit: None,
             unit: None,
             next_timeout: None,
             settled: true,
@@ -383,6 +388,21 @@ impl Session {
         let result = self.auth.verdict(now, handle, verdict);
         self.after_input(now, rng);
         result
+    }
+
+    /// Limits the session's connect time to `limit` (`None`: no limit),
+    /// over the configuration's `maxconnect`: RADIUS Session-Timeout
+    /// (RFC 2865 section 5.27), from an Access-Accept or a CoA-Request
+    /// (RFC 5176). Counted from the first network protocol up, or from
+    /// `now` when one is up already (a CoA restarts the count).
+    pub fn set_connect_limit(&mut self, now: Instant, limit: Option<Duration>) {
+        self.connect_limit = Some(limit);
+        if self.ipv4_up || self.ipv6_up {
+            self.maxconnect_deadline = limit.map(|l| now + l);
+        }
+        if !self.terminated {
+            self.next_timeout = self.earliest_deadline();
+        }
     }
 
     /// Timers: call when `now` reaches [`poll_timeout`](Self::poll_timeout).

@@ -188,7 +188,8 @@ impl Session {
         }
         self.negotiation_deadline = None;
         if self.maxconnect_deadline.is_none() {
-            self.maxconnect_deadline = self.config.maxconnect.map(|m| now + m);
+            let limit = self.connect_limit.unwrap_or(self.config.maxconnect);
+            self.maxconnect_deadline = limit.map(|m| now + m);
         }
     }
 

@@ -139,6 +139,14 @@ impl SessionHandle {
         let _ = self.engine.close(self.id, CloseReason::UserRequest);
     }
 
+    /// Sets new limits on the session ([`Engine::set_limits`]).
+    ///
+    /// # Errors
+    /// [`UnknownSession`] once it is gone.
+    pub fn set_limits(&self, limits: crate::driver::SessionLimits) -> Result<(), UnknownSession> {
+        self.engine.set_limits(self.id, limits)
+    }
+
     /// The session's figures.
     pub async fn stats(&self) -> Result<SessionStats, UnknownSession> {
         self.engine.stats(self.id).await

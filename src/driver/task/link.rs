@@ -46,6 +46,15 @@ impl LinkState {
         }
     }
 
+    /// A new idle limit (RADIUS Idle-Timeout): from now on, if a network
+    /// protocol is up.
+    pub(super) fn set_idle(&mut self, limit: Duration) {
+        self.options.idle = Some(limit);
+        if self.np_up > 0 && !self.closing {
+            self.idle_deadline = Some(Instant::now() + limit);
+        }
+    }
+
     /// The session is closing: no more idle checks.
     pub(super) fn closing(&mut self) {
         self.closing = true;

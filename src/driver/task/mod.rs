@@ -30,8 +30,9 @@ use super::events::{EngineEvent, IpPreUp};
 use super::hooks::Hooks;
 use super::registry::Command;
 use super::status::FrameCounts;
+use super::verify::{Authorization, SessionLimits};
 use crate::kernel::frames::FrameFd;
-use crate::session::{DataPathAction, Session, SessionEvent, TerminationReason};
+use crate::session::{DataPathAction, Session, SessionEvent, TerminationReason, VerifyHandle};
 use link::LinkState;
 pub(crate) use start::Start;
 
@@ -42,6 +43,13 @@ const READ_BUDGET: usize = 32;
 
 /// A hook's future the session waits for before going on.
 type Wait = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A request to the outside verifier ([`Hooks::verify`]) and its answer
+/// to come.
+struct Verifying {
+    handle: VerifyHandle,
+    answer: Pin<Box<dyn Future<Output = Authorization> + Send>>,
+}
 
 struct Task<D, H> {
     start: Start<H>,
@@ -64,6 +72,8 @@ struct Task<D, H> {
     write_errors: u32,
     /// `ip-pre-up` runs: actions and events wait, frames and timers not.
     pre_up: Option<Wait>,
+    /// The outside verifier is asked about the peer's credentials.
+    verifying: Option<Verifying>,
     /// The session's timer, made at the first deadline and reset after,
     /// and the deadline it is set to (`None`: nothing due).
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
@@ -105,6 +115,7 @@ pub(crate) fn run<D: DataPath, H: Hooks>(
         lower_layer_gone: false,
         write_errors: 0,
         pre_up: None,
+        verifying: None,
         timer: None,
         timer_at: None,
         link,
@@ -177,6 +188,32 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             Command::Stats(reply) => {
                 let _ = reply.send(self.stats());
             }
+            Command::Limits(limits) => self.set_limits(limits),
+        }
+    }
+
+    /// Applies limits from the verifier (or a CoA through the engine).
+    fn set_limits(&mut self, limits: SessionLimits) {
+        let now = Self::now();
+        if let Some(limit) = limits.session_timeout {
+            tracing::info!("Connect time limit: {} s", limit.as_secs());
+            self.session.set_connect_limit(now, Some(limit));
+        }
+        if let Some(limit) = limits.idle_timeout {
+            tracing::info!("Idle time limit: {} s", limit.as_secs());
+            self.link.set_idle(limit);
+        }
+    }
+
+    /// The verifier answered: its limits, then its verdict.
+    fn on_authorization(&mut self, handle: VerifyHandle, authorization: Authorization) {
+        self.set_limits(authorization.limits);
+        if self
+            .session
+            .verdict(Self::now(), handle, authorization.verdict, &mut self.rng)
+            .is_err()
+        {
+            tracing::debug!("the verifier's answer came too late: the request is over");
         }
     }
 
@@ -287,6 +324,13 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                         if let Some(stats) = Box::pin(self.link.network_down(&mut self.dp)).await {
                             self.report(EngineEvent::LinkStats(stats));
                         }
+                    }
+                    SessionEvent::VerifyRequest(request) => {
+                        let answer = Box::pin(self.start.hooks.verify(request));
+                        self.verifying = Some(Verifying {
+                            handle: request.handle,
+                            answer,
+                        });
                     }
                     SessionEvent::Authenticated { .. } | SessionEvent::AuthenticatedToPeer => {
                         self.auth_attempts = self.auth_attempts.saturating_add(1);

@@ -10,7 +10,9 @@ use tokio::time::Instant;
 
 use super::super::datapath::DataPath;
 use super::super::hooks::Hooks;
+use super::super::verify::Authorization;
 use super::Task;
+use crate::session::VerifyHandle;
 
 /// What woke a session's task.
 pub(super) enum Wake {
@@ -19,6 +21,7 @@ pub(super) enum Wake {
     More,
     Timer,
     PreUpDone,
+    Verdict(VerifyHandle, Authorization),
     Room,
     Commands,
     Error(std::io::Error),
@@ -79,6 +82,13 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 return Poll::Ready(Wake::PreUpDone);
             }
         }
+        if let Some(v) = &mut self.verifying {
+            if let Poll::Ready(answer) = v.answer.as_mut().poll(cx) {
+                let handle = v.handle;
+                self.verifying = None;
+                return Poll::Ready(Wake::Verdict(handle, answer));
+            }
+        }
         if let (Some(timer), Some(_)) = (&mut self.timer, self.timer_at) {
             if timer.as_mut().poll(cx).is_ready() {
                 self.timer_at = None;
@@ -133,6 +143,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 self.session.handle_timeout(now, &mut self.rng)
             }
             Wake::PreUpDone => self.pre_up = None,
+            Wake::Verdict(handle, answer) => self.on_authorization(handle, answer),
             Wake::Room => self.start.outbox.flush(),
             Wake::Commands => {
                 for command in self.start.registry.take_commands(self.start.id) {

@@ -1,0 +1,47 @@
+//! Verification outside the session (RADIUS, issue #18): what a session's
+//! [`Hooks::verify`](super::Hooks::verify) answers a
+//! [`SessionEvent::VerifyRequest`](crate::session::SessionEvent::VerifyRequest)
+//! with, and the limits a verifier may set on a session, with the
+//! Access-Accept or later (a CoA-Request, RFC 5176).
+
+use std::time::Duration;
+
+use crate::session::Verdict;
+
+/// Limits on one session; `None` leaves a limit as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// The connect time (RADIUS Session-Timeout, RFC 2865 section 5.27;
+    /// pppd's `maxconnect`): counted from the first network protocol up,
+    /// or from now on a link that is up.
+    pub session_timeout: Option<Duration>,
+    /// The idle time (RADIUS Idle-Timeout, RFC 2865 section 5.28; pppd's
+    /// `idle`).
+    pub idle_timeout: Option<Duration>,
+}
+
+impl SessionLimits {
+    /// Whether it sets nothing.
+    pub fn is_empty(&self) -> bool {
+        self.session_timeout.is_none() && self.idle_timeout.is_none()
+    }
+}
+
+/// An outside verifier's answer: the verdict, and for an accept the
+/// limits the server set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization {
+    /// Accept, reject or unavailable.
+    pub verdict: Verdict,
+    /// Applied before the verdict, so they hold from the link's start.
+    pub limits: SessionLimits,
+}
+
+impl From<Verdict> for Authorization {
+    fn from(verdict: Verdict) -> Authorization {
+        Authorization {
+            verdict,
+            limits: SessionLimits::default(),
+        }
+    }
+}

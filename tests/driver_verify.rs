@@ -1,0 +1,147 @@
+//! The driver asks a session's hooks to verify the peer (the hook RADIUS
+//! uses, issue #18): the session waits for the answer without stopping
+//! its frames and timers, applies the limits that come with an accept,
+//! and takes new limits later through the engine (a CoA-Request).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rppp::driver::fake::{FakeDataPath, TestEngine};
+use rppp::driver::{Authorization, EndReason, Hooks, LinkOptions, SessionLimits};
+use rppp::session::{exit, TerminationReason, Verdict, Verification, VerifyRequest};
+use rppp_auth::AuthMethod;
+
+mod fake_pair;
+use fake_pair::*;
+
+/// Answers every request with `answer` after `delay`, counting them.
+#[derive(Clone)]
+struct Verifier {
+    answer: Authorization,
+    delay: Duration,
+    asked: Arc<AtomicUsize>,
+}
+
+impl Hooks for Verifier {
+    fn verify(
+        &mut self,
+        request: &VerifyRequest,
+    ) -> impl std::future::Future<Output = Authorization> + Send + 'static {
+        assert_eq!(request.name, b"lac");
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let (answer, delay) = (self.answer.clone(), self.delay);
+        async move {
+            tokio::time::sleep(delay).await;
+            answer
+        }
+    }
+}
+
+/// An LNS that knows no secrets and asks `verifier`, and a LAC with the
+/// password, on one engine.
+fn start_verified(verifier: Verifier) -> Running {
+    let (mut lns, lac) = configs(Some(AuthMethod::ChapMd5));
+    lns.auth.verification = Verification::External;
+    lns.auth.chap_secrets = secrets("");
+    lns.auth.pap_secrets = secrets("");
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    Running {
+        lns: engine.add_session_with(lns_dp, lns, LinkOptions::default(), verifier),
+        lac: engine.add_session(lac_dp, lac),
+        lns_kernel,
+        lac_kernel,
+    }
+}
+
+fn verifier(answer: Authorization) -> Verifier {
+    Verifier {
+        answer,
+        // Longer than the LCP echo and CHAP timers' first tick: the
+        // session runs on while it waits.
+        delay: Duration::from_millis(300),
+        asked: Arc::default(),
+    }
+}
+
+#[tokio::test]
+async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
+    let v = verifier(Authorization {
+        verdict: Verdict::accept(),
+        limits: SessionLimits {
+            session_timeout: Some(Duration::from_secs(2)),
+            idle_timeout: None,
+        },
+    });
+    let asked = Arc::clone(&v.asked);
+    let mut r = start_verified(v);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    let end = ended(r.lns).await;
+    assert_eq!(
+        end.reason,
+        EndReason::Protocol {
+            reason: TerminationReason::ConnectTime,
+            exit_code: exit::CONNECT_TIME
+        },
+        "{end:?}"
+    );
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    nothing_left(&r.lns_kernel).await;
+    ended(r.lac).await;
+}
+
+#[tokio::test]
+async fn a_reject_fails_the_peer_with_pppds_exit_code() {
+    let v = verifier(Authorization::from(Verdict::Reject { message: None }));
+    let r = start_verified(v);
+    let end = ended(r.lns).await;
+    assert!(
+        matches!(
+            end.reason,
+            EndReason::Protocol {
+                reason: TerminationReason::PeerAuthFailed { .. },
+                exit_code: exit::PEER_AUTH_FAILED
+            }
+        ),
+        "{end:?}"
+    );
+    let end = ended(r.lac).await;
+    assert!(
+        matches!(
+            end.reason,
+            EndReason::Protocol {
+                reason: TerminationReason::AuthToPeerFailed { .. },
+                ..
+            }
+        ),
+        "{end:?}"
+    );
+    nothing_left(&r.lns_kernel).await;
+}
+
+#[tokio::test]
+async fn new_limits_through_the_engine_take_effect_on_a_running_link() {
+    let v = verifier(Authorization::from(Verdict::accept()));
+    let mut r = start_verified(v);
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    // A CoA-Request's Idle-Timeout: the fake unit reports no traffic.
+    r.lns
+        .set_limits(SessionLimits {
+            session_timeout: None,
+            idle_timeout: Some(Duration::from_secs(1)),
+        })
+        .unwrap();
+    let end = ended(r.lns).await;
+    assert_eq!(
+        end.reason,
+        EndReason::Protocol {
+            reason: TerminationReason::Idle,
+            exit_code: exit::IDLE_TIMEOUT
+        },
+        "{end:?}"
+    );
+    ended(r.lac).await;
+}
