@@ -13,7 +13,7 @@
 //! [`poll_event`](Endpoint::poll_event) out. Commands go to a tunnel
 //! through [`tunnel_mut`](Endpoint::tunnel_mut).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,6 +78,10 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Endpoint {
     tunnels: BTreeMap<u16, Entry>,
+    /// Tunnel IDs of tunnels the endpoint has let go of that still hold
+    /// them elsewhere (the kernel's tunnel, until it is deleted): not
+    /// given to a new tunnel.
+    held: BTreeSet<u16>,
     events: VecDeque<(u16, Event)>,
     counters: EndpointCounters,
 }
@@ -86,6 +90,20 @@ impl Endpoint {
     /// No tunnels.
     pub fn new() -> Endpoint {
         Endpoint::default()
+    }
+
+    /// Keeps Tunnel ID `id` from new tunnels until
+    /// [`release_id`](Self::release_id), also after its tunnel is
+    /// forgotten: a daemon holds the IDs its kernel tunnels still have
+    /// (the kernel refuses a second tunnel with the same ID, and a peer's
+    /// late messages for the old tunnel must not reach a new one).
+    pub fn hold_id(&mut self, id: u16) {
+        self.held.insert(id);
+    }
+
+    /// Gives Tunnel ID `id` back to new tunnels.
+    pub fn release_id(&mut self, id: u16) {
+        self.held.remove(&id);
     }
 
     /// The counters.
@@ -317,15 +335,14 @@ impl Endpoint {
 
     /// A random Tunnel ID not in use (never 0).
     fn allocate_id(&self, rng: &mut dyn Rng) -> Result<u16, AcceptError> {
+        let free = |id: &u16| *id != 0 && !self.tunnels.contains_key(id) && !self.held.contains(id);
         for _ in 0..64 {
             let id = rng.next_u32() as u16;
-            if id != 0 && !self.tunnels.contains_key(&id) {
+            if free(&id) {
                 return Ok(id);
             }
         }
-        (1..=u16::MAX)
-            .find(|id| !self.tunnels.contains_key(id))
-            .ok_or(AcceptError::NoTunnelId)
+        (1..=u16::MAX).find(free).ok_or(AcceptError::NoTunnelId)
     }
 }
 
@@ -370,5 +387,31 @@ mod tests {
         assert_eq!(seen, want);
         // The old call still says where to, and has nothing left.
         assert_eq!(endpoint.poll_transmit(&mut out), None);
+    }
+
+    /// A held Tunnel ID (a kernel tunnel not yet deleted) is never given
+    /// to a new tunnel: with every other ID held, the one left is taken.
+    #[test]
+    fn a_held_tunnel_id_is_not_given_again() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut endpoint = Endpoint::new();
+        for id in 1..=u16::MAX {
+            if id != 4234 {
+                endpoint.hold_id(id);
+            }
+        }
+        let lns: SocketAddr = "192.0.2.1:1701".parse().unwrap();
+        let config = Arc::new(TunnelConfig::new(Role::Lac, "lac"));
+        let now = Instant::now();
+        let id = endpoint
+            .connect(Arc::clone(&config), lns, now, &mut rng)
+            .unwrap();
+        assert_eq!(id, 4234);
+        assert_eq!(
+            endpoint.connect(Arc::clone(&config), lns, now, &mut rng),
+            Err(AcceptError::NoTunnelId)
+        );
+        endpoint.release_id(99);
+        assert_eq!(endpoint.connect(config, lns, now, &mut rng), Ok(99));
     }
 }

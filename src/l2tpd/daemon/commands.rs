@@ -42,6 +42,9 @@ impl Daemon {
                         let reader = self.own_readers.remove(&tunnel_id).unwrap_or_else(|| {
                             spawn_reader(Arc::clone(&kt.udp), place.local, None, self.tx.clone())
                         });
+                        // The ID stays ours until the kernel tunnel is gone,
+                        // even once the endpoint has let the tunnel go.
+                        self.endpoint.hold_id(tunnel_id);
                         self.kernel.insert(tunnel_id, (kt, reader));
                     }
                     Err(e) => {
@@ -113,6 +116,7 @@ impl Daemon {
             if let Some((kt, reader)) = self.kernel.remove(&id) {
                 reader.abort();
                 drop(kt);
+                self.endpoint.release_id(id);
                 tracing::info!("tunnel {id}: kernel tunnel deleted");
             }
             if let Some(reader) = self.own_readers.remove(&id) {
@@ -256,6 +260,7 @@ impl Daemon {
                 reader.abort();
                 drop(kt);
                 let _ = reader.await;
+                self.endpoint.release_id(id);
                 tracing::info!("tunnel {id}: kernel tunnel deleted");
             }
         }
