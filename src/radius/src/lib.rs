@@ -16,6 +16,8 @@
 //! - [`client`]: the client transaction engine: server lists,
 //!   retransmission, failover and deadtime, reply verification with the
 //!   BlastRADIUS rule, counters.
+//! - [`dae`]: Dynamic Authorization (RFC 5176): Disconnect-Request and
+//!   CoA-Request checked, read and answered.
 //! - [`config`]: pppd's radius plugin files (radiusclient.conf, servers,
 //!   dictionary) and their translation into a [`client::ClientConfig`].
 //!
@@ -57,6 +59,7 @@ pub mod client;
 pub mod code;
 pub mod config;
 pub mod crypto;
+pub mod dae;
 pub mod packet;
 pub mod secret;
 mod typed;
