@@ -75,7 +75,7 @@ pub enum DaeDrop {
 pub enum DaeInput {
     /// A new request to carry out, then answer with
     /// [`DaeServer::respond`].
-    Request(DaeRequest),
+    Request(Box<DaeRequest>),
     /// A retransmission of a request already answered: send this again.
     Retransmit(Vec<u8>),
     /// Dropped, no answer (RFC 5176 section 2.3, RFC 3579 section 3.2).
@@ -106,12 +106,16 @@ pub struct DaeCounters {
     pub naks: u64,
 }
 
+/// What tells a retransmission (RFC 5176 section 2.3): the source, the
+/// Identifier and the Request Authenticator.
+type RequestKey = (SocketAddr, u8, [u8; 16]);
+
 /// See the module.
 #[derive(Debug)]
 pub struct DaeServer {
     config: DaeConfig,
-    /// (source, Identifier, Request Authenticator) and the answer sent.
-    answered: VecDeque<((SocketAddr, u8, [u8; 16]), Vec<u8>)>,
+    /// The requests answered last, and the answers sent.
+    answered: VecDeque<(RequestKey, Vec<u8>)>,
     counters: DaeCounters,
 }
 
@@ -180,7 +184,12 @@ impl DaeServer {
         if let Some((_, answer)) = self.answered.iter().find(|(k, _)| *k == key) {
             return DaeInput::Retransmit(answer.clone());
         }
-        DaeInput::Request(DaeRequest::read(kind, from, &packet, &self.config))
+        DaeInput::Request(Box::new(DaeRequest::read(
+            kind,
+            from,
+            &packet,
+            &self.config,
+        )))
     }
 
     /// The answer to `request`, to send to `request.from`: an ACK, or a

@@ -48,7 +48,7 @@ fn from() -> SocketAddr {
 
 fn read(server: &mut DaeServer, datagram: &[u8]) -> DaeRequest {
     match server.handle_datagram(from(), datagram) {
-        DaeInput::Request(r) => r,
+        DaeInput::Request(r) => *r,
         other => panic!("{other:?}"),
     }
 }
@@ -119,10 +119,13 @@ fn a_coa_carries_the_new_timeouts() {
     );
 }
 
+/// What a test case adds to its request.
+type Adds = dyn Fn(&mut PacketBuilder);
+
 #[test]
 fn requests_rppp_cannot_carry_out_are_refused_with_the_rfcs_cause() {
     let mut s = server(false);
-    let cases: Vec<(Code, Box<dyn Fn(&mut PacketBuilder)>, ErrorCause)> = vec![
+    let cases: Vec<(Code, Box<Adds>, ErrorCause)> = vec![
         (
             Code::CoaRequest,
             Box::new(|b| {
