@@ -20,7 +20,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
-for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics"; do
+for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius"; do
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
 
