@@ -118,8 +118,7 @@ impl RadiusService {
         self.handle.clone()
     }
 
-    /// The local addresses of the sockets are not exposed; the counters
-    /// are, through any handle.
+    /// The counters now (as [`RadiusHandle::counters`]).
     pub fn counters(&self) -> ServiceCounters {
         self.handle.counters()
     }
@@ -394,3 +393,7 @@ async fn sleep_until(at: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;
