@@ -256,6 +256,7 @@ impl Task {
                     }
                 }
                 _ = sleep_until(wake) => {
+                    self.abandon_cancelled();
                     self.client.handle_timeout(Instant::now().into_std(), &mut self.rng);
                 }
             }
@@ -293,6 +294,19 @@ impl Task {
                 let _ = reply.send(Err(RadiusError::Send(e)));
             }
         }
+    }
+
+    /// Access-Requests whose caller stopped waiting (its future was
+    /// dropped) are abandoned before they are retransmitted again.
+    fn abandon_cancelled(&mut self) {
+        let client = &mut self.client;
+        self.pending.retain(|id, p| match p {
+            Pending::Access(tx) if tx.is_closed() => {
+                client.cancel(*id);
+                false
+            }
+            _ => true,
+        });
     }
 
     /// Sends held accounting records while the queue lets it.

@@ -72,3 +72,25 @@ async fn shutdown_drops_held_accounting_and_counts_it() {
         Err(RadiusError::ShutDown)
     );
 }
+
+#[tokio::test]
+async fn a_dropped_access_future_abandons_the_request() {
+    let mut c = config(vec![silent()], vec![]);
+    c.client.auth_servers[0].retries = 100;
+    let s = RadiusService::spawn(c).await.unwrap();
+    let h = s.handle();
+    let r = tokio::time::timeout(
+        Duration::from_millis(120),
+        h.access(Request::new(Code::AccessRequest)),
+    )
+    .await;
+    assert!(r.is_err(), "nothing answers");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = h.counters().client.retransmissions;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        h.counters().client.retransmissions,
+        sent,
+        "still retransmitting"
+    );
+}
