@@ -4,7 +4,7 @@
 //!
 //! - [`config`]: [`RadiusConfig`], from pppd's `radiusclient.conf` and
 //!   its `servers` file ([`RadiusConfig::from_radiusclient_conf`]).
-//! - [`service`]: [`RadiusService`], the task that owns the sockets, and
+//! - [`service`]: [`RadiusService`], the task that owns the sockets; its
 //!   [`RadiusHandle`]: [`RadiusHandle::access`] (Access-Request, RFC
 //!   2865), [`RadiusHandle::verify`] (the same for a
 //!   [`rppp_auth::VerifyRequest`], giving its [`rppp_auth::Verdict`]),
@@ -31,6 +31,7 @@ pub mod accounting;
 pub mod config;
 mod counters;
 mod error;
+mod handle;
 mod queue;
 pub mod reply;
 pub mod service;
@@ -40,5 +41,6 @@ pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, Tra
 pub use config::{ConfigLoadError, RadiusConfig};
 pub use counters::ServiceCounters;
 pub use error::RadiusError;
+pub use handle::RadiusHandle;
 pub use reply::{FramedIp, ReplyAttributes, Unsupported};
-pub use service::{RadiusHandle, RadiusService};
+pub use service::RadiusService;

@@ -1,5 +1,6 @@
 use super::*;
-use rppp_auth::{AuthMethod, Credentials, Secret, Verdict, VerifyHandle};
+use crate::radius_client::NasContext;
+use rppp_auth::{AuthMethod, Credentials, Secret, Verdict, VerifyHandle, VerifyRequest};
 use rppp_radius::client::{ClientConfig, ServerConfig, Service};
 use rppp_radius::SharedSecret;
 
