@@ -12,7 +12,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use radius_common::{FreeRadius, CHAP_USER, MSCHAPV2_USER, PAP_USER, SECRET};
-use rppp::auth::mschap::crypto::{generate_authenticator_response, generate_nt_response};
+use rppp::auth::mschap::crypto::{
+    generate_authenticator_response, generate_nt_response, nt_challenge_response,
+};
 use rppp::auth::mschap::message::parse_success_v2;
 use rppp::auth::{AuthMethod, Credentials, Secret, Verdict, VerifyHandle, VerifyRequest};
 use rppp::radius_client::{
@@ -179,6 +181,83 @@ async fn mschapv2_user_is_accepted_with_the_expected_authenticator_response() {
         "FreeRADIUS's mschap sends MPPE keys"
     );
     assert!(!format!("{a:?}").contains(&format!("{:?}", expected[0..4].to_vec())));
+}
+
+#[tokio::test]
+async fn mschap_v1_user_is_accepted() {
+    let Some(fr) = FreeRadius::start_new() else {
+        return;
+    };
+    let s = service(vec![fr.auth_addr()], vec![]).await;
+    let challenge = [0x33; 8];
+    let nt_response = nt_challenge_response(&challenge, &Secret::new(MSCHAPV2_USER.1));
+    let v = verify(
+        AuthMethod::MsChap,
+        MSCHAPV2_USER.0,
+        Credentials::MsChap {
+            identifier: 4,
+            challenge,
+            lm_response: [0; 24],
+            nt_response,
+            flags: 1,
+        },
+    );
+    let a = s.handle().verify(&v, &nas()).await;
+    assert!(
+        matches!(a.verdict, Verdict::Accept { .. }),
+        "{:?}\n{}",
+        a.verdict,
+        fr.log()
+    );
+    let mut wrong = v.clone();
+    if let Credentials::MsChap { nt_response, .. } = &mut wrong.credentials {
+        nt_response[0] ^= 1;
+    }
+    let a = s.handle().verify(&wrong, &nas()).await;
+    let Verdict::Reject { message } = &a.verdict else {
+        panic!("{:?}", a.verdict)
+    };
+    // MS-CHAP-Error after its Ident octet (RFC 2548 section 2.1.5).
+    let message = message.as_deref().unwrap_or_default();
+    assert!(message.starts_with(b"E=691"), "{}", message.escape_ascii());
+}
+
+#[tokio::test]
+async fn service_from_pppd_radiusclient_conf() {
+    let Some(fr) = FreeRadius::start_new() else {
+        return;
+    };
+    let conf = fr.dir().join("radiusclient.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "authserver 127.0.0.1:{}\nacctserver 127.0.0.1:{}\nservers servers\n\
+             radius_timeout 1\nradius_retries 2\nnas_identifier lns-test\nseqfile /x\n",
+            fr.auth_port, fr.acct_port
+        ),
+    )
+    .unwrap();
+    std::fs::write(fr.dir().join("servers"), format!("127.0.0.1 {SECRET}\n")).unwrap();
+    let config = RadiusConfig::from_radiusclient_conf(&conf).unwrap();
+    let nas = NasContext {
+        nas_identifier: config.nas_identifier.clone(),
+        ..NasContext::default()
+    };
+    let s = RadiusService::spawn(config).await.unwrap();
+    let a = s.handle().verify(&pap(PAP_USER), &nas).await;
+    assert!(
+        matches!(a.verdict, Verdict::Accept { .. }),
+        "{:?}",
+        a.verdict
+    );
+    let mut start = record(AccountingStatus::Start, None);
+    start.nas = nas;
+    s.handle().account_record(&start);
+    fr.wait_detail(Duration::from_secs(10), |d| {
+        d.contains("NAS-Identifier = \"lns-test\"")
+    })
+    .await;
+    s.shutdown(Duration::from_secs(1)).await;
 }
 
 #[tokio::test]

@@ -289,6 +289,11 @@ impl FreeRadius {
         SocketAddr::from(([127, 0, 0, 1], self.acct_port))
     }
 
+    /// The temp dir (removed on drop), for a test's own files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The accounting detail file so far.
     pub fn detail(&self) -> String {
         fs::read_to_string(self.dir.join("detail")).unwrap_or_default()
