@@ -1,8 +1,9 @@
 //! The RADIUS client (`rppp::radius_client`) against a real FreeRADIUS 3
-//! (see `tests/radius_common`): PAP, CHAP-MD5 and MS-CHAPv2 accepted with
-//! their reply attributes, a wrong password rejected, accounting records
-//! in FreeRADIUS's detail file, failover from a dead server, a forged
-//! reply dropped and counted, and accounting held through an outage.
+//! (see `tests/radius_common`): PAP, CHAP-MD5, MS-CHAP and MS-CHAPv2
+//! accepted with their reply attributes, a wrong password rejected, a
+//! service configured from pppd's radiusclient.conf, failover from a dead
+//! server, a forged reply dropped and counted. Accounting is in
+//! `tests/radius_freeradius_accounting.rs`.
 
 #![cfg(feature = "radius")]
 
@@ -11,62 +12,18 @@ mod radius_common;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use radius_common::client::{nas, pap, record, service, verify};
 use radius_common::{FreeRadius, CHAP_USER, MSCHAPV2_USER, PAP_USER, SECRET};
 use rppp::auth::mschap::crypto::{
     generate_authenticator_response, generate_nt_response, nt_challenge_response,
 };
 use rppp::auth::mschap::message::parse_success_v2;
-use rppp::auth::{AuthMethod, Credentials, Secret, Verdict, VerifyHandle, VerifyRequest};
+use rppp::auth::{AuthMethod, Credentials, Secret, Verdict};
 use rppp::radius_client::{
-    AccountingRecord, AccountingStatus, AcctTerminateCause, FramedIp, NasContext, RadiusConfig,
-    RadiusService, TrafficCounters, Unsupported,
+    AccountingStatus, FramedIp, NasContext, RadiusConfig, RadiusService, Unsupported,
 };
-use rppp_radius::client::{ClientConfig, ServerConfig};
-use rppp_radius::{AttributeType, SharedSecret};
+use rppp_radius::AttributeType;
 use tokio::net::UdpSocket;
-
-fn server(address: SocketAddr) -> ServerConfig {
-    ServerConfig {
-        address,
-        secret: SharedSecret::new(SECRET),
-        timeout: Duration::from_millis(400),
-        retries: 1,
-    }
-}
-
-async fn service(auth: Vec<SocketAddr>, acct: Vec<SocketAddr>) -> RadiusService {
-    let mut c = ClientConfig::new();
-    c.auth_servers = auth.into_iter().map(server).collect();
-    c.acct_servers = acct.into_iter().map(server).collect();
-    let mut config = RadiusConfig::new(c);
-    config.accounting_retry_interval = Duration::from_millis(300);
-    RadiusService::spawn(config).await.unwrap()
-}
-
-fn nas() -> NasContext {
-    NasContext {
-        nas_identifier: Some("rppp-test".into()),
-        nas_port: Some(7),
-        calling_station_id: Some("198.51.100.7".into()),
-        called_station_id: Some("192.0.2.1".into()),
-        ..NasContext::default()
-    }
-}
-
-fn verify(method: AuthMethod, name: &str, credentials: Credentials) -> VerifyRequest {
-    VerifyRequest {
-        handle: VerifyHandle::from_raw(42),
-        method,
-        name: name.as_bytes().to_vec(),
-        our_name: b"lns".to_vec(),
-        credentials,
-    }
-}
-
-fn pap(user: (&str, &str)) -> VerifyRequest {
-    let password = Secret::new(user.1);
-    verify(AuthMethod::Pap, user.0, Credentials::Pap { password })
-}
 
 #[tokio::test]
 async fn pap_user_is_accepted_with_framed_ip_and_session_timeout() {
@@ -275,70 +232,6 @@ async fn wrong_password_is_rejected() {
     assert_eq!(s.counters().access_rejects, 1);
 }
 
-fn record(status: AccountingStatus, traffic: Option<TrafficCounters>) -> AccountingRecord {
-    let mut r = AccountingRecord::new(status, "rppp-0001", nas());
-    r.user_name = Some(PAP_USER.0.as_bytes().to_vec());
-    r.framed_ip = Some(Ipv4Addr::new(10, 64, 0, 7));
-    r.class = vec![b"rppp-class-alice".to_vec()];
-    if traffic.is_some() {
-        r.session_time = Some(Duration::from_secs(60));
-    }
-    r.traffic = traffic;
-    r
-}
-
-#[tokio::test]
-async fn accounting_start_interim_stop_reach_the_detail_file() {
-    let Some(fr) = FreeRadius::start_new() else {
-        return;
-    };
-    let s = service(vec![], vec![fr.acct_addr()]).await;
-    let h = s.handle();
-    h.account_record(&record(AccountingStatus::Start, None));
-    let interim = TrafficCounters {
-        input_octets: 123_456,
-        output_octets: 654_321,
-        input_packets: 100,
-        output_packets: 200,
-    };
-    h.account_record(&record(AccountingStatus::InterimUpdate, Some(interim)));
-    let stop = TrafficCounters {
-        input_octets: (2 << 32) | 1000,
-        output_octets: 777_777,
-        input_packets: 300,
-        output_packets: 400,
-    };
-    h.account_record(&record(
-        AccountingStatus::Stop(AcctTerminateCause::UserRequest),
-        Some(stop),
-    ));
-    let d = fr
-        .wait_detail(Duration::from_secs(10), |d| {
-            d.contains("Acct-Status-Type = Stop")
-        })
-        .await;
-    for needle in [
-        "Acct-Status-Type = Start",
-        "Acct-Status-Type = Interim-Update",
-        "Acct-Input-Octets = 123456",
-        "Acct-Output-Octets = 654321",
-        "Acct-Input-Octets = 1000",
-        "Acct-Input-Gigawords = 2",
-        "Acct-Output-Octets = 777777",
-        "Acct-Terminate-Cause = User-Request",
-        "Acct-Session-Id = \"rppp-0001\"",
-        "Class = 0x727070702d636c6173732d616c696365",
-        "Framed-IP-Address = 10.64.0.7",
-        "NAS-Port-Type = Virtual",
-    ] {
-        assert!(d.contains(needle), "{needle} missing from:\n{d}");
-    }
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let c = s.counters();
-    assert_eq!((c.accounting_records, c.accounting_acknowledged), (3, 3));
-    assert_eq!(c.accounting_dropped, 0);
-}
-
 #[tokio::test]
 async fn first_server_down_second_answers() {
     let Some(fr) = FreeRadius::start_new() else {
@@ -399,33 +292,4 @@ async fn forged_reply_is_dropped_and_counted() {
     let c = s.counters();
     assert_eq!(c.client.dropped.bad_response_authenticator, 1, "{c:?}");
     assert_eq!(c.client.replies, 1);
-}
-
-#[tokio::test]
-async fn accounting_sent_while_the_server_is_down_is_delivered_once_it_starts() {
-    let Some(mut fr) = FreeRadius::configure() else {
-        return;
-    };
-    let s = service(vec![], vec![fr.acct_addr()]).await;
-    let h = s.handle();
-    h.account_record(&record(AccountingStatus::Start, None));
-    // Two sends of 400 ms each, then the record is held.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while h.counters().accounting_held == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "{:?}", h.counters());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(h.counters().accounting_queued, 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    fr.start();
-    let d = fr
-        .wait_detail(Duration::from_secs(15), |d| {
-            d.contains("Acct-Status-Type = Start")
-        })
-        .await;
-    assert!(d.contains("Acct-Delay-Time = "), "{d}");
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let c = h.counters();
-    assert_eq!(c.accounting_acknowledged, 1, "{c:?}");
-    assert_eq!((c.accounting_queued, c.accounting_dropped), (0, 0));
 }

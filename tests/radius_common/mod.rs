@@ -21,6 +21,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod client;
+
 use std::fs;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
