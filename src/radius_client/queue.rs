@@ -101,9 +101,10 @@ impl AccountingQueue {
         self.held.pop_front()
     }
 
-    /// When a probe is due.
-    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
-        if self.outage && !self.held.is_empty() {
+    /// When a probe is due; none while a probe is in flight (its answer
+    /// or failure wakes the caller instead).
+    pub(crate) fn poll_timeout(&self, in_flight: usize) -> Option<Instant> {
+        if self.outage && in_flight == 0 && !self.held.is_empty() {
             self.next_probe
         } else {
             None
@@ -145,7 +146,8 @@ mod tests {
         // Record 1 went unanswered: held again, ahead of 2.
         q.unanswered(held(1, t0), t0);
         assert!(q.next(t0, 0).is_none());
-        assert_eq!(q.poll_timeout(), Some(t0 + Duration::from_secs(5)));
+        assert_eq!(q.poll_timeout(0), Some(t0 + Duration::from_secs(5)));
+        assert_eq!(q.poll_timeout(1), None);
         let t1 = t0 + Duration::from_secs(5);
         let probe = q.next(t1, 0).unwrap();
         assert_eq!(probe.seq, 1);

@@ -149,7 +149,9 @@ impl Task {
             }
             let wake = [
                 self.client.poll_timeout().map(Instant::from_std),
-                self.queue.poll_timeout().map(Instant::from_std),
+                self.queue
+                    .poll_timeout(self.acct_in_flight)
+                    .map(Instant::from_std),
                 closing,
             ]
             .into_iter()
