@@ -14,7 +14,8 @@
 //! current user (radiusd.conf's `user` and `group` are commented out).
 //!
 //! [`FreeRadius::start`] runs `freeradius -X -d <dir>` and waits for
-//! "Ready to process requests"; Drop kills it and removes the temp dir.
+//! "Ready to process requests" and an answer to `radclient`'s
+//! Status-Server; Drop kills it and removes the temp dir.
 //! Without FreeRADIUS the tests are skipped with a printed note, unless
 //! `RPPP_REQUIRE_FREERADIUS=1` (as `tests/run-all.sh` sets), which fails
 //! them.
@@ -265,7 +266,7 @@ impl FreeRadius {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let text = fs::read_to_string(&log_path).unwrap_or_default();
-            if text.contains("Ready to process requests") {
+            if text.contains("Ready to process requests") && self.answers_status_server() {
                 return;
             }
             if let Ok(Some(status)) = self.child.as_mut().unwrap().try_wait() {
@@ -279,6 +280,30 @@ impl FreeRadius {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Whether the server answers `radclient`'s Status-Server (RFC 5997)
+    /// on the authentication port; true without radclient (the log line
+    /// alone then says it is ready).
+    fn answers_status_server(&self) -> bool {
+        let radclient = Path::new("/usr/bin/radclient");
+        if !radclient.exists() {
+            return true;
+        }
+        let probe = Command::new(radclient)
+            .args(["-q", "-r", "1", "-t", "1"])
+            .arg(self.auth_addr().to_string())
+            .args(["status", SECRET])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(mut probe) = probe else { return true };
+        if let Some(mut stdin) = probe.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(b"Message-Authenticator = 0x00\n");
+        }
+        probe.wait().is_ok_and(|s| s.success())
     }
 
     /// The authentication address.
