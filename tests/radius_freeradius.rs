@@ -2,7 +2,8 @@
 //! (see `tests/radius_common`): PAP, CHAP-MD5, MS-CHAP and MS-CHAPv2
 //! accepted with their reply attributes, a wrong password rejected, a
 //! service configured from pppd's radiusclient.conf, failover from a dead
-//! server, a forged reply dropped and counted. Accounting is in
+//! server, a forged reply dropped and counted, an Access-Accept without
+//! Message-Authenticator refused (BlastRADIUS, CVE-2024-3596). Accounting is in
 //! `tests/radius_freeradius_accounting.rs`.
 
 #![cfg(feature = "radius")]
@@ -13,7 +14,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use radius_common::client::{nas, pap, record, service, verify};
-use radius_common::{FreeRadius, CHAP_USER, MSCHAPV2_USER, PAP_USER, SECRET};
+use radius_common::{FreeRadius, CHAP_USER, LEGACY_USER, MSCHAPV2_USER, PAP_USER, SECRET};
 use rppp::auth::mschap::crypto::{
     generate_authenticator_response, generate_nt_response, nt_challenge_response,
 };
@@ -292,4 +293,21 @@ async fn forged_reply_is_dropped_and_counted() {
     let c = s.counters();
     assert_eq!(c.client.dropped.bad_response_authenticator, 1, "{c:?}");
     assert_eq!(c.client.replies, 1);
+}
+
+#[tokio::test]
+async fn accept_without_message_authenticator_is_dropped() {
+    let Some(fr) = FreeRadius::start_new() else {
+        return;
+    };
+    let s = service(vec![fr.auth_addr()], vec![]).await;
+    let a = s.handle().verify(&pap(LEGACY_USER), &nas()).await;
+    assert_eq!(a.verdict, Verdict::Unavailable);
+    let c = s.counters();
+    assert!(c.client.dropped.missing_message_authenticator >= 1, "{c:?}");
+    assert_eq!((c.client.replies, c.access_unanswered), (0, 1));
+    assert!(
+        fr.log().contains("Sent Access-Accept"),
+        "FreeRADIUS did accept"
+    );
 }

@@ -9,7 +9,8 @@
 //! Cleartext-Password), accounting written by the `detail` module to a
 //! file in the temp dir, and a Message-Authenticator on every Access-Accept
 //! and -Reject (FreeRADIUS 3.2.1 predates BlastRADIUS and adds one only
-//! when asked; rppp's client requires it). Access-Reject is not delayed
+//! when asked; rppp's client requires it) except the Accept of user
+//! `legacy`, which stands for an unpatched server. Access-Reject is not delayed
 //! (`reject_delay = 0`: the tests' timeouts are short). It runs as the
 //! current user (radiusd.conf's `user` and `group` are commented out).
 //!
@@ -40,6 +41,9 @@ pub const PAP_USER: (&str, &str) = ("alice", "alice-pap-pw");
 pub const CHAP_USER: (&str, &str) = ("bob", "bob-chap-pw");
 /// An MS-CHAPv2 user.
 pub const MSCHAPV2_USER: (&str, &str) = ("carol", "carol-ms-pw");
+/// A PAP user whose Access-Accept comes without Message-Authenticator,
+/// as from a server not fixed for BlastRADIUS.
+pub const LEGACY_USER: (&str, &str) = ("legacy", "legacy-pw");
 
 const USERS: &str = r#"alice Cleartext-Password := "alice-pap-pw"
 	Framed-IP-Address = 10.64.0.7,
@@ -51,6 +55,9 @@ const USERS: &str = r#"alice Cleartext-Password := "alice-pap-pw"
 bob Cleartext-Password := "bob-chap-pw"
 	Framed-IP-Address = 255.255.255.254,
 	Session-Timeout = 600
+
+legacy Cleartext-Password := "legacy-pw"
+	Session-Timeout = 60
 
 carol Cleartext-Password := "carol-ms-pw"
 	Framed-IP-Address = 10.64.0.9,
@@ -91,8 +98,10 @@ accounting {
 	detail
 }
 post-auth {
-	update reply {
-		&Message-Authenticator := 0x00
+	if (&User-Name != "legacy") {
+		update reply {
+			&Message-Authenticator := 0x00
+		}
 	}
 	Post-Auth-Type REJECT {
 		update reply {
