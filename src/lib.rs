@@ -35,6 +35,10 @@
 //!   xl2tpd.conf, l2tp-secrets and address pools;
 //! - `metrics` (default): Prometheus metrics ([`metrics`]): a renderer of
 //!   the engine's counters and `GET /metrics` on an opt-in address;
+//! - `radius` (default): the RADIUS client on tokio ([`radius_client`]):
+//!   Access-Requests for the authenticator's deferred verification
+//!   (RFC 2865, RFC 2548), accounting (RFC 2866, RFC 2869) with a retry
+//!   queue, configured from pppd's radiusclient.conf;
 //! - `test-util`: test doubles, the in-memory pair harness (`pair`),
 //!   the fake data path and `Engine::without_kernel`.
 //!
@@ -69,6 +73,8 @@ pub mod notify;
 pub mod options;
 #[cfg(feature = "test-util")]
 pub mod pair;
+#[cfg(feature = "radius")]
+pub mod radius_client;
 pub mod session;
 #[cfg(feature = "pppd")]
 pub mod systemd;

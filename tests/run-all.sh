@@ -20,7 +20,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
-for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics"; do
+for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius"; do
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
 
@@ -33,8 +33,16 @@ if ! command -v promtool >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
+step "test dependencies: FreeRADIUS for the RADIUS client's tests"
+if ! command -v freeradius >/dev/null && [ ! -x /usr/sbin/freeradius ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends freeradius freeradius-utils >/dev/null
+fi
+
 step "cargo test"
-# tests/metrics.rs fails, rather than skips, without promtool.
+# tests/metrics.rs fails, rather than skips, without promtool;
+# tests/radius_freeradius.rs without FreeRADIUS.
+export RPPP_REQUIRE_FREERADIUS=1
 RPPP_REQUIRE_PROMTOOL=1 cargo test --workspace
 
 if [ "${RPPP_SKIP_FUZZ:-0}" != 1 ]; then

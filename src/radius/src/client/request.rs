@@ -21,11 +21,26 @@ pub enum Service {
 
 /// A request to send. Do not add Message-Authenticator, User-Password or
 /// Acct-Delay-Time as plain attributes: the engine writes them.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows attribute types and lengths only: CHAP-Password and
+/// the MS-CHAP responses are as sensitive as the password.
+#[derive(Clone)]
 pub struct Request {
     code: Code,
     attributes: Vec<(AttributeType, Vec<u8>)>,
     password: Option<Password>,
+}
+
+impl core::fmt::Debug for Request {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let attributes: Vec<(AttributeType, usize)> =
+            self.attributes.iter().map(|(t, v)| (*t, v.len())).collect();
+        f.debug_struct("Request")
+            .field("code", &self.code)
+            .field("attributes", &attributes)
+            .field("password", &self.password)
+            .finish()
+    }
 }
 
 impl Request {

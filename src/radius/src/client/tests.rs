@@ -361,6 +361,10 @@ fn debug_never_shows_secrets_or_passwords() {
     c.send(Instant::now(), access_request(), &mut rng).unwrap();
     let s = format!("{c:?} {:?}", access_request());
     assert!(!s.contains("secret-a") && !s.contains("arctangent"), "{s}");
+    let mut r = Request::new(Code::AccessRequest);
+    r.chap(1, &[0xab; 16], &[2; 16]);
+    let s = format!("{r:?}");
+    assert!(!s.contains("171"), "the CHAP response shows: {s}");
 }
 
 #[test]

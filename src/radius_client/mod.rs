@@ -1,0 +1,46 @@
+//! The RADIUS client on tokio (issue #18): rppp-radius's sans-IO
+//! [`Client`](rppp_radius::client::Client) behind UDP sockets, for the
+//! authenticator's deferred verification and for accounting.
+//!
+//! - [`config`]: [`RadiusConfig`], from pppd's `radiusclient.conf` and
+//!   its `servers` file ([`RadiusConfig::from_radiusclient_conf`]).
+//! - [`service`]: [`RadiusService`], the task that owns the sockets; its
+//!   [`RadiusHandle`]: [`RadiusHandle::access`] (Access-Request, RFC
+//!   2865), [`RadiusHandle::verify`] (the same for a
+//!   [`rppp_auth::VerifyRequest`], giving its [`rppp_auth::Verdict`]),
+//!   [`RadiusHandle::account`] (Accounting-Request, RFC 2866, fire and
+//!   forget) and [`RadiusHandle::counters`].
+//! - [`access`]: the Access-Request for each kind of credentials (RFC
+//!   2865, RFC 2548) and the mapping of the answer to a verdict.
+//! - [`reply`]: what an Access-Accept asks the session to apply,
+//!   [`ReplyAttributes`], with what rppp cannot apply named.
+//! - [`accounting`]: Start, Interim-Update and Stop records (RFC 2866,
+//!   RFC 2869).
+//!
+//! Accounting survives a server outage: records no server answered are
+//! held in a bounded queue, one is retried every
+//! [`RadiusConfig::accounting_retry_interval`], and the rest follow the
+//! first answer, with Acct-Delay-Time for the time they waited (RFC 2866
+//! section 5.2). Shared secrets, passwords, responses and MPPE keys never
+//! appear in `Debug` output or logs.
+
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod accounting;
+pub mod config;
+mod counters;
+mod error;
+mod handle;
+mod queue;
+pub mod reply;
+pub mod service;
+
+pub use access::{access_request, authorization, Authorization, NasContext};
+pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, TrafficCounters};
+pub use config::{ConfigLoadError, RadiusConfig};
+pub use counters::ServiceCounters;
+pub use error::RadiusError;
+pub use handle::RadiusHandle;
+pub use reply::{FramedIp, ReplyAttributes, Unsupported};
+pub use service::RadiusService;
