@@ -44,7 +44,9 @@ struct Entry {
 #[derive(Debug, Default)]
 struct Sessions {
     next: u64,
-    map: HashMap<SessionId, Entry>,
+    /// Boxed entries: a table at 10,000 sessions has room for 16,384,
+    /// and an empty slot then costs a pointer, not a whole entry.
+    map: HashMap<SessionId, Box<Entry>>,
     /// Set by shutdown: sessions added from then on are closed at once.
     closing: bool,
     counters: EngineCounters,
@@ -78,14 +80,14 @@ impl Registry {
         }
         s.map.insert(
             id,
-            Entry {
+            Box::new(Entry {
                 info: SessionInfo::new(id),
                 auth: None,
                 peer_auth: None,
                 commands,
                 wake: Arc::clone(&wake),
                 waiters: Vec::new(),
-            },
+            }),
         );
         (id, wake)
     }

@@ -41,7 +41,8 @@ pub struct KernelDataPath {
     unit: Option<Arc<Unit>>,
     ifindex: Option<u32>,
     ifname: Option<String>,
-    naming: UnitNaming,
+    /// How to name the unit; gone once it exists.
+    naming: Option<Box<UnitNaming>>,
     netlink: Handle,
     /// Shared by an engine's sessions: how many may create their unit at
     /// once (see [`KernelDataPath::limit_unit_creation`]).
@@ -62,7 +63,8 @@ pub struct KernelDataPath {
     /// Whether we brought the interface up (and not down since).
     link_up: bool,
     /// The default route we added, and the one it replaced.
-    default_route: Option<(RouteMessage, Option<RouteMessage>)>,
+    /// (Boxed: few sessions have one.)
+    default_route: Option<Box<(RouteMessage, Option<RouteMessage>)>>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
     /// The engine's L2TP deletion watch and this session's subscription.

@@ -45,7 +45,7 @@ impl KernelDataPath {
                 route.add(ours.clone()).execute().await.map_err(|e| {
                     DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
                 })?;
-                self.default_route = Some((ours, None));
+                self.default_route = Some(Box::new((ours, None)));
                 Ok(RouteOutcome::Added)
             }
             RouteDecision::Replace(view) => {
@@ -81,7 +81,7 @@ impl KernelDataPath {
                 added.map_err(|e| {
                     DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
                 })?;
-                self.default_route = Some((ours, Some(old)));
+                self.default_route = Some(Box::new((ours, Some(old))));
                 Ok(RouteOutcome::Replaced(view))
             }
         }
@@ -89,7 +89,7 @@ impl KernelDataPath {
 
     /// Deletes our default route and puts back the one it replaced.
     pub(super) async fn remove_default_route(&mut self) {
-        let Some((ours, old)) = self.default_route.take() else {
+        let Some((ours, old)) = self.default_route.take().map(|b| *b) else {
             return;
         };
         let route = self.netlink.route();

@@ -112,7 +112,7 @@ impl KernelDataPath {
             unit: None,
             ifindex: None,
             ifname: None,
-            naming,
+            naming: Some(Box::new(naming)),
             netlink,
             creation_slots: None,
             setup_slot: None,

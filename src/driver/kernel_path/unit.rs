@@ -120,6 +120,16 @@ impl KernelDataPath {
         self.setup_slot = Some(permit);
     }
 
+    /// How the unit is to be named (nothing asked once it exists).
+    fn naming(&self) -> &UnitNaming {
+        static NOTHING: UnitNaming = UnitNaming {
+            ifname: None,
+            unit: None,
+            kdebug: None,
+        };
+        self.naming.as_deref().unwrap_or(&NOTHING)
+    }
+
     /// Creates the unit (named, numbered or both; under a creation slot
     /// when the engine limits them), sets every NP mode to DROP, and
     /// connects the channel to it.
@@ -134,7 +144,7 @@ impl KernelDataPath {
             })?),
             (None, None) => None,
         };
-        let unit = match (&self.naming.ifname, self.naming.unit) {
+        let unit = match (&self.naming().ifname, self.naming().unit) {
             (Some(name), None) => self.create_named(name).await?,
             (Some(name), Some(n)) => self.new_unit_renamed(Some(n), name).await?,
             (None, n) => off_runtime(move || Unattached::open().and_then(|dev| dev.new_unit(n)))
@@ -156,10 +166,12 @@ impl KernelDataPath {
             .number()
             .map_err(step(DataPathStep::CreateUnit, "PPPIOCGUNIT"))?;
         let ifname = self
-            .naming
+            .naming()
             .ifname
             .clone()
             .unwrap_or_else(|| format!("ppp{number}"));
+        // Named now: the naming is not needed again.
+        self.naming = None;
         let index = ifindex(&ifname)?;
         let unit = Arc::new(unit);
         let frames = Arc::clone(&unit) as SharedFd;
@@ -244,7 +256,7 @@ impl KernelDataPath {
         let unit = off_runtime(move || dev.new_unit(unit))
             .await?
             .map_err(step(DataPathStep::CreateUnit, "PPPIOCNEWUNIT"))?;
-        if let Some(flags) = self.naming.kdebug {
+        if let Some(flags) = self.naming().kdebug {
             if let Err(e) = unit.set_debug(flags) {
                 tracing::warn!("kdebug {flags}: {e} (not fatal)");
             }
