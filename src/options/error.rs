@@ -12,6 +12,8 @@ use rppp_auth::words::SyntaxError;
 use rppp_auth::SecretsError;
 use rppp_radius::config::ConfigErrorKind;
 
+use super::radius::RadiusFile;
+
 /// Where an option was read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Source {
@@ -55,27 +57,6 @@ pub struct Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.source, self.option, self.message)
-    }
-}
-
-/// One of the files pppd's radius plugin reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RadiusFile {
-    /// `radiusclient.conf` (`radius-config-file`).
-    Configuration,
-    /// The `servers` file radiusclient.conf names.
-    Servers,
-    /// The `dictionary` radiusclient.conf names.
-    Dictionary,
-}
-
-impl fmt::Display for RadiusFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            RadiusFile::Configuration => "configuration",
-            RadiusFile::Servers => "servers",
-            RadiusFile::Dictionary => "dictionary",
-        })
     }
 }
 
@@ -400,44 +381,4 @@ impl fmt::Display for OptionsError {
 impl std::error::Error for OptionsError {}
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_name_the_option_and_the_place() {
-        let file = Source::File {
-            path: "/etc/ppp/options.xl2tpd".into(),
-            line: 7,
-        };
-        let e = OptionsError::at(
-            b"mtu",
-            &file,
-            ErrorKind::BadNumber {
-                value: "14x0".into(),
-            },
-        );
-        assert_eq!(
-            e.to_string(),
-            "/etc/ppp/options.xl2tpd:7: option 'mtu': invalid numeric parameter '14x0'"
-        );
-        assert_eq!(e.exit_code(), 2);
-        let e = OptionsError::at(
-            b"frobnicate",
-            &Source::CommandLine { arg: 3 },
-            ErrorKind::UnknownOption,
-        );
-        assert_eq!(
-            e.to_string(),
-            "command line (argument 3): option 'frobnicate': unrecognized option"
-        );
-        let e = OptionsError::general(
-            None,
-            ErrorKind::NoSecretForPeer {
-                by_default: false,
-                remote_name: None,
-            },
-        );
-        assert_eq!(e.exit_code(), 1);
-        assert!(e.to_string().starts_with("the remote system is required"));
-    }
-}
+mod tests;

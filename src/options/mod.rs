@@ -116,7 +116,8 @@ mod value;
 use std::ffi::OsStr;
 use std::io;
 
-pub use error::{ErrorKind, OptionsError, RadiusFile, Source, Warning};
+pub use error::{ErrorKind, OptionsError, Source, Warning};
+pub use radius::RadiusFile;
 pub use rppp_auth::words::SyntaxError;
 pub use types::{AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts};
 

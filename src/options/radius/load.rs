@@ -19,8 +19,9 @@ use rppp_radius::config::{
     ServersFile, WarningKind,
 };
 
+use super::RadiusFile;
 use super::RadiusOptions;
-use crate::options::error::{ErrorKind, OptionsError, RadiusFile, Source, Warning};
+use crate::options::error::{ErrorKind, OptionsError, Source, Warning};
 
 /// What the RADIUS client needs, read and checked: the driver starts the
 /// client from this.

@@ -38,6 +38,27 @@ pub const DEFAULT_CONFIG_FILE: &str = "/etc/radiusclient/radiusclient.conf";
 /// another.
 pub const DEFAULT_REALMS_FILE: &str = "/etc/radiusclient/realms";
 
+/// One of the files pppd's radius plugin reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RadiusFile {
+    /// `radiusclient.conf` (`radius-config-file`).
+    Configuration,
+    /// The `servers` file radiusclient.conf names.
+    Servers,
+    /// The `dictionary` radiusclient.conf names.
+    Dictionary,
+}
+
+impl core::fmt::Display for RadiusFile {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            RadiusFile::Configuration => "configuration",
+            RadiusFile::Servers => "servers",
+            RadiusFile::Dictionary => "dictionary",
+        })
+    }
+}
+
 /// Which name the NAS-Port attribute's number comes from (`radius.c`'s
 /// `portnummap`, set by `map-to-ifname` and `map-to-ttyname`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
