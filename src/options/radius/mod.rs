@@ -3,8 +3,9 @@
 //! and `plugin radrealms.so` (`radrealms.c`), and the options they add.
 //!
 //! - `radius.so` adds `radius-config-file FILE` (default
-//!   [`DEFAULT_CONFIG_FILE`], the path `radius.c`'s `plugin_init` sets;
-//!   Debian's pppd keeps it), `avpair ATTRIBUTE=VALUE` (repeatable: each
+//!   [`DEFAULT_CONFIG_FILE`], the path `radius.c`'s `plugin_init` sets
+//!   and pppd-radius(8), the manual Debian's ppp package ships,
+//!   documents), `avpair ATTRIBUTE=VALUE` (repeatable: each
 //!   pair is sent in every request), `map-to-ifname` (the default: the
 //!   NAS-Port is the number in the interface's name) and `map-to-ttyname`
 //!   (the NAS-Port from the tty's name).
@@ -18,9 +19,9 @@
 //! `radius.so`), each of these options is an error naming the plugin it
 //! needs unless that plugin came first.
 //!
-//! [`apply`] applies the options; [`load`] reads the files they name
-//! (`radiusclient.conf`, its `servers` file and its dictionary) into a
-//! [`LoadedRadius`] for the driver.
+//! `apply.rs` applies the options; [`RadiusOptions::load`] (`load.rs`)
+//! reads the files they name (`radiusclient.conf`, its `servers` file
+//! and its dictionary) into a [`LoadedRadius`] for the driver.
 
 mod apply;
 mod load;
@@ -74,7 +75,8 @@ pub enum NasPortFrom {
 }
 
 /// One `avpair ATTRIBUTE=VALUE`: an attribute to add to every request.
-/// The name is checked against the dictionary when [`load`] reads it.
+/// The name is checked against the dictionary when
+/// [`RadiusOptions::load`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AvPair {
     /// The attribute's name, as the dictionary spells it (or not: the
