@@ -20,6 +20,11 @@ const SETUP_IPSEC_VPN: &str =
     include_str!("../src/options/testdata/setup-ipsec-vpn.options.xl2tpd");
 const L2TPD_CLIENT: &str = include_str!("../src/options/testdata/options.l2tpd.client");
 const CHAP_SECRETS: &str = include_str!("../src/options/testdata/chap-secrets");
+const RADIUS_OPTIONS: &str = include_str!("../src/options/testdata/radius/options.xl2tpd.radius");
+const RADIUSCLIENT_CONF: &str = include_str!("../src/options/testdata/radius/radiusclient.conf");
+const RADIUS_SERVERS: &str = include_str!("../src/options/testdata/radius/servers");
+const RADIUS_DICTIONARY: &str = include_str!("../src/options/testdata/radius/dictionary");
+const RADIUS_MICROSOFT: &str = include_str!("../src/options/testdata/radius/dictionary.microsoft");
 
 /// An in-memory file system: path to contents.
 struct Files(HashMap<String, Vec<u8>>);
@@ -426,14 +431,11 @@ fn error_bad_address() {
 
 #[test]
 fn error_unknown_plugin() {
-    let e = error(
-        "plugin radius.so plugin radattr.so radius-config-file /etc/radius.conf",
-        &[],
-    );
+    let e = error("plugin pppol2tp.so plugin ippool.so", &[]);
     assert_eq!(e.option.as_deref(), Some("plugin"));
     assert!(
         e.to_string()
-            .contains("plugin 'radius.so' is not available"),
+            .contains("plugin 'ippool.so' is not available"),
         "{e}"
     );
     let e = error("plugin pppol2tp.so plugin ippool.so ippool_name pool1", &[]);
@@ -506,4 +508,73 @@ fn error_password_never_in_messages() {
     let e = error("password hunter2 bogus", &[]);
     assert!(!e.to_string().contains("hunter2"));
     assert!(!format!("{e:?}").contains("hunter2"));
+}
+
+/// Issue #18: xl2tpd's argv with a pppoptfile that loads pppd's radius
+/// plugin, and the radiusclient files it names.
+#[test]
+fn xl2tpd_lns_with_the_radius_plugin() {
+    let files = Files::new(&[
+        ("/etc/ppp/options.xl2tpd", RADIUS_OPTIONS),
+        ("/etc/radiusclient/radiusclient.conf", RADIUSCLIENT_CONF),
+        ("/etc/radiusclient/servers", RADIUS_SERVERS),
+        ("/etc/radiusclient/dictionary", RADIUS_DICTIONARY),
+        ("/etc/radiusclient/dictionary.microsoft", RADIUS_MICROSOFT),
+    ]);
+    let argv = "plugin pppol2tp.so pppol2tp 7 pppol2tp_lns_mode pppol2tp_tunnel_id 4 \
+                pppol2tp_session_id 9 passive nodetach :10.201.0.2 name lns \
+                file /etc/ppp/options.xl2tpd";
+    let o = files.parse(argv).unwrap();
+    let radius = o.radius.as_ref().expect("plugin radius.so");
+    assert_eq!(radius.config_file, "/etc/radiusclient/radiusclient.conf");
+    assert_eq!(
+        radius.config_source,
+        Source::File {
+            path: "/etc/ppp/options.xl2tpd".into(),
+            line: 15
+        }
+    );
+    let pairs: Vec<_> = radius
+        .avpairs
+        .iter()
+        .map(|p| (p.attribute.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("NAS-Port-Type", "Virtual"),
+            ("Called-Station-Id", "lns.example.net")
+        ]
+    );
+    assert!(radius.radattr);
+    assert!(warned(&o).contains(&"plugin radattr.so"));
+    let loaded = radius.load(&mut files.reader()).unwrap();
+    assert_eq!(loaded.auth_servers.len(), 2);
+    assert_eq!(loaded.acct_servers.len(), 1);
+    // No chap-secrets: the RADIUS server checks the peer.
+    let c = o.session_config(b"host", &mut files.reader()).unwrap();
+    assert_eq!(c.auth.verification, rppp::auth::Verification::External);
+    assert_eq!(c.lcp.require, methods(&[AuthMethod::MsChapV2]));
+}
+
+#[test]
+fn error_radius_option_without_the_plugin() {
+    let e = error(
+        "pppol2tp 7 file /etc/ppp/options.xl2tpd",
+        &[(
+            "/etc/ppp/options.xl2tpd",
+            "auth\navpair NAS-Port-Type=Virtual\nplugin radius.so\n",
+        )],
+    );
+    assert_eq!(
+        e.kind,
+        ErrorKind::NeedsPlugin {
+            plugin: "radius.so"
+        }
+    );
+    assert_eq!(e.exit_code(), 2);
+    assert_eq!(
+        e.to_string(),
+        "/etc/ppp/options.xl2tpd:2: option 'avpair': needs plugin radius.so (given before it, or without it)"
+    );
 }

@@ -29,6 +29,7 @@ mod inherited;
 #[cfg(feature = "l2tpd")]
 mod l2tpd;
 mod logging;
+mod radius;
 mod run;
 
 use std::ffi::OsString;

@@ -12,7 +12,7 @@ use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::inherited::{self, Inherited};
-use super::{info, logging, read_password, LogTargets};
+use super::{info, logging, radius, read_password, LogTargets};
 
 /// Everything one session needs, checked before anything is started.
 struct Prepared {
@@ -75,6 +75,10 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
                 e.to_string(),
             )
         })?;
+    // plugin radius.so: its files are read here, before anything starts.
+    if let Some(loaded) = radius::load(&o)? {
+        radius::start(loaded)?;
+    }
     let fd = fds
         .socket
         .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?

@@ -203,6 +203,16 @@ impl PppSetup {
         };
         let mut o = options::parse(words, &self.context, &mut read)
             .map_err(|e| SetupError::Options(Box::new(e)))?;
+        if o.radius.is_some() {
+            // The RADIUS client is not wired in yet: without it every peer
+            // would fail authentication (see options::radius).
+            return Err(SetupError::Options(Box::new(OptionsError::general(
+                None,
+                options::ErrorKind::Inconsistent {
+                    reason: "plugin radius.so: RADIUS is not wired yet in rppp l2tpd",
+                },
+            ))));
+        }
         o.pppol2tp.lns_mode = lns;
         if password.is_some() {
             o.auth.password = password;

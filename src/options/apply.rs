@@ -11,6 +11,7 @@ use rppp_auth::Secret;
 use rppp_lcp::{AuthMethod, FsmConfig};
 
 use super::error::{ErrorKind, Source};
+use super::radius;
 use super::types::{InfoRequest, Options};
 use super::value::{self, u32_in};
 
@@ -39,10 +40,14 @@ pub(crate) enum Applied {
     Warn(&'static str),
 }
 
-/// The plugins rppp has built in, by file name (any directory).
-fn plugin(options: &mut Options, arg: &[u8]) -> Result<Applied, ErrorKind> {
+/// The plugins rppp has built in, by file name (any directory); the
+/// RADIUS ones are [`radius::plugin`]'s.
+fn plugin(options: &mut Options, arg: &[u8], source: &Source) -> Result<Applied, ErrorKind> {
     let path = value::utf8(arg)?;
     let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(applied) = radius::plugin(options, file, source) {
+        return applied;
+    }
     match file {
         "pppol2tp.so" => options.plugins.pppol2tp = true,
         "openl2tp.so" => options.plugins.openl2tp = true,
@@ -108,7 +113,7 @@ type Handled = Result<Option<Applied>, ErrorKind>;
 
 /// The families of options, each pppd's source file (or plugin) that
 /// defines them.
-const FAMILIES: [fn(&mut Options, &mut State, &Given) -> Handled; 8] = [
+const FAMILIES: [fn(&mut Options, &mut State, &Given) -> Handled; 9] = [
     general,
     auth_policy,
     auth,
@@ -117,6 +122,7 @@ const FAMILIES: [fn(&mut Options, &mut State, &Given) -> Handled; 8] = [
     ipv6cp,
     scripts,
     pppol2tp,
+    radius_plugins,
 ];
 
 /// Applies the option `name` (its canonical name) with its argument `arg`
@@ -186,7 +192,7 @@ fn general(o: &mut Options, _: &mut State, given: &Given) -> Handled {
             )));
         }
         "nomultilink" => o.multilink = false,
-        "plugin" => return plugin(o, arg).map(Some),
+        "plugin" => return plugin(o, arg, given.source).map(Some),
         _ => return Ok(None),
     }
     Ok(Some(Applied::Done))
@@ -404,6 +410,12 @@ fn pppol2tp(o: &mut Options, state: &mut State, given: &Given) -> Handled {
         _ => return Ok(None),
     }
     Ok(Some(Applied::Done))
+}
+
+/// `plugins/radius/radius.c`, `radattr.c`, `radrealms.c`: see
+/// [`radius`](super::radius).
+fn radius_plugins(o: &mut Options, _: &mut State, given: &Given) -> Handled {
+    radius::radius(o, given.name, given.arg, given.source)
 }
 
 #[cfg(test)]

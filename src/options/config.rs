@@ -17,6 +17,13 @@
 //!   for which we have a password: `password` or `passwordfd` for all of
 //!   them, otherwise a secrets line for our `user` (to the peer's
 //!   `remotename`, or any server).
+//! - With `plugin radius.so` the RADIUS server checks the peer, as
+//!   pppd's `radius.c` does by setting `pap_check_hook`,
+//!   `chap_check_hook` (always "we have a secret"), `pap_auth_hook` and
+//!   `chap_verify_hook`: every method the policy asks for is offered,
+//!   the secrets files are not read for the peer, and
+//!   `AuthConfig::verification` is `Verification::External`. Our own
+//!   credentials still come from `password` or the secrets files.
 //! - A secrets file is read only when one of these needs it; a missing
 //!   one has no lines. The options after `--` on a secrets line are not
 //!   applied here (pppd applies them once the peer has authenticated).
@@ -26,7 +33,7 @@
 use std::io;
 use std::sync::Arc;
 
-use rppp_auth::{AuthConfig, Secrets};
+use rppp_auth::{AuthConfig, Secrets, Verification};
 use rppp_ipcp::{InterfaceId, Ipv6cpConfig};
 use rppp_lcp::{AuthMethod, AuthMethods};
 
@@ -188,6 +195,10 @@ impl Options {
             pap_max_authreq: auth.pap_max_authreq,
             pap_timeout: auth.pap_timeout,
             ms_ignore_domain: auth.ms_ignore_domain,
+            verification: match self.radius {
+                Some(_) => Verification::External,
+                None => Verification::Local,
+            },
             ..AuthConfig::default()
         };
         config.ipcp = self.ipcp.clone();
@@ -210,6 +221,11 @@ impl Options {
         let auth = &self.auth;
         let (peer, ours) = auth.policy.lcp_methods();
         let have_password = self.have_password();
+        // radius.c: the RADIUS server, not the secrets files, checks the peer.
+        let peer = match self.radius {
+            Some(_) => AuthMethods::NONE,
+            None => peer,
+        };
         let need_pap =
             peer.contains(AuthMethod::Pap) || (ours.contains(AuthMethod::Pap) && !have_password);
         let need_chap = has_chap(peer) || (has_chap(ours) && !have_password);
@@ -243,6 +259,10 @@ impl Options {
             })
         };
         let mut require = auth.policy.peer_methods();
+        if self.radius.is_some() {
+            // radius.c's radius_secret_check: always a secret.
+            return Ok(require);
+        }
         if !can_check(pap) {
             require = require.without(AuthMethod::Pap);
         }

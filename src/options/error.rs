@@ -10,6 +10,9 @@ use core::fmt;
 
 use rppp_auth::words::SyntaxError;
 use rppp_auth::SecretsError;
+use rppp_radius::config::ConfigErrorKind;
+
+use super::radius::RadiusFile;
 
 /// Where an option was read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -101,6 +104,12 @@ pub enum ErrorKind {
         /// The plugin as named.
         plugin: String,
     },
+    /// A plugin's option given without its plugin, or before it (pppd
+    /// knows a plugin's options only once `plugin` has loaded it).
+    NeedsPlugin {
+        /// The plugin, as `plugin` names it.
+        plugin: &'static str,
+    },
     /// An option rppp knows but does not implement, where carrying on
     /// without it would be wrong (or unsafe).
     NotSupported {
@@ -161,6 +170,47 @@ pub enum ErrorKind {
         /// The `remotename` the peer's secret was looked up for.
         remote_name: Option<String>,
     },
+    /// A file of pppd's radius plugin cannot be read.
+    RadiusFileUnreadable {
+        /// Which.
+        what: RadiusFile,
+        /// The path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A line of `radiusclient.conf`, the servers file or a dictionary is
+    /// wrong; the error's [`Source`] is its file and line.
+    RadiusConfig(ConfigErrorKind),
+    /// `radiusclient.conf` lacks a key the plugin cannot do without.
+    RadiusIncomplete {
+        /// The file.
+        path: String,
+        /// The key.
+        missing: &'static str,
+    },
+    /// A RADIUS server has no secret: none inline in `radiusclient.conf`
+    /// and none in the servers file.
+    RadiusNoSecret {
+        /// The server, `host:port`.
+        server: String,
+        /// The servers file, when `radiusclient.conf` names one.
+        servers_file: Option<String>,
+    },
+    /// `avpair` names an attribute the dictionary does not define.
+    UnknownAttribute {
+        /// The attribute.
+        attribute: String,
+        /// The dictionary's path.
+        dictionary: String,
+    },
+    /// `avpair`'s value does not fit its attribute's type.
+    BadAttributeValue {
+        /// The pair, `ATTRIBUTE=VALUE` (the dictionary's spelling).
+        avpair: String,
+        /// What its type wants.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for ErrorKind {
@@ -187,9 +237,12 @@ impl fmt::Display for ErrorKind {
             ErrorKind::NotUtf8 => f.write_str("argument is not valid UTF-8"),
             ErrorKind::UnknownPlugin { plugin } => write!(
                 f,
-                "plugin '{}' is not available: rppp has only pppol2tp.so, openl2tp.so and passwordfd.so, built in",
+                "plugin '{}' is not available: rppp has only pppol2tp.so, openl2tp.so, passwordfd.so, radius.so, radattr.so and radrealms.so, built in",
                 plugin.escape_debug()
             ),
+            ErrorKind::NeedsPlugin { plugin } => {
+                write!(f, "needs plugin {plugin} (given before it, or without it)")
+            }
             ErrorKind::NotSupported { reason } => write!(f, "not supported: {reason}"),
             ErrorKind::NeedsPrivilege => f.write_str(
                 "requires root privilege (given by a non-root user, outside a root-owned options file)",
@@ -229,6 +282,36 @@ impl fmt::Display for ErrorKind {
                     " but no suitable secret (password) was found for it to use to do so",
                 )
             }
+            ErrorKind::RadiusFileUnreadable { what, path, reason } => {
+                write!(f, "can't read RADIUS {what} file {path}: {reason}")
+            }
+            ErrorKind::RadiusConfig(kind) => kind.fmt(f),
+            ErrorKind::RadiusIncomplete { path, missing } => {
+                write!(f, "{path}: no {missing} given (pppd's radius plugin needs one)")
+            }
+            ErrorKind::RadiusNoSecret {
+                server,
+                servers_file,
+            } => {
+                write!(f, "no secret for RADIUS server {server}: none inline in radiusclient.conf")?;
+                match servers_file {
+                    Some(path) => write!(f, " and none in {path}"),
+                    None => f.write_str(" and no servers file named"),
+                }
+            }
+            ErrorKind::UnknownAttribute {
+                attribute,
+                dictionary,
+            } => write!(
+                f,
+                "attribute '{}' is not in the dictionary {dictionary}",
+                attribute.escape_debug()
+            ),
+            ErrorKind::BadAttributeValue { avpair, expected } => write!(
+                f,
+                "bad value in '{}': expected {expected}",
+                avpair.escape_debug()
+            ),
         }
     }
 }
@@ -267,10 +350,14 @@ impl OptionsError {
     /// pppd's exit status for the error: 2 (`EXIT_OPTION_ERROR`) for an
     /// option that cannot be read, 1 (`EXIT_FATAL_ERROR`) for what pppd
     /// finds only when it checks the options as a whole (secrets, the LNS
-    /// ids).
+    /// ids, the RADIUS plugin's files).
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Inconsistent { .. }
+            | ErrorKind::RadiusFileUnreadable { .. }
+            | ErrorKind::RadiusConfig(_)
+            | ErrorKind::RadiusIncomplete { .. }
+            | ErrorKind::RadiusNoSecret { .. }
             | ErrorKind::Secrets(_)
             | ErrorKind::SecretsUnreadable { .. }
             | ErrorKind::NoSecretForPeer { .. } => 1,
@@ -294,44 +381,4 @@ impl fmt::Display for OptionsError {
 impl std::error::Error for OptionsError {}
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_name_the_option_and_the_place() {
-        let file = Source::File {
-            path: "/etc/ppp/options.xl2tpd".into(),
-            line: 7,
-        };
-        let e = OptionsError::at(
-            b"mtu",
-            &file,
-            ErrorKind::BadNumber {
-                value: "14x0".into(),
-            },
-        );
-        assert_eq!(
-            e.to_string(),
-            "/etc/ppp/options.xl2tpd:7: option 'mtu': invalid numeric parameter '14x0'"
-        );
-        assert_eq!(e.exit_code(), 2);
-        let e = OptionsError::at(
-            b"frobnicate",
-            &Source::CommandLine { arg: 3 },
-            ErrorKind::UnknownOption,
-        );
-        assert_eq!(
-            e.to_string(),
-            "command line (argument 3): option 'frobnicate': unrecognized option"
-        );
-        let e = OptionsError::general(
-            None,
-            ErrorKind::NoSecretForPeer {
-                by_default: false,
-                remote_name: None,
-            },
-        );
-        assert_eq!(e.exit_code(), 1);
-        assert!(e.to_string().starts_with("the remote system is required"));
-    }
-}
+mod tests;

@@ -18,8 +18,11 @@
 //! common deployment files use, works. pppd's `pppol2tp.so`,
 //! `openl2tp.so` and `passwordfd.so` plugins are built in: `plugin` with
 //! any directory in front of those names is accepted, and their options
-//! are always known. Any other plugin (`radius.so`, openl2tpd's
-//! `ippool.so`) is an error.
+//! are always known. pppd's `radius.so`, with `radattr.so` and
+//! `radrealms.so`, is read too ([`radius`]): its options are kept in
+//! [`Options::radius`] and its files loaded by
+//! [`RadiusOptions::load`](radius::RadiusOptions::load). Any other plugin
+//! (openl2tpd's `ippool.so`) is an error.
 //!
 //! What rppp does with each option is data, one table of pppd's options:
 //! - applied, with pppd's meaning;
@@ -94,13 +97,18 @@
 //!   1 s and `*-max-*` counters at least 1.
 //! - `file` nests at most [`MAX_INCLUDE_DEPTH`] deep (pppd recurses until it
 //!   runs out of file descriptors).
-//! - Plugin options are known whether or not their `plugin` came first.
+//! - The built-in plugins' options are known whether or not their
+//!   `plugin` came first (the RADIUS plugins' options, as in pppd, are
+//!   not).
+//! - `radius-config-file` and `realms-config-file` are privileged (in
+//!   pppd they are not, but they choose who authenticates the peer).
 //! - `logfile` is privileged (rppp opens it after parsing, as root).
 
 mod apply;
 mod config;
 mod error;
 mod parse;
+pub mod radius;
 mod table;
 mod types;
 mod value;
@@ -109,6 +117,7 @@ use std::ffi::OsStr;
 use std::io;
 
 pub use error::{ErrorKind, OptionsError, Source, Warning};
+pub use radius::RadiusFile;
 pub use rppp_auth::words::SyntaxError;
 pub use types::{AuthOptions, InfoRequest, Options, Plugins, Pppol2tpOptions, Scripts};
 
@@ -176,3 +185,5 @@ pub fn read_file(path: &str) -> io::Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_radius;

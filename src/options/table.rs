@@ -413,6 +413,12 @@ pub(crate) const TABLE: &[Spec] = &[
     apply("pppol2tp_session_id", 1),
     // plugins/passwordfd.c
     apply("passwordfd", 1),
+    // plugins/radius/radius.c, radrealms.c (radattr.c has no options)
+    privileged("radius-config-file", 1),
+    apply("avpair", 1),
+    apply("map-to-ifname", 0),
+    apply("map-to-ttyname", 0),
+    privileged("realms-config-file", 1),
 ];
 
 /// The warning for a serial-line option.

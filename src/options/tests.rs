@@ -264,15 +264,15 @@ fn eap_and_other_refusals_are_clear() {
 
 #[test]
 fn unknown_plugins_are_errors() {
-    let e = err("plugin radius.so plugin radattr.so", &[]);
+    let e = err("plugin radius.so plugin ippool.so", &[]);
     assert_eq!(
         e.kind,
         ErrorKind::UnknownPlugin {
-            plugin: "radius.so".into()
+            plugin: "ippool.so".into()
         }
     );
     assert!(
-        e.to_string().contains("'radius.so' is not available"),
+        e.to_string().contains("'ippool.so' is not available"),
         "{e}"
     );
     let e = err(

@@ -7,6 +7,7 @@ use rppp_ipcp::{IpcpConfig, Ipv6cpConfig};
 use rppp_lcp::LcpConfig;
 
 use super::error::Warning;
+use super::radius::RadiusOptions;
 
 /// The options of pppd's pppol2tp plugin (`plugins/pppol2tp/pppol2tp.c`),
 /// exactly as given: nothing here has a value the daemon did not pass.
@@ -34,7 +35,9 @@ pub struct Pppol2tpOptions {
     pub ifname: Option<String>,
 }
 
-/// The plugins named by `plugin`; all three are built in.
+/// The plugins named by `plugin`; all three are built in. The RADIUS
+/// plugins (`radius.so`, `radattr.so`, `radrealms.so`) are
+/// [`Options::radius`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plugins {
     /// `plugin pppol2tp.so`.
@@ -160,6 +163,10 @@ pub struct Options {
     pub pppol2tp: Pppol2tpOptions,
     /// Which built-in plugins were named.
     pub plugins: Plugins,
+    /// `plugin radius.so` and its options (`radius-config-file`,
+    /// `avpair`, ...), with `radattr.so` and `radrealms.so`; `None`
+    /// without `radius.so`.
+    pub radius: Option<RadiusOptions>,
     /// LCP: `mru`, `mtu`, `asyncmap`, `default-asyncmap`, `nomagic`,
     /// `noaccomp`, `nopcomp`, `passive`, `silent`, `lcp-*`. Its `require`
     /// and `allow` are left at their defaults here.
@@ -246,6 +253,7 @@ impl Default for Options {
         Options {
             pppol2tp: Pppol2tpOptions::default(),
             plugins: Plugins::default(),
+            radius: None,
             lcp: LcpConfig::default(),
             auth: AuthOptions::default(),
             ipcp: IpcpConfig::default(),

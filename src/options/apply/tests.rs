@@ -16,6 +16,15 @@ fn run(o: &mut Options, name: &str, arg: &str) -> Result<Applied, ErrorKind> {
     apply(o, &mut State::default(), name, name, arg.as_bytes(), &at())
 }
 
+/// Options after `plugin radius.so` and `plugin radrealms.so`, whose
+/// options need them.
+fn with_radius() -> Options {
+    let mut o = Options::default();
+    run(&mut o, "plugin", "radius.so").unwrap();
+    run(&mut o, "plugin", "radrealms.so").unwrap();
+    o
+}
+
 /// A plausible argument for each option that takes one.
 fn sample(name: &str) -> &'static str {
     match name {
@@ -27,6 +36,7 @@ fn sample(name: &str) -> &'static str {
         "ifname" | "pppol2tp_ifname" => "l2tp0",
         "set" => "A=b",
         "unset" => "A",
+        "avpair" => "NAS-Port-Type=Virtual",
         _ => "3",
     }
 }
@@ -37,7 +47,7 @@ fn every_applied_option_is_handled() {
         if spec.class != Class::Apply || matches!(spec.canonical, "file" | "call" | "+ua") {
             continue;
         }
-        let mut o = Options::default();
+        let mut o = with_radius();
         let arg = if spec.args == 1 {
             sample(spec.canonical)
         } else {
@@ -75,7 +85,7 @@ fn each_applied_option_belongs_to_one_family() {
         let owners = FAMILIES
             .iter()
             .filter(|family| {
-                let mut o = Options::default();
+                let mut o = with_radius();
                 matches!(family(&mut o, &mut State::default(), &given), Ok(Some(_)))
             })
             .count();
@@ -247,7 +257,12 @@ fn plugins_by_file_name() {
     run(&mut o, "plugin", "openl2tp.so").unwrap();
     run(&mut o, "plugin", "passwordfd.so").unwrap();
     assert!(o.plugins.pppol2tp && o.plugins.openl2tp && o.plugins.passwordfd);
-    for other in ["radius.so", "/usr/lib/pppd/2.5.0/ippool.so", "pppol2tp"] {
+    run(&mut o, "plugin", "/usr/lib/pppd/2.4.9/radius.so").unwrap();
+    run(&mut o, "plugin", "radattr.so").unwrap();
+    run(&mut o, "plugin", "radrealms.so").unwrap();
+    let radius = o.radius.as_ref().unwrap();
+    assert!(radius.radattr && radius.realms_file.is_some());
+    for other in ["/usr/lib/pppd/2.5.0/ippool.so", "pppol2tp", "radius"] {
         assert!(
             matches!(
                 run(&mut o, "plugin", other),

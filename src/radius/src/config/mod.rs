@@ -80,10 +80,9 @@ impl ConfigError {
     }
 }
 
-impl fmt::Display for ConfigError {
+impl fmt::Display for ConfigErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.file, self.line)?;
-        match &self.kind {
+        match self {
             ConfigErrorKind::UnknownKey(k) => write!(f, "unknown option {k:?}"),
             ConfigErrorKind::MissingValue(k) => write!(f, "option {k:?} needs a value"),
             ConfigErrorKind::BadNumber(v) => write!(f, "{v:?} is not a number"),
@@ -102,6 +101,13 @@ impl fmt::Display for ConfigError {
                 write!(f, "cannot include {path:?}: {error}")
             }
         }
+    }
+}
+
+/// `file:line: what`.
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.kind)
     }
 }
 
