@@ -73,6 +73,8 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
             session_timeout: Some(Duration::from_secs(2)),
             idle_timeout: None,
         },
+        dns: [None; 2],
+        nbns: [None; 2],
     });
     let asked = Arc::clone(&v.asked);
     let mut r = start_verified(v);

@@ -29,6 +29,10 @@ mod inherited;
 #[cfg(feature = "l2tpd")]
 mod l2tpd;
 mod logging;
+#[cfg(feature = "radius")]
+mod radius;
+#[cfg(not(feature = "radius"))]
+#[path = "radius_absent.rs"]
 mod radius;
 mod run;
 

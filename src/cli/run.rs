@@ -19,6 +19,8 @@ struct Prepared {
     options: Options,
     config: SessionConfig,
     socket: PppoL2tpSocket,
+    /// `plugin radius.so`'s configuration, loaded.
+    radius: Option<radius::Setup>,
 }
 
 /// Options rppp reads but does not carry out yet: each is said once.
@@ -76,9 +78,7 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
             )
         })?;
     // plugin radius.so: its files are read here, before anything starts.
-    if let Some(loaded) = radius::load(&o)? {
-        radius::start(loaded)?;
-    }
+    let radius = radius::load(&o)?;
     let fd = fds
         .socket
         .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?
@@ -90,6 +90,7 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
         options: o,
         config,
         socket,
+        radius,
     })
 }
 
@@ -157,11 +158,45 @@ pub(crate) fn single(o: Options) -> u8 {
             options,
             config,
             socket,
+            radius: setup,
         } = prepared;
-        let hooks = SessionHooks::new(&options, ProcessInfo::current());
-        let id = engine.add_kernel_session(socket, config, options.kernel_session_options(), hooks);
-        drive(&engine, events, vec![id]).await
+        let mut radius = radius::Radius::default();
+        if let Some(setup) = setup {
+            if let Err(e) = radius.start(setup).await {
+                tracing::error!("{e}");
+                return exit::FATAL_ERROR;
+            }
+        }
+        let id = add(
+            &engine,
+            &radius,
+            options,
+            config,
+            socket,
+            ProcessInfo::current(),
+        );
+        let code = drive(&engine, events, vec![id]).await;
+        radius.shutdown().await;
+        code
     })
+}
+
+/// Adds one prepared session to the engine, with pppd's scripts as its
+/// hooks and RADIUS around them when `plugin radius.so` started a client.
+fn add(
+    engine: &Engine,
+    radius: &radius::Radius,
+    options: Options,
+    config: SessionConfig,
+    socket: PppoL2tpSocket,
+    process: ProcessInfo,
+) -> SessionId {
+    let kernel = options.kernel_session_options();
+    let scripts = SessionHooks::new(&options, process);
+    match radius.hooks(&options, scripts) {
+        Ok(hooks) => engine.add_kernel_session(socket, Arc::new(config), kernel, hooks),
+        Err(scripts) => engine.add_kernel_session(socket, Arc::new(config), kernel, scripts),
+    }
 }
 
 /// Waits for every session to end, closing them all on SIGTERM, SIGINT or
@@ -324,14 +359,25 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
             }
         };
         let process = ProcessInfo::current();
-        let ids = prepared
-            .into_iter()
-            .map(|p| {
-                let kernel = p.options.kernel_session_options();
-                let hooks = SessionHooks::new(&p.options, process.clone());
-                engine.add_kernel_session(p.socket, Arc::new(p.config), kernel, hooks)
-            })
-            .collect();
+        let mut radius = radius::Radius::default();
+        let mut ids = Vec::new();
+        for mut p in prepared {
+            if let Some(setup) = p.radius.take() {
+                if let Err(e) = radius.start(setup).await {
+                    // That session's alone, as its other setup failures.
+                    tracing::error!("{e}");
+                    continue;
+                }
+            }
+            ids.push(add(
+                &engine,
+                &radius,
+                p.options,
+                p.config,
+                p.socket,
+                process.clone(),
+            ));
+        }
         // The control socket and the metrics endpoint live as long as
         // the sessions do.
         let control = control_socket(&engine, server.ctl).await;
@@ -340,6 +386,7 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
         for task in [control, metrics].into_iter().flatten() {
             task.abort();
         }
+        radius.shutdown().await;
         code
     })
 }

@@ -4,6 +4,7 @@
 //! with, and the limits a verifier may set on a session, with the
 //! Access-Accept or later (a CoA-Request, RFC 5176).
 
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use crate::session::Verdict;
@@ -27,14 +28,19 @@ impl SessionLimits {
     }
 }
 
-/// An outside verifier's answer: the verdict, and for an accept the
-/// limits the server set.
+/// An outside verifier's answer: the verdict, and for an accept what the
+/// server set for the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authorization {
     /// Accept, reject or unavailable.
     pub verdict: Verdict,
     /// Applied before the verdict, so they hold from the link's start.
     pub limits: SessionLimits,
+    /// DNS servers for the peer (RADIUS MS-Primary-DNS-Server and
+    /// MS-Secondary-DNS-Server), over the configuration's `ms-dns`.
+    pub dns: [Option<Ipv4Addr>; 2],
+    /// NBNS servers for the peer, over `ms-wins`.
+    pub nbns: [Option<Ipv4Addr>; 2],
 }
 
 impl From<Verdict> for Authorization {
@@ -42,6 +48,8 @@ impl From<Verdict> for Authorization {
         Authorization {
             verdict,
             limits: SessionLimits::default(),
+            dns: [None; 2],
+            nbns: [None; 2],
         }
     }
 }

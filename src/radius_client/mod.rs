@@ -16,6 +16,9 @@
 //!   [`ReplyAttributes`], with what rppp cannot apply named.
 //! - [`accounting`]: Start, Interim-Update and Stop records (RFC 2866,
 //!   RFC 2869).
+//! - [`session`]: [`RadiusHooks`], one session's RADIUS as pppd's plugin
+//!   gives it: the verification, the limits, accounting; [`avpairs`]:
+//!   pppd's `avpair`s encoded by the dictionary.
 //!
 //! Accounting survives a server outage: records no server answered are
 //! held in a bounded queue, one is retried every
@@ -28,6 +31,7 @@
 
 pub mod access;
 pub mod accounting;
+pub mod avpairs;
 pub mod config;
 mod counters;
 mod error;
@@ -35,6 +39,8 @@ mod handle;
 mod queue;
 pub mod reply;
 pub mod service;
+pub mod session;
+mod terminate;
 
 pub use access::{access_request, authorization, Authorization, NasContext};
 pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, TrafficCounters};
@@ -44,3 +50,5 @@ pub use error::RadiusError;
 pub use handle::RadiusHandle;
 pub use reply::{FramedIp, ReplyAttributes, Unsupported};
 pub use service::RadiusService;
+pub use session::{RadiusContext, RadiusHooks};
+pub use terminate::terminate_cause;

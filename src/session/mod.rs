@@ -49,6 +49,7 @@ mod network;
 mod output;
 
 use std::collections::VecDeque;
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -388,6 +389,14 @@ impl Session {
         let result = self.auth.verdict(now, handle, verdict);
         self.after_input(now, rng);
         result
+    }
+
+    /// The DNS and NBNS servers to give the peer in IPCP (RFC 1877), over
+    /// the configuration's where given: from the authentication server
+    /// (RADIUS MS-Primary-DNS-Server, RFC 2548 section 2.7). Takes effect
+    /// at IPCP's next negotiation: call it before the Network phase.
+    pub fn set_name_servers(&mut self, dns: [Option<Ipv4Addr>; 2], nbns: [Option<Ipv4Addr>; 2]) {
+        self.ipcp.set_name_servers(dns, nbns);
     }
 
     /// Limits the session's connect time to `limit` (`None`: no limit),

@@ -41,6 +41,9 @@ pub const PAP_USER: (&str, &str) = ("alice", "alice-pap-pw");
 pub const CHAP_USER: (&str, &str) = ("bob", "bob-chap-pw");
 /// An MS-CHAPv2 user.
 pub const MSCHAPV2_USER: (&str, &str) = ("carol", "carol-ms-pw");
+/// A user with a two-second Session-Timeout and a DNS server.
+pub const SHORT_USER: (&str, &str) = ("dave", "dave-pw");
+
 /// A PAP user whose Access-Accept comes without Message-Authenticator,
 /// as from a server not fixed for BlastRADIUS.
 pub const LEGACY_USER: (&str, &str) = ("legacy", "legacy-pw");
@@ -62,6 +65,10 @@ legacy Cleartext-Password := "legacy-pw"
 carol Cleartext-Password := "carol-ms-pw"
 	Framed-IP-Address = 10.64.0.9,
 	Session-Timeout = 1800
+
+dave Cleartext-Password := "dave-pw"
+	Session-Timeout = 2,
+	MS-Primary-DNS-Server = 192.0.2.53
 "#;
 
 const SITE: &str = r#"server rppp {

@@ -139,6 +139,21 @@ impl Ncp<IpcpNegotiation> {
         &self.fsm().protocol().config
     }
 
+    /// Replaces the DNS and NBNS addresses given to the peer (RFC 1877),
+    /// where `dns` or `wins` has one: from an authentication server
+    /// (RADIUS MS-Primary-DNS-Server and the like, RFC 2548 section 2.7).
+    /// Call it before [`open`](Ncp::open): it governs the next
+    /// negotiation.
+    pub fn set_name_servers(&mut self, dns: [Option<Ipv4Addr>; 2], wins: [Option<Ipv4Addr>; 2]) {
+        let config = &mut self.protocol_mut().config;
+        if dns.iter().any(Option::is_some) {
+            config.ms_dns = dns;
+        }
+        if wins.iter().any(Option::is_some) {
+            config.ms_wins = wins;
+        }
+    }
+
     /// Replaces the allowed-addresses restriction, once authentication
     /// has told the session which secrets entry applies. Call it before
     /// [`open`](Ncp::open): it governs the next negotiation.

@@ -208,6 +208,8 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
     /// The verifier answered: its limits, then its verdict.
     fn on_authorization(&mut self, handle: VerifyHandle, authorization: Authorization) {
         self.set_limits(authorization.limits);
+        self.session
+            .set_name_servers(authorization.dns, authorization.nbns);
         if self
             .session
             .verdict(Self::now(), handle, authorization.verdict, &mut self.rng)

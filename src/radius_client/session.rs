@@ -1,0 +1,335 @@
+//! One PPP session's RADIUS, as pppd's radius plugin gives its session:
+//! the peer's credentials go to the servers in an Access-Request and the
+//! answer becomes the verdict, the limits and the name servers
+//! ([`Hooks::verify`]); accounting Start when IPCP is up,
+//! Interim-Update every Acct-Interim-Interval (the server's, or the
+//! configured default), and Stop when the session ends, with the
+//! interface's counters and the typed end reason's
+//! Acct-Terminate-Cause.
+//!
+//! [`RadiusHooks`] wrap the session's other hooks (pppd's scripts), which
+//! run as before.
+
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::access::{access_request, authorization, NasContext};
+use super::accounting::{AccountingRecord, AccountingStatus, TrafficCounters};
+use super::avpairs::EncodedPair;
+use super::reply::ReplyAttributes;
+use super::terminate::terminate_cause;
+use super::RadiusHandle;
+use crate::driver::{
+    Authorization, Ended, EngineEvent, Hooks, IpPreUp, NetworkStats, SessionLimits,
+};
+use crate::session::{SessionEvent, VerifyRequest};
+
+/// What every session of a process shares: the client, the NAS's
+/// attributes, the `avpair`s and the default interim interval.
+#[derive(Debug, Clone)]
+pub struct RadiusContext {
+    /// The client.
+    pub handle: RadiusHandle,
+    /// NAS-IP-Address or NAS-Identifier, and Called-Station-Id.
+    pub nas: NasContext,
+    /// `avpair`s, added to every request.
+    pub avpairs: Arc<Vec<EncodedPair>>,
+    /// Interim-Update this often when the server gives no
+    /// Acct-Interim-Interval (`None`: only then).
+    pub interim_default: Option<Duration>,
+}
+
+/// A session's hooks with RADIUS; see the module.
+#[derive(Debug)]
+pub struct RadiusHooks<H> {
+    inner: H,
+    context: RadiusContext,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    acct_session_id: String,
+    nas: NasContext,
+    ifname: Option<String>,
+    user: Option<Vec<u8>>,
+    reply: ReplyAttributes,
+    framed_ip: Option<Ipv4Addr>,
+    started: Option<Instant>,
+    traffic: Option<TrafficCounters>,
+    interim: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl<H: Hooks> RadiusHooks<H> {
+    /// RADIUS for one session, around `inner`; `acct_session_id` names
+    /// it in accounting (unique on this NAS), `calling_station_id` is the
+    /// L2TP peer's address when known.
+    pub fn new(
+        inner: H,
+        context: RadiusContext,
+        acct_session_id: String,
+        calling_station_id: Option<String>,
+    ) -> RadiusHooks<H> {
+        let mut nas = context.nas.clone();
+        nas.calling_station_id = calling_station_id.or(nas.calling_station_id);
+        RadiusHooks {
+            inner,
+            context,
+            state: Arc::new(Mutex::new(State {
+                acct_session_id,
+                nas,
+                ..State::default()
+            })),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    fn record(&self, s: &State, status: AccountingStatus) -> AccountingRecord {
+        let mut r = AccountingRecord::new(status, s.acct_session_id.clone(), s.nas.clone());
+        r.user_name = s.user.clone();
+        r.framed_ip = s.framed_ip;
+        r.class = s.reply.class.clone();
+        if status != AccountingStatus::Start {
+            r.session_time = s.started.map(|t| t.elapsed());
+            r.traffic = s.traffic;
+        }
+        r
+    }
+
+    fn start_accounting(&self) {
+        let mut s = self.state();
+        s.started = Some(Instant::now());
+        let record = self.record(&s, AccountingStatus::Start);
+        self.send(record);
+        let every = s
+            .reply
+            .acct_interim_interval
+            .or(self.context.interim_default);
+        if let Some(every) = every.filter(|d| !d.is_zero()) {
+            // RFC 2869 section 5.16: not more often than once a minute.
+            let every = every.max(Duration::from_secs(60));
+            let hooks = self.interim_sender();
+            s.interim = Some(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    hooks.send_interim();
+                }
+            }));
+        }
+    }
+
+    fn interim_sender(&self) -> InterimSender {
+        InterimSender {
+            handle: self.context.handle.clone(),
+            avpairs: Arc::clone(&self.context.avpairs),
+            state: Arc::clone(&self.state),
+        }
+    }
+
+    fn send(&self, record: AccountingRecord) {
+        send(&self.context.handle, &self.context.avpairs, &record);
+    }
+
+    fn stop_accounting(&self, ended: &Ended) {
+        let mut s = self.state();
+        if let Some(t) = s.interim.take() {
+            t.abort();
+        }
+        if s.started.is_none() {
+            // No Start was sent (the session never got a network
+            // protocol up): no Stop either, as pppd's plugin.
+            return;
+        }
+        let record = self.record(&s, AccountingStatus::Stop(terminate_cause(&ended.reason)));
+        s.started = None;
+        drop(s);
+        self.send(record);
+    }
+}
+
+/// What the interim task needs.
+struct InterimSender {
+    handle: RadiusHandle,
+    avpairs: Arc<Vec<EncodedPair>>,
+    state: Arc<Mutex<State>>,
+}
+
+impl InterimSender {
+    fn send_interim(&self) {
+        let mut s = lock(&self.state);
+        if let Some(now) = s.ifname.as_deref().and_then(read_traffic) {
+            s.traffic = Some(now);
+        }
+        let mut r = AccountingRecord::new(
+            AccountingStatus::InterimUpdate,
+            s.acct_session_id.clone(),
+            s.nas.clone(),
+        );
+        r.user_name = s.user.clone();
+        r.framed_ip = s.framed_ip;
+        r.class = s.reply.class.clone();
+        r.session_time = s.started.map(|t| t.elapsed());
+        r.traffic = s.traffic;
+        drop(s);
+        send(&self.handle, &self.avpairs, &r);
+    }
+}
+
+fn send(handle: &RadiusHandle, avpairs: &[EncodedPair], record: &AccountingRecord) {
+    let mut request = record.to_request();
+    for pair in avpairs {
+        pair.add_to(&mut request);
+    }
+    handle.account(request);
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The interface's counters, from the peer's point of view turned to the
+/// NAS's: what the interface received is Acct-Input (RFC 2866 section
+/// 5.3).
+fn read_traffic(ifname: &str) -> Option<TrafficCounters> {
+    let read = |name: &str| -> Option<u64> {
+        std::fs::read_to_string(format!("/sys/class/net/{ifname}/statistics/{name}"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    };
+    Some(TrafficCounters {
+        input_octets: read("rx_bytes")?,
+        output_octets: read("tx_bytes")?,
+        input_packets: read("rx_packets")?,
+        output_packets: read("tx_packets")?,
+    })
+}
+
+/// The traffic when the network went down: the interface's counters if
+/// it can still be read, else the octets the session counted.
+fn traffic_at_down(ifname: Option<&str>, stats: &NetworkStats) -> TrafficCounters {
+    ifname.and_then(read_traffic).unwrap_or(TrafficCounters {
+        input_octets: stats.bytes_rcvd,
+        output_octets: stats.bytes_sent,
+        input_packets: 0,
+        output_packets: 0,
+    })
+}
+
+/// The reply attributes rppp reads but does not apply, by name.
+fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if a.framed_mtu.is_some() {
+        v.push("Framed-MTU");
+    }
+    if a.framed_netmask.is_some() {
+        v.push("Framed-IP-Netmask");
+    }
+    if a.framed_pool.is_some() {
+        v.push("Framed-Pool");
+    }
+    if a.framed_ipv6_prefix.is_some() {
+        v.push("Framed-IPv6-Prefix");
+    }
+    if a.framed_interface_id.is_some() {
+        v.push("Framed-Interface-Id");
+    }
+    if a.mppe_keys {
+        // Accepted: MPPE is not negotiated on L2TP links here.
+        tracing::debug!("RADIUS: MS-MPPE keys in the Access-Accept are not used (no MPPE)");
+    }
+    v
+}
+
+impl<H: Hooks> Hooks for RadiusHooks<H> {
+    fn on_event(&mut self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Created { ifname, unit, .. } => {
+                let mut s = self.state();
+                s.ifname = Some(ifname.clone());
+                // pppd's plugin: NAS-Port is the ppp unit.
+                s.nas.nas_port.get_or_insert(*unit);
+            }
+            EngineEvent::Session(SessionEvent::Authenticated { peer_name }) => {
+                self.state().user = Some(peer_name.clone().into_bytes());
+            }
+            EngineEvent::Session(SessionEvent::IpUp { peer, .. }) => {
+                let first = {
+                    let mut s = self.state();
+                    s.framed_ip = Some(*peer);
+                    s.started.is_none()
+                };
+                if first {
+                    self.start_accounting();
+                }
+            }
+            EngineEvent::LinkStats(stats) => {
+                let mut s = self.state();
+                let traffic = traffic_at_down(s.ifname.as_deref(), stats);
+                s.traffic = Some(traffic);
+            }
+            EngineEvent::Ended(ended) => self.stop_accounting(ended),
+            _ => {}
+        }
+        self.inner.on_event(event);
+    }
+
+    fn ip_pre_up(
+        &mut self,
+        info: &IpPreUp,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        self.inner.ip_pre_up(info)
+    }
+
+    fn verify(
+        &mut self,
+        request: &VerifyRequest,
+    ) -> impl std::future::Future<Output = Authorization> + Send + 'static {
+        let request = request.clone();
+        let nas = self.state().nas.clone();
+        let context = self.context.clone();
+        let state = Arc::clone(&self.state);
+        async move {
+            let Ok(mut access) = access_request(&request, &nas) else {
+                return Authorization::from(crate::session::Verdict::Unavailable);
+            };
+            for pair in context.avpairs.iter() {
+                pair.add_to(&mut access);
+            }
+            let answer = context.handle.access(access).await;
+            let radius = authorization(&request, answer.as_ref());
+            let a = &radius.attributes;
+            for u in &a.unsupported {
+                tracing::warn!("RADIUS: {u} in the Access-Accept is not applied");
+            }
+            for what in not_applied(a) {
+                tracing::warn!("RADIUS: {what} in the Access-Accept is not applied");
+            }
+            if let Some(m) = &a.reply_message {
+                tracing::info!("RADIUS: Reply-Message: {m}");
+            }
+            let result = Authorization {
+                verdict: radius.verdict,
+                limits: SessionLimits {
+                    session_timeout: a.session_timeout.filter(|d| !d.is_zero()),
+                    idle_timeout: a.idle_timeout.filter(|d| !d.is_zero()),
+                },
+                dns: [a.primary_dns, a.secondary_dns],
+                nbns: [a.primary_nbns, a.secondary_nbns],
+            };
+            lock(&state).reply = radius.attributes;
+            result
+        }
+    }
+
+    fn finish(&mut self, ended: &Ended) -> impl std::future::Future<Output = ()> + Send {
+        self.inner.finish(ended)
+    }
+}

@@ -1,0 +1,206 @@
+//! Sessions of an Engine authenticated through a real FreeRADIUS, as an
+//! LNS with `plugin radius.so` runs them: the LNS knows no secrets, its
+//! [`RadiusHooks`] ask the server, and the server's answer decides the
+//! link (PAP, CHAP-MD5, MS-CHAPv2; a wrong password fails the peer with
+//! pppd's exit code), its address (Framed-IP-Address), its DNS server
+//! and its end (Session-Timeout); accounting Start and Stop reach the
+//! server's detail file. The sessions run on the fake data path.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rppp::driver::fake::{FakeDataPath, TestEngine};
+use rppp::driver::{EndReason, EngineEvent, LinkOptions};
+use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService};
+use rppp::session::{exit, SessionConfig, SessionEvent, TerminationReason, Verification};
+use rppp_auth::AuthMethod;
+
+mod fake_pair;
+mod radius_common;
+use fake_pair::*;
+use radius_common::client::{nas, service};
+use radius_common::*;
+
+struct Lab {
+    // Dropped last: the server outlives the sessions.
+    _radius: FreeRadius,
+    service: RadiusService,
+    context: RadiusContext,
+}
+
+async fn lab() -> Option<Lab> {
+    let radius = FreeRadius::start_new()?;
+    let service = service(vec![radius.auth_addr()], vec![radius.acct_addr()]).await;
+    let context = RadiusContext {
+        handle: service.handle(),
+        nas: nas(),
+        avpairs: Arc::default(),
+        interim_default: None,
+    };
+    Some(Lab {
+        _radius: radius,
+        service,
+        context,
+    })
+}
+
+/// An LNS verifying by RADIUS alone and a LAC logging in as `user` with
+/// `password`, by `method`.
+fn configs(method: AuthMethod, user: &str, password: &str) -> (SessionConfig, SessionConfig) {
+    let (mut lns, mut lac) = fake_pair::configs(Some(method));
+    lns.auth.verification = Verification::External;
+    lns.auth.chap_secrets = secrets("");
+    lns.auth.pap_secrets = secrets("");
+    lac.auth.user = user.as_bytes().to_vec();
+    let line = format!("{user} * {password}\n");
+    lac.auth.chap_secrets = secrets(&line);
+    lac.auth.pap_secrets = secrets(&line);
+    lac.ipcp.use_peer_dns = true;
+    for c in [&mut lns, &mut lac] {
+        c.negotiation_timeout = Duration::from_secs(10);
+    }
+    (lns, lac)
+}
+
+fn start(lab: &Lab, (lns, lac): (SessionConfig, SessionConfig), id: &str) -> Running {
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let hooks = RadiusHooks::new((), lab.context.clone(), id.to_string(), None);
+    Running {
+        lns: engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks),
+        lac: engine.add_session(lac_dp, lac),
+        lns_kernel,
+        lac_kernel,
+    }
+}
+
+/// The LAC's address and DNS server once IPCP is up on both sides.
+async fn up(r: &mut Running) -> (Ipv4Addr, [Option<Ipv4Addr>; 2]) {
+    events_until(&mut r.lns, ip_up).await;
+    let seen = events_until(&mut r.lac, ip_up).await;
+    match seen.last() {
+        Some(EngineEvent::Session(SessionEvent::IpUp { local, dns, .. })) => (*local, *dns),
+        other => panic!("the LAC did not come up: {other:?}"),
+    }
+}
+
+/// Waits until the detail file has `n` records naming `id`.
+async fn records(lab: &Lab, radius: impl Fn() -> String, id: &str, n: usize) -> String {
+    let _ = lab;
+    for _ in 0..100 {
+        let detail = radius();
+        if detail
+            .matches(&format!("Acct-Session-Id = \"{id}\""))
+            .count()
+            >= n
+        {
+            return detail;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no {n} records for {id} in:\n{}", radius());
+}
+
+#[tokio::test]
+async fn every_method_authenticates_through_freeradius_with_accounting() {
+    let Some(lab) = lab().await else { return };
+    let cases = [
+        (AuthMethod::Pap, PAP_USER, Some(Ipv4Addr::new(10, 64, 0, 7))),
+        (AuthMethod::ChapMd5, CHAP_USER, None),
+        (
+            AuthMethod::MsChapV2,
+            MSCHAPV2_USER,
+            Some(Ipv4Addr::new(10, 64, 0, 9)),
+        ),
+    ];
+    for (i, (method, (user, password), framed)) in cases.into_iter().enumerate() {
+        let id = format!("ENGINE{i:04}");
+        let mut r = start(&lab, configs(method, user, password), &id);
+        let (address, _) = up(&mut r).await;
+        // Framed-IP-Address is the LAC's address; 255.255.255.254 (bob)
+        // leaves it to the LNS's own.
+        assert_eq!(address, framed.unwrap_or(LAC_ADDR), "{method:?}");
+        r.lac.close();
+        ended(r.lac).await;
+        ended(r.lns).await;
+        let detail = records(&lab, || lab._radius.detail(), &id, 2).await;
+        let ours: Vec<&str> = detail
+            .split("\n\n")
+            .filter(|rec| rec.contains(&format!("\"{id}\"")))
+            .collect();
+        assert!(ours[0].contains("Acct-Status-Type = Start"), "{ours:?}");
+        assert!(ours[1].contains("Acct-Status-Type = Stop"), "{ours:?}");
+        assert!(
+            ours[1].contains(&format!("User-Name = \"{user}\"")),
+            "{ours:?}"
+        );
+        assert!(
+            ours[1].contains("Acct-Terminate-Cause = User-Request"),
+            "{ours:?}"
+        );
+        assert!(ours[1].contains("Acct-Session-Time = "), "{ours:?}");
+        if method == AuthMethod::Pap {
+            // The Class of alice's Access-Accept, echoed (FreeRADIUS
+            // writes it in hexadecimal).
+            let class: String = b"rppp-class-alice"
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert!(ours[1].contains(&format!("Class = 0x{class}")), "{ours:?}");
+        }
+    }
+    lab.service.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_rejected_with_pppds_exit_code() {
+    let Some(lab) = lab().await else { return };
+    let r = start(
+        &lab,
+        configs(AuthMethod::ChapMd5, CHAP_USER.0, "wrong"),
+        "REJECT01",
+    );
+    let end = ended(r.lns).await;
+    assert!(
+        matches!(
+            end.reason,
+            EndReason::Protocol {
+                reason: TerminationReason::PeerAuthFailed { .. },
+                exit_code: exit::PEER_AUTH_FAILED
+            }
+        ),
+        "{end:?}"
+    );
+    ended(r.lac).await;
+    let counters = lab.context.handle.counters();
+    assert_eq!(counters.access_rejects, 1, "{counters:?}");
+}
+
+#[tokio::test]
+async fn the_servers_session_timeout_and_dns_are_applied() {
+    let Some(lab) = lab().await else { return };
+    let (user, password) = SHORT_USER;
+    let mut r = start(&lab, configs(AuthMethod::Pap, user, password), "TIMEOUT1");
+    let (_, dns) = up(&mut r).await;
+    assert_eq!(
+        dns[0],
+        Some(Ipv4Addr::new(192, 0, 2, 53)),
+        "MS-Primary-DNS-Server"
+    );
+    let end = ended(r.lns).await;
+    assert_eq!(
+        end.reason,
+        EndReason::Protocol {
+            reason: TerminationReason::ConnectTime,
+            exit_code: exit::CONNECT_TIME
+        },
+        "{end:?}"
+    );
+    ended(r.lac).await;
+    let detail = records(&lab, || lab._radius.detail(), "TIMEOUT1", 2).await;
+    assert!(
+        detail.contains("Acct-Terminate-Cause = Session-Timeout"),
+        "{detail}"
+    );
+}
