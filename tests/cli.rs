@@ -83,7 +83,7 @@ fn another_plugin_is_a_clear_error() {
     let o = rppp(
         &[
             "plugin",
-            "radius.so",
+            "rp-pppoe.so",
             "plugin",
             "pppol2tp.so",
             "pppol2tp",
@@ -91,7 +91,7 @@ fn another_plugin_is_a_clear_error() {
         ],
         &[],
     );
-    assert_exit(&o, 2, &["radius.so"]);
+    assert_exit(&o, 2, &["rp-pppoe.so"]);
 }
 
 #[test]

@@ -37,6 +37,12 @@ pub enum SetupError {
     /// The options (the section's words, its pppoptfile, the secrets
     /// files) are wrong.
     Options(Box<OptionsError>),
+    /// `plugin radius.so`'s configuration is wrong.
+    #[cfg(feature = "radius")]
+    Radius(Box<crate::radius_client::plugin::PluginError>),
+    /// `plugin radius.so` in a build without the `radius` feature.
+    #[cfg(not(feature = "radius"))]
+    NoRadius,
 }
 
 impl std::fmt::Display for SetupError {
@@ -45,6 +51,12 @@ impl std::fmt::Display for SetupError {
             SetupError::NoSection => f.write_str("the tunnel's section is gone"),
             SetupError::Pool(e) => e.fmt(f),
             SetupError::Options(e) => e.fmt(f),
+            #[cfg(feature = "radius")]
+            SetupError::Radius(e) => e.fmt(f),
+            #[cfg(not(feature = "radius"))]
+            SetupError::NoRadius => {
+                f.write_str("plugin radius.so: this rppp is built without RADIUS")
+            }
         }
     }
 }
@@ -61,6 +73,33 @@ pub struct SessionPlace {
 }
 
 type Reader = fn(&str) -> io::Result<Vec<u8>>;
+
+/// `plugin radius.so`'s loaded configuration, for a call that has it.
+#[cfg(feature = "radius")]
+pub type RadiusSetup = crate::radius_client::plugin::Setup;
+/// Never made without the `radius` feature.
+#[cfg(not(feature = "radius"))]
+#[derive(Debug, Clone)]
+pub enum RadiusSetup {}
+
+/// What a call's PPP session is started with.
+#[derive(Debug)]
+pub struct CallSetup {
+    /// Its configuration, shared with the section's other calls.
+    pub config: Arc<SessionConfig>,
+    /// Its kernel options and own addresses.
+    pub kernel: KernelSessionOptions,
+    /// RADIUS, with `plugin radius.so`.
+    pub radius: Option<RadiusSetup>,
+}
+
+/// What one parse of a call's words gives.
+#[derive(Debug)]
+pub(super) struct Built {
+    pub(super) config: SessionConfig,
+    pub(super) kernel: KernelSessionOptions,
+    pub(super) radius: Option<RadiusSetup>,
+}
 
 /// The address pools and the option parser's context.
 #[derive(Debug)]
@@ -109,7 +148,7 @@ impl PppSetup {
         place: SessionPlace,
         info: &SessionInfo,
         credentials: Option<&Credentials>,
-    ) -> Result<(Arc<SessionConfig>, KernelSessionOptions), SetupError> {
+    ) -> Result<CallSetup, SetupError> {
         let key = (info.tunnel_id, info.session_id);
         let peer = match place.remote.ip() {
             IpAddr::V4(a) => a,
@@ -121,9 +160,12 @@ impl PppSetup {
                 if let Some(c) = credentials {
                     // The control pipe's user and password: this call's own.
                     let words = lac_words(lac, peer, Some(c.user.as_str()));
-                    let (config, options) =
-                        self.build(settings, &words, false, c.password.clone(), None)?;
-                    return Ok((Arc::new(config), options));
+                    let b = self.build(settings, &words, false, c.password.clone(), None)?;
+                    return Ok(CallSetup {
+                        config: Arc::new(b.config),
+                        kernel: b.kernel,
+                        radius: b.radius,
+                    });
                 }
                 None
             }
@@ -174,7 +216,7 @@ impl PppSetup {
             let b = match key.local || key.remote {
                 true => Some(
                     self.build(settings, &words(&key.stand_in(true))?, lns, None, None)?
-                        .0,
+                        .config,
                 ),
                 false => None,
             };
@@ -193,7 +235,7 @@ impl PppSetup {
         lns: bool,
         password: Option<rppp_auth::Secret>,
         mut files: Option<&mut Vec<(String, Option<Stamp>)>>,
-    ) -> Result<(SessionConfig, KernelSessionOptions), SetupError> {
+    ) -> Result<Built, SetupError> {
         let (inner, stat) = (self.read, self.stat);
         let mut read = |path: &str| {
             if let Some(files) = files.as_deref_mut() {
@@ -203,16 +245,14 @@ impl PppSetup {
         };
         let mut o = options::parse(words, &self.context, &mut read)
             .map_err(|e| SetupError::Options(Box::new(e)))?;
-        if o.radius.is_some() {
-            // The RADIUS client is not wired in yet: without it every peer
-            // would fail authentication (see options::radius).
-            return Err(SetupError::Options(Box::new(OptionsError::general(
-                None,
-                options::ErrorKind::Inconsistent {
-                    reason: "plugin radius.so: RADIUS is not wired yet in rppp l2tpd",
-                },
-            ))));
-        }
+        #[cfg(feature = "radius")]
+        let radius = crate::radius_client::plugin::load(&o, &mut read)
+            .map_err(|e| SetupError::Radius(Box::new(e)))?;
+        #[cfg(not(feature = "radius"))]
+        let radius: Option<RadiusSetup> = match o.radius {
+            Some(_) => return Err(SetupError::NoRadius),
+            None => None,
+        };
         o.pppol2tp.lns_mode = lns;
         if password.is_some() {
             o.auth.password = password;
@@ -220,7 +260,11 @@ impl PppSetup {
         let config = o
             .session_config(settings.system_hostname.as_bytes(), &mut read)
             .map_err(|e| SetupError::Options(Box::new(e)))?;
-        Ok((config, o.kernel_session_options()))
+        Ok(Built {
+            config,
+            kernel: o.kernel_session_options(),
+            radius,
+        })
     }
 
     /// Reads every section's options once, with placeholder addresses,
@@ -335,7 +379,11 @@ mod tests {
         );
         let mut setup = PppSetup::with_reader(Context::new(true), read);
         setup.check(&s).unwrap();
-        let (c, k) = setup.prepare(&s, PLACE, &info(10), None).unwrap();
+        let CallSetup {
+            config: c,
+            kernel: k,
+            ..
+        } = setup.prepare(&s, PLACE, &info(10), None).unwrap();
         let ten_one = Some(Ipv4Addr::new(10, 0, 0, 1));
         assert_eq!(
             addresses(&c, &k),
@@ -343,7 +391,11 @@ mod tests {
         );
         assert_eq!(c.ipcp.ms_dns[0], Some(Ipv4Addr::new(192, 0, 2, 53)));
         assert!(k.link.proxy_arp);
-        let (c2, k) = setup.prepare(&s, PLACE, &info(11), None).unwrap();
+        let CallSetup {
+            config: c2,
+            kernel: k,
+            ..
+        } = setup.prepare(&s, PLACE, &info(11), None).unwrap();
         assert_eq!(
             addresses(&c2, &k),
             (ten_one, Some(Ipv4Addr::new(10, 0, 0, 3)))
@@ -358,7 +410,11 @@ mod tests {
             SetupError::Pool(PoolError::Exhausted(PoolSide::Remote))
         ));
         setup.released(1, 10);
-        let (c, k) = setup.prepare(&s, PLACE, &info(12), None).unwrap();
+        let CallSetup {
+            config: c,
+            kernel: k,
+            ..
+        } = setup.prepare(&s, PLACE, &info(12), None).unwrap();
         assert_eq!(addresses(&c, &k).1, Some(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(setup.leased(), 2);
     }
@@ -379,7 +435,11 @@ mod tests {
              pppoptfile = /etc/ppp/options.fixed\n",
         );
         let mut setup = PppSetup::with_reader(Context::new(true), read_overriding);
-        let (c, k) = setup.prepare(&s, PLACE, &info(10), None).unwrap();
+        let CallSetup {
+            config: c,
+            kernel: k,
+            ..
+        } = setup.prepare(&s, PLACE, &info(10), None).unwrap();
         assert_eq!(
             addresses(&c, &k),
             (
@@ -409,15 +469,15 @@ mod tests {
                 .then(|| Stamp::version(VERSION.load(std::sync::atomic::Ordering::SeqCst)))
         };
         let mut setup = PppSetup::with_files(Context::new(true), versioned, stat);
-        let (c1, _) = setup.prepare(&s, PLACE, &info(1), None).unwrap();
-        let (c2, _) = setup.prepare(&s, PLACE, &info(2), None).unwrap();
+        let CallSetup { config: c1, .. } = setup.prepare(&s, PLACE, &info(1), None).unwrap();
+        let CallSetup { config: c2, .. } = setup.prepare(&s, PLACE, &info(2), None).unwrap();
         assert!(Arc::ptr_eq(&c1, &c2));
         VERSION.store(2, std::sync::atomic::Ordering::SeqCst);
-        let (c3, _) = setup.prepare(&s, PLACE, &info(3), None).unwrap();
+        let CallSetup { config: c3, .. } = setup.prepare(&s, PLACE, &info(3), None).unwrap();
         assert!(!Arc::ptr_eq(&c1, &c3), "parsed again");
         assert_eq!(c3.ipcp.ms_dns[0], Some(Ipv4Addr::new(192, 0, 2, 54)));
         setup.forget_templates();
-        let (c4, _) = setup.prepare(&s, PLACE, &info(4), None).unwrap();
+        let CallSetup { config: c4, .. } = setup.prepare(&s, PLACE, &info(4), None).unwrap();
         assert!(!Arc::ptr_eq(&c3, &c4), "a reload forgets every template");
     }
 
@@ -450,12 +510,53 @@ mod tests {
             section: Section::Lac(0),
             ..PLACE
         };
-        let (c, k) = setup.prepare(&s, place, &info(1), Some(&creds)).unwrap();
+        let CallSetup {
+            config: c,
+            kernel: k,
+            ..
+        } = setup.prepare(&s, place, &info(1), Some(&creds)).unwrap();
         assert_eq!(c.auth.user, b"bob");
         assert_eq!(
             c.auth.password.as_ref().map(|p| p.expose()),
             Some(&b"hunter2"[..])
         );
         assert_eq!(k.socket.lns_mode, None);
+    }
+
+    #[cfg(feature = "radius")]
+    fn read_radius(path: &str) -> io::Result<Vec<u8>> {
+        let testdata = |name: &str| {
+            std::fs::read(format!(
+                "{}/src/options/testdata/radius/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+        };
+        match path {
+            "/etc/ppp/options.radius" => Ok(b"plugin radius.so\nrequire-chap\n".to_vec()),
+            "/etc/radiusclient/radiusclient.conf" => testdata("radiusclient.conf"),
+            "/etc/radiusclient/servers" => testdata("servers"),
+            p if p.starts_with("/etc/radiusclient/dictionary") => {
+                testdata(p.trim_start_matches("/etc/radiusclient/"))
+            }
+            _ => read(path),
+        }
+    }
+
+    #[cfg(feature = "radius")]
+    #[test]
+    fn a_section_with_plugin_radius_so_has_its_calls_verified_by_radius() {
+        let s = settings(
+            "[lns default]\nip range = 10.0.0.2-10.0.0.9\nlocal ip = 10.0.0.1\n\
+             pppoptfile = /etc/ppp/options.radius\n",
+        );
+        let mut setup = PppSetup::with_reader(Context::new(true), read_radius);
+        setup.check(&s).unwrap();
+        let call = setup.prepare(&s, PLACE, &info(1), None).unwrap();
+        let radius = call.radius.expect("the call has RADIUS");
+        assert_eq!(radius.file, "/etc/radiusclient/radiusclient.conf");
+        assert_eq!(
+            call.config.auth.verification,
+            rppp_auth::Verification::External
+        );
     }
 }

@@ -23,6 +23,7 @@ use std::time::SystemTime;
 
 use super::config::Lease;
 use super::settings::Section;
+use super::setup::{Built, CallSetup, RadiusSetup};
 use crate::driver::KernelSessionOptions;
 use crate::session::{IpcpAddresses, SessionConfig};
 
@@ -105,6 +106,7 @@ impl TemplateKey {
 pub(super) struct Template {
     config: Arc<SessionConfig>,
     options: KernelSessionOptions,
+    radius: Option<RadiusSetup>,
     /// Every file the parse read (or tried to), with its stamp then.
     files: Vec<(String, Option<Stamp>)>,
     /// Whether the call's lease decides our address, and the peer's.
@@ -117,11 +119,15 @@ impl Template {
     /// `files`) and, when the lease has addresses, the parse with the
     /// second (`b`).
     pub(super) fn new(
-        a: (SessionConfig, KernelSessionOptions),
+        a: Built,
         b: Option<&SessionConfig>,
         files: Vec<(String, Option<Stamp>)>,
     ) -> Template {
-        let (config, options) = a;
+        let Built {
+            config,
+            kernel: options,
+            radius,
+        } = a;
         let (lease_local, lease_remote) = b.map_or((false, false), |b| {
             (
                 b.ipcp.local != config.ipcp.local,
@@ -131,6 +137,7 @@ impl Template {
         Template {
             config: Arc::new(config),
             options,
+            radius,
             files,
             lease_local,
             lease_remote,
@@ -144,10 +151,7 @@ impl Template {
 
     /// A call's configuration: the shared one, with `lease`'s addresses
     /// where the call's word decides them.
-    pub(super) fn for_call(
-        &self,
-        lease: Option<&Lease>,
-    ) -> (Arc<SessionConfig>, KernelSessionOptions) {
+    pub(super) fn for_call(&self, lease: Option<&Lease>) -> CallSetup {
         let mut options = self.options.clone();
         if let Some(lease) = lease {
             options.addresses = IpcpAddresses {
@@ -155,6 +159,10 @@ impl Template {
                 remote: lease.remote.filter(|_| self.lease_remote),
             };
         }
-        (Arc::clone(&self.config), options)
+        CallSetup {
+            config: Arc::clone(&self.config),
+            kernel: options,
+            radius: self.radius.clone(),
+        }
     }
 }

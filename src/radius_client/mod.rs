@@ -18,7 +18,9 @@
 //!   RFC 2869).
 //! - [`session`]: [`RadiusHooks`], one session's RADIUS as pppd's plugin
 //!   gives it: the verification, the limits, accounting; [`avpairs`]:
-//!   pppd's `avpair`s encoded by the dictionary.
+//!   pppd's `avpair`s encoded by the dictionary; [`plugin`] (with the
+//!   `pppd` feature): `plugin radius.so` from a session's options, one
+//!   client per configuration file.
 //!
 //! Accounting survives a server outage: records no server answered are
 //! held in a bounded queue, one is retried every
@@ -36,6 +38,8 @@ pub mod config;
 mod counters;
 mod error;
 mod handle;
+#[cfg(feature = "pppd")]
+pub mod plugin;
 mod queue;
 pub mod reply;
 pub mod service;

@@ -35,6 +35,12 @@ impl RadiusService {
     /// Binds the sockets the servers' address families need and starts
     /// the task on the current tokio runtime.
     pub async fn spawn(config: RadiusConfig) -> io::Result<RadiusService> {
+        RadiusService::start(config)
+    }
+
+    /// As [`spawn`](Self::spawn), from code that cannot await: binding a
+    /// UDP socket does not block. Must be called within a tokio runtime.
+    pub fn start(config: RadiusConfig) -> io::Result<RadiusService> {
         let servers = config.client.auth_servers.iter();
         let servers = servers.chain(&config.client.acct_servers);
         let (mut want4, mut want6) = (false, false);
@@ -44,16 +50,21 @@ impl RadiusService {
                 SocketAddr::V6(_) => want6 = true,
             }
         }
-        let bind = |wildcard: IpAddr| match config.bind_address {
-            Some(a) if a.is_ipv4() == wildcard.is_ipv4() => SocketAddr::new(a, 0),
-            _ => SocketAddr::new(wildcard, 0),
+        let bind = |wildcard: IpAddr| -> io::Result<UdpSocket> {
+            let address = match config.bind_address {
+                Some(a) if a.is_ipv4() == wildcard.is_ipv4() => SocketAddr::new(a, 0),
+                _ => SocketAddr::new(wildcard, 0),
+            };
+            let socket = std::net::UdpSocket::bind(address)?;
+            socket.set_nonblocking(true)?;
+            UdpSocket::from_std(socket)
         };
         let v4 = match want4 {
-            true => Some(UdpSocket::bind(bind(Ipv4Addr::UNSPECIFIED.into())).await?),
+            true => Some(bind(Ipv4Addr::UNSPECIFIED.into())?),
             false => None,
         };
         let v6 = match want6 {
-            true => Some(UdpSocket::bind(bind(Ipv6Addr::UNSPECIFIED.into())).await?),
+            true => Some(bind(Ipv6Addr::UNSPECIFIED.into())?),
             false => None,
         };
         let mut rng = UnwrapErr(SysRng);

@@ -214,23 +214,24 @@ impl Daemon {
                 Section::Lac(i) => self.dialer.credentials(i),
                 _ => None,
             };
-            let (config, mut options) = self
+            let mut call = self
                 .setup
                 .prepare(&self.settings, place, &info, credentials)
                 .map_err(|e| e.to_string())?;
             if role == Role::Lns {
-                options.socket.lns_mode = Some(true);
+                call.kernel.socket.lns_mode = Some(true);
             }
             if info.sequencing_required {
-                options.socket.send_seq = Some(true);
+                call.kernel.socket.send_seq = Some(true);
             }
-            match kt.session(s, info.peer_session_id) {
-                Ok(socket) => Ok(self.engine.add_kernel_session(socket, config, options, ())),
-                Err(e) => {
-                    self.setup.released(t, s);
-                    Err(format!("cannot create the kernel session: {e}"))
-                }
+            let added = kt
+                .session(s, info.peer_session_id)
+                .map_err(|e| format!("cannot create the kernel session: {e}"))
+                .and_then(|socket| self.add_ppp(t, socket, call));
+            if added.is_err() {
+                self.setup.released(t, s);
             }
+            added
         })();
         match started {
             Ok(id) => {

@@ -47,6 +47,7 @@ mod dialling;
 mod log;
 mod memory;
 mod metrics;
+mod ppp;
 mod reload;
 mod shutdown;
 
@@ -140,6 +141,9 @@ pub struct Daemon {
     /// While the tunnels close: messages each peer has acknowledged so
     /// far (progress puts the deadline off).
     stop_acked: HashMap<u16, u64>,
+    /// `plugin radius.so`'s clients.
+    #[cfg(feature = "radius")]
+    radius: ppp::Radius,
 }
 
 impl std::fmt::Debug for Daemon {
@@ -275,6 +279,8 @@ impl Daemon {
             trimmer: memory::Trimmer::default(),
             phase: Phase::Running,
             stop_acked: HashMap::new(),
+            #[cfg(feature = "radius")]
+            radius: ppp::Radius::default(),
         })
     }
 
@@ -426,6 +432,7 @@ impl Daemon {
         }
         self.pump().await;
         self.delete_all_kernel().await;
+        self.stop_radius().await;
         if let Some(m) = metrics {
             m.abort();
         }

@@ -1,0 +1,61 @@
+//! Starting a call's PPP session on the engine, with RADIUS when its
+//! section's options load `plugin radius.so`: one client per
+//! `radiusclient.conf` for the whole daemon, started at the first call
+//! that needs it; Calling-Station-Id is the L2TP peer's address,
+//! Called-Station-Id ours.
+
+use crate::driver::SessionId;
+use crate::kernel::PppoL2tpSocket;
+use crate::l2tpd::setup::CallSetup;
+
+use super::Daemon;
+
+/// The daemon's RADIUS clients.
+#[cfg(feature = "radius")]
+pub(super) type Radius = crate::radius_client::plugin::Clients;
+
+impl Daemon {
+    /// Adds the session of `call` on `socket`; `tunnel` is its tunnel.
+    pub(super) fn add_ppp(
+        &mut self,
+        tunnel: u16,
+        socket: PppoL2tpSocket,
+        call: CallSetup,
+    ) -> Result<SessionId, String> {
+        let CallSetup {
+            config,
+            kernel,
+            radius,
+        } = call;
+        #[cfg(feature = "radius")]
+        if let Some(setup) = radius {
+            self.radius
+                .start(&setup)
+                .map_err(|e| format!("{}: cannot start the RADIUS client: {e}", setup.file))?;
+            let place = self.places.get(&tunnel);
+            let calling = place.map(|p| p.remote.ip().to_string());
+            let called = place
+                .and_then(|p| self.listen.get(p.local))
+                .and_then(|s| s.local_addr().ok())
+                .map(|a| a.ip().to_string());
+            return match self.radius.hooks(&setup.file, (), calling, called) {
+                Ok(hooks) => Ok(self
+                    .engine
+                    .add_kernel_session(socket, config, kernel, hooks)),
+                Err(()) => Err(format!("{}: no RADIUS client", setup.file)),
+            };
+        }
+        #[cfg(not(feature = "radius"))]
+        if let Some(never) = radius {
+            match never {}
+        }
+        let _ = tunnel;
+        Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
+    }
+
+    /// Lets the sessions' last accounting go out, then stops the clients.
+    pub(super) async fn stop_radius(&mut self) {
+        #[cfg(feature = "radius")]
+        std::mem::take(&mut self.radius).shutdown().await;
+    }
+}
