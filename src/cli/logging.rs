@@ -10,7 +10,7 @@ use std::fs::{File, OpenOptions};
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
-use rppp::log_context::{SessionContextLayer, SessionLineFormat};
+use rppp::log_context::{NoSpanFields, SessionContextLayer, SessionLineFormat};
 use tracing::Level;
 use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriterExt};
 use tracing_subscriber::fmt::MakeWriter;
@@ -116,6 +116,7 @@ pub(crate) fn init(targets: &LogTargets) -> Result<(), String> {
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(writer)
+        .fmt_fields(NoSpanFields)
         .event_format(SessionLineFormat::with_context(targets.session_context))
         .finish()
         .with(SessionContextLayer);

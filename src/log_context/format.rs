@@ -4,6 +4,7 @@
 use std::fmt;
 
 use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::DefaultFields;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
@@ -51,8 +52,30 @@ where
                 }
             }
         }
-        ctx.format_fields(writer.by_ref(), event)?;
+        // The event's own fields, as tracing-subscriber writes them; not
+        // through `ctx`, whose formatter is [`NoSpanFields`].
+        DefaultFields::new().format_fields(writer.by_ref(), event)?;
         writeln!(writer)
+    }
+}
+
+/// The field formatter for rppp's subscriber: spans' fields are not
+/// written anywhere. tracing-subscriber's formatter would keep every
+/// span's fields as text for its life (`id=3 ifname=ppp3 l2tp=...`), a
+/// copy per session of what [`SessionContext`] already holds and
+/// [`SessionLineFormat`] prints; events' fields are written by
+/// [`SessionLineFormat`] itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSpanFields;
+
+impl<'w> FormatFields<'w> for NoSpanFields {
+    fn format_fields<R: tracing_subscriber::field::RecordFields>(
+        &self,
+        writer: Writer<'w>,
+        fields: R,
+    ) -> fmt::Result {
+        let _ = (writer, fields);
+        Ok(())
     }
 }
 

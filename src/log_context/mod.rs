@@ -31,5 +31,5 @@ mod format;
 mod layer;
 
 pub use context::SessionContext;
-pub use format::SessionLineFormat;
+pub use format::{NoSpanFields, SessionLineFormat};
 pub use layer::SessionContextLayer;

@@ -52,7 +52,7 @@ impl KernelDataPath {
             // (IFA_ADDRESS) only for an address added while the interface
             // is up: one given while it is down waits for InterfaceUp.
             DataPathAction::SetIpv6LinkLocal { local, peer } if !self.link_up => {
-                self.pending_ipv6 = Some((IpAddr::V6(local), IpAddr::V6(peer)));
+                self.pending_ipv6 = Some(Box::new((IpAddr::V6(local), IpAddr::V6(peer))));
             }
             DataPathAction::SetIpv6LinkLocal { local, peer } => {
                 self.add_ipv6_link_local(index, (IpAddr::V6(local), IpAddr::V6(peer)))
@@ -61,7 +61,7 @@ impl KernelDataPath {
             DataPathAction::RemoveIpv6LinkLocal => {
                 self.pending_ipv6 = None;
                 if let Some(pair) = self.ipv6.take() {
-                    remove_address(&self.netlink, index, pair).await;
+                    remove_address(&self.netlink, index, *pair).await;
                 }
             }
             DataPathAction::InterfaceUp => self.interface_up(index).await?,
@@ -105,7 +105,7 @@ impl KernelDataPath {
         self.pending_mtu = None;
         self.link_up = true;
         if let Some(pair) = self.pending_ipv6.take() {
-            self.add_ipv6_link_local(index, pair).await?;
+            self.add_ipv6_link_local(index, *pair).await?;
         }
         Ok(())
     }
@@ -130,7 +130,7 @@ impl KernelDataPath {
         pair: (IpAddr, IpAddr),
     ) -> Result<(), DataPathError> {
         add_address(&self.netlink, index, pair, DataPathStep::Ipv6Address).await?;
-        self.ipv6 = Some(pair);
+        self.ipv6 = Some(Box::new(pair));
         Ok(())
     }
 

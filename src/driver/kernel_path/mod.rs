@@ -53,13 +53,14 @@ pub struct KernelDataPath {
     early: Vec<Vec<u8>>,
     /// Our address and the peer's, IPv4 and IPv6 link-local, once set.
     ipv4: Option<(IpAddr, IpAddr)>,
-    ipv6: Option<(IpAddr, IpAddr)>,
+    /// (Boxed: most L2TP sessions run without IPv6.)
+    ipv6: Option<Box<(IpAddr, IpAddr)>>,
     /// An MTU LCP negotiated while the interface was down, set together
     /// with bringing it up (see `apply`).
     pending_mtu: Option<u16>,
     /// An IPv6 link-local pair given while the interface was down, added
     /// once it is up (see `apply`).
-    pending_ipv6: Option<(IpAddr, IpAddr)>,
+    pending_ipv6: Option<Box<(IpAddr, IpAddr)>>,
     /// Whether we brought the interface up (and not down since).
     link_up: bool,
     /// The default route we added, and the one it replaced.
@@ -168,7 +169,10 @@ impl DataPath for KernelDataPath {
         self.clear_proxy_arp().await;
         self.clear_default_route().await;
         if let Some(index) = self.ifindex {
-            for pair in [self.ipv6.take(), self.ipv4.take()].into_iter().flatten() {
+            for pair in [self.ipv6.take().map(|p| *p), self.ipv4.take()]
+                .into_iter()
+                .flatten()
+            {
                 remove_address(&self.netlink, index, pair).await;
             }
         }

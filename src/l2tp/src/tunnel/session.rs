@@ -84,12 +84,20 @@ pub(super) struct Session {
     pub(super) peer_id: u16,
     pub(super) state: SessionState,
     info: SessionInfo,
-    params: CallParams,
-    /// A LAC's ICRQ, started (with its Random Vector) when the call was
-    /// placed, so a call that waits for the tunnel still hides its AVPs.
-    icrq: Option<Message>,
+    /// A LAC's call until the ICRP; `None` for an LNS's calls and once
+    /// established (boxed: a tunnel may carry thousands of sessions).
+    placing: Option<Box<Placing>>,
     /// The ACCMs of the last Set-Link-Info received.
     accm: Option<(u32, u32)>,
+}
+
+/// What a LAC's ICRQ and ICCN carry.
+#[derive(Debug, Clone)]
+struct Placing {
+    params: CallParams,
+    /// The ICRQ, started (with its Random Vector) when the call was
+    /// placed, so a call that waits for the tunnel still hides its AVPs.
+    icrq: Option<Message>,
 }
 
 impl Tunnel {
@@ -135,8 +143,10 @@ impl Tunnel {
             peer_id: 0,
             state: SessionState::WaitTunnel,
             info,
-            params,
-            icrq: Some(self.start_message(MessageType::Icrq, rng)),
+            placing: Some(Box::new(Placing {
+                params,
+                icrq: Some(self.start_message(MessageType::Icrq, rng)),
+            })),
             accm: None,
         };
         self.sessions.insert(id, session);
@@ -164,11 +174,14 @@ impl Tunnel {
             return;
         };
         s.state = SessionState::WaitReply;
-        let mut icrq = s
+        let Some(placing) = s.placing.as_mut() else {
+            return;
+        };
+        let mut icrq = placing
             .icrq
             .take()
             .unwrap_or_else(|| Message::new(MessageType::Icrq, []));
-        let p = &s.params;
+        let p = &placing.params;
         let mut avps = vec![
             Avp::AssignedSessionId(id),
             Avp::CallSerialNumber(s.info.call_serial_number),
@@ -355,8 +368,7 @@ impl Tunnel {
             peer_id: peer,
             state: SessionState::WaitConnect,
             info,
-            params: CallParams::default(),
-            icrq: None,
+            placing: None,
             accm: None,
         };
         self.sessions.insert(id, session);
@@ -377,16 +389,17 @@ impl Tunnel {
         let peer = message.assigned_session_id().unwrap_or(0);
         s.peer_id = peer;
         s.state = SessionState::Established;
-        let framing = s.params.framing_type.unwrap_or(Framing::SYNC);
+        let params = s.placing.take().map(|p| p.params).unwrap_or_default();
+        let framing = params.framing_type.unwrap_or(Framing::SYNC);
         let mut avps = vec![Avp::TxConnectSpeed(speed), Avp::FramingType(framing)];
-        if s.params.sequencing_required {
+        if params.sequencing_required {
             avps.push(Avp::SequencingRequired);
         }
         s.info.peer_session_id = peer;
         s.info.peer_tunnel_id = peer_tunnel_id;
         s.info.tx_connect_speed = speed;
         s.info.framing_type = framing;
-        s.info.sequencing_required = s.params.sequencing_required;
+        s.info.sequencing_required = params.sequencing_required;
         let info = s.info.clone();
         self.send(now, peer, Message::new(MessageType::Iccn, avps));
         self.events.push_back(Event::SessionUp(info));
