@@ -329,3 +329,29 @@ fn reload_with_flags_checks_the_ppp_options_file() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The Dynamic Authorization flags: both or neither, and a clients file
+/// whose wrong line is named (with no secret in the message).
+#[cfg(feature = "radius")]
+#[test]
+fn dynamic_authorization_flags_are_checked_before_the_start() {
+    let d = dir("dae");
+    let conf = write(
+        &d,
+        "xl2tpd.conf",
+        "[lns default]\nip range = 10.0.0.2-10.0.0.9\n",
+    );
+    let o = rppp_l2tpd(&["-c", &conf, "--dae-listen", "127.0.0.1:3799"]);
+    assert_error(&o, &["--dae-listen and --dae-clients go together"]);
+    let clients = write(&d, "dae-clients", "192.0.2.1 s3cret-one\nradius.example\n");
+    let o = rppp_l2tpd(&[
+        "-c",
+        &conf,
+        "--dae-listen",
+        "127.0.0.1:3799",
+        "--dae-clients",
+        &clients,
+    ]);
+    let e = assert_error(&o, &["dae-clients", ":2"]);
+    assert!(!e.contains("s3cret-one"), "{e}");
+}

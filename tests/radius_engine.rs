@@ -37,6 +37,7 @@ async fn lab() -> Option<Lab> {
         nas: nas(),
         avpairs: Arc::default(),
         interim_default: None,
+        directory: None,
     };
     Some(Lab {
         _radius: radius,

@@ -109,6 +109,10 @@ pub struct Settings {
     /// How long a shutdown waits for PPP to terminate and for the StopCCN
     /// acknowledgements, each.
     pub shutdown_grace: Duration,
+    /// The Dynamic Authorization listener (`--dae-listen`,
+    /// `--dae-clients`), `None` for none.
+    #[cfg(feature = "radius")]
+    pub dae: Option<crate::radius_client::dae::DaeSettings>,
 }
 
 impl Settings {
@@ -131,6 +135,8 @@ impl Settings {
             metrics_per_session: false,
             limits: Default::default(),
             shutdown_grace: Duration::from_secs(10),
+            #[cfg(feature = "radius")]
+            dae: None,
         }
     }
 

@@ -21,6 +21,10 @@
 //!   pppd's `avpair`s encoded by the dictionary; [`plugin`] (with the
 //!   `pppd` feature): `plugin radius.so` from a session's options, one
 //!   client per configuration file.
+//! - [`dae`]: the Dynamic Authorization listener (RFC 5176): a
+//!   Disconnect-Request closes the sessions it names, a CoA-Request sets
+//!   their Session-Timeout and Idle-Timeout; [`Directory`]: the sessions
+//!   by what such requests name them with.
 //!
 //! Accounting survives a server outage: records no server answered are
 //! held in a bounded queue, one is retried every
@@ -36,6 +40,8 @@ pub mod accounting;
 pub mod avpairs;
 pub mod config;
 mod counters;
+pub mod dae;
+mod directory;
 mod error;
 mod handle;
 #[cfg(feature = "pppd")]
@@ -50,6 +56,7 @@ pub use access::{access_request, authorization, Authorization, NasContext};
 pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, TrafficCounters};
 pub use config::{ConfigLoadError, RadiusConfig};
 pub use counters::ServiceCounters;
+pub use directory::Directory;
 pub use error::RadiusError;
 pub use handle::RadiusHandle;
 pub use reply::{FramedIp, ReplyAttributes, Unsupported};

@@ -119,12 +119,19 @@ impl Setup {
 #[derive(Debug, Default)]
 pub struct Clients {
     clients: HashMap<String, (RadiusService, RadiusContext)>,
+    directory: Option<super::Directory>,
 }
 
 impl Clients {
     /// No clients yet.
     pub fn new() -> Clients {
         Clients::default()
+    }
+
+    /// Sessions from now on are entered in `directory`, for a Dynamic
+    /// Authorization listener ([`super::dae`]).
+    pub fn set_directory(&mut self, directory: super::Directory) {
+        self.directory = Some(directory);
     }
 
     /// Starts the client for `setup`'s file unless it runs already. Must
@@ -146,6 +153,7 @@ impl Clients {
             nas,
             avpairs: Arc::clone(&setup.avpairs),
             interim_default: None,
+            directory: self.directory.clone(),
         };
         self.clients.insert(setup.file.clone(), (service, context));
         Ok(())

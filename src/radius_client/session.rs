@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::access::{access_request, authorization, NasContext};
 use super::accounting::{AccountingRecord, AccountingStatus, TrafficCounters};
 use super::avpairs::EncodedPair;
+use super::directory::{Directory, Entry};
 use super::reply::ReplyAttributes;
 use super::terminate::terminate_cause;
 use super::RadiusHandle;
@@ -38,6 +39,9 @@ pub struct RadiusContext {
     /// Interim-Update this often when the server gives no
     /// Acct-Interim-Interval (`None`: only then).
     pub interim_default: Option<Duration>,
+    /// Where Disconnect-Requests and CoA-Requests find the sessions, when
+    /// a listener takes them.
+    pub directory: Option<Directory>,
 }
 
 /// A session's hooks with RADIUS; see the module.
@@ -73,6 +77,16 @@ impl<H: Hooks> RadiusHooks<H> {
     ) -> RadiusHooks<H> {
         let mut nas = context.nas.clone();
         nas.calling_station_id = calling_station_id.or(nas.calling_station_id);
+        if let Some(d) = &context.directory {
+            d.insert(
+                &acct_session_id,
+                Entry {
+                    calling: nas.calling_station_id.clone(),
+                    called: nas.called_station_id.clone(),
+                    ..Entry::default()
+                },
+            );
+        }
         RadiusHooks {
             inner,
             context,
@@ -86,6 +100,19 @@ impl<H: Hooks> RadiusHooks<H> {
 
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
+    }
+
+    /// The session's Acct-Session-Id: to
+    /// [`bind`](Directory::bind) it to its engine id.
+    pub fn acct_session_id(&self) -> String {
+        self.state().acct_session_id.clone()
+    }
+
+    /// Changes the session's directory entry.
+    fn directory(&self, f: impl FnOnce(&mut Entry)) {
+        if let Some(d) = &self.context.directory {
+            d.update(&self.state().acct_session_id, f);
+        }
     }
 
     fn record(&self, s: &State, status: AccountingStatus) -> AccountingRecord {
@@ -252,13 +279,17 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
     fn on_event(&mut self, event: &EngineEvent) {
         match event {
             EngineEvent::Created { ifname, unit, .. } => {
-                let mut s = self.state();
-                s.ifname = Some(ifname.clone());
-                // pppd's plugin: NAS-Port is the ppp unit.
-                s.nas.nas_port.get_or_insert(*unit);
+                let port = {
+                    let mut s = self.state();
+                    s.ifname = Some(ifname.clone());
+                    // pppd's plugin: NAS-Port is the ppp unit.
+                    *s.nas.nas_port.get_or_insert(*unit)
+                };
+                self.directory(|e| e.nas_port = Some(port));
             }
             EngineEvent::Session(SessionEvent::Authenticated { peer_name }) => {
                 self.state().user = Some(peer_name.clone().into_bytes());
+                self.directory(|e| e.user = peer_name.clone().into_bytes());
             }
             EngineEvent::Session(SessionEvent::IpUp { peer, .. }) => {
                 let first = {
@@ -266,6 +297,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                     s.framed_ip = Some(*peer);
                     s.started.is_none()
                 };
+                self.directory(|e| e.framed_ip = Some(*peer));
                 if first {
                     self.start_accounting();
                 }
@@ -275,7 +307,12 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 let traffic = traffic_at_down(s.ifname.as_deref(), stats);
                 s.traffic = Some(traffic);
             }
-            EngineEvent::Ended(ended) => self.stop_accounting(ended),
+            EngineEvent::Ended(ended) => {
+                self.stop_accounting(ended);
+                if let Some(d) = &self.context.directory {
+                    d.remove(&self.state().acct_session_id);
+                }
+            }
             _ => {}
         }
         self.inner.on_event(event);

@@ -43,6 +43,9 @@ pub(super) struct Args {
     pub(super) ctl: Option<std::path::PathBuf>,
     pub(super) metrics: Option<SocketAddr>,
     pub(super) metrics_per_session: bool,
+    /// `--dae-listen ADDR:PORT` and `--dae-clients FILE`.
+    pub(super) dae_listen: Option<SocketAddr>,
+    pub(super) dae_clients: Option<String>,
     pub(super) limits: LimitSettings,
     pub(super) pid_file: Option<String>,
     pub(super) foreground: bool,
@@ -64,6 +67,8 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         ctl: None,
         metrics: None,
         metrics_per_session: false,
+        dae_listen: None,
+        dae_clients: None,
         limits: LimitSettings::default(),
         pid_file: None,
         foreground: false,
@@ -108,6 +113,14 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                 );
             }
             "--metrics-per-session" => a.metrics_per_session = true,
+            "--dae-listen" => {
+                let v = value()?;
+                a.dae_listen = Some(
+                    v.parse()
+                        .map_err(|_| format!("--dae-listen {v}: an ADDRESS:PORT"))?,
+                );
+            }
+            "--dae-clients" => a.dae_clients = Some(value()?),
             "--max-sessions" => a.limits.max_sessions = Some(count(&flag, &value()?)?),
             "--max-starting" => a.limits.max_starting = Some(count(&flag, &value()?)?),
             "--peer-rate" => a.limits.per_peer = Some(rate(&value()?)?),

@@ -46,6 +46,7 @@ pub(super) const USAGE: &str =
     "usage: rppp l2tpd [-c xl2tpd.conf] [-s l2tp-secrets] [-C control-pipe] [-p pidfile] [-D] [-l]
                   [--listen ADDR]... [--hello SECS] [--calls N] [--ctl PATH]
                   [--metrics ADDR:PORT [--metrics-per-session]] [--debug]
+                  [--dae-listen ADDR:PORT --dae-clients FILE]
                   [--max-sessions N] [--max-starting N] [--peer-rate PER_SECOND[/BURST]]
    or: rppp l2tpd [--hostname NAME] [--secret S] [--hide] [--rws N] [--ppp-options FILE]
                   [--lns --local-ip IP --ip-range FIRST-LAST [--allow IP]...]
@@ -90,9 +91,37 @@ fn settings(a: &mut Args) -> Result<Settings, String> {
     s.ctl_socket = a.ctl.clone();
     s.metrics = a.metrics;
     s.metrics_per_session = a.metrics_per_session;
+    dae(&mut s, a)?;
     s.limits = a.limits;
     s.sources = loaded;
     Ok(s)
+}
+
+/// `--dae-listen` and `--dae-clients`: both or neither.
+#[cfg(feature = "radius")]
+fn dae(s: &mut Settings, a: &Args) -> Result<(), String> {
+    match (a.dae_listen, &a.dae_clients) {
+        (None, None) => Ok(()),
+        (Some(listen), Some(file)) => {
+            let text =
+                std::fs::read_to_string(file).map_err(|e| format!("--dae-clients {file}: {e}"))?;
+            let settings =
+                rppp::radius_client::dae::DaeSettings::from_clients_file(listen, file, &text)
+                    .map_err(|e| format!("--dae-clients {e}"))?;
+            s.dae = Some(settings);
+            Ok(())
+        }
+        _ => Err("--dae-listen and --dae-clients go together".into()),
+    }
+}
+
+/// Without RADIUS, no Dynamic Authorization.
+#[cfg(not(feature = "radius"))]
+fn dae(_: &mut Settings, a: &Args) -> Result<(), String> {
+    match (a.dae_listen, &a.dae_clients) {
+        (None, None) => Ok(()),
+        _ => Err("--dae-listen: this rppp is built without RADIUS".into()),
+    }
 }
 
 /// `rppp l2tpd ...`; returns the exit code.

@@ -144,6 +144,10 @@ pub struct Daemon {
     /// `plugin radius.so`'s clients.
     #[cfg(feature = "radius")]
     radius: ppp::Radius,
+    /// The sessions by their RADIUS names, with a Dynamic Authorization
+    /// listener.
+    #[cfg(feature = "radius")]
+    directory: Option<crate::radius_client::Directory>,
 }
 
 impl std::fmt::Debug for Daemon {
@@ -281,6 +285,8 @@ impl Daemon {
             stop_acked: HashMap::new(),
             #[cfg(feature = "radius")]
             radius: ppp::Radius::default(),
+            #[cfg(feature = "radius")]
+            directory: None,
         })
     }
 
@@ -343,6 +349,7 @@ impl Daemon {
             }
             None => None,
         };
+        let dae = self.start_dae().await?;
         let mut publish_tick = tokio::time::interval(metrics::PUBLISH_INTERVAL);
         let mut pace_tick = tokio::time::interval(PACE_INTERVAL);
         let mut last_status = self.status_line();
@@ -435,6 +442,9 @@ impl Daemon {
         self.stop_radius().await;
         if let Some(m) = metrics {
             m.abort();
+        }
+        if let Some(d) = dae {
+            d.abort();
         }
         if let Some(ctl) = ctl {
             ctl.close(std::time::Duration::from_secs(1)).await;

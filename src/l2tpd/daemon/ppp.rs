@@ -53,6 +53,40 @@ impl Daemon {
         Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
     }
 
+    /// The Dynamic Authorization listener, when configured: its socket is
+    /// bound now (a failure stops the start), its task serves the
+    /// engine's sessions.
+    pub(super) async fn start_dae(
+        &mut self,
+    ) -> std::io::Result<Option<tokio::task::JoinHandle<()>>> {
+        #[cfg(feature = "radius")]
+        if let Some(settings) = self.settings.dae.clone() {
+            use crate::radius_client::{dae, Directory};
+            let socket = dae::bind(&settings).await.map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("Dynamic Authorization on {}: {e}", settings.listen),
+                )
+            })?;
+            let directory = Directory::new();
+            self.radius.set_directory(directory.clone());
+            self.directory = Some(directory.clone());
+            tracing::info!(
+                "Dynamic Authorization (RFC 5176) on {} for {} client(s)",
+                settings.listen,
+                settings.config.clients.len()
+            );
+            let engine = self.engine.clone();
+            return Ok(Some(tokio::spawn(dae::serve(
+                socket,
+                settings.config,
+                engine,
+                directory,
+            ))));
+        }
+        Ok(None)
+    }
+
     /// Lets the sessions' last accounting go out, then stops the clients.
     pub(super) async fn stop_radius(&mut self) {
         #[cfg(feature = "radius")]

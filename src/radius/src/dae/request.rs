@@ -51,8 +51,8 @@ pub struct SessionIdentity<'a> {
     pub user_name: &'a [u8],
     /// The peer's address, once IPCP gave it one.
     pub framed_ip_address: Option<Ipv4Addr>,
-    /// Its NAS-Port.
-    pub nas_port: u32,
+    /// Its NAS-Port, once it has one.
+    pub nas_port: Option<u32>,
     /// Its Calling-Station-Id and Called-Station-Id.
     pub calling_station_id: Option<&'a [u8]>,
     /// Called-Station-Id.
@@ -81,7 +81,7 @@ impl SessionSelector {
                 self.framed_ip_address.as_ref(),
                 session.framed_ip_address.as_ref(),
             )
-            && eq(self.nas_port.as_ref(), Some(&session.nas_port))
+            && eq(self.nas_port.as_ref(), session.nas_port.as_ref())
             && eq(
                 self.calling_station_id.as_deref(),
                 session.calling_station_id,

@@ -259,7 +259,7 @@ fn a_selector_matches_a_session_by_every_attribute_it_gives() {
         acct_multi_session_id: None,
         user_name: b"alice",
         framed_ip_address: Some(Ipv4Addr::new(10, 0, 0, 2)),
-        nas_port: 42,
+        nas_port: Some(42),
         calling_station_id: Some(b"192.0.2.9"),
         called_station_id: None,
     };
