@@ -205,3 +205,41 @@ async fn the_servers_session_timeout_and_dns_are_applied() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn local_secrets_and_radius_together_in_the_stated_order() {
+    let Some(lab) = lab().await else { return };
+    // `radius-order local,radius`: erin is in the secrets file only, alice
+    // in RADIUS only; both get in, erin without a RADIUS request.
+    for (user, password, asks_radius) in
+        [("erin", "erin-pw", false), (PAP_USER.0, PAP_USER.1, true)]
+    {
+        let (mut lns, lac) = configs(AuthMethod::ChapMd5, user, password);
+        lns.auth.verification = Verification::LocalThenExternal;
+        lns.auth.chap_secrets = secrets("erin * erin-pw *\n");
+        let before = lab.context.handle.counters().access_accepts;
+        let mut r = start(&lab, (lns, lac), &format!("ORDER-{user}"));
+        up(&mut r).await;
+        let asked = lab.context.handle.counters().access_accepts - before;
+        assert_eq!(asked, u64::from(asks_radius), "{user}");
+        r.lac.close();
+        ended(r.lac).await;
+        ended(r.lns).await;
+    }
+    // `radius-order radius,local` with no server answering: the secrets
+    // file decides.
+    let mut dead = lab.context.clone();
+    let unanswered = service(vec!["127.0.0.1:9".parse().unwrap()], vec![]).await;
+    dead.handle = unanswered.handle();
+    let (mut lns, lac) = configs(AuthMethod::ChapMd5, "erin", "erin-pw");
+    lns.auth.verification = Verification::ExternalThenLocal;
+    lns.auth.chap_secrets = secrets("erin * erin-pw *\n");
+    let ((lns_dp, _), (lac_dp, _), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let hooks = RadiusHooks::new((), dead, "FALLBACK".into(), None);
+    let mut r_lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks);
+    let mut r_lac = engine.add_session(lac_dp, lac);
+    events_until(&mut r_lns, ip_up).await;
+    events_until(&mut r_lac, ip_up).await;
+    assert_eq!(unanswered.counters().access_unanswered, 1);
+}

@@ -34,6 +34,8 @@ use std::io;
 use std::sync::Arc;
 
 use rppp_auth::{AuthConfig, Secrets, Verification};
+
+use super::radius::RadiusOrder;
 use rppp_ipcp::{InterfaceId, Ipv6cpConfig};
 use rppp_lcp::{AuthMethod, AuthMethods};
 
@@ -195,8 +197,10 @@ impl Options {
             pap_max_authreq: auth.pap_max_authreq,
             pap_timeout: auth.pap_timeout,
             ms_ignore_domain: auth.ms_ignore_domain,
-            verification: match self.radius {
-                Some(_) => Verification::External,
+            verification: match self.radius.as_ref().map(|r| r.order) {
+                Some(RadiusOrder::Radius) => Verification::External,
+                Some(RadiusOrder::RadiusThenLocal) => Verification::ExternalThenLocal,
+                Some(RadiusOrder::LocalThenRadius) => Verification::LocalThenExternal,
                 None => Verification::Local,
             },
             ..AuthConfig::default()
@@ -221,10 +225,11 @@ impl Options {
         let auth = &self.auth;
         let (peer, ours) = auth.policy.lcp_methods();
         let have_password = self.have_password();
-        // radius.c: the RADIUS server, not the secrets files, checks the peer.
-        let peer = match self.radius {
-            Some(_) => AuthMethods::NONE,
-            None => peer,
+        // radius.c: the RADIUS server, not the secrets files, checks the
+        // peer; with `radius-order` naming `local` the files do too.
+        let peer = match self.radius.as_ref().map(|r| r.order) {
+            Some(RadiusOrder::Radius) => AuthMethods::NONE,
+            Some(_) | None => peer,
         };
         let need_pap =
             peer.contains(AuthMethod::Pap) || (ours.contains(AuthMethod::Pap) && !have_password);

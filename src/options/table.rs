@@ -419,6 +419,8 @@ pub(crate) const TABLE: &[Spec] = &[
     apply("map-to-ifname", 0),
     apply("map-to-ttyname", 0),
     privileged("realms-config-file", 1),
+    // rppp's: RADIUS and the secrets files together.
+    privileged("radius-order", 1),
 ];
 
 /// The warning for a serial-line option.

@@ -336,3 +336,30 @@ fn radius_verifies_the_peer_instead_of_the_secrets_files() {
     let c = o.session_config(b"lns", &mut reader(&files(&[]))).unwrap();
     assert_eq!(c.auth.verification, Verification::Local);
 }
+
+#[test]
+fn radius_order_puts_the_secrets_files_before_or_after_radius() {
+    let chap = ("/etc/ppp/chap-secrets", "erin * erin-pw *\n");
+    for (order, want) in [
+        ("radius,local", Verification::ExternalThenLocal),
+        ("local,radius", Verification::LocalThenExternal),
+        ("radius", Verification::External),
+    ] {
+        let o = parse_args(&format!(
+            "plugin radius.so radius-order {order} auth require-chap"
+        ))
+        .unwrap();
+        let c = o
+            .session_config(b"lns", &mut reader(&files(&[chap])))
+            .unwrap();
+        assert_eq!(c.auth.verification, want, "{order}");
+        if order != "radius" {
+            // With `local` in the order the secrets file checks the peer.
+            assert_eq!(c.auth.chap_secrets.entries().len(), 1, "{order}");
+        }
+    }
+    let e = parse_args("plugin radius.so radius-order ldap,local").unwrap_err();
+    assert!(e.to_string().contains("radius-order"), "{e}");
+    let e = parse_args("radius-order local,radius").unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::NeedsPlugin { .. }), "{e}");
+}

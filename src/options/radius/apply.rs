@@ -2,7 +2,7 @@
 //! options they add (`pppd/plugins/radius/radius.c`, `radattr.c`,
 //! `radrealms.c`) to [`Options::radius`].
 
-use super::{AvPair, NasPortFrom, RadiusOptions, DEFAULT_REALMS_FILE};
+use super::{AvPair, NasPortFrom, RadiusOptions, RadiusOrder, DEFAULT_REALMS_FILE};
 use crate::options::apply::Applied;
 use crate::options::error::{ErrorKind, Source, Warning};
 use crate::options::types::Options;
@@ -71,7 +71,12 @@ pub(crate) fn radius(
 ) -> Result<Option<Applied>, ErrorKind> {
     if !matches!(
         name,
-        "radius-config-file" | "avpair" | "map-to-ifname" | "map-to-ttyname" | "realms-config-file"
+        "radius-config-file"
+            | "avpair"
+            | "map-to-ifname"
+            | "map-to-ttyname"
+            | "realms-config-file"
+            | "radius-order"
     ) {
         return Ok(None);
     }
@@ -83,6 +88,19 @@ pub(crate) fn radius(
         }
         "avpair" => r.avpairs.push(avpair(arg, source)?),
         "map-to-ifname" => r.nas_port = NasPortFrom::InterfaceName,
+        "radius-order" => {
+            r.order = match value::utf8(arg)? {
+                "radius" => RadiusOrder::Radius,
+                "radius,local" => RadiusOrder::RadiusThenLocal,
+                "local,radius" => RadiusOrder::LocalThenRadius,
+                other => {
+                    return Err(ErrorKind::BadValue {
+                        value: other.to_string(),
+                        expected: "radius, radius,local or local,radius",
+                    })
+                }
+            }
+        }
         "map-to-ttyname" => {
             r.nas_port = NasPortFrom::TtyName;
             return Ok(Some(Applied::Warn(

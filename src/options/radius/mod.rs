@@ -88,6 +88,22 @@ pub struct AvPair {
     pub source: Source,
 }
 
+/// Who checks the peer's credentials, in what order (rppp's
+/// `radius-order`; pppd's plugin has only [`RadiusOrder::Radius`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RadiusOrder {
+    /// `radius-order radius` (the default, as pppd): the RADIUS server
+    /// alone; the secrets files do not check the peer.
+    #[default]
+    Radius,
+    /// `radius-order radius,local`: the RADIUS server; when none answers,
+    /// the secrets files.
+    RadiusThenLocal,
+    /// `radius-order local,radius`: the secrets files; for a peer they
+    /// have no line for, the RADIUS server.
+    LocalThenRadius,
+}
+
 /// What `plugin radius.so` and its companions were told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RadiusOptions {
@@ -109,6 +125,8 @@ pub struct RadiusOptions {
     /// [`DEFAULT_REALMS_FILE`], or `realms-config-file`); `None` without
     /// the plugin.
     pub realms_file: Option<String>,
+    /// `radius-order`.
+    pub order: RadiusOrder,
 }
 
 impl RadiusOptions {
@@ -121,6 +139,7 @@ impl RadiusOptions {
             nas_port: NasPortFrom::default(),
             radattr: false,
             realms_file: None,
+            order: RadiusOrder::default(),
         }
     }
 }
