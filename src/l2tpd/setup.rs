@@ -8,7 +8,7 @@
 //! options, never written as a word.
 //!
 //! A section's calls share one parsed configuration
-//! ([`super::template`]), parsed again when a file it came from changes.
+//! (`l2tpd::template`), parsed again when a file it came from changes.
 
 use std::collections::HashMap;
 use std::io;
