@@ -37,6 +37,7 @@ fn sample(name: &str) -> &'static str {
         "set" => "A=b",
         "unset" => "A",
         "avpair" => "NAS-Port-Type=Virtual",
+        "radius-order" => "local,radius",
         _ => "3",
     }
 }
