@@ -272,6 +272,10 @@ fn start(info: &OlSession, read: c_int, ids: Ids, peer: (u16, u16)) -> Result<()
     let mut read_file = options::read_file;
     let o = options::parse(&words.0, &Context::new(true), &mut read_file)
         .map_err(StartError::Options)?;
+    if o.radius.is_some() {
+        // Parsed, but nothing here would carry it out: refused, not ignored.
+        return Err(StartError::Refused(Refusal::Radius));
+    }
     for w in &o.warnings {
         tracing::warn!("session {}/{}: {w}", ids.tunnel_id, ids.session_id);
     }

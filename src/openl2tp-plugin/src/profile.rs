@@ -30,6 +30,9 @@ pub(crate) enum Refusal {
     /// `use_ppp_proxy`: the proxied LCP and authentication are not taken
     /// over (ppp_unix refuses it too).
     PppProxy,
+    /// `use_radius`: the profile's `plugin radius.so`. The RADIUS client
+    /// does not run inside openl2tpd yet; ppp_unix with rppp has it.
+    Radius,
 }
 
 impl fmt::Display for Refusal {
@@ -39,6 +42,10 @@ impl fmt::Display for Refusal {
                 write!(f, "PPP profile '{name}' not found (error {error})")
             }
             Refusal::PppProxy => f.write_str("PPP proxy requested, which rppp does not support"),
+            Refusal::Radius => f.write_str(
+                "plugin radius.so: RADIUS does not run inside openl2tpd's rppp plugin yet \
+                 (ppp_unix with rppp as pppd has it)",
+            ),
         }
     }
 }

@@ -23,8 +23,10 @@
 #   openl2tpd-xl2tpd     closed by the peer: SIGTERM to the LAC's pppd
 #   xl2tpd-openl2tpd     deleted on the LAC (exit 5)
 # and the daemons are stopped: no engine, PPP interface or kernel tunnel
-# is left. Once: ppp_unix's `plugin radius.so` and `plugin ippool.so`
-# (use_radius, ip_pool_name) end rppp with a message naming the plugin.
+# is left. Once: ppp_unix's `plugin radius.so` (use_radius) ends rppp for
+# want of a radiusclient.conf (the plugin refuses it: RADIUS does not run
+# inside openl2tpd), and `plugin ippool.so` (ip_pool_name) with a message
+# naming the plugin.
 #
 # With OPENL2TPD_ENGINE=plugin (the openl2tpd-plugin group) every
 # openl2tpd loads rppp's plugin (-p rppp-openl2tp.so) instead of ppp_unix:
@@ -476,7 +478,7 @@ dump_run() {
 # ppp_unix's plugins that rppp has not: the engine is given them and must
 # end with a message naming the plugin, bringing no link up.
 argv_mentions() { engine_argv "$1" | grep -q -- "$2"; }
-refuse_plugin() {  # refuse_plugin profile-setting plugin
+refuse_plugin() {  # refuse_plugin profile-setting plugin what-the-log-says
     local label="ol-ol $1" pid
     section "ol LNS - ol LAC, $1 (plugin $2)"
     : > $MESSAGES
@@ -487,8 +489,8 @@ refuse_plugin() {  # refuse_plugin profile-setting plugin
     write_openl2tpd_lac noauth; start_openl2tpd lac /etc/openl2tpd-lac.conf
     check "$label: the LNS's engine is given plugin $2" wait_for 300 argv_mentions lns "plugin $2"
     pid=$(engine_pid lns)
-    check "$label: rppp refuses it, naming $2" \
-        wait_for 100 logged "$pid" "'$2' is not available"
+    check "$label: rppp ends the session, saying why ($3)" \
+        wait_for 100 logged "$pid" "$3"
     if [ $ENGINE = plugin ]; then
         check "$label: the plugin refused the session" logged "$pid" 'cannot run PPP'
     else
@@ -629,8 +631,14 @@ plugin_limits() {
 }
 
 if [ "${OPENL2TPD_PLUGINS:-yes}" = yes ]; then
-    refuse_plugin use_radius=yes radius.so
-    refuse_plugin ip_pool_name=pool1 ippool.so
+    # radius.so is rppp's own: as ppp_unix's engine it needs its
+    # radiusclient.conf (there is none here); the plugin does not run it.
+    if [ $ENGINE = plugin ]; then
+        refuse_plugin use_radius=yes radius.so "RADIUS does not run inside openl2tpd"
+    else
+        refuse_plugin use_radius=yes radius.so "radiusclient.conf"
+    fi
+    refuse_plugin ip_pool_name=pool1 ippool.so "'ippool.so' is not available"
 fi
 
 for pair in $PAIRS; do
