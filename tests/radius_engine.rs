@@ -23,10 +23,10 @@ use radius_common::client::{nas, service};
 use radius_common::*;
 
 struct Lab {
-    // Dropped last: the server outlives the sessions.
-    _radius: FreeRadius,
     service: RadiusService,
     context: RadiusContext,
+    // Declared last, dropped last: the server outlives the client.
+    radius: FreeRadius,
 }
 
 async fn lab() -> Option<Lab> {
@@ -40,7 +40,7 @@ async fn lab() -> Option<Lab> {
         directory: None,
     };
     Some(Lab {
-        _radius: radius,
+        radius,
         service,
         context,
     })
@@ -87,10 +87,9 @@ async fn up(r: &mut Running) -> (Ipv4Addr, [Option<Ipv4Addr>; 2]) {
 }
 
 /// Waits until the detail file has `n` records naming `id`.
-async fn records(lab: &Lab, radius: impl Fn() -> String, id: &str, n: usize) -> String {
-    let _ = lab;
+async fn records(lab: &Lab, id: &str, n: usize) -> String {
     for _ in 0..100 {
-        let detail = radius();
+        let detail = lab.radius.detail();
         if detail
             .matches(&format!("Acct-Session-Id = \"{id}\""))
             .count()
@@ -100,7 +99,7 @@ async fn records(lab: &Lab, radius: impl Fn() -> String, id: &str, n: usize) -> 
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("no {n} records for {id} in:\n{}", radius());
+    panic!("no {n} records for {id} in:\n{}", lab.radius.detail());
 }
 
 #[tokio::test]
@@ -125,7 +124,7 @@ async fn every_method_authenticates_through_freeradius_with_accounting() {
         r.lac.close();
         ended(r.lac).await;
         ended(r.lns).await;
-        let detail = records(&lab, || lab._radius.detail(), &id, 2).await;
+        let detail = records(&lab, &id, 2).await;
         let ours: Vec<&str> = detail
             .split("\n\n")
             .filter(|rec| rec.contains(&format!("\"{id}\"")))
@@ -199,7 +198,7 @@ async fn the_servers_session_timeout_and_dns_are_applied() {
         "{end:?}"
     );
     ended(r.lac).await;
-    let detail = records(&lab, || lab._radius.detail(), "TIMEOUT1", 2).await;
+    let detail = records(&lab, "TIMEOUT1", 2).await;
     assert!(
         detail.contains("Acct-Terminate-Cause = Session-Timeout"),
         "{detail}"

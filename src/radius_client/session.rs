@@ -115,22 +115,10 @@ impl<H: Hooks> RadiusHooks<H> {
         }
     }
 
-    fn record(&self, s: &State, status: AccountingStatus) -> AccountingRecord {
-        let mut r = AccountingRecord::new(status, s.acct_session_id.clone(), s.nas.clone());
-        r.user_name = s.user.clone();
-        r.framed_ip = s.framed_ip;
-        r.class = s.reply.class.clone();
-        if status != AccountingStatus::Start {
-            r.session_time = s.started.map(|t| t.elapsed());
-            r.traffic = s.traffic;
-        }
-        r
-    }
-
     fn start_accounting(&self) {
         let mut s = self.state();
         s.started = Some(Instant::now());
-        let record = self.record(&s, AccountingStatus::Start);
+        let record = s.record(AccountingStatus::Start);
         self.send(record);
         let every = s
             .reply
@@ -173,7 +161,7 @@ impl<H: Hooks> RadiusHooks<H> {
             // protocol up): no Stop either, as pppd's plugin.
             return;
         }
-        let record = self.record(&s, AccountingStatus::Stop(terminate_cause(&ended.reason)));
+        let record = s.record(AccountingStatus::Stop(terminate_cause(&ended.reason)));
         s.started = None;
         drop(s);
         self.send(record);
@@ -193,18 +181,24 @@ impl InterimSender {
         if let Some(now) = s.ifname.as_deref().and_then(read_traffic) {
             s.traffic = Some(now);
         }
-        let mut r = AccountingRecord::new(
-            AccountingStatus::InterimUpdate,
-            s.acct_session_id.clone(),
-            s.nas.clone(),
-        );
-        r.user_name = s.user.clone();
-        r.framed_ip = s.framed_ip;
-        r.class = s.reply.class.clone();
-        r.session_time = s.started.map(|t| t.elapsed());
-        r.traffic = s.traffic;
+        let r = s.record(AccountingStatus::InterimUpdate);
         drop(s);
         send(&self.handle, &self.avpairs, &r);
+    }
+}
+
+impl State {
+    /// The session's record of `status` as it stands.
+    fn record(&self, status: AccountingStatus) -> AccountingRecord {
+        let mut r = AccountingRecord::new(status, self.acct_session_id.clone(), self.nas.clone());
+        r.user_name = self.user.clone();
+        r.framed_ip = self.framed_ip;
+        r.class = self.reply.class.clone();
+        if status != AccountingStatus::Start {
+            r.session_time = self.started.map(|t| t.elapsed());
+            r.traffic = self.traffic;
+        }
+        r
     }
 }
 
