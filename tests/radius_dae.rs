@@ -103,7 +103,7 @@ async fn radclient_disconnects_and_changes_sessions_by_their_radius_names() {
     for n in 0..2 {
         let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
         let (lns, lac) = configs();
-        let hooks = RadiusHooks::new((), context.clone(), format!("DAE{n:05}"), None);
+        let hooks = RadiusHooks::new((), context.clone(), format!("DAE{n:05}"), None, None);
         let acct = hooks.acct_session_id();
         let lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks);
         directory.bind(&acct, lns.id());

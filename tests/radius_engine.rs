@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
 use rppp::driver::{EndReason, EngineEvent, LinkOptions};
-use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService};
+use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService, TunnelContext};
 use rppp::session::{exit, SessionConfig, SessionEvent, TerminationReason, Verification};
 use rppp_auth::AuthMethod;
 
@@ -67,7 +67,19 @@ fn configs(method: AuthMethod, user: &str, password: &str) -> (SessionConfig, Se
 fn start(lab: &Lab, (lns, lac): (SessionConfig, SessionConfig), id: &str) -> Running {
     let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
     let engine = TestEngine::new();
-    let hooks = RadiusHooks::new((), lab.context.clone(), id.to_string(), None);
+    // The tunnel a drop-in under xl2tpd or `rppp l2tpd` would name.
+    let tunnel = TunnelContext {
+        client_endpoint: "192.0.2.7".parse().unwrap(),
+        server_endpoint: Some("198.51.100.1".parse().unwrap()),
+        connection: Some("4711".into()),
+    };
+    let hooks = RadiusHooks::new(
+        (),
+        lab.context.clone(),
+        id.to_string(),
+        Some("192.0.2.7".into()),
+        Some(tunnel),
+    );
     Running {
         lns: engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks),
         lac: engine.add_session(lac_dp, lac),
@@ -140,6 +152,20 @@ async fn every_method_authenticates_through_freeradius_with_accounting() {
             "{ours:?}"
         );
         assert!(ours[1].contains("Acct-Session-Time = "), "{ours:?}");
+        // The tunnel (RFC 2867, RFC 2868) and the bundle of one link.
+        for rec in &ours {
+            for needle in [
+                format!("Acct-Multi-Session-Id = \"{id}\""),
+                "Tunnel-Type:0 = L2TP".into(),
+                "Tunnel-Medium-Type:0 = IPv4".into(),
+                "Tunnel-Client-Endpoint:0 = \"192.0.2.7\"".into(),
+                "Tunnel-Server-Endpoint:0 = \"198.51.100.1\"".into(),
+                "Acct-Tunnel-Connection = \"4711\"".into(),
+                "Calling-Station-Id = \"192.0.2.7\"".into(),
+            ] {
+                assert!(rec.contains(&needle), "{needle} missing from {rec}");
+            }
+        }
         if method == AuthMethod::Pap {
             // The Class of alice's Access-Accept, echoed (FreeRADIUS
             // writes it in hexadecimal).
@@ -235,7 +261,7 @@ async fn local_secrets_and_radius_together_in_the_stated_order() {
     lns.auth.chap_secrets = secrets("erin * erin-pw *\n");
     let ((lns_dp, _), (lac_dp, _), _relay) = FakeDataPath::pair().unwrap();
     let engine = TestEngine::new();
-    let hooks = RadiusHooks::new((), dead, "FALLBACK".into(), None);
+    let hooks = RadiusHooks::new((), dead, "FALLBACK".into(), None, None);
     let mut r_lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks);
     let mut r_lac = engine.add_session(lac_dp, lac);
     events_until(&mut r_lns, ip_up).await;

@@ -6,7 +6,7 @@ use rppp::driver::Hooks;
 use rppp::options::{self, Options};
 pub(crate) use rppp::radius_client::plugin::Setup;
 use rppp::radius_client::plugin::{self, Clients};
-use rppp::radius_client::RadiusHooks;
+use rppp::radius_client::{RadiusHooks, TunnelContext};
 
 /// Reads the plugin's files when `o` has `plugin radius.so`.
 pub(crate) fn load(o: &Options) -> Result<Option<Setup>, (u8, String)> {
@@ -33,13 +33,22 @@ impl Radius {
             return Err(inner);
         };
         // xl2tpd's `pass peer` hands the LAC's address as ipparam.
-        let calling = o
+        let peer = o
             .ipparam
             .as_deref()
-            .filter(|p| p.parse::<std::net::IpAddr>().is_ok())
-            .map(str::to_string);
+            .and_then(|p| p.parse::<std::net::IpAddr>().ok());
+        // As the LNS, the peer is the tunnel's client; our own end is not
+        // on the command line.
+        let tunnel = peer
+            .filter(|_| o.pppol2tp.lns_mode)
+            .map(|client_endpoint| TunnelContext {
+                client_endpoint,
+                server_endpoint: None,
+                connection: None,
+            });
+        let calling = peer.map(|p| p.to_string());
         self.clients
-            .hooks(&radius.config_file, inner, calling, None)
+            .hooks(&radius.config_file, inner, calling, None, tunnel)
     }
 
     /// Lets accounting in flight finish, then stops the clients.

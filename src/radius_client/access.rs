@@ -26,6 +26,7 @@ use rppp_radius::{
 };
 
 use super::reply::{FramedIp, ReplyAttributes};
+use super::tunnel::TunnelContext;
 use super::RadiusError;
 
 /// The NAS-Identifier written when a [`NasContext`] names neither an
@@ -49,6 +50,9 @@ pub struct NasContext {
     pub calling_station_id: Option<String>,
     /// Called-Station-Id (section 5.30): for L2TP, our address.
     pub called_station_id: Option<String>,
+    /// The L2TP tunnel's attributes (RFC 2868 section 3, RFC 2867
+    /// section 4.1), when the session's tunnel is known.
+    pub tunnel: Option<TunnelContext>,
 }
 
 impl NasContext {
@@ -75,6 +79,9 @@ impl NasContext {
         }
         if let Some(s) = &self.called_station_id {
             r.add_text(AttributeType::CalledStationId, s);
+        }
+        if let Some(t) = &self.tunnel {
+            t.write(r);
         }
     }
 }

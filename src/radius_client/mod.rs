@@ -15,7 +15,8 @@
 //! - [`reply`]: what an Access-Accept asks the session to apply,
 //!   [`ReplyAttributes`], with what rppp cannot apply named.
 //! - [`accounting`]: Start, Interim-Update and Stop records (RFC 2866,
-//!   RFC 2869).
+//!   RFC 2869); [`tunnel`]: the L2TP tunnel's attributes in them (RFC
+//!   2867, RFC 2868).
 //! - [`session`]: [`RadiusHooks`], one session's RADIUS as pppd's plugin
 //!   gives it: the verification, the limits, accounting; [`avpairs`]:
 //!   pppd's `avpair`s encoded by the dictionary; [`plugin`] (with the
@@ -51,6 +52,7 @@ pub mod reply;
 pub mod service;
 pub mod session;
 mod terminate;
+pub mod tunnel;
 
 pub use access::{access_request, authorization, Authorization, NasContext};
 pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, TrafficCounters};
@@ -63,3 +65,4 @@ pub use reply::{FramedIp, ReplyAttributes, Unsupported};
 pub use service::RadiusService;
 pub use session::{RadiusContext, RadiusHooks};
 pub use terminate::terminate_cause;
+pub use tunnel::TunnelContext;

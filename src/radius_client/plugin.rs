@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::avpairs::{self, EncodedPair};
-use super::{NasContext, RadiusConfig, RadiusContext, RadiusHooks, RadiusService};
+use super::{NasContext, RadiusConfig, RadiusContext, RadiusHooks, RadiusService, TunnelContext};
 use crate::driver::Hooks;
 use crate::options::radius::LoadedRadius;
 use crate::options::{Options, OptionsError};
@@ -161,20 +161,28 @@ impl Clients {
 
     /// `inner` with RADIUS through the client of configuration `file`,
     /// if it started; `inner` back otherwise. `calling` is the L2TP
-    /// peer's address (Calling-Station-Id), `called` ours.
+    /// peer's address (Calling-Station-Id), `called` ours, `tunnel` the
+    /// session's tunnel.
     pub fn hooks<H: Hooks>(
         &self,
         file: &str,
         inner: H,
         calling: Option<String>,
         called: Option<String>,
+        tunnel: Option<TunnelContext>,
     ) -> Result<RadiusHooks<H>, H> {
         let Some((_, context)) = self.clients.get(file) else {
             return Err(inner);
         };
         let mut context = context.clone();
         context.nas.called_station_id = called.or(context.nas.called_station_id);
-        Ok(RadiusHooks::new(inner, context, acct_session_id(), calling))
+        Ok(RadiusHooks::new(
+            inner,
+            context,
+            acct_session_id(),
+            calling,
+            tunnel,
+        ))
     }
 
     /// Lets accounting in flight finish (up to [`ACCOUNTING_GRACE`]),

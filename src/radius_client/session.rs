@@ -20,6 +20,7 @@ use super::avpairs::EncodedPair;
 use super::directory::{Directory, Entry};
 use super::reply::ReplyAttributes;
 use super::terminate::terminate_cause;
+use super::tunnel::TunnelContext;
 use super::RadiusHandle;
 use crate::driver::{
     Authorization, Ended, EngineEvent, Hooks, IpPreUp, NetworkStats, SessionLimits,
@@ -68,15 +69,17 @@ struct State {
 impl<H: Hooks> RadiusHooks<H> {
     /// RADIUS for one session, around `inner`; `acct_session_id` names
     /// it in accounting (unique on this NAS), `calling_station_id` is the
-    /// L2TP peer's address when known.
+    /// L2TP peer's address when known, `tunnel` the session's tunnel.
     pub fn new(
         inner: H,
         context: RadiusContext,
         acct_session_id: String,
         calling_station_id: Option<String>,
+        tunnel: Option<TunnelContext>,
     ) -> RadiusHooks<H> {
         let mut nas = context.nas.clone();
         nas.calling_station_id = calling_station_id.or(nas.calling_station_id);
+        nas.tunnel = tunnel.or(nas.tunnel);
         if let Some(d) = &context.directory {
             d.insert(
                 &acct_session_id,
@@ -191,6 +194,9 @@ impl State {
     /// The session's record of `status` as it stands.
     fn record(&self, status: AccountingStatus) -> AccountingRecord {
         let mut r = AccountingRecord::new(status, self.acct_session_id.clone(), self.nas.clone());
+        // rppp runs no multilink: a session is a bundle of one link, whose
+        // Acct-Multi-Session-Id is its own (RFC 2866 section 5.11).
+        r.multi_session_id = Some(self.acct_session_id.clone());
         r.user_name = self.user.clone();
         r.framed_ip = self.framed_ip;
         r.class = self.reply.class.clone();

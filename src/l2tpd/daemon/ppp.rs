@@ -4,23 +4,31 @@
 //! that needs it; Calling-Station-Id is the L2TP peer's address,
 //! Called-Station-Id ours.
 
+use rppp_l2tp::Role;
+
 use crate::driver::SessionId;
 use crate::kernel::PppoL2tpSocket;
 use crate::l2tpd::setup::CallSetup;
 
 use super::Daemon;
 
+#[cfg(feature = "radius")]
+use crate::radius_client::TunnelContext;
+
 /// The daemon's RADIUS clients.
 #[cfg(feature = "radius")]
 pub(super) type Radius = crate::radius_client::plugin::Clients;
 
 impl Daemon {
-    /// Adds the session of `call` on `socket`; `tunnel` is its tunnel.
+    /// Adds the session of `call` on `socket`; `tunnel` is its tunnel,
+    /// where we are `role`, and `serial` the ICRQ's Call Serial Number.
     pub(super) fn add_ppp(
         &mut self,
         tunnel: u16,
         socket: PppoL2tpSocket,
         call: CallSetup,
+        role: Role,
+        serial: u32,
     ) -> Result<SessionId, String> {
         let CallSetup {
             config,
@@ -33,12 +41,24 @@ impl Daemon {
                 .start(&setup)
                 .map_err(|e| format!("{}: cannot start the RADIUS client: {e}", setup.file))?;
             let place = self.places.get(&tunnel);
-            let calling = place.map(|p| p.remote.ip().to_string());
-            let called = place
+            let remote = place.map(|p| p.remote.ip());
+            let local = place
                 .and_then(|p| self.listen.get(p.local))
                 .and_then(|s| s.local_addr().ok())
-                .map(|a| a.ip().to_string());
-            return match self.radius.hooks(&setup.file, (), calling, called) {
+                .map(|a| a.ip());
+            // The LAC initiated the tunnel: it is the tunnel's client.
+            let (client, server) = match role {
+                Role::Lns => (remote, local),
+                Role::Lac => (local, remote),
+            };
+            let tunnel = client.map(|client_endpoint| TunnelContext {
+                client_endpoint,
+                server_endpoint: server,
+                connection: Some(serial.to_string()),
+            });
+            let calling = remote.map(|a| a.to_string());
+            let called = local.map(|a| a.to_string());
+            return match self.radius.hooks(&setup.file, (), calling, called, tunnel) {
                 Ok(hooks) => Ok(self
                     .engine
                     .add_kernel_session(socket, config, kernel, hooks)),
@@ -49,7 +69,7 @@ impl Daemon {
         if let Some(never) = radius {
             match never {}
         }
-        let _ = tunnel;
+        let _ = (tunnel, role, serial);
         Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
     }
 
