@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
 use rppp::driver::{Authorization, EndReason, Hooks, LinkOptions, SessionLimits};
-use rppp::session::{exit, TerminationReason, Verdict, Verification, VerifyRequest};
+use rppp::session::{
+    exit, DataPathAction, TerminationReason, Verdict, Verification, VerifyRequest,
+};
 use rppp_auth::AuthMethod;
 
 mod fake_pair;
@@ -75,6 +77,7 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
         },
         dns: [None; 2],
         nbns: [None; 2],
+        mtu: None,
     });
     let asked = Arc::clone(&v.asked);
     let mut r = start_verified(v);
@@ -92,6 +95,46 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
     assert_eq!(asked.load(Ordering::SeqCst), 1);
     nothing_left(&r.lns_kernel).await;
     ended(r.lac).await;
+}
+
+#[tokio::test]
+async fn an_accepts_mtu_lowers_the_interfaces_mtu_before_the_network_comes_up() {
+    let mut answer = Authorization::from(Verdict::accept());
+    answer.mtu = Some(1200);
+    let mut r = start_verified(verifier(answer));
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    {
+        let k = r.lns_kernel.lock();
+        let mtus: Vec<u16> = k
+            .actions
+            .iter()
+            .filter_map(|a| match a {
+                DataPathAction::SetMtu(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        // LCP's MTU at link up, then the server's, lower.
+        assert_eq!(mtus.last(), Some(&1200), "{mtus:?}");
+        assert!(mtus.first().is_some_and(|m| *m > 1200), "{mtus:?}");
+        let at = |a: &DataPathAction| k.actions.iter().position(|b| b == a);
+        assert!(at(&DataPathAction::SetMtu(1200)) < at(&DataPathAction::InterfaceUp));
+    }
+    // The LAC's MTU is its own: the limit is the LNS's interface only.
+    let lac_last = r
+        .lac_kernel
+        .lock()
+        .actions
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            DataPathAction::SetMtu(m) => Some(*m),
+            _ => None,
+        });
+    assert_ne!(lac_last, Some(1200));
+    r.lac.close();
+    ended(r.lac).await;
+    ended(r.lns).await;
 }
 
 #[tokio::test]

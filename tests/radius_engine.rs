@@ -13,7 +13,9 @@ use std::time::Duration;
 use rppp::driver::fake::{FakeDataPath, TestEngine};
 use rppp::driver::{EndReason, EngineEvent, LinkOptions};
 use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService, TunnelContext};
-use rppp::session::{exit, SessionConfig, SessionEvent, TerminationReason, Verification};
+use rppp::session::{
+    exit, DataPathAction, SessionConfig, SessionEvent, TerminationReason, Verification,
+};
 use rppp_auth::AuthMethod;
 
 mod fake_pair;
@@ -133,6 +135,22 @@ async fn every_method_authenticates_through_freeradius_with_accounting() {
         // Framed-IP-Address is the LAC's address; 255.255.255.254 (bob)
         // leaves it to the LNS's own.
         assert_eq!(address, framed.unwrap_or(LAC_ADDR), "{method:?}");
+        // carol's Framed-MTU lowers the LNS's interface MTU.
+        let last_mtu = r
+            .lns_kernel
+            .lock()
+            .actions
+            .iter()
+            .rev()
+            .find_map(|a| match a {
+                DataPathAction::SetMtu(m) => Some(*m),
+                _ => None,
+            });
+        if method == AuthMethod::MsChapV2 {
+            assert_eq!(last_mtu, Some(1280));
+        } else {
+            assert_ne!(last_mtu, Some(1280));
+        }
         r.lac.close();
         ended(r.lac).await;
         ended(r.lns).await;

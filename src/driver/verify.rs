@@ -41,6 +41,9 @@ pub struct Authorization {
     pub dns: [Option<Ipv4Addr>; 2],
     /// NBNS servers for the peer, over `ms-wins`.
     pub nbns: [Option<Ipv4Addr>; 2],
+    /// The largest MTU the interface may have (RADIUS Framed-MTU, RFC 2865
+    /// section 5.12): lowers what LCP negotiated, never raises it.
+    pub mtu: Option<u16>,
 }
 
 impl From<Verdict> for Authorization {
@@ -50,6 +53,7 @@ impl From<Verdict> for Authorization {
             limits: SessionLimits::default(),
             dns: [None; 2],
             nbns: [None; 2],
+            mtu: None,
         }
     }
 }

@@ -250,11 +250,16 @@ fn traffic_at_down(ifname: Option<&str>, stats: &NetworkStats) -> TrafficCounter
     })
 }
 
+/// Framed-MTU as an MTU: RFC 2865 section 5.12 allows 64 to 65535.
+fn framed_mtu(v: u32) -> Option<u16> {
+    u16::try_from(v).ok().filter(|m| *m >= 64)
+}
+
 /// The reply attributes rppp reads but does not apply, by name.
 fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
     let mut v = Vec::new();
-    if a.framed_mtu.is_some() {
-        v.push("Framed-MTU");
+    if a.framed_mtu.is_some_and(|m| framed_mtu(m).is_none()) {
+        v.push("Framed-MTU out of 64..65535");
     }
     if a.framed_netmask.is_some() {
         v.push("Framed-IP-Netmask");
@@ -360,6 +365,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 },
                 dns: [a.primary_dns, a.secondary_dns],
                 nbns: [a.primary_nbns, a.secondary_nbns],
+                mtu: a.framed_mtu.and_then(framed_mtu),
             };
             lock(&state).reply = radius.attributes;
             result

@@ -171,8 +171,10 @@ impl Session {
             send: negotiated.send_accm,
             recv: negotiated.recv_accm,
         });
-        self.actions
-            .push_back(DataPathAction::SetMtu(negotiated.mtu));
+        let mtu = self
+            .mtu_limit
+            .map_or(negotiated.mtu, |limit| limit.min(negotiated.mtu));
+        self.actions.push_back(DataPathAction::SetMtu(mtu));
         self.actions
             .push_back(DataPathAction::SetMru(negotiated.mru));
         self.ipcp.set_peer_mru(negotiated.peer_mru);

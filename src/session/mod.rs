@@ -119,6 +119,8 @@ pub struct Session {
     interface_up: bool,
     /// pppd's `status`: the exit code if the session ended now.
     status: u8,
+    /// The largest MTU the interface may have ([`limit_mtu`](Self::limit_mtu)).
+    mtu_limit: Option<u16>,
     reason: Option<TerminationReason>,
     terminated: bool,
     negotiation_deadline: Option<Instant>,
@@ -175,6 +177,7 @@ impl Session {
             ipv6_up: false,
             interface_up: false,
             status: exit::NEGOTIATION_FAILED,
+            mtu_limit: None,
             reason: None,
             terminated: false,
             negotiation_deadline: None,
@@ -397,6 +400,19 @@ impl Session {
     /// at IPCP's next negotiation: call it before the Network phase.
     pub fn set_name_servers(&mut self, dns: [Option<Ipv4Addr>; 2], nbns: [Option<Ipv4Addr>; 2]) {
         self.ipcp.set_name_servers(dns, nbns);
+    }
+
+    /// Lowers the interface's MTU to `mtu` where LCP negotiated more, now
+    /// if the link is established and at every later negotiation: RADIUS
+    /// Framed-MTU (RFC 2865 section 5.12). Never raises it: the peer's
+    /// MRU still bounds what we send (RFC 1661 section 6.1).
+    pub fn limit_mtu(&mut self, mtu: u16) {
+        self.mtu_limit = Some(mtu);
+        if let Some(n) = self.lcp.negotiated() {
+            if self.lcp.state() == rppp_lcp::State::Opened && n.mtu > mtu {
+                self.actions.push_back(DataPathAction::SetMtu(mtu));
+            }
+        }
     }
 
     /// Limits the session's connect time to `limit` (`None`: no limit),

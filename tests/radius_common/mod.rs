@@ -64,6 +64,7 @@ legacy Cleartext-Password := "legacy-pw"
 
 carol Cleartext-Password := "carol-ms-pw"
 	Framed-IP-Address = 10.64.0.9,
+	Framed-MTU = 1280,
 	Session-Timeout = 1800
 
 dave Cleartext-Password := "dave-pw"

@@ -210,6 +210,10 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
         self.set_limits(authorization.limits);
         self.session
             .set_name_servers(authorization.dns, authorization.nbns);
+        if let Some(mtu) = authorization.mtu {
+            tracing::info!("MTU limited to {mtu}");
+            self.session.limit_mtu(mtu);
+        }
         if self
             .session
             .verdict(Self::now(), handle, authorization.verdict, &mut self.rng)
