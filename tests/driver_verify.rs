@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
-use rppp::driver::{Authorization, EndReason, Hooks, LinkOptions, SessionLimits};
+use rppp::driver::{Authorization, EndReason, EngineEvent, Hooks, LinkOptions, SessionLimits};
 use rppp::session::{
-    exit, DataPathAction, TerminationReason, Verdict, Verification, VerifyRequest,
+    exit, DataPathAction, SessionEvent, TerminationReason, Verdict, Verification, VerifyRequest,
 };
 use rppp_auth::AuthMethod;
+use rppp_ipcp::Ipv6cpConfig;
 
 mod fake_pair;
 use fake_pair::*;
@@ -78,6 +79,7 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
         dns: [None; 2],
         nbns: [None; 2],
         mtu: None,
+        interface_id: None,
     });
     let asked = Arc::clone(&v.asked);
     let mut r = start_verified(v);
@@ -135,6 +137,39 @@ async fn an_accepts_mtu_lowers_the_interfaces_mtu_before_the_network_comes_up() 
     r.lac.close();
     ended(r.lac).await;
     ended(r.lns).await;
+}
+
+#[tokio::test]
+async fn an_accepts_interface_id_is_the_peers_in_ipv6cp() {
+    let mut answer = Authorization::from(Verdict::accept());
+    answer.interface_id = Some([0x02, 0, 0, 0, 0, 0, 0, 0x42]);
+    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
+    lns.auth.verification = Verification::External;
+    lns.auth.chap_secrets = secrets("");
+    lns.auth.pap_secrets = secrets("");
+    lns.ipv6cp = Some(Ipv6cpConfig::default());
+    lac.ipv6cp = Some(Ipv6cpConfig::default());
+    let ((lns_dp, _lns_kernel), (lac_dp, _lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let mut lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), verifier(answer));
+    let mut lac = engine.add_session(lac_dp, lac);
+    let ipv6_up = |e: &EngineEvent| matches!(e, EngineEvent::Session(SessionEvent::Ipv6Up { .. }));
+    let seen = events_until(&mut lac, ipv6_up).await;
+    let expected: std::net::Ipv6Addr = "fe80::200:0:0:42".parse().unwrap();
+    assert!(
+        matches!(seen.last(), Some(EngineEvent::Session(SessionEvent::Ipv6Up { local, .. })) if *local == expected),
+        "{:?}",
+        seen.last()
+    );
+    let seen = events_until(&mut lns, ipv6_up).await;
+    assert!(
+        matches!(seen.last(), Some(EngineEvent::Session(SessionEvent::Ipv6Up { peer, .. })) if *peer == expected),
+        "{:?}",
+        seen.last()
+    );
+    lac.close();
+    ended(lac).await;
+    ended(lns).await;
 }
 
 #[tokio::test]

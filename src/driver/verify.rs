@@ -44,6 +44,9 @@ pub struct Authorization {
     /// The largest MTU the interface may have (RADIUS Framed-MTU, RFC 2865
     /// section 5.12): lowers what LCP negotiated, never raises it.
     pub mtu: Option<u16>,
+    /// The peer's IPv6 interface identifier (RADIUS Framed-Interface-Id,
+    /// RFC 3162 section 2.2), where IPv6CP runs.
+    pub interface_id: Option<[u8; 8]>,
 }
 
 impl From<Verdict> for Authorization {
@@ -54,6 +57,7 @@ impl From<Verdict> for Authorization {
             dns: [None; 2],
             nbns: [None; 2],
             mtu: None,
+            interface_id: None,
         }
     }
 }

@@ -270,9 +270,6 @@ fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
     if a.framed_ipv6_prefix.is_some() {
         v.push("Framed-IPv6-Prefix");
     }
-    if a.framed_interface_id.is_some() {
-        v.push("Framed-Interface-Id");
-    }
     if a.mppe_keys {
         // Accepted: MPPE is not negotiated on L2TP links here.
         tracing::debug!("RADIUS: MS-MPPE keys in the Access-Accept are not used (no MPPE)");
@@ -366,6 +363,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 dns: [a.primary_dns, a.secondary_dns],
                 nbns: [a.primary_nbns, a.secondary_nbns],
                 mtu: a.framed_mtu.and_then(framed_mtu),
+                interface_id: a.framed_interface_id,
             };
             lock(&state).reply = radius.attributes;
             result

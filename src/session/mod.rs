@@ -402,6 +402,20 @@ impl Session {
         self.ipcp.set_name_servers(dns, nbns);
     }
 
+    /// Gives the peer `id` as its IPv6 interface identifier at IPv6CP's
+    /// next negotiation (RADIUS Framed-Interface-Id, RFC 3162 section
+    /// 2.2); call it before the Network phase. False when the session
+    /// runs no IPv6CP.
+    pub fn set_peer_interface_id(&mut self, id: rppp_ipcp::InterfaceId) -> bool {
+        match &mut self.ipv6cp {
+            Some(v) => {
+                v.set_peer_interface_id(id);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Lowers the interface's MTU to `mtu` where LCP negotiated more, now
     /// if the link is established and at every later negotiation: RADIUS
     /// Framed-MTU (RFC 2865 section 5.12). Never raises it: the peer's

@@ -101,4 +101,15 @@ impl Ncp<Ipv6cpNegotiation> {
     pub fn config(&self) -> &Ipv6cpConfig {
         &self.fsm().protocol().config
     }
+
+    /// Gives the peer `id` as its interface identifier, insisted on as
+    /// pppd's `ipv6 ,<remote>` without `ipv6cp-accept-remote`: from the
+    /// authentication server (RADIUS Framed-Interface-Id, RFC 3162
+    /// section 2.2). Call it before [`open`](Ncp::open): it governs the
+    /// next negotiation.
+    pub fn set_peer_interface_id(&mut self, id: InterfaceId) {
+        let config = &mut self.protocol_mut().config;
+        config.remote = Some(id);
+        config.accept_remote = false;
+    }
 }

@@ -210,6 +210,14 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
         self.set_limits(authorization.limits);
         self.session
             .set_name_servers(authorization.dns, authorization.nbns);
+        if let Some(id) = authorization.interface_id {
+            if !self
+                .session
+                .set_peer_interface_id(rppp_ipcp::InterfaceId(id))
+            {
+                tracing::warn!("the peer's interface identifier is not applied: IPv6CP is off");
+            }
+        }
         if let Some(mtu) = authorization.mtu {
             tracing::info!("MTU limited to {mtu}");
             self.session.limit_mtu(mtu);
