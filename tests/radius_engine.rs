@@ -250,6 +250,65 @@ async fn the_servers_session_timeout_and_dns_are_applied() {
 }
 
 #[tokio::test]
+async fn interim_updates_follow_the_configured_interval_between_start_and_stop() {
+    let Some(mut lab) = lab().await else { return };
+    // carol's Access-Accept has no Acct-Interim-Interval: the NAS's own.
+    lab.context.interim_default = Some(Duration::from_millis(700));
+    let (user, password) = MSCHAPV2_USER;
+    let mut r = start(
+        &lab,
+        configs(AuthMethod::MsChapV2, user, password),
+        "INTERIM1",
+    );
+    up(&mut r).await;
+    // Start, then at least two Interim-Updates.
+    records(&lab, "INTERIM1", 3).await;
+    r.lac.close();
+    ended(r.lac).await;
+    ended(r.lns).await;
+    let mut detail = String::new();
+    for _ in 0..100 {
+        detail = lab.radius.detail();
+        if detail
+            .split("\n\n")
+            .any(|rec| rec.contains("\"INTERIM1\"") && rec.contains("Acct-Status-Type = Stop"))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ours: Vec<&str> = detail
+        .split("\n\n")
+        .filter(|rec| rec.contains("\"INTERIM1\""))
+        .collect();
+    let status = |rec: &str| {
+        rec.lines()
+            .find_map(|l| l.trim().strip_prefix("Acct-Status-Type = "))
+            .unwrap_or("?")
+            .to_string()
+    };
+    let statuses: Vec<String> = ours.iter().map(|r| status(r)).collect();
+    assert_eq!(
+        statuses.first().map(String::as_str),
+        Some("Start"),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.last().map(String::as_str),
+        Some("Stop"),
+        "{statuses:?}"
+    );
+    let interims = &statuses[1..statuses.len() - 1];
+    assert!(
+        interims.len() >= 2 && interims.iter().all(|s| s == "Interim-Update"),
+        "{statuses:?}"
+    );
+    for rec in &ours[1..] {
+        assert!(rec.contains("Acct-Session-Time = "), "{rec}");
+    }
+}
+
+#[tokio::test]
 async fn local_secrets_and_radius_together_in_the_stated_order() {
     let Some(lab) = lab().await else { return };
     // `radius-order local,radius`: erin is in the secrets file only, alice

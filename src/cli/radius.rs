@@ -5,7 +5,7 @@
 use rppp::driver::Hooks;
 use rppp::options::{self, Options};
 pub(crate) use rppp::radius_client::plugin::Setup;
-use rppp::radius_client::plugin::{self, Clients};
+use rppp::radius_client::plugin::{self, CallContext, Clients};
 use rppp::radius_client::{RadiusHooks, TunnelContext};
 
 /// Reads the plugin's files when `o` has `plugin radius.so`.
@@ -46,9 +46,13 @@ impl Radius {
                 server_endpoint: None,
                 connection: None,
             });
-        let calling = peer.map(|p| p.to_string());
-        self.clients
-            .hooks(&radius.config_file, inner, calling, None, tunnel)
+        let call = CallContext {
+            calling: peer.map(|p| p.to_string()),
+            called: None,
+            tunnel,
+            interim_default: radius.interim_interval,
+        };
+        self.clients.hooks(&radius.config_file, inner, call)
     }
 
     /// Lets accounting in flight finish, then stops the clients.

@@ -421,6 +421,7 @@ pub(crate) const TABLE: &[Spec] = &[
     privileged("realms-config-file", 1),
     // rppp's: RADIUS and the secrets files together.
     privileged("radius-order", 1),
+    privileged("radius-interim-interval", 1),
 ];
 
 /// The warning for a serial-line option.

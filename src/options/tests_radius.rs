@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::time::Duration;
 
 use rppp_auth::Verification;
 use rppp_lcp::AuthMethod;
@@ -361,5 +362,18 @@ fn radius_order_puts_the_secrets_files_before_or_after_radius() {
     let e = parse_args("plugin radius.so radius-order ldap,local").unwrap_err();
     assert!(e.to_string().contains("radius-order"), "{e}");
     let e = parse_args("radius-order local,radius").unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::NeedsPlugin { .. }), "{e}");
+}
+
+#[test]
+fn radius_interim_interval_is_the_default_for_accounting_updates() {
+    let o = parse_args("plugin radius.so radius-interim-interval 300").unwrap();
+    let r = o.radius.as_ref().unwrap();
+    assert_eq!(r.interim_interval, Some(Duration::from_secs(300)));
+    let o = parse_args("plugin radius.so radius-interim-interval 0").unwrap();
+    assert_eq!(o.radius.unwrap().interim_interval, None);
+    let e = parse_args("plugin radius.so radius-interim-interval soon").unwrap_err();
+    assert!(e.to_string().contains("radius-interim-interval"), "{e}");
+    let e = parse_args("radius-interim-interval 300").unwrap_err();
     assert!(matches!(e.kind, ErrorKind::NeedsPlugin { .. }), "{e}");
 }

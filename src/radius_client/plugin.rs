@@ -66,6 +66,8 @@ pub struct Setup {
     pub file: String,
     config: RadiusConfig,
     avpairs: Arc<Vec<EncodedPair>>,
+    /// `radius-interim-interval`.
+    pub interim_default: Option<Duration>,
 }
 
 /// Reads `radiusclient.conf`, its servers file and dictionary when `o`
@@ -111,8 +113,23 @@ impl Setup {
             file,
             config,
             avpairs: Arc::new(avpairs),
+            interim_default: loaded.options.interim_interval,
         })
     }
+}
+
+/// What one session adds to its client's context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallContext {
+    /// The L2TP peer's address (Calling-Station-Id).
+    pub calling: Option<String>,
+    /// Ours (Called-Station-Id).
+    pub called: Option<String>,
+    /// The session's tunnel.
+    pub tunnel: Option<TunnelContext>,
+    /// `radius-interim-interval`: Interim-Updates this often when the
+    /// server gives no Acct-Interim-Interval.
+    pub interim_default: Option<Duration>,
 }
 
 /// The clients of a process, one per configuration file.
@@ -160,28 +177,26 @@ impl Clients {
     }
 
     /// `inner` with RADIUS through the client of configuration `file`,
-    /// if it started; `inner` back otherwise. `calling` is the L2TP
-    /// peer's address (Calling-Station-Id), `called` ours, `tunnel` the
-    /// session's tunnel.
+    /// if it started, for the session `call` describes; `inner` back
+    /// otherwise.
     pub fn hooks<H: Hooks>(
         &self,
         file: &str,
         inner: H,
-        calling: Option<String>,
-        called: Option<String>,
-        tunnel: Option<TunnelContext>,
+        call: CallContext,
     ) -> Result<RadiusHooks<H>, H> {
         let Some((_, context)) = self.clients.get(file) else {
             return Err(inner);
         };
         let mut context = context.clone();
-        context.nas.called_station_id = called.or(context.nas.called_station_id);
+        context.nas.called_station_id = call.called.or(context.nas.called_station_id);
+        context.interim_default = call.interim_default.or(context.interim_default);
         Ok(RadiusHooks::new(
             inner,
             context,
             acct_session_id(),
-            calling,
-            tunnel,
+            call.calling,
+            call.tunnel,
         ))
     }
 

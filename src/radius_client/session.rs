@@ -38,7 +38,8 @@ pub struct RadiusContext {
     /// `avpair`s, added to every request.
     pub avpairs: Arc<Vec<EncodedPair>>,
     /// Interim-Update this often when the server gives no
-    /// Acct-Interim-Interval (`None`: only then).
+    /// Acct-Interim-Interval (`None`: only then). Taken as it is: the
+    /// once-a-minute floor of RFC 2869 section 5.16 is for the server's.
     pub interim_default: Option<Duration>,
     /// Where Disconnect-Requests and CoA-Requests find the sessions, when
     /// a listener takes them.
@@ -123,13 +124,13 @@ impl<H: Hooks> RadiusHooks<H> {
         s.started = Some(Instant::now());
         let record = s.record(AccountingStatus::Start);
         self.send(record);
-        let every = s
-            .reply
-            .acct_interim_interval
-            .or(self.context.interim_default);
+        // RFC 2869 section 5.16: the server's interval, not more often
+        // than once a minute; else the NAS's own, as configured.
+        let every = match s.reply.acct_interim_interval {
+            Some(server) => Some(server.max(Duration::from_secs(60))),
+            None => self.context.interim_default,
+        };
         if let Some(every) = every.filter(|d| !d.is_zero()) {
-            // RFC 2869 section 5.16: not more often than once a minute.
-            let every = every.max(Duration::from_secs(60));
             let hooks = self.interim_sender();
             s.interim = Some(tokio::spawn(async move {
                 let mut tick = tokio::time::interval(every);

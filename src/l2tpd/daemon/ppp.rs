@@ -13,7 +13,7 @@ use crate::l2tpd::setup::CallSetup;
 use super::Daemon;
 
 #[cfg(feature = "radius")]
-use crate::radius_client::TunnelContext;
+use crate::radius_client::{plugin::CallContext, TunnelContext};
 
 /// The daemon's RADIUS clients.
 #[cfg(feature = "radius")]
@@ -56,9 +56,13 @@ impl Daemon {
                 server_endpoint: server,
                 connection: Some(serial.to_string()),
             });
-            let calling = remote.map(|a| a.to_string());
-            let called = local.map(|a| a.to_string());
-            return match self.radius.hooks(&setup.file, (), calling, called, tunnel) {
+            let call = CallContext {
+                calling: remote.map(|a| a.to_string()),
+                called: local.map(|a| a.to_string()),
+                tunnel,
+                interim_default: setup.interim_default,
+            };
+            return match self.radius.hooks(&setup.file, (), call) {
                 Ok(hooks) => Ok(self
                     .engine
                     .add_kernel_session(socket, config, kernel, hooks)),

@@ -38,6 +38,7 @@ fn sample(name: &str) -> &'static str {
         "unset" => "A",
         "avpair" => "NAS-Port-Type=Virtual",
         "radius-order" => "local,radius",
+        "radius-interim-interval" => "600",
         _ => "3",
     }
 }

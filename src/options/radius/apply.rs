@@ -77,6 +77,7 @@ pub(crate) fn radius(
             | "map-to-ttyname"
             | "realms-config-file"
             | "radius-order"
+            | "radius-interim-interval"
     ) {
         return Ok(None);
     }
@@ -101,6 +102,7 @@ pub(crate) fn radius(
                 }
             }
         }
+        "radius-interim-interval" => r.interim_interval = value::seconds_or_off(arg)?,
         "map-to-ttyname" => {
             r.nas_port = NasPortFrom::TtyName;
             return Ok(Some(Applied::Warn(

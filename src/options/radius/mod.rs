@@ -127,6 +127,10 @@ pub struct RadiusOptions {
     pub realms_file: Option<String>,
     /// `radius-order`.
     pub order: RadiusOrder,
+    /// `radius-interim-interval` (rppp's): Interim-Update records this
+    /// often when the server's Access-Accept has no Acct-Interim-Interval
+    /// (RFC 2869 section 5.16); `None` (or 0): then none.
+    pub interim_interval: Option<std::time::Duration>,
 }
 
 impl RadiusOptions {
@@ -140,6 +144,7 @@ impl RadiusOptions {
             radattr: false,
             realms_file: None,
             order: RadiusOrder::default(),
+            interim_interval: None,
         }
     }
 }
