@@ -81,6 +81,7 @@ async fn radclient_disconnects_and_changes_sessions_by_their_radius_names() {
         avpairs: Arc::default(),
         interim_default: None,
         directory: Some(directory.clone()),
+        radattr: None,
     };
     let engine = TestEngine::new();
     let port = free_udp_port();

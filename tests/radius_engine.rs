@@ -10,13 +10,15 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rppp::driver::fake::{FakeDataPath, TestEngine};
+use rppp::driver::fake::{FakeDataPath, TestEngine, FAKE_IFNAME};
 use rppp::driver::{EndReason, EngineEvent, LinkOptions};
+use rppp::radius_client::radattr::Radattr;
 use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService, TunnelContext};
 use rppp::session::{
     exit, DataPathAction, SessionConfig, SessionEvent, TerminationReason, Verification,
 };
 use rppp_auth::AuthMethod;
+use rppp_radius::config::Dictionary;
 
 mod fake_pair;
 mod radius_common;
@@ -40,6 +42,7 @@ async fn lab() -> Option<Lab> {
         avpairs: Arc::default(),
         interim_default: None,
         directory: None,
+        radattr: None,
     };
     Some(Lab {
         radius,
@@ -306,6 +309,46 @@ async fn interim_updates_follow_the_configured_interval_between_start_and_stop()
     for rec in &ours[1..] {
         assert!(rec.contains("Acct-Session-Time = "), "{rec}");
     }
+}
+
+#[tokio::test]
+async fn radattr_writes_the_accepts_attributes_for_the_scripts_and_removes_them() {
+    let Some(mut lab) = lab().await else { return };
+    let dir = std::env::temp_dir().join(format!("rppp-radattr-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dictionary = "ATTRIBUTE Framed-IP-Address 8 ipaddr
+ATTRIBUTE Filter-Id 11 string
+ATTRIBUTE Reply-Message 18 string
+ATTRIBUTE Session-Timeout 27 integer
+ATTRIBUTE Message-Authenticator 80 string
+";
+    let mut no_includes = |_: &str, _: &str| -> std::io::Result<(String, String)> {
+        Err(std::io::Error::other("no includes"))
+    };
+    lab.context.radattr = Some(Radattr {
+        dictionary: Arc::new(
+            Dictionary::parse("dictionary", dictionary, &mut no_includes).unwrap(),
+        ),
+        dir: dir.clone(),
+    });
+    let (user, password) = PAP_USER;
+    let mut r = start(&lab, configs(AuthMethod::Pap, user, password), "RADATTR1");
+    up(&mut r).await;
+    let path = dir.join(format!("radattr.{FAKE_IFNAME}"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        "Framed-IP-Address 10.64.0.7
+Session-Timeout 3600
+Filter-Id std.in
+Reply-Message welcome alice
+"
+    );
+    r.lac.close();
+    ended(r.lac).await;
+    ended(r.lns).await;
+    assert!(!path.exists(), "{} is left", path.display());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]

@@ -51,6 +51,7 @@ impl Radius {
             called: None,
             tunnel,
             interim_default: radius.interim_interval,
+            radattr: radius.radattr,
         };
         self.clients.hooks(&radius.config_file, inner, call)
     }

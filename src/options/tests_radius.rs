@@ -128,10 +128,7 @@ fn options_after_the_plugin() {
     assert_eq!(r.realms_file.as_deref(), Some("/etc/realms"));
     // What rppp reads but cannot honour is said.
     let warned: Vec<_> = o.warnings.iter().map(|w| w.option.as_str()).collect();
-    assert_eq!(
-        warned,
-        ["map-to-ttyname", "plugin radattr.so", "plugin radrealms.so"]
-    );
+    assert_eq!(warned, ["map-to-ttyname", "plugin radrealms.so"]);
     let o =
         parse_args("plugin radius.so plugin radrealms.so map-to-ttyname map-to-ifname").unwrap();
     let r = o.radius.unwrap();

@@ -48,6 +48,7 @@ mod handle;
 #[cfg(feature = "pppd")]
 pub mod plugin;
 mod queue;
+pub mod radattr;
 pub mod reply;
 pub mod service;
 pub mod session;

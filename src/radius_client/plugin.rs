@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rppp_radius::config::Dictionary;
+
 use super::avpairs::{self, EncodedPair};
+use super::radattr::{self, Radattr};
 use super::{NasContext, RadiusConfig, RadiusContext, RadiusHooks, RadiusService, TunnelContext};
 use crate::driver::Hooks;
 use crate::options::radius::LoadedRadius;
@@ -68,6 +71,9 @@ pub struct Setup {
     avpairs: Arc<Vec<EncodedPair>>,
     /// `radius-interim-interval`.
     pub interim_default: Option<Duration>,
+    /// `plugin radattr.so`.
+    pub radattr: bool,
+    dictionary: Arc<Dictionary>,
 }
 
 /// Reads `radiusclient.conf`, its servers file and dictionary when `o`
@@ -114,6 +120,8 @@ impl Setup {
             config,
             avpairs: Arc::new(avpairs),
             interim_default: loaded.options.interim_interval,
+            radattr: loaded.options.radattr,
+            dictionary: Arc::new(loaded.dictionary),
         })
     }
 }
@@ -130,12 +138,15 @@ pub struct CallContext {
     /// `radius-interim-interval`: Interim-Updates this often when the
     /// server gives no Acct-Interim-Interval.
     pub interim_default: Option<Duration>,
+    /// `plugin radattr.so`: the Access-Accept's attributes in
+    /// `/var/run/radattr.<ifname>`.
+    pub radattr: bool,
 }
 
 /// The clients of a process, one per configuration file.
 #[derive(Debug, Default)]
 pub struct Clients {
-    clients: HashMap<String, (RadiusService, RadiusContext)>,
+    clients: HashMap<String, (RadiusService, RadiusContext, Arc<Dictionary>)>,
     directory: Option<super::Directory>,
 }
 
@@ -171,8 +182,12 @@ impl Clients {
             avpairs: Arc::clone(&setup.avpairs),
             interim_default: None,
             directory: self.directory.clone(),
+            radattr: None,
         };
-        self.clients.insert(setup.file.clone(), (service, context));
+        self.clients.insert(
+            setup.file.clone(),
+            (service, context, Arc::clone(&setup.dictionary)),
+        );
         Ok(())
     }
 
@@ -185,10 +200,16 @@ impl Clients {
         inner: H,
         call: CallContext,
     ) -> Result<RadiusHooks<H>, H> {
-        let Some((_, context)) = self.clients.get(file) else {
+        let Some((_, context, dictionary)) = self.clients.get(file) else {
             return Err(inner);
         };
         let mut context = context.clone();
+        if call.radattr {
+            context.radattr = Some(Radattr {
+                dictionary: Arc::clone(dictionary),
+                dir: radattr::DEFAULT_DIR.into(),
+            });
+        }
         context.nas.called_station_id = call.called.or(context.nas.called_station_id);
         context.interim_default = call.interim_default.or(context.interim_default);
         Ok(RadiusHooks::new(
@@ -203,7 +224,7 @@ impl Clients {
     /// Lets accounting in flight finish (up to [`ACCOUNTING_GRACE`]),
     /// then stops the clients.
     pub async fn shutdown(self) {
-        for (_, (service, _)) in self.clients {
+        for (_, (service, _, _)) in self.clients {
             service.shutdown(ACCOUNTING_GRACE).await;
         }
     }

@@ -18,6 +18,7 @@ use super::access::{access_request, authorization, NasContext};
 use super::accounting::{AccountingRecord, AccountingStatus, TrafficCounters};
 use super::avpairs::EncodedPair;
 use super::directory::{Directory, Entry};
+use super::radattr::Radattr;
 use super::reply::ReplyAttributes;
 use super::terminate::terminate_cause;
 use super::tunnel::TunnelContext;
@@ -44,6 +45,8 @@ pub struct RadiusContext {
     /// Where Disconnect-Requests and CoA-Requests find the sessions, when
     /// a listener takes them.
     pub directory: Option<Directory>,
+    /// `plugin radattr.so`: where the Access-Accept's attributes go.
+    pub radattr: Option<Radattr>,
 }
 
 /// A session's hooks with RADIUS; see the module.
@@ -65,6 +68,8 @@ struct State {
     started: Option<Instant>,
     traffic: Option<TrafficCounters>,
     interim: Option<tokio::task::JoinHandle<()>>,
+    /// The radattr file written for the session, removed at its end.
+    radattr_file: Option<std::path::PathBuf>,
 }
 
 impl<H: Hooks> RadiusHooks<H> {
@@ -251,6 +256,21 @@ fn traffic_at_down(ifname: Option<&str>, stats: &NetworkStats) -> TrafficCounter
     })
 }
 
+/// pppd's radattr.so: the reply's attributes for the ip-up script, in
+/// the file of the session's interface.
+fn write_radattr(r: &Radattr, reply: &rppp_radius::client::Reply, state: &Mutex<State>) {
+    let Some(ifname) = lock(state).ifname.clone() else {
+        return;
+    };
+    let Some(packet) = reply.packet() else {
+        return;
+    };
+    match r.write(&ifname, &packet) {
+        Ok(path) => lock(state).radattr_file = Some(path),
+        Err(e) => tracing::warn!("radattr: cannot write {}: {e}", r.path(&ifname).display()),
+    }
+}
+
 /// Framed-MTU as an MTU: RFC 2865 section 5.12 allows 64 to 65535.
 fn framed_mtu(v: u32) -> Option<u16> {
     u16::try_from(v).ok().filter(|m| *m >= 64)
@@ -312,6 +332,11 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
             }
             EngineEvent::Ended(ended) => {
                 self.stop_accounting(ended);
+                if let Some(path) = self.state().radattr_file.take() {
+                    if let Err(e) = std::fs::remove_file(&path) {
+                        tracing::warn!("radattr: cannot remove {}: {e}", path.display());
+                    }
+                }
                 if let Some(d) = &self.context.directory {
                     d.remove(&self.state().acct_session_id);
                 }
@@ -345,6 +370,11 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
             }
             let answer = context.handle.access(access).await;
             let radius = authorization(&request, answer.as_ref());
+            if let (Some(r), Ok(reply), crate::session::Verdict::Accept { .. }) =
+                (&context.radattr, &answer, &radius.verdict)
+            {
+                write_radattr(r, reply, &state);
+            }
             let a = &radius.attributes;
             for u in &a.unsupported {
                 tracing::warn!("RADIUS: {u} in the Access-Accept is not applied");

@@ -61,6 +61,7 @@ impl Daemon {
                 called: local.map(|a| a.to_string()),
                 tunnel,
                 interim_default: setup.interim_default,
+                radattr: setup.radattr,
             };
             return match self.radius.hooks(&setup.file, (), call) {
                 Ok(hooks) => Ok(self

@@ -37,13 +37,7 @@ pub(crate) fn plugin(
             let Some(r) = o.radius.as_mut() else {
                 return Some(Err(NEEDS_RADIUS));
             };
-            if !r.radattr {
-                r.radattr = true;
-                warn(
-                    o,
-                    "the reply attributes are recorded, but /var/run/radattr.pppN is not written by this version of rppp",
-                );
-            }
+            r.radattr = true;
         }
         "radrealms.so" => {
             let Some(r) = o.radius.as_mut() else {
