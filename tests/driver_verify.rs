@@ -8,7 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
-use rppp::driver::{Authorization, EndReason, EngineEvent, Hooks, LinkOptions, SessionLimits};
+use std::net::Ipv4Addr;
+
+use rppp::driver::{
+    Authorization, EndReason, EngineEvent, FramedRoute, Hooks, LinkOptions, SessionLimits,
+};
 use rppp::session::{
     exit, DataPathAction, SessionEvent, TerminationReason, Verdict, Verification, VerifyRequest,
 };
@@ -80,6 +84,7 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
         nbns: [None; 2],
         mtu: None,
         interface_id: None,
+        routes: Vec::new(),
     });
     let asked = Arc::clone(&v.asked);
     let mut r = start_verified(v);
@@ -170,6 +175,22 @@ async fn an_accepts_interface_id_is_the_peers_in_ipv6cp() {
     lac.close();
     ended(lac).await;
     ended(lns).await;
+}
+
+#[tokio::test]
+async fn an_accepts_routes_go_through_the_interface_while_ipv4_is_up() {
+    let mut answer = Authorization::from(Verdict::accept());
+    let route = FramedRoute::new(Ipv4Addr::new(10, 50, 0, 0), 24, Some(5)).unwrap();
+    answer.routes = vec![route];
+    let mut r = start_verified(verifier(answer));
+    events_until(&mut r.lns, ip_up).await;
+    events_until(&mut r.lac, ip_up).await;
+    assert_eq!(r.lns_kernel.lock().framed_routes, [route]);
+    assert!(r.lac_kernel.lock().framed_routes.is_empty());
+    r.lac.close();
+    ended(r.lac).await;
+    ended(r.lns).await;
+    assert!(r.lns_kernel.lock().framed_routes.is_empty());
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rppp::driver::fake::{FakeDataPath, TestEngine, FAKE_IFNAME};
-use rppp::driver::{EndReason, EngineEvent, LinkOptions};
+use rppp::driver::{EndReason, EngineEvent, FramedRoute, LinkOptions};
 use rppp::radius_client::radattr::Radattr;
 use rppp::radius_client::{RadiusContext, RadiusHooks, RadiusService, TunnelContext};
 use rppp::session::{
@@ -154,6 +154,15 @@ async fn every_method_authenticates_through_freeradius_with_accounting() {
         } else {
             assert_ne!(last_mtu, Some(1280));
         }
+        // alice's Framed-Route and carol's Framed-IP-Netmask subnet go
+        // through the LNS's interface.
+        let route = |d: [u8; 4], l, m| FramedRoute::new(Ipv4Addr::from(d), l, m).unwrap();
+        let want: Vec<FramedRoute> = match method {
+            AuthMethod::Pap => vec![route([192, 168, 77, 0], 24, Some(3))],
+            AuthMethod::MsChapV2 => vec![route([10, 64, 0, 8], 29, None)],
+            _ => vec![],
+        };
+        assert_eq!(r.lns_kernel.lock().framed_routes, want, "{method:?}");
         r.lac.close();
         ended(r.lac).await;
         ended(r.lns).await;

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::net::Ipv4Addr;
 
 pub use super::l2tp_watch::LowerLayer;
+use super::FramedRoute;
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{IdleTime, L2tpStats};
 use crate::session::DataPathAction;
@@ -56,6 +57,8 @@ pub enum DataPathStep {
     DefaultRoute,
     /// Adding the proxy ARP entry.
     ProxyArp,
+    /// Adding the routes the authorization asked for.
+    Routes,
 }
 
 impl DataPathStep {
@@ -96,6 +99,7 @@ impl fmt::Display for DataPathStep {
             DataPathStep::Counters => "read the interface counters",
             DataPathStep::DefaultRoute => "add the default route",
             DataPathStep::ProxyArp => "add the proxy ARP entry",
+            DataPathStep::Routes => "add the framed routes",
         })
     }
 }
@@ -405,6 +409,24 @@ pub trait DataPath: Send + 'static {
     /// [`set_default_route`](DataPath::set_default_route) added and puts
     /// back the one it replaced. Failures are logged.
     fn clear_default_route(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// Routes through the interface to the peer's networks (RADIUS
+    /// Framed-Route and Framed-IP-Netmask): each one added is kept for
+    /// [`clear_routes`](DataPath::clear_routes); a failure stops at the
+    /// route that failed, with the ones before it kept.
+    fn add_routes(
+        &mut self,
+        routes: &[FramedRoute],
+    ) -> impl Future<Output = Result<(), DataPathError>> + Send {
+        let _ = routes;
+        async { Err(unsupported(DataPathStep::Routes)) }
+    }
+
+    /// Removes the routes [`add_routes`](DataPath::add_routes) added.
+    /// Failures are logged.
+    fn clear_routes(&mut self) -> impl Future<Output = ()> + Send {
         async {}
     }
 

@@ -19,6 +19,7 @@ mod engine;
 mod events;
 #[cfg(feature = "test-util")]
 pub mod fake;
+mod framed_route;
 mod hooks;
 mod kernel_path;
 mod l2tp_genl;
@@ -44,6 +45,7 @@ pub use engine::{Closing, Engine, UnknownSession, CONCURRENT_UNIT_CREATIONS, NEG
 pub use events::{
     EngineEvent, EngineEvents, IpPreUp, NetworkStats, EVENT_STREAM_CAPACITY, SESSION_OUTBOX,
 };
+pub use framed_route::FramedRoute;
 pub use hooks::Hooks;
 pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
 pub use log_span::SESSION_SPAN;

@@ -7,6 +7,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use super::FramedRoute;
 use crate::session::Verdict;
 
 /// Limits on one session; `None` leaves a limit as it is.
@@ -47,6 +48,9 @@ pub struct Authorization {
     /// The peer's IPv6 interface identifier (RADIUS Framed-Interface-Id,
     /// RFC 3162 section 2.2), where IPv6CP runs.
     pub interface_id: Option<[u8; 8]>,
+    /// Routes through the interface to the peer's networks, while IPv4 is
+    /// up (RADIUS Framed-Route, Framed-IP-Netmask).
+    pub routes: Vec<FramedRoute>,
 }
 
 impl From<Verdict> for Authorization {
@@ -58,6 +62,7 @@ impl From<Verdict> for Authorization {
             nbns: [None; 2],
             mtu: None,
             interface_id: None,
+            routes: Vec::new(),
         }
     }
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use rppp_radius::{AttributeType, MicrosoftType, Packet, VENDOR_MICROSOFT};
 
+use crate::driver::FramedRoute;
+
 /// Framed-IP-Address (RFC 2865 section 5.8) with its two special values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FramedIp {
@@ -73,6 +75,9 @@ pub struct ReplyAttributes {
     pub framed_ip: Option<FramedIp>,
     /// Framed-IP-Netmask (RFC 2865 section 5.9).
     pub framed_netmask: Option<Ipv4Addr>,
+    /// Framed-Route (RFC 2865 section 5.22), each one that reads as a
+    /// route.
+    pub framed_routes: Vec<FramedRoute>,
     /// Framed-Pool (RFC 2869 section 5.18): the pool to take the peer's
     /// address from.
     pub framed_pool: Option<String>,
@@ -113,6 +118,7 @@ impl fmt::Debug for ReplyAttributes {
         f.debug_struct("ReplyAttributes")
             .field("framed_ip", &self.framed_ip)
             .field("framed_netmask", &self.framed_netmask)
+            .field("framed_routes", &self.framed_routes)
             .field("framed_pool", &self.framed_pool)
             .field("framed_mtu", &self.framed_mtu)
             .field("session_timeout", &self.session_timeout)
@@ -132,6 +138,36 @@ impl fmt::Debug for ReplyAttributes {
     }
 }
 
+/// A Framed-Route's text as RFC 2865 section 5.22 describes it:
+/// `PREFIX[/LENGTH] GATEWAY METRIC...`, the length classful when left out,
+/// the first metric kept. The gateway is the peer on a point-to-point link
+/// whatever it says (0.0.0.0: "the IP address of the user").
+fn framed_route(text: &str) -> Option<FramedRoute> {
+    let mut words = text.split_ascii_whitespace();
+    let destination = words.next()?;
+    let (address, length) = match destination.split_once('/') {
+        Some((a, l)) => (a.parse::<Ipv4Addr>().ok()?, l.parse::<u8>().ok()?),
+        None => {
+            let a = destination.parse::<Ipv4Addr>().ok()?;
+            let classful = match a.octets()[0] {
+                0..=127 => 8,
+                128..=191 => 16,
+                _ => 24,
+            };
+            (a, classful)
+        }
+    };
+    // The gateway must read as an address when given.
+    if let Some(gateway) = words.next() {
+        gateway.parse::<Ipv4Addr>().ok()?;
+    }
+    let metric = match words.next() {
+        Some(m) => Some(m.parse::<u32>().ok()?),
+        None => None,
+    };
+    FramedRoute::new(address, length, metric)
+}
+
 fn seconds(v: u32) -> Duration {
     Duration::from_secs(u64::from(v))
 }
@@ -147,6 +183,13 @@ impl ReplyAttributes {
             let ok = match t {
                 AttributeType::FramedIpAddress => a.as_ipv4().map(|v| r.framed_ip = Some(v.into())),
                 AttributeType::FramedIpNetmask => a.as_ipv4().map(|v| r.framed_netmask = Some(v)),
+                AttributeType::FramedRoute => {
+                    match a.as_text().ok().and_then(framed_route) {
+                        Some(v) => r.framed_routes.push(v),
+                        None => r.note(Unsupported::Malformed(t)),
+                    }
+                    Ok(())
+                }
                 AttributeType::FramedPool => {
                     a.as_text().map(|v| r.framed_pool = Some(v.to_owned()))
                 }
@@ -295,5 +338,32 @@ mod tests {
             "{debug}"
         );
         assert_eq!(FramedIp::from(Ipv4Addr::BROADCAST), FramedIp::PeerChooses);
+    }
+
+    #[test]
+    fn framed_route_texts() {
+        let route = |d: [u8; 4], l, m| FramedRoute::new(Ipv4Addr::from(d), l, m);
+        assert_eq!(
+            framed_route("192.168.1.0/24 192.168.1.1 1 2 -1 3 400"),
+            route([192, 168, 1, 0], 24, Some(1))
+        );
+        assert_eq!(
+            framed_route("192.168.1.0 0.0.0.0 1"),
+            route([192, 168, 1, 0], 24, Some(1))
+        );
+        assert_eq!(framed_route("10.9.0.0"), route([10, 0, 0, 0], 8, None));
+        assert_eq!(
+            framed_route("172.16.5.0/28"),
+            route([172, 16, 5, 0], 28, None)
+        );
+        for bad in [
+            "",
+            "somewhere 0.0.0.0 1",
+            "10.0.0.0/33",
+            "10.0.0.0/8 gw 1",
+            "10.0.0.0/8 0.0.0.0 x",
+        ] {
+            assert_eq!(framed_route(bad), None, "{bad:?}");
+        }
     }
 }

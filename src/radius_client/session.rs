@@ -19,12 +19,12 @@ use super::accounting::{AccountingRecord, AccountingStatus, TrafficCounters};
 use super::avpairs::EncodedPair;
 use super::directory::{Directory, Entry};
 use super::radattr::Radattr;
-use super::reply::ReplyAttributes;
+use super::reply::{FramedIp, ReplyAttributes};
 use super::terminate::terminate_cause;
 use super::tunnel::TunnelContext;
 use super::RadiusHandle;
 use crate::driver::{
-    Authorization, Ended, EngineEvent, Hooks, IpPreUp, NetworkStats, SessionLimits,
+    Authorization, Ended, EngineEvent, FramedRoute, Hooks, IpPreUp, NetworkStats, SessionLimits,
 };
 use crate::session::{SessionEvent, VerifyRequest};
 
@@ -271,6 +271,32 @@ fn write_radattr(r: &Radattr, reply: &rppp_radius::client::Reply, state: &Mutex<
     }
 }
 
+/// The routes through the interface: every Framed-Route, and the subnet
+/// of Framed-IP-Address and Framed-IP-Netmask (RFC 2865 section 5.9)
+/// when it is wider than the address.
+fn routes(a: &ReplyAttributes) -> Vec<FramedRoute> {
+    let mut v = a.framed_routes.clone();
+    if let Some(r) = netmask_route(a).filter(|r| r.prefix_len < 32) {
+        if !v.contains(&r) {
+            v.push(r);
+        }
+    }
+    v
+}
+
+/// The subnet Framed-IP-Netmask gives Framed-IP-Address, when both came
+/// and the mask is one (contiguous ones).
+fn netmask_route(a: &ReplyAttributes) -> Option<FramedRoute> {
+    let (Some(FramedIp::Address(address)), Some(mask)) = (a.framed_ip, a.framed_netmask) else {
+        return None;
+    };
+    let m = u32::from(mask);
+    let prefix_len = m.leading_ones();
+    (m.checked_shl(prefix_len).unwrap_or(0) == 0)
+        .then(|| FramedRoute::new(address, prefix_len as u8, None))
+        .flatten()
+}
+
 /// Framed-MTU as an MTU: RFC 2865 section 5.12 allows 64 to 65535.
 fn framed_mtu(v: u32) -> Option<u16> {
     u16::try_from(v).ok().filter(|m| *m >= 64)
@@ -282,8 +308,8 @@ fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
     if a.framed_mtu.is_some_and(|m| framed_mtu(m).is_none()) {
         v.push("Framed-MTU out of 64..65535");
     }
-    if a.framed_netmask.is_some() {
-        v.push("Framed-IP-Netmask");
+    if a.framed_netmask.is_some() && netmask_route(a).is_none() {
+        v.push("Framed-IP-Netmask without a Framed-IP-Address, or not a netmask");
     }
     if a.framed_pool.is_some() {
         v.push("Framed-Pool");
@@ -395,6 +421,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 nbns: [a.primary_nbns, a.secondary_nbns],
                 mtu: a.framed_mtu.and_then(framed_mtu),
                 interface_id: a.framed_interface_id,
+                routes: routes(a),
             };
             lock(&state).reply = radius.attributes;
             result

@@ -52,6 +52,7 @@ const USERS: &str = r#"alice Cleartext-Password := "alice-pap-pw"
 	Framed-IP-Address = 10.64.0.7,
 	Session-Timeout = 3600,
 	Class = "rppp-class-alice",
+	Framed-Route = "192.168.77.0/24 0.0.0.0 3",
 	Filter-Id = "std.in",
 	Reply-Message = "welcome alice"
 
@@ -65,6 +66,7 @@ legacy Cleartext-Password := "legacy-pw"
 carol Cleartext-Password := "carol-ms-pw"
 	Framed-IP-Address = 10.64.0.9,
 	Framed-MTU = 1280,
+	Framed-IP-Netmask = 255.255.255.248,
 	Session-Timeout = 1800
 
 dave Cleartext-Password := "dave-pw"

@@ -31,6 +31,7 @@ use super::datapath::{
     ExistingRoute, L2tpIds, LowerLayer, ProxyArpOutcome, RouteDecision, RouteOutcome, UnitCreated,
     UnitStats,
 };
+use super::FramedRoute;
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
 use crate::kernel::IdleTime;
 use crate::session::{network_protocol, DataPathAction, NpMode};
@@ -138,6 +139,8 @@ pub struct FakeKernel {
     pub interfaces: Vec<ArpInterface>,
     /// Proxy ARP entries: the address and the interface.
     pub proxy_arp: Vec<(Ipv4Addr, String)>,
+    /// Framed routes through the interface now.
+    pub framed_routes: Vec<FramedRoute>,
     /// The L2TP ids the data path reports (none unless a test sets
     /// them before the session starts).
     pub l2tp: Option<L2tpIds>,
@@ -577,12 +580,22 @@ impl DataPath for FakeDataPath {
         self.kernel.lock().proxy_arp.clear();
     }
 
+    async fn add_routes(&mut self, routes: &[FramedRoute]) -> Result<(), DataPathError> {
+        self.kernel.lock().framed_routes.extend_from_slice(routes);
+        Ok(())
+    }
+
+    async fn clear_routes(&mut self) {
+        self.kernel.lock().framed_routes.clear();
+    }
+
     async fn teardown(&mut self) {
         let mut k = self.kernel.lock();
         k.torn_down = true;
         // The interface is gone, and with it every route through it (a
         // replaced route is not put back: only clear_default_route does).
         k.default_routes.retain(|r| r.dev != FAKE_IFNAME);
+        k.framed_routes.clear();
         k.ipv4 = None;
         k.up = false;
         k.connected = false;

@@ -7,6 +7,7 @@
 //! [`interface`] (MTU, addresses, up/down, NP modes, counters) and
 //! [`routes`] (default route and proxy ARP).
 
+mod framed_routes;
 mod interface;
 mod routes;
 mod socket;
@@ -28,6 +29,7 @@ use super::datapath::{
     RouteOutcome, UnitCreated, UnitStats,
 };
 use super::l2tp_watch::{L2tpWatch, Watcher};
+use super::FramedRoute;
 use crate::kernel::frames::SharedFd;
 use crate::kernel::{self, Channel, IdleTime, L2tpStats, PppoL2tpSocket, Unit};
 use crate::session::DataPathAction;
@@ -68,6 +70,8 @@ pub struct KernelDataPath {
     default_route: Option<Box<(RouteMessage, Option<RouteMessage>)>>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
+    /// The framed routes we added (boxed: few sessions have any).
+    framed_routes: Option<Box<Vec<RouteMessage>>>,
     /// The engine's L2TP deletion watch and this session's subscription.
     l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
@@ -143,6 +147,14 @@ impl DataPath for KernelDataPath {
         self.remove_proxy_arp().await
     }
 
+    async fn add_routes(&mut self, routes: &[FramedRoute]) -> Result<(), DataPathError> {
+        self.add_framed_routes(routes).await
+    }
+
+    async fn clear_routes(&mut self) {
+        self.remove_framed_routes().await
+    }
+
     fn poll_lower_layer_deleted(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
         let Some((_, watcher)) = &mut self.l2tp_watch else {
             return std::task::Poll::Pending;
@@ -168,6 +180,7 @@ impl DataPath for KernelDataPath {
         self.l2tp_watch = None;
         self.clear_proxy_arp().await;
         self.clear_default_route().await;
+        self.clear_routes().await;
         if let Some(index) = self.ifindex {
             for pair in [self.ipv6.take().map(|p| *p), self.ipv4.take()]
                 .into_iter()

@@ -124,6 +124,7 @@ impl KernelDataPath {
             link_up: false,
             default_route: None,
             proxy_arp: None,
+            framed_routes: None,
             l2tp_watch: None,
         }
     }

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use super::super::config::LinkOptions;
 use super::super::datapath::{DataPath, ProxyArpOutcome, RouteOutcome, UnitStats};
 use super::super::events::NetworkStats;
+use super::super::FramedRoute;
 
 /// The state of what [`LinkOptions`] asked for.
 pub(super) struct LinkState {
@@ -30,6 +31,10 @@ pub(super) struct LinkState {
     /// A default route or proxy ARP entry is set.
     route_set: bool,
     proxy_arp_set: bool,
+    /// Routes to add while IPv4 is up (the authorization's), boxed: few
+    /// sessions have any.
+    framed_routes: Option<Box<[FramedRoute]>>,
+    framed_routes_set: bool,
 }
 
 impl LinkState {
@@ -43,7 +48,14 @@ impl LinkState {
             ipv4_peer: None,
             route_set: false,
             proxy_arp_set: false,
+            framed_routes: None,
+            framed_routes_set: false,
         }
+    }
+
+    /// Routes to add through the interface whenever IPv4 comes up.
+    pub(super) fn set_framed_routes(&mut self, routes: Vec<FramedRoute>) {
+        self.framed_routes = (!routes.is_empty()).then(|| routes.into_boxed_slice());
     }
 
     /// A new idle limit (RADIUS Idle-Timeout): from now on, if a network
@@ -173,6 +185,19 @@ impl LinkState {
                 Err(e) => tracing::error!("{e}"),
             }
         }
+        if let Some(routes) = &self.framed_routes {
+            // Set before the call: a failure keeps the routes added before
+            // it, and they go at the end all the same.
+            self.framed_routes_set = true;
+            match dp.add_routes(routes).await {
+                Ok(()) => {
+                    for r in routes.iter() {
+                        tracing::info!("route {r} through the interface added");
+                    }
+                }
+                Err(e) => tracing::error!("{e}"),
+            }
+        }
         if self.options.proxy_arp {
             match dp.set_proxy_arp(peer).await {
                 Ok(ProxyArpOutcome::Added { dev }) => {
@@ -195,6 +220,9 @@ impl LinkState {
         }
         if std::mem::take(&mut self.route_set) {
             dp.clear_default_route().await;
+        }
+        if std::mem::take(&mut self.framed_routes_set) {
+            dp.clear_routes().await;
         }
     }
 }

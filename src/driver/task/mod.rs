@@ -218,6 +218,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 tracing::warn!("the peer's interface identifier is not applied: IPv6CP is off");
             }
         }
+        self.link.set_framed_routes(authorization.routes);
         if let Some(mtu) = authorization.mtu {
             tracing::info!("MTU limited to {mtu}");
             self.session.limit_mtu(mtu);

@@ -32,6 +32,8 @@ enum_with_unknown! {
         FramedCompression = 13,
         /// Reply-Message (RFC 2865 section 5.18), text.
         ReplyMessage = 18,
+        /// Framed-Route (RFC 2865 section 5.22), text.
+        FramedRoute = 22,
         /// State (RFC 2865 section 5.24), echoed back.
         State = 24,
         /// Class (RFC 2865 section 5.25), echoed in accounting.

@@ -1,0 +1,69 @@
+//! The authorization's routes through the interface (RADIUS Framed-Route
+//! and Framed-IP-Netmask, see [`FramedRoute`]), through rtnetlink: what
+//! we add, we remove.
+
+use std::net::Ipv4Addr;
+
+use netlink_packet_route::route::{RouteMessage, RouteProtocol, RouteScope};
+use nix::errno::Errno;
+use rtnetlink::RouteMessageBuilder;
+
+use super::{netlink_errno, KernelDataPath};
+use crate::driver::datapath::{DataPathError, DataPathStep};
+use crate::driver::FramedRoute;
+
+impl KernelDataPath {
+    /// Adds `routes` through the interface, keeping each one added.
+    pub(super) async fn add_framed_routes(
+        &mut self,
+        routes: &[FramedRoute],
+    ) -> Result<(), DataPathError> {
+        const STEP: DataPathStep = DataPathStep::Routes;
+        let Some(index) = self.ifindex else {
+            return Err(DataPathError::new(STEP, "no unit yet"));
+        };
+        for r in routes {
+            let message = route_via(index, r);
+            self.netlink
+                .route()
+                .add(message.clone())
+                .execute()
+                .await
+                .map_err(|e| DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("{r}: {e}")))?;
+            self.framed_routes
+                .get_or_insert_with(Box::default)
+                .push(message);
+        }
+        Ok(())
+    }
+
+    /// Deletes the routes [`add_framed_routes`](Self::add_framed_routes)
+    /// added.
+    pub(super) async fn remove_framed_routes(&mut self) {
+        let Some(routes) = self.framed_routes.take() else {
+            return;
+        };
+        for message in *routes {
+            if let Err(e) = self.netlink.route().del(message).execute().await {
+                // Gone with the interface already (ESRCH) is fine.
+                if netlink_errno(&e) != Some(Errno::ESRCH) {
+                    tracing::warn!("deleting a framed route: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// `destination/prefix_len dev <index> [metric]`, link scope, as pppd's
+/// routes through a point-to-point interface.
+fn route_via(index: u32, r: &FramedRoute) -> RouteMessage {
+    let mut builder = RouteMessageBuilder::<Ipv4Addr>::new()
+        .destination_prefix(r.destination, r.prefix_len)
+        .output_interface(index)
+        .protocol(RouteProtocol::Boot)
+        .scope(RouteScope::Link);
+    if let Some(metric) = r.metric {
+        builder = builder.priority(metric);
+    }
+    builder.build()
+}
