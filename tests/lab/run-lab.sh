@@ -206,9 +206,9 @@ done
 
 say "summary"
 printf '  %s\n' "${RESULTS[@]}"
-if cat "$TOOLS_DIR"/*.out 2>/dev/null | grep -q '^FIGURE '; then
-    echo "figures (guest clock, TCG):"
-    cat "$TOOLS_DIR"/*.out | sed -n 's/^FIGURE /  /p'
-fi
+shopt -s nullglob
+outs=("$TOOLS_DIR"/*.out)
+shopt -u nullglob
+bash "$LAB_DIR/figures.sh" ${outs[@]+"${outs[@]}"}
 [ $FAILED = 0 ] && echo "lab: all scenario groups passed" || echo "lab: FAILED"
 exit $FAILED
