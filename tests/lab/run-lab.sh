@@ -35,6 +35,8 @@
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$LAB_DIR/../.." && pwd)
+# The comment block above, without its '#'s.
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 ONLY=(); UPDATE_GOLDEN=0; KEEP=""; DEMO=0
 ENGINE_LNS=${RPPP_LAB_ENGINE_LNS:-}; ENGINE_LAC=${RPPP_LAB_ENGINE_LAC:-}
 while [ $# -gt 0 ]; do
@@ -45,7 +47,8 @@ while [ $# -gt 0 ]; do
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
         --demo) DEMO=1; ONLY=(xl2tpd); shift;;
-        *) sed -n '2,31p' "$0" >&2; exit 2;;
+        -h|--help) usage; exit 0;;
+        *) echo "run-lab: unknown option $1" >&2; usage >&2; exit 2;;
     esac
 done
 
@@ -61,7 +64,7 @@ TOOLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rppp-lab-tools.XXXXXX")
 trap 'rm -rf "$TOOLS_DIR"' EXIT
 TOOL_BINS=()
 if [ -f "$LAB_DIR/tools/Cargo.toml" ]; then
-    ( cd "$REPO" && cargo build -q -p rppp-lab --bins )
+    ( cd "$REPO" && cargo build -p rppp-lab --bins )
     TARGET=${CARGO_TARGET_DIR:-$REPO/target}
     for t in $(sed -n 's/^name = "\(.*\)"$/\1/p' "$LAB_DIR/tools/Cargo.toml" | grep -v '^rppp-lab$'); do
         strip -o "$TOOLS_DIR/$t" "$TARGET/debug/$t"
@@ -109,7 +112,8 @@ selected() {
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
     || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server; then
-    ( cd "$REPO" && cargo build -q --release --bin rppp )
+    say "rppp (cargo build --release --bin rppp: minutes the first time, with LTO)"
+    ( cd "$REPO" && cargo build --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
 fi
@@ -119,11 +123,12 @@ fi
 # openl2tpd group's scenario with it.
 PLUGIN_OPTS=()
 if selected openl2tpd-plugin; then
+    say "the openl2tpd plugin (OpenL2TP 1.8 from source, then cargo build --release)"
     bash "$LAB_DIR/build-openl2tp.sh"
     plugin_target=${CARGO_TARGET_DIR:-$REPO/target}/plugin
     ( cd "$REPO/src/openl2tp-plugin" &&
       OPENL2TP_SRC="${RPPP_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rppp-lab}/openl2tp/src" \
-      CARGO_TARGET_DIR=$plugin_target cargo build -q --release )
+      CARGO_TARGET_DIR=$plugin_target cargo build --release )
     strip -o "$TOOLS_DIR/rppp-openl2tp.so" "$plugin_target/release/librppp_openl2tp.so"
     PLUGIN_OPTS=(--bin "$TOOLS_DIR/rppp-openl2tp.so" --file "$LAB_DIR/scenarios/openl2tpd.sh")
 fi
