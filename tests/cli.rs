@@ -97,7 +97,7 @@ fn another_plugin_is_a_clear_error() {
 #[test]
 fn a_fd_that_is_not_open_is_exit_1_naming_it() {
     let o = rppp_pppol2tp("250", &["nodetach", "noauth"]);
-    assert_exit(&o, 1, &["pppol2tp 250", "EBADF"]);
+    assert_exit(&o, 1, &["pppol2tp 250", "is not open (Bad file descriptor)"]);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use rppp::options::Options;
 use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
 
+use super::fd_error::{FdError, FdOption};
 use super::inherited::{self, Inherited};
 use super::{info, logging, radius, read_password, LogTargets};
 
@@ -82,10 +83,12 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
     let fd = fds
         .socket
         .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?
-        .map_err(|e| (exit::FATAL_ERROR, e))?;
+        .map_err(|e| (exit::FATAL_ERROR, e.to_string()))?;
     let number = o.pppol2tp.fd.unwrap_or(-1);
-    let socket = PppoL2tpSocket::from_inherited(fd)
-        .map_err(|e| (exit::FATAL_ERROR, format!("pppol2tp {number}: {e}")))?;
+    let socket = PppoL2tpSocket::from_inherited(fd).map_err(|e| {
+        let e = FdError::os(FdOption::Pppol2tp, number, e.errno());
+        (exit::FATAL_ERROR, e.to_string())
+    })?;
     Ok(Prepared {
         options: o,
         config,
@@ -300,7 +303,11 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("rppp: --sessions-file {}: {e}", file.to_string_lossy());
+            eprintln!(
+                "rppp: --sessions-file {}: {}",
+                file.to_string_lossy(),
+                rppp::kernel::os_error_text(&e)
+            );
             return exit::OPTION_ERROR;
         }
     };
