@@ -26,6 +26,7 @@
 #[cfg(feature = "ctl")]
 mod ctl;
 mod fd_error;
+mod help;
 mod inherited;
 #[cfg(feature = "l2tpd")]
 mod l2tpd;
@@ -42,9 +43,10 @@ use std::io::Read as _;
 use std::os::unix::process::CommandExt as _;
 
 use rppp::auth::Secret;
-use rppp::options::{self, Context, InfoRequest, Options};
+use rppp::options::{self, Context, Options};
 use rppp::session::exit;
 
+pub(crate) use help::info;
 pub(crate) use logging::LogTargets;
 
 const REAL_PPPD: &str = "/usr/sbin/pppd.real";
@@ -166,21 +168,6 @@ fn report_options_error(e: &options::OptionsError) -> u8 {
     let _ = logging::init(&syslog_only);
     tracing::error!("{e}");
     u8::try_from(e.exit_code()).unwrap_or(exit::OPTION_ERROR)
-}
-
-/// `--version`, `--help`.
-pub(crate) fn info(request: InfoRequest) -> u8 {
-    match request {
-        InfoRequest::Version => println!("rppp version {}", env!("CARGO_PKG_VERSION")),
-        InfoRequest::Help => println!(
-            "rppp {}: a PPP engine for PPP over L2TP, started as pppd is by an L2TP daemon:\n  \
-             rppp plugin pppol2tp.so pppol2tp FD [pppd options]\n  \
-             rppp [--ctl PATH] [--metrics ADDR:PORT [--metrics-per-session]] --sessions-file FILE [pppd options for every session]\n\
-             pppd's options and options files (/etc/ppp/options, file F) are read as pppd reads them.",
-            env!("CARGO_PKG_VERSION")
-        ),
-    }
-    exit::OK
 }
 
 /// Not an L2TP session: exec the real pppd, or fail clearly.
