@@ -81,7 +81,10 @@ if [ -n "$ENGINE_LAC" ]; then
     cp "$ENGINE_LAC" "$TOOLS_DIR/engine-lac"
     ENGINE_OPTS+=(--bin "$TOOLS_DIR/engine-lac" --env LAB_ENGINE_LAC=/lab/bin/engine-lac)
 fi
-echo "engines: lns=${ENGINE_LNS:-default} lac=${ENGINE_LAC:-default}"
+# Each group says which engine runs where; only a replacement is said here.
+if [ -n "$ENGINE_LNS$ENGINE_LAC" ]; then
+    echo "engines in pppd's place: lns=${ENGINE_LNS:-the group's own} lac=${ENGINE_LAC:-the group's own}"
+fi
 
 # Scenario groups: name, timeout (s), vCPUs, memory (MB), extra run-vm options.
 # kernel-facts needs two CPUs: the EBUSY check needs two threads really
