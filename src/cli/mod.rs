@@ -18,10 +18,13 @@
 //! `http://ADDR:PORT/metrics` (per-session byte counters only with
 //! `--metrics-per-session`).
 //!
-//! A command line without `pppol2tp` (PPPoE, a serial line, xl2tpd's pty
-//! fallback) is not rppp's: it execs the real pppd named by
-//! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
-//! fails with a clear error otherwise.
+//! A command line without `pppol2tp` is read first, files included: an
+//! option error is reported as with `pppol2tp` (exit 2, its argument or
+//! file and line), and `pppol2tp FD` from an options file runs the
+//! session. Any other line (PPPoE, a serial line, xl2tpd's pty fallback)
+//! is not rppp's: it execs the real pppd named by `RPPP_REAL_PPPD`
+//! (default `/usr/sbin/pppd.real`) when that exists, and fails with a
+//! clear error otherwise.
 
 #[cfg(feature = "ctl")]
 mod ctl;
