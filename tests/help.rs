@@ -109,4 +109,13 @@ fn run_lab_help_prints_its_usage_instead_of_running() {
     let o = script("tests/lab/run-lab.sh", &["--bogus"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("run-lab: unknown option --bogus"));
+    // A misspelt group is refused before anything is built.
+    let o = script("tests/lab/run-lab.sh", &["--only", "kernel-fact"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .starts_with("run-lab: --only kernel-fact: no such scenario group"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -3,8 +3,9 @@
 #
 # usage: tests/lab/run-lab.sh [--only NAME]... [--engine-lns PATH] [--engine-lac PATH]
 #                             [--update-golden] [--keep-logs DIR] [--demo]
-#   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below;
-#                      l2tpd-scale runs only when named)
+#   --only NAME        run only this scenario group (repeatable): xl2tpd, kernel-facts,
+#                      static, openl2tp, openl2tpd, openl2tpd-plugin, rppp, pppd-options,
+#                      l2tpd, server, and l2tpd-scale, which runs only when named
 #   --engine-lns PATH  host binary put in pppd's place on the LNS side
 #   --engine-lac PATH  host binary put in pppd's place on the LAC side
 #                      (default: the xl2tpd group runs every pair of pppd and
@@ -41,7 +42,13 @@ ONLY=(); UPDATE_GOLDEN=0; KEEP=""; DEMO=0
 ENGINE_LNS=${RPPP_LAB_ENGINE_LNS:-}; ENGINE_LAC=${RPPP_LAB_ENGINE_LAC:-}
 while [ $# -gt 0 ]; do
     case "$1" in
-        --only) ONLY+=("$2"); shift 2;;
+        --only)
+            # A misspelt group would run nothing and pass.
+            if [ ! -f "$LAB_DIR/scenarios/${2:-}.sh" ]; then
+                echo "run-lab: --only ${2:-}: no such scenario group (tests/lab/scenarios/NAME.sh)" >&2
+                exit 2
+            fi
+            ONLY+=("$2"); shift 2;;
         --engine-lns) ENGINE_LNS=$2; shift 2;;
         --engine-lac) ENGINE_LAC=$2; shift 2;;
         --update-golden) UPDATE_GOLDEN=1; shift;;
