@@ -36,6 +36,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
 for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius"; do
+    echo "clippy --no-default-features --features '$features'"
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
 
