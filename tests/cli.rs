@@ -199,3 +199,29 @@ fn dryrun_prints_the_options_and_exits_0_without_a_password() {
     let e = assert_exit(&o, 0, &["options in force", "1410"]);
     assert!(!e.contains("hunter2"), "the password never shows: {e}");
 }
+
+#[test]
+fn a_session_of_the_file_that_cannot_start_is_said_and_exit_1() {
+    let (dir, f) = temp_file("multi-fd", "sessions", "pppol2tp 250\n");
+    let ctl = dir.join("rppp.ctl");
+    let o = rppp(
+        &[
+            "--ctl",
+            ctl.to_str().unwrap(),
+            "--sessions-file",
+            f.to_str().unwrap(),
+            "plugin",
+            "pppol2tp.so",
+            "nodetach",
+            "noauth",
+        ],
+        &[],
+    );
+    let e = assert_exit(&o, 1, &[]);
+    assert_eq!(
+        e.lines().next().unwrap_or(""),
+        "rppp: session 0: pppol2tp 250: the fd given for the PPPoL2TP socket is invalid: fd 250 \
+         is not open (Bad file descriptor): an L2TP daemon passes it when it starts rppp (exit \
+         code 1)"
+    );
+}

@@ -341,17 +341,27 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     let fds = inherited::take(&all);
     let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach)
         .with_session_context();
+    let targets_show_stderr = targets.stderr;
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
         return exit::OPTION_ERROR;
     }
     raise_fd_limit(all.len());
     let mut prepared = Vec::new();
+    // A session that never started did not end with 0 or 5: the exit
+    // code is 1 then, as for one that ended otherwise.
+    let mut setup_failed = false;
     for (i, (o, fds)) in all.into_iter().zip(fds).enumerate() {
         match prepare(o, fds) {
             Ok(p) => prepared.push(p),
             // A session's setup failure is that session's alone.
-            Err((code, e)) => tracing::error!("session {i}: {e} (exit code {code})"),
+            Err((code, e)) => {
+                setup_failed = true;
+                tracing::error!("session {i}: {e} (exit code {code})");
+                if !targets_show_stderr {
+                    eprintln!("rppp: session {i}: {e} (exit code {code})");
+                }
+            }
         }
     }
     let Ok(rt) = runtime() else {
@@ -373,6 +383,7 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
                 if let Err(e) = radius.start(setup).await {
                     // That session's alone, as its other setup failures.
                     tracing::error!("{e}");
+                    setup_failed = true;
                     continue;
                 }
             }
@@ -394,7 +405,11 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
             task.abort();
         }
         radius.shutdown().await;
-        code
+        if setup_failed {
+            exit::FATAL_ERROR
+        } else {
+            code
+        }
     })
 }
 
