@@ -6,12 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# Each replay's output, shown only when it fails; gone when this ends.
+logs=$(mktemp -d "${TMPDIR:-/tmp}/rppp-fuzz-replay.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
 cargo fuzz build
 for t in $(cargo fuzz list); do
     seeds=seeds/$t
     [ -d "$seeds" ] || { echo "fuzz target $t has no seed corpus at fuzz/$seeds" >&2; exit 1; }
     n=$(find "$seeds" -type f | wc -l)
     echo "replaying $n seeds for $t"
-    cargo fuzz run "$t" "$seeds" -- -runs=0 >"/tmp/fuzz-replay-$t.log" 2>&1 \
-        || { tail -n 40 "/tmp/fuzz-replay-$t.log" >&2; exit 1; }
+    cargo fuzz run "$t" "$seeds" -- -runs=0 >"$logs/$t.log" 2>&1 \
+        || { tail -n 40 "$logs/$t.log" >&2; exit 1; }
 done

@@ -17,6 +17,35 @@
 #![doc = include_str!("../examples/embed.rs")]
 //! ```
 //!
+//! An L2TP daemon hands the Engine each call's PPPoL2TP socket instead,
+//! connected to the kernel's session
+//! ([`kernel::PppoL2tpSocket::connect`]), and gets the same events; this
+//! needs root and the kernel's `l2tp_ppp` module, so it is compiled here,
+//! not run:
+//!
+//! ```no_run
+//! use std::net::Ipv4Addr;
+//!
+//! use rppp::driver::{Engine, KernelSessionOptions};
+//! use rppp::kernel::PppoL2tpSocket;
+//! use rppp::session::{Role, SessionConfig};
+//!
+//! async fn serve(calls: Vec<PppoL2tpSocket>) -> std::io::Result<()> {
+//!     let (engine, mut events) = Engine::new()?;
+//!     for (n, socket) in (2u8..).zip(calls) {
+//!         let mut config = SessionConfig::new(Role::Lns);
+//!         config.ipcp.local = Some(Ipv4Addr::new(10, 0, 0, 1));
+//!         config.ipcp.remote = Some(Ipv4Addr::new(10, 0, 0, n));
+//!         // `()`: no hooks; pppd's scripts are one implementation of them.
+//!         engine.add_kernel_session(socket, config, KernelSessionOptions::default(), ());
+//!     }
+//!     while let Some((id, event)) = events.next().await {
+//!         println!("session {id}: {event:?}");
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
 //! The protocol crates (`rppp-lcp`, `rppp-auth`, `rppp-ipcp`) are sans-IO;
 //! this crate holds what touches the operating system.
 //!

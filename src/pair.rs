@@ -32,8 +32,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt as _, SeedableRng};
 
 use crate::session::{
-    DataPathAction, FrameDisplay, Session, SessionConfig, SessionEvent, StaleVerdict, Verdict,
-    VerifyHandle,
+    DataPathAction, EventWords, FrameDisplay, Session, SessionConfig, SessionEvent, StaleVerdict,
+    Verdict, VerifyHandle,
 };
 
 /// What the link does to frames: each a probability per frame.
@@ -206,8 +206,12 @@ pub struct Pair {
     pub reorder_window: Duration,
     /// The faults on the link, both ways.
     pub faults: Faults,
-    /// pppd-style log lines (`lns: sent [LCP ConfReq ...]`), when enabled.
+    /// pppd-style log lines (`lns: sent [LCP ConfReq ...]`, a frame the
+    /// link lost marked `-- dropped`, the sessions' events in pppd's
+    /// words), when enabled.
     pub log: Option<Vec<String>>,
+    /// Each side's events in pppd's words, for the log.
+    words: [EventWords; 2],
     filter: Option<Filter>,
     start: Instant,
     rng: StdRng,
@@ -259,6 +263,7 @@ impl Pair {
             reorder_window: Duration::from_millis(1500),
             faults: Faults::default(),
             log: None,
+            words: Default::default(),
             filter: None,
             start: now,
             rng: StdRng::seed_from_u64(seed),
@@ -296,6 +301,7 @@ impl Pair {
         if let Some(log) = &mut self.log {
             log.clear();
         }
+        self.words = Default::default();
     }
 
     /// Sets the faults.
@@ -452,6 +458,16 @@ impl Pair {
         }
     }
 
+    /// Adds what the link did with a frame to its "sent" line, the last
+    /// line logged.
+    #[cold]
+    fn mark_sent(&mut self, mark: &str) {
+        if let Some(line) = self.log.as_mut().and_then(|log| log.last_mut()) {
+            line.push(' ');
+            line.push_str(mark);
+        }
+    }
+
     /// Moves what the sessions put out onto the wire and into the records.
     fn flush(&mut self) {
         for from in 0..2 {
@@ -481,6 +497,7 @@ impl Pair {
             }
             if let Some(filter) = &mut self.filter {
                 if !filter(side, protocol, &mut information) {
+                    self.mark_sent("-- dropped by the test's filter");
                     self.spare.push(information);
                     continue;
                 }
@@ -489,11 +506,17 @@ impl Pair {
             // Draw only for faults that can happen: a fault-free pair
             // (the benchmarks) pays nothing for them.
             let mut chance = |p: f64| p > 0.0 && self.rng.random_bool(p);
-            if chance(f.loss) {
+            let lost = chance(f.loss);
+            let duplicated = !lost && chance(f.duplication);
+            if lost {
+                self.mark_sent("-- dropped: lost on the link");
                 self.spare.push(information);
                 continue;
             }
-            let copies = if chance(f.duplication) { 2 } else { 1 };
+            if duplicated {
+                self.mark_sent("-- duplicated on the link");
+            }
+            let copies = if duplicated { 2 } else { 1 };
             for copy in 0..copies {
                 let mut information = if copy + 1 == copies {
                     std::mem::take(&mut information)
@@ -522,7 +545,9 @@ impl Pair {
         while let Some(event) = self.sides[from].session.poll_event() {
             if let Some(log) = &mut self.log {
                 let t = (self.now - self.start).as_secs_f64();
-                log.push(format!("{t:8.3} {}: {event:?}", Pair::name(from)));
+                for line in self.words[from].lines(&event) {
+                    log.push(format!("{t:8.3} {}: {line}", Pair::name(from)));
+                }
             }
             self.sides[from].record(event, self.records);
         }

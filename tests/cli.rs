@@ -3,9 +3,13 @@
 //! command lines that are not PPPoL2TP to the real pppd, and the
 //! multi-session file.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+
+use common::TempDir;
 
 fn rppp(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rppp"));
@@ -40,14 +44,13 @@ fn assert_exit(o: &Output, code: i32, needles: &[&str]) -> String {
     e
 }
 
-/// `contents` written to `file` in a fresh directory for test `name`.
-fn temp_file(name: &str, file: &str, contents: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rppp-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+/// `contents` written to `file` in a fresh directory for test `name`;
+/// the directory goes when the returned guard is dropped.
+fn temp_file(name: &str, file: &str, contents: &str) -> (TempDir, PathBuf) {
+    let d = TempDir::new(&format!("cli-{name}"));
     let f = d.join(file);
     std::fs::write(&f, contents).unwrap();
-    f
+    (d, f)
 }
 
 #[test]
@@ -68,7 +71,7 @@ fn an_unknown_option_is_exit_2_naming_it() {
 
 #[test]
 fn an_error_in_an_options_file_names_the_file_and_line() {
-    let f = temp_file(
+    let (_dir, f) = temp_file(
         "file",
         "options.lns",
         "ms-dns 8.8.8.8\n# a comment\nmtu lots\n",
@@ -97,7 +100,11 @@ fn another_plugin_is_a_clear_error() {
 #[test]
 fn a_fd_that_is_not_open_is_exit_1_naming_it() {
     let o = rppp_pppol2tp("250", &["nodetach", "noauth"]);
-    assert_exit(&o, 1, &["pppol2tp 250", "EBADF"]);
+    assert_exit(
+        &o,
+        1,
+        &["pppol2tp 250", "is not open (Bad file descriptor)"],
+    );
 }
 
 #[test]
@@ -110,7 +117,7 @@ fn a_fd_that_is_not_a_socket_is_exit_1() {
 #[test]
 fn a_command_line_without_pppol2tp_goes_to_the_real_pppd() {
     // It records its arguments next to itself.
-    let real = temp_file(
+    let (_dir, real) = temp_file(
         "real",
         "pppd.real",
         "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/args\"\nexit 7\n",
@@ -140,7 +147,7 @@ fn without_a_real_pppd_it_is_a_clear_error() {
 
 #[test]
 fn the_sessions_file_names_its_bad_line() {
-    let f = temp_file(
+    let (_dir, f) = temp_file(
         "multi",
         "sessions",
         "# index 0\npppol2tp 250 10.0.0.1:10.0.0.2\n\npppol2tp 251 mru huge\n",
@@ -191,4 +198,30 @@ fn dryrun_prints_the_options_and_exits_0_without_a_password() {
     );
     let e = assert_exit(&o, 0, &["options in force", "1410"]);
     assert!(!e.contains("hunter2"), "the password never shows: {e}");
+}
+
+#[test]
+fn a_session_of_the_file_that_cannot_start_is_said_and_exit_1() {
+    let (dir, f) = temp_file("multi-fd", "sessions", "pppol2tp 250\n");
+    let ctl = dir.join("rppp.ctl");
+    let o = rppp(
+        &[
+            "--ctl",
+            ctl.to_str().unwrap(),
+            "--sessions-file",
+            f.to_str().unwrap(),
+            "plugin",
+            "pppol2tp.so",
+            "nodetach",
+            "noauth",
+        ],
+        &[],
+    );
+    let e = assert_exit(&o, 1, &[]);
+    assert_eq!(
+        e.lines().next().unwrap_or(""),
+        "rppp: session 0: pppol2tp 250: the fd given for the PPPoL2TP socket is invalid: fd 250 \
+         is not open (Bad file descriptor): an L2TP daemon passes it when it starts rppp (exit \
+         code 1)"
+    );
 }

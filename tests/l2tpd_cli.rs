@@ -6,8 +6,12 @@
 //! daemon is tested in the lab (`tests/lab/scenarios/l2tpd.sh`).
 #![cfg(feature = "l2tpd")]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::TempDir;
 
 fn rppp_l2tpd(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rppp"))
@@ -17,12 +21,9 @@ fn rppp_l2tpd(args: &[&str]) -> Output {
         .expect("rppp runs")
 }
 
-/// A fresh directory for test `name`.
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rppp-l2tpd-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory for test `name`, removed when the test is done.
+fn dir(name: &str) -> TempDir {
+    TempDir::new(&format!("l2tpd-cli-{name}"))
 }
 
 fn write(d: &Path, file: &str, text: &str) -> String {

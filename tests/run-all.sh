@@ -3,10 +3,25 @@
 # integration tests of the whole workspace, the fuzz targets replaying their
 # checked-in seed corpora, and the real-kernel lab.
 #
-# Installs what it needs (cargo tools, Debian packages) itself, so it runs on
-# a fresh machine. Set RPPP_SKIP_LAB=1 to leave out the lab, RPPP_SKIP_FUZZ=1
-# to leave out the fuzz replay.
+# usage: bash tests/run-all.sh [--help]
+#
+# Installs what it needs itself, so it runs on a fresh machine: Debian
+# packages with apt-get (prometheus for promtool, freeradius; the lab's
+# QEMU and tools), and cargo-fuzz with `cargo install` into ~/.cargo/bin.
+# Run it as root, or set RPPP_SKIP_LAB=1.
+#
+# Environment: RPPP_SKIP_LAB=1 leaves out the lab (and the openl2tpd
+# plugin, which builds against the lab's OpenL2TP tree), RPPP_SKIP_FUZZ=1
+# the fuzz replay; the lab's own variables are in tests/lab/run-lab.sh
+# --help.
 set -euo pipefail
+# The comment block above, without its '#'s.
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+case "${1:-}" in
+    "") ;;
+    -h|--help) usage; exit 0;;
+    *) echo "run-all: unknown argument $1" >&2; usage >&2; exit 2;;
+esac
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
@@ -21,6 +36,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
 for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius"; do
+    echo "clippy --no-default-features --features '$features'"
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
 

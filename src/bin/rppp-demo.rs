@@ -4,13 +4,13 @@
 //! kernel support.
 //!
 //! ```text
-//! cargo run --bin rppp-demo -- [--auth none|pap|chap|mschapv2] [--ipv6]
-//!                              [--loss 0.0..0.5] [--seed N]
+//! cargo run --features test-util --bin rppp-demo -- [--auth none|pap|chap|mschapv2]
+//!                              [--ipv6] [--loss 0.0..0.5] [--seed N] [--help]
 //! ```
 
 #![deny(unsafe_code)]
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +23,29 @@ use rppp_ipcp::Ipv6cpConfig;
 const USAGE: &str =
     "usage: rppp-demo [--auth none|pap|chap|mschapv2] [--ipv6] [--loss 0.0..0.5] [--seed N]";
 
+/// `--help`: the usage, then what the demo does and each option.
+const HELP: &str = "
+An LNS session and a LAC session negotiate LCP, authentication and IPCP
+with DNS in this one process, on a virtual clock: no kernel, no root, no
+network. It prints pppd's frame log with each side's events in pppd's
+words, then the link each side has; exit 0 when both came up.
+
+  --auth METHOD  what the LNS requires of the LAC: none, pap, chap or
+                 mschapv2 (the default)
+  --ipv6         IPv6CP too
+  --loss P       the link loses each frame with probability P (up to 0.5):
+                 a lost frame is marked \"dropped\" and the timers resend
+  --seed N       the random choices: magic numbers, challenges, losses
+                 (default 1); the same seed gives the same run
+
+Run it with: cargo run --features test-util --bin rppp-demo -- [options]";
+
+/// What the command line asks for.
+enum Command {
+    Run(Options),
+    Help,
+}
+
 struct Options {
     auth: Option<AuthMethod>,
     ipv6: bool,
@@ -30,7 +53,7 @@ struct Options {
     seed: u64,
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut o = Options {
         auth: Some(AuthMethod::MsChapV2),
         ipv6: false,
@@ -58,11 +81,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                     .ok_or("--loss: a probability from 0.0 to 0.5")?
             }
             "--seed" => o.seed = value()?.parse().map_err(|_| "--seed: a number")?,
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown option {other:?}")),
         }
     }
-    Ok(o)
+    Ok(Command::Run(o))
 }
 
 fn secrets(text: &str) -> Arc<Secrets> {
@@ -107,24 +130,53 @@ fn configs(o: &Options) -> (SessionConfig, SessionConfig) {
     (lns, lac)
 }
 
+/// The link-local addresses (ours, the peer's) while IPv6CP is up.
+fn ipv6_up(p: &Pair, side: Side) -> Option<(Ipv6Addr, Ipv6Addr)> {
+    p.side(side).events.iter().rev().find_map(|e| match e {
+        SessionEvent::Ipv6Up { local, peer } => Some(Some((*local, *peer))),
+        SessionEvent::Ipv6Down | SessionEvent::Terminated { .. } => Some(None),
+        _ => None,
+    })?
+}
+
+/// Who authenticated with what, for the summary.
+fn auth_words(peer: Option<AuthMethod>, ours: Option<AuthMethod>) -> String {
+    match (peer, ours) {
+        (Some(p), Some(o)) => format!("peer authenticated with {p}, we with {o}"),
+        (Some(p), None) => format!("peer authenticated with {p}"),
+        (None, Some(o)) => format!("we authenticated with {o}"),
+        (None, None) => "no authentication".to_string(),
+    }
+}
+
 fn main() -> ExitCode {
     let o = match parse(std::env::args().skip(1)) {
-        Ok(o) => o,
+        Ok(Command::Run(o)) => o,
+        Ok(Command::Help) => {
+            println!("{USAGE}\n{HELP}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
             eprintln!("rppp-demo: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     let (lns, lac) = configs(&o);
-    let faults = Faults::uniform(o.loss);
+    // Loss alone: a duplicated or reordered frame would show as a line
+    // twice, or out of its place, without saying why.
+    let faults = Faults {
+        loss: o.loss,
+        ..Faults::default()
+    };
     let mut pair = Pair::new(lns, lac, o.seed).with_faults(faults).with_log();
     pair.start();
+    // Both sides up at once: a lost Configure-Ack can take a side's
+    // IPCP down again after it came up.
     let up = |p: &Pair| {
-        [Side::Lns, Side::Lac].iter().all(|&s| {
-            let e = &p.side(s).events;
-            e.iter().any(|e| matches!(e, SessionEvent::IpUp { .. }))
-                && (!o.ipv6 || e.iter().any(|e| matches!(e, SessionEvent::Ipv6Up { .. })))
-        }) || p.both_terminated()
+        [Side::Lns, Side::Lac]
+            .iter()
+            .all(|&s| p.side(s).ip_up().is_some() && (!o.ipv6 || ipv6_up(p, s).is_some()))
+            || p.both_terminated()
     };
     pair.drive_until(Duration::from_secs(120), up);
     for line in pair.log.take().unwrap_or_default() {
@@ -139,27 +191,38 @@ fn main() -> ExitCode {
             SessionEvent::LinkUp(n) => Some(*n),
             _ => None,
         });
-        match (link, e.ip_up()) {
-            (Some(n), Some((local, peer))) => println!(
-                "{name}: link up: mtu {} mru {} peer mru {}, peer authenticated with {:?}, \
-                 we with {:?}; local IP address {local}, remote IP address {peer}",
-                n.mtu, n.mru, n.peer_mru, n.peer_auth, n.our_auth
-            ),
-            _ => {
-                all_up = false;
-                println!("{name}: not up (exit code {:?})", e.exit_code());
+        let Some(((local, peer), n)) = e.ip_up().zip(link) else {
+            all_up = false;
+            match e.exit_code() {
+                Some(code) => println!("{name}: not up (exit code {code})"),
+                None => println!("{name}: not up within 120 s"),
             }
+            continue;
+        };
+        println!(
+            "{name}: link up: mtu {}, mru {}, peer mru {}; {}; local IP address {local}, \
+             remote IP address {peer}",
+            n.mtu,
+            n.mru,
+            n.peer_mru,
+            auth_words(n.peer_auth, n.our_auth)
+        );
+        // The last IpUp's: a renegotiation may have brought IPCP up again.
+        let dns = e.events.iter().rev().find_map(|e| match e {
+            SessionEvent::IpUp { dns, .. } => Some(*dns),
+            _ => None,
+        });
+        let dns: Vec<String> = dns
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|a| a.to_string())
+            .collect();
+        if !dns.is_empty() {
+            println!("{name}: DNS {}", dns.join(", "));
         }
-        for event in &e.events {
-            match event {
-                SessionEvent::IpUp { dns, .. } if dns.iter().any(Option::is_some) => {
-                    println!("{name}: DNS servers {dns:?}")
-                }
-                SessionEvent::Ipv6Up { local, peer } => {
-                    println!("{name}: local LL address {local}, remote LL address {peer}")
-                }
-                _ => {}
-            }
+        if let Some((local, peer)) = ipv6_up(&pair, side) {
+            println!("{name}: local LL address {local}, remote LL address {peer}");
         }
     }
     if all_up {

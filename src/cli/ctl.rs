@@ -74,8 +74,9 @@ pub(crate) fn main(args: &[OsString]) -> u8 {
         }
         Err(e) => {
             eprintln!(
-                "rppp ctl: no rppp answers on {} ({e}); give --socket PATH",
-                socket.display()
+                "rppp ctl: no rppp answers on {} ({}); give --socket PATH",
+                socket.display(),
+                rppp::kernel::os_error_text(&e)
             );
             1
         }

@@ -11,13 +11,15 @@ use std::os::fd::{OwnedFd, RawFd};
 
 use rppp::options::Options;
 
+use super::fd_error::{FdError, FdOption, FdProblem};
+
 /// One session's inherited fds: `Err` says why a number could not be taken.
 #[derive(Debug, Default)]
 pub(crate) struct Inherited {
     /// `pppol2tp FD`; `None` when the options name none.
-    pub(crate) socket: Option<Result<OwnedFd, String>>,
+    pub(crate) socket: Option<Result<OwnedFd, FdError>>,
     /// `passwordfd FD`; `None` when the options name none.
-    pub(crate) password: Option<Result<OwnedFd, String>>,
+    pub(crate) password: Option<Result<OwnedFd, FdError>>,
 }
 
 /// Takes every session's fds. Call it right after the options are parsed,
@@ -29,14 +31,18 @@ pub(crate) struct Inherited {
 #[allow(unsafe_code)]
 pub(crate) fn take(all: &[Options]) -> Vec<Inherited> {
     let mut taken = HashSet::new();
-    let mut take_one = |fd: RawFd, what: &str, call: &'static str| -> Result<OwnedFd, String> {
+    let mut take_one = |fd: RawFd, option: FdOption| -> Result<OwnedFd, FdError> {
         if fd == 1 || fd == 2 {
             // eprintln and the log write there; stdin is fine (`passwordfd 0`).
-            return Err(format!("{what} {fd}: is standard output or error"));
+            return Err(FdError::new(option, fd, FdProblem::StandardOutput));
         }
         if !taken.insert(fd) {
-            return Err(format!("{what} {fd}: this fd is already taken"));
+            return Err(FdError::new(option, fd, FdProblem::AlreadyTaken));
         }
+        let call = match option {
+            FdOption::Pppol2tp => "the inherited PPPoL2TP fd",
+            FdOption::Passwordfd => "passwordfd",
+        };
         // SAFETY: take_inherited_fd refuses a number that is not open. An
         // open one was inherited (stdin or what the daemon passed): this
         // process has opened nothing it kept open so far (see above).
@@ -45,18 +51,15 @@ pub(crate) fn take(all: &[Options]) -> Vec<Inherited> {
         // makes this the only OwnedFd made from the number; callers use
         // the OwnedFd, never the number again.
         unsafe { rppp::kernel::take_inherited_fd(fd, call) }
-            .map_err(|e| format!("{what} {fd}: {e}"))
+            .map_err(|e| FdError::os(option, fd, e.errno()))
     };
     all.iter()
         .map(|o| Inherited {
-            socket: o
-                .pppol2tp
-                .fd
-                .map(|fd| take_one(fd, "pppol2tp", "the inherited PPPoL2TP fd")),
+            socket: o.pppol2tp.fd.map(|fd| take_one(fd, FdOption::Pppol2tp)),
             password: o
                 .auth
                 .passwordfd
-                .map(|fd| take_one(fd, "passwordfd", "passwordfd")),
+                .map(|fd| take_one(fd, FdOption::Passwordfd)),
         })
         .collect()
 }
@@ -83,17 +86,15 @@ mod tests {
         let first = fds.next().unwrap();
         let owned = first.socket.unwrap().unwrap();
         assert_eq!(owned.as_raw_fd(), raw);
-        assert!(first
-            .password
-            .unwrap()
-            .unwrap_err()
-            .contains("already taken"));
+        assert_eq!(
+            first.password.unwrap().unwrap_err().problem,
+            FdProblem::AlreadyTaken
+        );
         let second = fds.next().unwrap();
-        assert!(second
-            .socket
-            .unwrap()
-            .unwrap_err()
-            .contains("already taken"));
+        assert_eq!(
+            second.socket.unwrap().unwrap_err().problem,
+            FdProblem::AlreadyTaken
+        );
         assert!(second.password.is_none());
         drop((owned, write));
     }
@@ -107,6 +108,7 @@ mod tests {
         let fds = take(&all);
         assert!(fds[0].socket.as_ref().unwrap().is_err());
         assert!(fds[0].password.as_ref().unwrap().is_err());
-        assert!(fds[1].socket.as_ref().unwrap().is_err());
+        let closed = fds[1].socket.as_ref().unwrap().as_ref().unwrap_err();
+        assert_eq!(closed.problem, FdProblem::NotOpen);
     }
 }

@@ -94,7 +94,7 @@ pub(crate) fn init(targets: &LogTargets) -> Result<(), String> {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("logfile {path}: {e}"))?;
+            .map_err(|e| format!("logfile {path}: {}", rppp::kernel::os_error_text(&e)))?;
         add(BoxMakeWriter::new(FileWriter(Mutex::new(file))));
     }
     if targets.stderr {

@@ -18,13 +18,18 @@
 //! `http://ADDR:PORT/metrics` (per-session byte counters only with
 //! `--metrics-per-session`).
 //!
-//! A command line without `pppol2tp` (PPPoE, a serial line, xl2tpd's pty
-//! fallback) is not rppp's: it execs the real pppd named by
-//! `RPPP_REAL_PPPD` (default `/usr/sbin/pppd.real`) when that exists, and
-//! fails with a clear error otherwise.
+//! A command line without `pppol2tp` is read first, files included: an
+//! option error is reported as with `pppol2tp` (exit 2, its argument or
+//! file and line), and `pppol2tp FD` from an options file runs the
+//! session. Any other line (PPPoE, a serial line, xl2tpd's pty fallback)
+//! is not rppp's: it execs the real pppd named by `RPPP_REAL_PPPD`
+//! (default `/usr/sbin/pppd.real`) when that exists, and fails with a
+//! clear error otherwise.
 
 #[cfg(feature = "ctl")]
 mod ctl;
+mod fd_error;
+mod help;
 mod inherited;
 #[cfg(feature = "l2tpd")]
 mod l2tpd;
@@ -41,9 +46,10 @@ use std::io::Read as _;
 use std::os::unix::process::CommandExt as _;
 
 use rppp::auth::Secret;
-use rppp::options::{self, Context, InfoRequest, Options};
+use rppp::options::{self, Context, Options};
 use rppp::session::exit;
 
+pub(crate) use help::info;
 pub(crate) use logging::LogTargets;
 
 const REAL_PPPD: &str = "/usr/sbin/pppd.real";
@@ -112,7 +118,15 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
         .iter()
         .any(|a| a == "--version" || a == "--help" || a == "-h");
     if !info && !options::mentions_pppol2tp(&args) {
-        return hand_to_pppd(&args);
+        // The options are read before anything is handed over: an option
+        // error is reported as one (exit 2, with its file and line), and
+        // `pppol2tp FD` given in an options file counts, as in pppd.
+        return match read_options(&args) {
+            Ok(o) if o.pppol2tp.fd.is_some() => run::single(o),
+            Ok(_) => hand_to_pppd(&args),
+            Err(e) if names_another_link(&e) => hand_to_pppd(&args),
+            Err(e) => report_options_error(&e),
+        };
     }
     match parse(&args) {
         Ok(o) => run::single(o),
@@ -120,41 +134,43 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
     }
 }
 
-/// Parses a command line, with pppd's files; errors are printed.
-pub(crate) fn parse(args: &[OsString]) -> Result<Options, u8> {
-    let root = nix::unistd::getuid().is_root();
-    let context = Context::new(root);
-    match options::parse(args, &context, &mut options::read_file) {
-        Ok(o) => Ok(o),
-        Err(e) => {
-            eprintln!("rppp: {e}");
-            // As pppd's option_error: syslog too, since an L2TP daemon
-            // (openl2tpd's ppp_unix) sends the engine's stderr nowhere.
-            // The log is set up from the options, so not yet here.
-            let syslog_only = LogTargets {
-                syslog: true,
-                ..LogTargets::default()
-            };
-            let _ = logging::init(&syslog_only);
-            tracing::error!("{e}");
-            Err(u8::try_from(e.exit_code()).unwrap_or(exit::OPTION_ERROR))
-        }
-    }
+/// Whether an options error only says that the command line is beyond
+/// rppp (a serial device, `pty`, a plugin such as rp-pppoe.so, an option
+/// rppp refuses to carry out) rather than wrong: such a line may be the
+/// real pppd's, which judges the rest of it.
+fn names_another_link(e: &options::OptionsError) -> bool {
+    matches!(
+        e.kind,
+        options::ErrorKind::NotSupported { .. } | options::ErrorKind::UnknownPlugin { .. }
+    )
 }
 
-/// `--version`, `--help`.
-pub(crate) fn info(request: InfoRequest) -> u8 {
-    match request {
-        InfoRequest::Version => println!("rppp version {}", env!("CARGO_PKG_VERSION")),
-        InfoRequest::Help => println!(
-            "rppp {}: a PPP engine for PPP over L2TP, started as pppd is by an L2TP daemon:\n  \
-             rppp plugin pppol2tp.so pppol2tp FD [pppd options]\n  \
-             rppp [--ctl PATH] [--metrics ADDR:PORT [--metrics-per-session]] --sessions-file FILE [pppd options for every session]\n\
-             pppd's options and options files (/etc/ppp/options, file F) are read as pppd reads them.",
-            env!("CARGO_PKG_VERSION")
-        ),
-    }
-    exit::OK
+/// Reads a command line, with pppd's files.
+fn read_options(args: &[OsString]) -> Result<Options, options::OptionsError> {
+    let root = nix::unistd::getuid().is_root();
+    let context = Context::new(root);
+    options::parse(args, &context, &mut options::read_file)
+}
+
+/// Parses a command line, with pppd's files; errors are printed.
+pub(crate) fn parse(args: &[OsString]) -> Result<Options, u8> {
+    read_options(args).map_err(|e| report_options_error(&e))
+}
+
+/// Prints an options error, to stderr and syslog; returns its exit code
+/// (pppd's 2).
+fn report_options_error(e: &options::OptionsError) -> u8 {
+    eprintln!("rppp: {e}");
+    // As pppd's option_error: syslog too, since an L2TP daemon
+    // (openl2tpd's ppp_unix) sends the engine's stderr nowhere.
+    // The log is set up from the options, so not yet here.
+    let syslog_only = LogTargets {
+        syslog: true,
+        ..LogTargets::default()
+    };
+    let _ = logging::init(&syslog_only);
+    tracing::error!("{e}");
+    u8::try_from(e.exit_code()).unwrap_or(exit::OPTION_ERROR)
 }
 
 /// Not an L2TP session: exec the real pppd, or fail clearly.
@@ -171,8 +187,9 @@ fn hand_to_pppd(args: &[OsString]) -> u8 {
         return exit::FATAL_ERROR;
     }
     eprintln!(
-        "rppp: this command line names no PPPoL2TP socket (pppol2tp FD): rppp only runs PPP over \
-         L2TP. Install the real pppd as {} (or name it in RPPP_REAL_PPPD) for other PPP links.",
+        "rppp: this command line names no PPPoL2TP socket (pppol2tp FD), and rppp runs PPP over \
+         L2TP only; it hands other PPP links to the real pppd, which is not at {} (install it \
+         there, or name it in RPPP_REAL_PPPD). rppp --help says how rppp is run.",
         real.to_string_lossy()
     );
     exit::FATAL_ERROR
@@ -183,9 +200,9 @@ fn hand_to_pppd(args: &[OsString]) -> u8 {
 /// taken by [`inherited::take`].
 pub(crate) fn read_password(
     o: &mut Options,
-    fd: Option<Result<std::os::fd::OwnedFd, String>>,
+    fd: Option<Result<std::os::fd::OwnedFd, fd_error::FdError>>,
 ) -> Result<(), String> {
-    let Some(owned) = fd.transpose()? else {
+    let Some(owned) = fd.transpose().map_err(|e| e.to_string())? else {
         return Ok(());
     };
     let fd = o.auth.passwordfd.unwrap_or(-1);
@@ -194,7 +211,12 @@ pub(crate) fn read_password(
     file.by_ref()
         .take(1024)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("passwordfd {fd}: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "passwordfd {fd}: cannot read the password: {}",
+                rppp::kernel::os_error_text(&e)
+            )
+        })?;
     if bytes.last() == Some(&b'\n') {
         bytes.pop();
     }

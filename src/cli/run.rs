@@ -11,6 +11,7 @@ use rppp::options::Options;
 use rppp::session::{exit, SessionConfig};
 use tokio::signal::unix::{signal, SignalKind};
 
+use super::fd_error::{FdError, FdOption};
 use super::inherited::{self, Inherited};
 use super::{info, logging, radius, read_password, LogTargets};
 
@@ -82,10 +83,12 @@ fn prepare(mut o: Options, fds: Inherited) -> Result<Prepared, (u8, String)> {
     let fd = fds
         .socket
         .ok_or((exit::OPTION_ERROR, "no pppol2tp fd".to_string()))?
-        .map_err(|e| (exit::FATAL_ERROR, e))?;
+        .map_err(|e| (exit::FATAL_ERROR, e.to_string()))?;
     let number = o.pppol2tp.fd.unwrap_or(-1);
-    let socket = PppoL2tpSocket::from_inherited(fd)
-        .map_err(|e| (exit::FATAL_ERROR, format!("pppol2tp {number}: {e}")))?;
+    let socket = PppoL2tpSocket::from_inherited(fd).map_err(|e| {
+        let e = FdError::os(FdOption::Pppol2tp, number, e.errno());
+        (exit::FATAL_ERROR, e.to_string())
+    })?;
     Ok(Prepared {
         options: o,
         config,
@@ -300,7 +303,11 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("rppp: --sessions-file {}: {e}", file.to_string_lossy());
+            eprintln!(
+                "rppp: --sessions-file {}: {}",
+                file.to_string_lossy(),
+                rppp::kernel::os_error_text(&e)
+            );
             return exit::OPTION_ERROR;
         }
     };
@@ -334,17 +341,27 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
     let fds = inherited::take(&all);
     let targets = LogTargets::pppd(first.debug > 0, first.logfile.clone(), first.nodetach)
         .with_session_context();
+    let targets_show_stderr = targets.stderr;
     if let Err(e) = logging::init(&targets) {
         eprintln!("rppp: {e}");
         return exit::OPTION_ERROR;
     }
     raise_fd_limit(all.len());
     let mut prepared = Vec::new();
+    // A session that never started did not end with 0 or 5: the exit
+    // code is 1 then, as for one that ended otherwise.
+    let mut setup_failed = false;
     for (i, (o, fds)) in all.into_iter().zip(fds).enumerate() {
         match prepare(o, fds) {
             Ok(p) => prepared.push(p),
             // A session's setup failure is that session's alone.
-            Err((code, e)) => tracing::error!("session {i}: {e} (exit code {code})"),
+            Err((code, e)) => {
+                setup_failed = true;
+                tracing::error!("session {i}: {e} (exit code {code})");
+                if !targets_show_stderr {
+                    eprintln!("rppp: session {i}: {e} (exit code {code})");
+                }
+            }
         }
     }
     let Ok(rt) = runtime() else {
@@ -366,6 +383,7 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
                 if let Err(e) = radius.start(setup).await {
                     // That session's alone, as its other setup failures.
                     tracing::error!("{e}");
+                    setup_failed = true;
                     continue;
                 }
             }
@@ -387,7 +405,11 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
             task.abort();
         }
         radius.shutdown().await;
-        code
+        if setup_failed {
+            exit::FATAL_ERROR
+        } else {
+            code
+        }
     })
 }
 

@@ -67,9 +67,26 @@ impl fmt::Display for Error {
             f,
             "{} failed: {} ({:?})",
             self.call,
-            self.errno.desc(),
+            errno_text(self.errno),
             self.errno
         )
+    }
+}
+
+/// The C library's usual text for an error number, as `strerror` and
+/// pppd's `%m` give it ("Bad file descriptor"; nix's own descriptions
+/// differ: "Bad file number").
+pub fn errno_text(errno: Errno) -> String {
+    os_error_text(&std::io::Error::from_raw_os_error(errno as i32))
+}
+
+/// An I/O error as a sentence's end: the operating system's text without
+/// the " (os error N)" that the standard library appends to it.
+pub fn os_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match (e.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(i)) => text[..i].to_string(),
+        _ => text,
     }
 }
 
@@ -136,5 +153,18 @@ mod tests {
         );
         assert!(s.ends_with("(ENOTTY)"), "{s}");
         assert_eq!(e.errno(), Errno::ENOTTY);
+    }
+
+    #[test]
+    fn errors_read_as_the_c_library_words_them() {
+        assert_eq!(errno_text(Errno::EBADF), "Bad file descriptor");
+        assert_eq!(
+            os_error_text(&std::io::Error::from_raw_os_error(libc::ENOENT)),
+            "No such file or directory"
+        );
+        let custom = std::io::Error::other("no (os error here)");
+        assert_eq!(os_error_text(&custom), "no (os error here)");
+        let s = Error::new("open(/dev/ppp)", Errno::EBADF).to_string();
+        assert_eq!(s, "open(/dev/ppp) failed: Bad file descriptor (EBADF)");
     }
 }

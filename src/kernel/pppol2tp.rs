@@ -212,7 +212,10 @@ impl PppoL2tpSocket {
         let stat = nix::sys::stat::fstat(fd.as_fd())
             .map_err(|e| Error::new("fstat(inherited PPPoL2TP fd)", e))?;
         if stat.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-            return Err(Error::new("pppol2tp <fd>: not a socket", Errno::ENOTSOCK));
+            return Err(Error::new(
+                "checking that the inherited PPPoL2TP fd is a socket",
+                Errno::ENOTSOCK,
+            ));
         }
         Ok(PppoL2tpSocket { fd })
     }

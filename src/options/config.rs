@@ -85,13 +85,15 @@ fn load(
                 None,
                 ErrorKind::SecretsUnreadable {
                     path: path.to_string(),
-                    reason: e.to_string(),
+                    reason: crate::kernel::os_error_text(&e),
                 },
             ))
         }
     };
-    Secrets::parse(path, &text, &mut |p| read(p).map_err(|e| e.to_string()))
-        .map_err(|e| OptionsError::general(None, ErrorKind::Secrets(Box::new(e))))
+    Secrets::parse(path, &text, &mut |p| {
+        read(p).map_err(|e| crate::kernel::os_error_text(&e))
+    })
+    .map_err(|e| OptionsError::general(None, ErrorKind::Secrets(Box::new(e))))
 }
 
 impl Options {

@@ -178,7 +178,7 @@ impl Parser<'_> {
         let path = value::utf8(arg)?;
         let text = (self.read)(path).map_err(|e| ErrorKind::FileUnreadable {
             path: path.to_string(),
-            reason: e.to_string(),
+            reason: crate::kernel::os_error_text(&e),
         })?;
         let mut lines = text.split(|&c| c == b'\n');
         let (Some(user), Some(password)) = (lines.next(), lines.next()) else {
@@ -216,7 +216,7 @@ impl Parser<'_> {
             Err(e) => {
                 return Err(fail(ErrorKind::FileUnreadable {
                     path: path.to_string(),
-                    reason: e.to_string(),
+                    reason: crate::kernel::os_error_text(&e),
                 }))
             }
         };

@@ -47,6 +47,7 @@ mod event;
 mod link;
 mod network;
 mod output;
+mod words;
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
@@ -65,6 +66,7 @@ pub use event::{
 pub use rppp_auth::{
     AuthConfig, Credentials, StaleVerdict, Verdict, Verification, VerifyHandle, VerifyRequest,
 };
+pub use words::EventWords;
 
 use auth::AuthPhase;
 

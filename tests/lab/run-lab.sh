@@ -3,8 +3,9 @@
 #
 # usage: tests/lab/run-lab.sh [--only NAME]... [--engine-lns PATH] [--engine-lac PATH]
 #                             [--update-golden] [--keep-logs DIR] [--demo]
-#   --only NAME        run only this scenario group (repeatable; see SCENARIO_GROUPS below;
-#                      l2tpd-scale runs only when named)
+#   --only NAME        run only this scenario group (repeatable): xl2tpd, kernel-facts,
+#                      static, openl2tp, openl2tpd, openl2tpd-plugin, rppp, pppd-options,
+#                      l2tpd, server, and l2tpd-scale, which runs only when named
 #   --engine-lns PATH  host binary put in pppd's place on the LNS side
 #   --engine-lac PATH  host binary put in pppd's place on the LAC side
 #                      (default: the xl2tpd group runs every pair of pppd and
@@ -35,17 +36,26 @@
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$LAB_DIR/../.." && pwd)
+# The comment block above, without its '#'s.
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 ONLY=(); UPDATE_GOLDEN=0; KEEP=""; DEMO=0
 ENGINE_LNS=${RPPP_LAB_ENGINE_LNS:-}; ENGINE_LAC=${RPPP_LAB_ENGINE_LAC:-}
 while [ $# -gt 0 ]; do
     case "$1" in
-        --only) ONLY+=("$2"); shift 2;;
+        --only)
+            # A misspelt group would run nothing and pass.
+            if [ ! -f "$LAB_DIR/scenarios/${2:-}.sh" ]; then
+                echo "run-lab: --only ${2:-}: no such scenario group (tests/lab/scenarios/NAME.sh)" >&2
+                exit 2
+            fi
+            ONLY+=("$2"); shift 2;;
         --engine-lns) ENGINE_LNS=$2; shift 2;;
         --engine-lac) ENGINE_LAC=$2; shift 2;;
         --update-golden) UPDATE_GOLDEN=1; shift;;
         --keep-logs) KEEP=$2; shift 2;;
         --demo) DEMO=1; ONLY=(xl2tpd); shift;;
-        *) sed -n '2,31p' "$0" >&2; exit 2;;
+        -h|--help) usage; exit 0;;
+        *) echo "run-lab: unknown option $1" >&2; usage >&2; exit 2;;
     esac
 done
 
@@ -61,7 +71,7 @@ TOOLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rppp-lab-tools.XXXXXX")
 trap 'rm -rf "$TOOLS_DIR"' EXIT
 TOOL_BINS=()
 if [ -f "$LAB_DIR/tools/Cargo.toml" ]; then
-    ( cd "$REPO" && cargo build -q -p rppp-lab --bins )
+    ( cd "$REPO" && cargo build -p rppp-lab --bins )
     TARGET=${CARGO_TARGET_DIR:-$REPO/target}
     for t in $(sed -n 's/^name = "\(.*\)"$/\1/p' "$LAB_DIR/tools/Cargo.toml" | grep -v '^rppp-lab$'); do
         strip -o "$TOOLS_DIR/$t" "$TARGET/debug/$t"
@@ -78,7 +88,10 @@ if [ -n "$ENGINE_LAC" ]; then
     cp "$ENGINE_LAC" "$TOOLS_DIR/engine-lac"
     ENGINE_OPTS+=(--bin "$TOOLS_DIR/engine-lac" --env LAB_ENGINE_LAC=/lab/bin/engine-lac)
 fi
-echo "engines: lns=${ENGINE_LNS:-default} lac=${ENGINE_LAC:-default}"
+# Each group says which engine runs where; only a replacement is said here.
+if [ -n "$ENGINE_LNS$ENGINE_LAC" ]; then
+    echo "engines in pppd's place: lns=${ENGINE_LNS:-the group's own} lac=${ENGINE_LAC:-the group's own}"
+fi
 
 # Scenario groups: name, timeout (s), vCPUs, memory (MB), extra run-vm options.
 # kernel-facts needs two CPUs: the EBUSY check needs two threads really
@@ -109,7 +122,8 @@ selected() {
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
     || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server; then
-    ( cd "$REPO" && cargo build -q --release --bin rppp )
+    say "rppp (cargo build --release --bin rppp: minutes the first time, with LTO)"
+    ( cd "$REPO" && cargo build --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
 fi
@@ -119,11 +133,12 @@ fi
 # openl2tpd group's scenario with it.
 PLUGIN_OPTS=()
 if selected openl2tpd-plugin; then
+    say "the openl2tpd plugin (OpenL2TP 1.8 from source, then cargo build --release)"
     bash "$LAB_DIR/build-openl2tp.sh"
     plugin_target=${CARGO_TARGET_DIR:-$REPO/target}/plugin
     ( cd "$REPO/src/openl2tp-plugin" &&
       OPENL2TP_SRC="${RPPP_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rppp-lab}/openl2tp/src" \
-      CARGO_TARGET_DIR=$plugin_target cargo build -q --release )
+      CARGO_TARGET_DIR=$plugin_target cargo build --release )
     strip -o "$TOOLS_DIR/rppp-openl2tp.so" "$plugin_target/release/librppp_openl2tp.so"
     PLUGIN_OPTS=(--bin "$TOOLS_DIR/rppp-openl2tp.so" --file "$LAB_DIR/scenarios/openl2tpd.sh")
 fi
@@ -206,9 +221,9 @@ done
 
 say "summary"
 printf '  %s\n' "${RESULTS[@]}"
-if cat "$TOOLS_DIR"/*.out 2>/dev/null | grep -q '^FIGURE '; then
-    echo "figures (guest clock, TCG):"
-    cat "$TOOLS_DIR"/*.out | sed -n 's/^FIGURE /  /p'
-fi
+shopt -s nullglob
+outs=("$TOOLS_DIR"/*.out)
+shopt -u nullglob
+bash "$LAB_DIR/figures.sh" ${outs[@]+"${outs[@]}"}
 [ $FAILED = 0 ] && echo "lab: all scenario groups passed" || echo "lab: FAILED"
 exit $FAILED

@@ -63,7 +63,8 @@ case "$ACCEL" in
 esac
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/rppp-lab.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+streamer=""
+trap '[ -z "$streamer" ] || kill "$streamer" 2>/dev/null || true; rm -rf "$W"' EXIT
 mkdir -p "$W/ov/lab/bin"
 install -m755 "$SCENARIO" "$W/ov/lab/scenario.sh"
 LDSO=$CACHE/root/lib64/ld-linux-x86-64.so.2
@@ -89,7 +90,13 @@ done
 cat "$IMAGE/base.cpio" "$W/overlay.cpio" > "$W/initrd"
 : > "$W/out.raw"; : > "$W/console.log"
 
+# The scenario's output is printed as the guest writes it, not once the VM
+# has exited: a group runs for minutes. stream.pl stops after the last
+# line once the "done" file exists, and says on stderr what the guest did
+# last when it has been quiet for a while.
 t0=$(date +%s.%N)
+perl "$LAB_DIR/stream.pl" "$W/out.raw" "$W/done" "$(basename "$SCENARIO" .sh)" &
+streamer=$!
 set +e
 timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 "${ACCELOPT[@]}" -smp "$SMP" -m "$MEM" \
     -nodefaults -no-user-config -display none -monitor none -no-reboot \
@@ -99,9 +106,10 @@ timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 "${ACCELOPT[@]}" -smp "$SMP
 qrc=$?
 set -e
 t1=$(date +%s.%N)
+: > "$W/done"
+wait "$streamer" || true
 
 tr -d '\r' < "$W/out.raw" > "$W/out.txt"
-grep -v -E '^(LAB_BOOTED|LAB_EXIT=|LAB_ARTIFACT )' "$W/out.txt" || true
 if [ -n "$ARTIFACTS" ]; then
     mkdir -p "$ARTIFACTS"
     { grep '^LAB_ARTIFACT ' "$W/out.txt" || true; } | while read -r _ name hex; do

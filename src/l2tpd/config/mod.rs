@@ -95,7 +95,7 @@ fn unreadable(path: &str, e: &io::Error) -> ConfigError {
         path,
         0,
         ErrorKind::Unreadable {
-            reason: e.to_string(),
+            reason: crate::kernel::os_error_text(e),
         },
     )
 }

@@ -64,7 +64,7 @@ fn text(read: Read<'_>, what: RadiusFile, path: &str) -> Result<String, ErrorKin
         path: path.to_string(),
         reason,
     };
-    let bytes = read(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = read(path).map_err(|e| unreadable(crate::kernel::os_error_text(&e)))?;
     String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))
 }
 
