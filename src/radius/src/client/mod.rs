@@ -51,7 +51,6 @@ use crate::crypto::{
 use crate::packet::Packet;
 use server::ServerState;
 
-#[derive(Debug)]
 struct Transaction {
     id: RequestId,
     request: Request,
@@ -64,6 +63,24 @@ struct Transaction {
     sends: u32,
     deadline: Instant,
     started: Instant,
+}
+
+/// The encoded request holds the hidden User-Password and the CHAP
+/// response: Debug shows its length only.
+impl core::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("id", &self.id)
+            .field("request", &self.request)
+            .field("order", &self.order)
+            .field("position", &self.position)
+            .field("identifier", &self.identifier)
+            .field("payload_len", &self.payload.len())
+            .field("sends", &self.sends)
+            .field("deadline", &self.deadline)
+            .field("started", &self.started)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The client engine. See the module documentation.

@@ -365,6 +365,10 @@ fn debug_never_shows_secrets_or_passwords() {
     r.chap(1, &[0xab; 16], &[2; 16]);
     let s = format!("{r:?}");
     assert!(!s.contains("171"), "the CHAP response shows: {s}");
+    // A CHAP request in flight: its encoded payload is not shown either.
+    c.send(Instant::now(), r, &mut rng).unwrap();
+    let s = format!("{c:?}");
+    assert!(!s.contains("payload:") && !s.contains("171"), "{s}");
 }
 
 #[test]
