@@ -4,6 +4,8 @@
 //! checked against a fixed secret; a request written back with the same
 //! attributes is the same octets; the client engine drops or delivers
 //! the datagram without panicking. Display of every error never panics.
+//! What a session takes from a reply (rppp's `ReplyAttributes`, Framed-Route
+//! texts among them) and radattr.so's rendering never panic either.
 #![no_main]
 
 use std::time::Instant;
@@ -71,6 +73,9 @@ fuzz_target!(|data: &[u8]| {
             .add(a.attribute_type(), a.value())
             .expect("a parsed value fits");
     }
+    let reply = rppp::radius_client::ReplyAttributes::from_packet(&packet);
+    let _ = format!("{reply:?}");
+    let _ = rppp::radius_client::radattr::render(&packet, &DICTIONARY);
     let _ = packet.user_name();
     let _ = packet.framed_ipv6_prefix();
     let _ = packet.service_type();
@@ -91,6 +96,28 @@ fuzz_target!(|data: &[u8]| {
     }
     engine(data);
 });
+
+/// A radiusclient dictionary with a name for each kind of value.
+static DICTIONARY: std::sync::LazyLock<rppp_radius::config::Dictionary> =
+    std::sync::LazyLock::new(|| {
+        let text = "ATTRIBUTE User-Name 1 string
+ATTRIBUTE Framed-IP-Address 8 ipaddr
+ATTRIBUTE Session-Timeout 27 integer
+VALUE Session-Timeout Forever 0
+ATTRIBUTE Event-Timestamp 55 date
+ATTRIBUTE Framed-IPv6-Address 168 ipv6addr
+ATTRIBUTE Framed-Interface-Id 96 ifid
+ATTRIBUTE Tunnel-Password 69 string encrypt=2
+VENDOR Microsoft 311
+ATTRIBUTE MS-Primary-DNS-Server 28 ipaddr Microsoft
+ATTRIBUTE MS-MPPE-Send-Key 16 string Microsoft
+";
+        let mut none = |_: &str, _: &str| -> std::io::Result<(String, String)> {
+            Err(std::io::Error::other("no includes"))
+        };
+        rppp_radius::config::Dictionary::parse("dictionary", text, &mut none)
+            .expect("the fuzz dictionary parses")
+    });
 
 /// One Access-Request in flight; the datagram is its reply candidate.
 fn engine(data: &[u8]) {
