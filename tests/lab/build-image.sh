@@ -33,13 +33,14 @@ IMAGE=$CACHE/image
 # Packages whose binaries go into the guest, then packages that only provide
 # shared libraries for them (and for the dynamically linked Rust binaries we
 # build on the host: libc6 and libgcc-s1). Missing libraries are an error.
-BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping rpcbind netbase"
+BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping rpcbind netbase
+          freeradius freeradius-common freeradius-config libfreeradius3"
 LIB_PKGS="libc6 libgcc-s1 libcrypt1 libpam0g libpcap0.8 libssl3 libsystemd0 libcap2
           libaudit1 libdbus-1-3 libelf1 libmnl0 libbpf1 libbsd0 zlib1g liblzma5
           libzstd1 liblz4-1 libgcrypt20 libgpg-error0 libcap-ng0 libmd0 libidn2-0
           libunistring2 libtirpc3 libtirpc-common libreadline8 libtinfo6 libfl2
           libgssapi-krb5-2 libkrb5-3 libk5crypto3 libcom-err2 libkrb5support0
-          libkeyutils1 libwrap0 libnsl2"
+          libkeyutils1 libwrap0 libnsl2 libtalloc2 libpcre3 libwbclient0"
 # Kernel modules; modprobe in the guest pulls in their dependencies, which are
 # staged by following modules.dep.
 MODULES="ppp_generic pppox l2tp_core l2tp_netlink l2tp_ppp l2tp_ip veth"
@@ -206,21 +207,30 @@ mkdir -p "$STAGE/usr/lib/openl2tp"
 install -m644 "$OL2TP/ppp_unix.so" "$STAGE/usr/lib/openl2tp/ppp_unix.so"
 install -m755 "$ROOT/sbin/rpcbind" "$STAGE/sbin/rpcbind"
 for f in netconfig services protocols rpc; do install -m644 "$ROOT/etc/$f" "$STAGE/etc/$f"; done
+# FreeRADIUS for the radius group: the server, its libraries and modules
+# (rlm_*.so), dictionaries and Debian's configuration, which the scenario
+# copies and trims as tests/radius_common does.
+install -m755 "$ROOT/usr/sbin/freeradius" "$STAGE/usr/sbin/freeradius"
+cp -a "$ROOT/usr/lib/freeradius" "$STAGE/usr/lib/"
+mkdir -p "$STAGE/usr/share" "$STAGE/etc/freeradius"
+cp -a "$ROOT/usr/share/freeradius" "$STAGE/usr/share/"
+cp -a "$ROOT/etc/freeradius/3.0" "$STAGE/etc/freeradius/"
 
 # Shared libraries, resolved by the unpacked loader against the unpacked
 # root only, so the guest never depends on what the host has installed.
 LDSO=$ROOT/lib64/ld-linux-x86-64.so.2
-LIBPATH=$ROOT/lib/x86_64-linux-gnu:$ROOT/usr/lib/x86_64-linux-gnu
+LIBPATH=$ROOT/lib/x86_64-linux-gnu:$ROOT/usr/lib/x86_64-linux-gnu:$ROOT/usr/lib/freeradius
 printf '%s\n' "$LIBPATH" > "$IMAGE/guest-libs.path"
 cp -L "$LDSO" "$STAGE/lib64/ld-linux-x86-64.so.2"
 for f in "$STAGE/usr/sbin/pppd" "$STAGE/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd-control" \
          "$STAGE/sbin/ip" "$STAGE/usr/bin/iputils-ping" "$STAGE/usr/lib/pppd/$PPPVER/"*.so \
          "$STAGE/usr/sbin/openl2tpd" "$STAGE/usr/bin/l2tpconfig" "$STAGE/usr/lib/openl2tp/ppp_unix.so" \
-         "$STAGE/sbin/rpcbind"; do
+         "$STAGE/sbin/rpcbind" "$STAGE/usr/sbin/freeradius" \
+         "$STAGE"/usr/lib/freeradius/rlm_{always,attr_filter,chap,detail,expr,files,mschap,pap,preprocess}.so; do
     out=$("$LDSO" --library-path "$LIBPATH" --list "$f" 2>&1) || true
     if grep -q 'not found' <<<"$out"; then
         case "$f" in
-            */pppd/*) log "note: plugin $(basename "$f") lacks $(grep 'not found' <<<"$out" | awk '{print $1}' | tr '\n' ' ')";;
+            */pppd/*|*/freeradius/*) log "note: plugin $(basename "$f") lacks $(grep 'not found' <<<"$out" | awk '{print $1}' | tr '\n' ' ')";;
             *) die "$f: missing libraries: $(grep 'not found' <<<"$out" | tr -d '\t' | tr '\n' ' ')";;
         esac
     fi
