@@ -26,7 +26,8 @@
 # group's runs; see scenarios/l2tpd.sh), L2TPD_SCALE_PARTS, L2TPD_SCALE_ONE,
 # L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
 # group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
-# server group's session count, default 1000), RPPP_LAB_TIMEOUT
+# server group's session count, default 1000), RADIUS_PARTS and RADIUS_METHODS
+# (the radius group's parts and methods; see scenarios/radius.sh), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
 # as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory), RPPP_LAB_SMP (the same
 # for the guest's CPUs).
@@ -107,6 +108,7 @@ SCENARIO_GROUPS=(
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
     "server       900 1 1536"
+    "radius       600 1 768"
     "l2tpd-scale  1800 1 1536"
 )
 # Groups run only when named with --only (long, run by hand).
@@ -121,7 +123,7 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server; then
+    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server || selected radius; then
     say "rppp (cargo build --release --bin rppp: minutes the first time, with LTO)"
     ( cd "$REPO" && cargo build --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
@@ -175,6 +177,8 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${L2TPD_SCALE_XL2TPD:+--env "L2TPD_SCALE_XL2TPD=$L2TPD_SCALE_XL2TPD"}
           ${L2TPD_SCALE_LAC_STARTING:+--env "L2TPD_SCALE_LAC_STARTING=$L2TPD_SCALE_LAC_STARTING"}
           ${SERVER_SESSIONS:+--env "SERVER_SESSIONS=$SERVER_SESSIONS"}
+          ${RADIUS_PARTS:+--env "RADIUS_PARTS=$RADIUS_PARTS"}
+          ${RADIUS_METHODS:+--env "RADIUS_METHODS=$RADIUS_METHODS"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")
