@@ -34,7 +34,7 @@ write_freeradius() {
     rm -rf $RAD; mkdir -p $RAD
     cp -a /etc/freeradius/3.0 $RAD/raddb
     # Only the modules the site uses: eap needs certificates, sql a server.
-    find $RAD/raddb/sites-enabled -mindepth 1 -delete
+    rm -f $RAD/raddb/sites-enabled/*
     for m in $RAD/raddb/mods-enabled/*; do
         case ${m##*/} in always|attr_filter|chap|expr|files|mschap|pap|preprocess) ;; *) rm -f "$m";; esac
     done
