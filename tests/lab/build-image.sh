@@ -215,6 +215,10 @@ cp -a "$ROOT/usr/lib/freeradius" "$STAGE/usr/lib/"
 mkdir -p "$STAGE/usr/share" "$STAGE/etc/freeradius"
 cp -a "$ROOT/usr/share/freeradius" "$STAGE/usr/share/"
 cp -a "$ROOT/etc/freeradius/3.0" "$STAGE/etc/freeradius/"
+# FreeRADIUS 3.2 loads OpenSSL's legacy provider (MD4 for MS-CHAP) at start
+# and exits without it.
+mkdir -p "$STAGE/usr/lib/x86_64-linux-gnu/ossl-modules"
+cp -a "$ROOT/usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so" "$STAGE/usr/lib/x86_64-linux-gnu/ossl-modules/"
 
 # Shared libraries, resolved by the unpacked loader against the unpacked
 # root only, so the guest never depends on what the host has installed.

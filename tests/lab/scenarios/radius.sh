@@ -11,10 +11,13 @@
 #           link up, the LAC got the user's Framed-IP-Address, 5 pings of
 #           1000 bytes, then the LAC hangs up (SIGTERM to its pppd): Start
 #           and Stop in the detail file for the user, octets >= 5000 each
-#           way, Acct-Terminate-Cause = User-Request. Then a wrong password:
+#           way, Acct-Terminate-Cause = User-Request, an Interim-Update
+#           (radius-interim-interval 2) counting the pings, radattr.so's
+#           /var/run/radattr.pppN while up, gone after. Then a wrong password:
 #           the LNS's rppp exits 11 (peer authentication failed), no Start.
 #   Part B  `rppp l2tpd` as the LNS with the same xl2tpd.conf and pppoptfile
-#           (pap, chap): the same checks.
+#           (pap, chap): the same checks, and the tunnel attributes (RFC
+#           2867, 2868) in the detail file.
 # Environment: RADIUS_PARTS (default "a b"), RADIUS_METHODS (default
 # "pap chap mschapv2").
 . /lab/lib.sh
@@ -115,8 +118,8 @@ authserver 127.0.0.1:1812
 acctserver 127.0.0.1:1813
 servers $RC_DIR/servers
 dictionary $RC_DIR/dictionary
-timeout 3
-retries 2
+radius_timeout 3
+radius_retries 2
 nas_identifier rppp-lab
 CONF
     echo "127.0.0.1 $SECRET" > $RC_DIR/servers
@@ -204,6 +207,8 @@ CONF
 $lns_ppp
 plugin radius.so
 radius-config-file $RC_DIR/radiusclient.conf
+plugin radattr.so
+radius-interim-interval 2
 logfile /tmp/ppp-lns.log
 debug
 noccp
@@ -245,6 +250,8 @@ acct_records() {  # acct_records <user> <Start|Stop>
         END { flush() }' $DETAIL 2>/dev/null
 }
 has_stop() { [ -n "$(acct_records "$1" Stop)" ]; }
+# An Interim-Update for the user counting >= 5000 octets each way.
+interim_counts() { acct_records "$1" Interim-Update | awk '$1 >= 5000 && $2 >= 5000 { f = 1 } END { exit !f }'; }
 
 # The LNS daemon for the part: xl2tpd (A) or rppp l2tpd (B), in netns lns.
 start_lns() {  # start_lns a|b
@@ -290,6 +297,11 @@ run_method() {  # run_method a|b <method>
     check "$tag: the LAC got Framed-IP-Address $ip (has ${2:-none})" [ "${2:-}" = $ip ]
     check "$tag: 5 pings of 1000 bytes LAC -> LNS" \
         ip netns exec lac ping -c 5 -s 1000 -i 0.2 -W 3 -q $LNS_PPP_IP
+    set -- $(ppp_if lns); lns_if=${1:-none}
+    check "$tag: /var/run/radattr.$lns_if has Framed-IP-Address $ip" \
+        grep -qx "Framed-IP-Address $ip" /var/run/radattr.$lns_if
+    check "$tag: an Interim-Update (radius-interim-interval 2) counts the pings both ways" \
+        wait_for 100 interim_counts $user
     # The LAC hangs up: its pppd sends a Terminate-Request.
     kill -TERM $(lac_pppd) 2>/dev/null
     check "$tag: a Stop for $user in the detail file" wait_for 100 has_stop $user
@@ -298,6 +310,13 @@ run_method() {  # run_method a|b <method>
     echo "    Stop: Acct-Input-Octets=${1:-?} Acct-Output-Octets=${2:-?} Acct-Terminate-Cause=${3:-?}"
     check "$tag: the Stop counts the pings both ways (>= 5000 octets)" [ $(( ${1:-0} >= 5000 && ${2:-0} >= 5000 )) = 1 ]
     check "$tag: Acct-Terminate-Cause User-Request" [ "${3:-}" = User-Request ]
+    check "$tag: the radattr file is removed at the end" wait_for 50 test ! -e /var/run/radattr.$lns_if
+    if [ "$part" = b ]; then
+        # rppp l2tpd knows the tunnel: RFC 2867/2868 attributes.
+        check "$tag: Tunnel-Client-Endpoint is the LAC" \
+            grep -q "Tunnel-Client-Endpoint:0 = \"$LAC_UNDERLAY\"" $DETAIL
+        check "$tag: Tunnel-Type L2TP" grep -q "Tunnel-Type:0 = L2TP" $DETAIL
+    fi
     stop_daemons
     [ $FAILED = "$failed_before" ] || dump_logs
 }
