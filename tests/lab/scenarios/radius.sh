@@ -12,7 +12,8 @@
 #           1000 bytes, then the LAC hangs up (SIGTERM to its pppd): Start
 #           and Stop in the detail file for the user, octets >= 5000 each
 #           way, Acct-Terminate-Cause = User-Request, an Interim-Update
-#           (radius-interim-interval 2) counting the pings, radattr.so's
+#           (radius-interim-interval 2) counting the pings, the user's
+#           Framed-Route through the LNS's interface, radattr.so's
 #           /var/run/radattr.pppN while up, gone after. Then a wrong password:
 #           the LNS's rppp exits 11 (peer authentication failed), no Start.
 #   Part B  `rppp l2tpd` as the LNS with the same xl2tpd.conf and pppoptfile
@@ -29,6 +30,7 @@ RAD=/tmp/radius         # FreeRADIUS's config, logs and detail file
 DETAIL=$RAD/detail
 RC_DIR=/etc/rppp-radius # the LNS's radiusclient.conf and dictionary
 SECRET=lab-secret
+FRAMED_ROUTE=192.168.99.0/24  # every user's Framed-Route
 # user password Framed-IP-Address, one per method; "wrong" is never right.
 user_of() { case $1 in pap) echo "papuser pap-pw 10.202.0.11";; chap) echo "chapuser chap-pw 10.202.0.12";;
     mschapv2) echo "msuser ms-pw 10.202.0.13";; esac; }
@@ -38,8 +40,11 @@ write_freeradius() {
     cp -a /etc/freeradius/3.0 $RAD/raddb
     # Only the modules the site uses: eap needs certificates, sql a server.
     rm -f $RAD/raddb/sites-enabled/*
-    for m in $RAD/raddb/mods-enabled/*; do
-        case ${m##*/} in always|attr_filter|chap|expr|files|mschap|pap|preprocess) ;; *) rm -f "$m";; esac
+    # Debian's postinst makes mods-enabled's links, and the image is
+    # unpacked without it: link the modules the site uses here.
+    rm -rf $RAD/raddb/mods-enabled; mkdir $RAD/raddb/mods-enabled
+    for m in always attr_filter chap expr files mschap pap preprocess; do
+        ln -s ../mods-available/$m $RAD/raddb/mods-enabled/$m
     done
     cat > $RAD/raddb/sites-enabled/lab <<'SITE'
 server lab {
@@ -95,7 +100,8 @@ SITE
     : > $RAD/raddb/mods-config/files/authorize
     for m in pap chap mschapv2; do
         set -- $(user_of $m)
-        printf '%s Cleartext-Password := "%s"\n\tFramed-IP-Address = %s\n\n' "$1" "$2" "$3" \
+        printf '%s Cleartext-Password := "%s"\n\tFramed-IP-Address = %s,\n\tFramed-Route = "%s 0.0.0.0 1"\n\n' \
+            "$1" "$2" "$3" "$FRAMED_ROUTE" \
             >> $RAD/raddb/mods-config/files/authorize
     done
     # Root in the guest; logs in $RAD; rejects at once (short timeouts).
@@ -300,6 +306,8 @@ run_method() {  # run_method a|b <method>
     set -- $(ppp_if lns); lns_if=${1:-none}
     check "$tag: /var/run/radattr.$lns_if has Framed-IP-Address $ip" \
         grep -qx "Framed-IP-Address $ip" /var/run/radattr.$lns_if
+    check "$tag: Framed-Route $FRAMED_ROUTE goes through $lns_if" \
+        sh -c "ip -n lns route show $FRAMED_ROUTE | grep -q 'dev $lns_if'"
     check "$tag: an Interim-Update (radius-interim-interval 2) counts the pings both ways" \
         wait_for 100 interim_counts $user
     # The LAC hangs up: its pppd sends a Terminate-Request.
