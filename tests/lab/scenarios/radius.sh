@@ -241,8 +241,13 @@ CONF
 lns_listening() { ip netns exec lns cat /proc/net/udp | grep -q ':06A5 '; }
 lac_pppd() { pidof pppd.real; }
 no_engine_left() { [ -z "$(pidof pppd.real rppp)" ]; }
-# The LNS rppp's exit code as xl2tpd logged it (part A).
-lns_exit() { sed -n 's/.*pppd exited for call [0-9]* with code \([0-9]*\).*/\1/p' /tmp/xl2tpd-lns.log | tail -n 1; }
+# The LNS rppp's exit code (part A): as xl2tpd logged it, or, when the
+# LAC's hang-up closed the call first (xl2tpd then logs no code), as rppp
+# logged it at exit.
+lns_exit() {
+    { sed -n 's/.*pppd exited for call [0-9]* with code \([0-9]*\).*/\1/p' /tmp/xl2tpd-lns.log
+      sed -n 's/^Exit: .*(exit code \([0-9]*\))$/\1/p' /tmp/ppp-lns.log; } 2>/dev/null | tail -n 1
+}
 lns_exited() { [ -n "$(lns_exit)" ]; }
 # The detail file's records for a user and a status: "in out cause" each.
 acct_records() {  # acct_records <user> <Start|Stop>
@@ -307,7 +312,7 @@ run_method() {  # run_method a|b <method>
     check "$tag: /var/run/radattr.$lns_if has Framed-IP-Address $ip" \
         grep -qx "Framed-IP-Address $ip" /var/run/radattr.$lns_if
     check "$tag: Framed-Route $FRAMED_ROUTE goes through $lns_if" \
-        sh -c "ip -n lns route show $FRAMED_ROUTE | grep -q 'dev $lns_if'"
+        sh -c "/sbin/ip -n lns route show $FRAMED_ROUTE | grep -q 'dev $lns_if'"
     check "$tag: an Interim-Update (radius-interim-interval 2) counts the pings both ways" \
         wait_for 100 interim_counts $user
     # The LAC hangs up: its pppd sends a Terminate-Request.
@@ -337,7 +342,7 @@ wrong_password() {  # part A: rppp exits 11, no Start
     start_lns a
     start_lac papuser not-the-password
     check "$tag: the LNS's rppp exited" wait_for 300 lns_exited
-    check "$tag: with 11, peer authentication failed (xl2tpd logged: $(lns_exit))" [ "$(lns_exit)" = 11 ]
+    check "$tag: with 11, peer authentication failed (has $(lns_exit))" [ "$(lns_exit)" = 11 ]
     # The detail file only ever has papuser's records from its own run.
     check "$tag: no new Start for papuser" [ "$(acct_records papuser Start | wc -l)" -le 1 ]
     stop_daemons
