@@ -108,7 +108,7 @@ SCENARIO_GROUPS=(
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
     "server       900 1 1536"
-    "radius       600 1 768"
+    "radius       300 1 768"
     "l2tpd-scale  1800 1 1536"
 )
 # Groups run only when named with --only (long, run by hand).
