@@ -30,9 +30,7 @@ impl KernelDataPath {
                 .execute()
                 .await
                 .map_err(|e| DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("{r}: {e}")))?;
-            self.framed_routes
-                .get_or_insert_with(Box::default)
-                .push(message);
+            self.framed_routes.push(message);
         }
         Ok(())
     }
@@ -40,10 +38,7 @@ impl KernelDataPath {
     /// Deletes the routes [`add_framed_routes`](Self::add_framed_routes)
     /// added.
     pub(super) async fn remove_framed_routes(&mut self) {
-        let Some(routes) = self.framed_routes.take() else {
-            return;
-        };
-        for message in *routes {
+        for message in std::mem::take(&mut self.framed_routes) {
             if let Err(e) = self.netlink.route().del(message).execute().await {
                 // Gone with the interface already (ESRCH) is fine.
                 if netlink_errno(&e) != Some(Errno::ESRCH) {

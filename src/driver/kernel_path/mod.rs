@@ -70,8 +70,8 @@ pub struct KernelDataPath {
     default_route: Option<Box<(RouteMessage, Option<RouteMessage>)>>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
-    /// The framed routes we added (boxed: few sessions have any).
-    framed_routes: Option<Box<Vec<RouteMessage>>>,
+    /// The framed routes we added (empty: no allocation).
+    framed_routes: Vec<RouteMessage>,
     /// The engine's L2TP deletion watch and this session's subscription.
     l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }

@@ -124,7 +124,7 @@ impl KernelDataPath {
             link_up: false,
             default_route: None,
             proxy_arp: None,
-            framed_routes: None,
+            framed_routes: Vec::new(),
             l2tp_watch: None,
         }
     }
