@@ -547,7 +547,10 @@ fn xl2tpd_lns_with_the_radius_plugin() {
         ]
     );
     assert!(radius.radattr);
-    assert!(!warned(&o).contains(&"plugin radattr.so"), "radattr.so is honoured now");
+    assert!(
+        !warned(&o).contains(&"plugin radattr.so"),
+        "radattr.so is honoured now"
+    );
     let loaded = radius.load(&mut files.reader()).unwrap();
     assert_eq!(loaded.auth_servers.len(), 2);
     assert_eq!(loaded.acct_servers.len(), 1);
