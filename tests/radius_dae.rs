@@ -82,6 +82,7 @@ async fn radclient_disconnects_and_changes_sessions_by_their_radius_names() {
         interim_default: None,
         directory: Some(directory.clone()),
         radattr: None,
+        pools: None,
     };
     let engine = TestEngine::new();
     let port = free_udp_port();

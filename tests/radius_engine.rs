@@ -43,6 +43,7 @@ async fn lab() -> Option<Lab> {
         interim_default: None,
         directory: None,
         radattr: None,
+        pools: None,
     };
     Some(Lab {
         radius,

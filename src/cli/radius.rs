@@ -52,6 +52,7 @@ impl Radius {
             tunnel,
             interim_default: radius.interim_interval,
             radattr: radius.radattr,
+            pools: None,
         };
         self.clients.hooks(&radius.config_file, inner, call)
     }

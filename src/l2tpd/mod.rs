@@ -32,6 +32,7 @@ pub mod config;
 pub mod control;
 pub mod daemon;
 pub mod dialer;
+pub mod framed_pools;
 pub mod glue;
 pub mod kernel;
 pub mod pacer;

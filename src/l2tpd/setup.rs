@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use rppp_l2tp::SessionInfo;
 
-use super::config::{AddressPool, Lease, PoolError};
+use super::config::{Lease, PoolError, Ranges};
+use super::framed_pools::{FramedPools, SharedPool};
 use super::control::Credentials;
 use super::ppp_words::{lac_words, lns_words};
 use super::settings::{Section, Settings};
@@ -104,7 +105,12 @@ pub(super) struct Built {
 /// The address pools and the option parser's context.
 #[derive(Debug)]
 pub struct PppSetup {
-    pool: AddressPool<(u16, u16)>,
+    /// Shared with the sessions' RADIUS, which may move a peer's address
+    /// into another section's range (Framed-Pool).
+    pool: SharedPool,
+    /// Each `[lns]` section's `ip range` by the section's name, made at
+    /// the first Framed-Pool after a start or reload.
+    named_ranges: Option<Arc<HashMap<String, Ranges>>>,
     context: Context,
     read: Reader,
     stat: Stat,
@@ -125,7 +131,8 @@ impl PppSetup {
 
     fn with_files(context: Context, read: Reader, stat: Stat) -> PppSetup {
         PppSetup {
-            pool: AddressPool::new(),
+            pool: SharedPool::default(),
+            named_ranges: None,
             context,
             read,
             stat,
@@ -137,6 +144,30 @@ impl PppSetup {
     /// parsed again at its next call.
     pub fn forget_templates(&mut self) {
         self.templates.clear();
+        self.named_ranges = None;
+    }
+
+    /// The pools session `key`'s peer address may move into: every
+    /// `[lns NAME]` section's `ip range`, as pool NAME.
+    pub fn pools_for(&mut self, settings: &Settings, key: (u16, u16)) -> FramedPools {
+        let ranges = self
+            .named_ranges
+            .get_or_insert_with(|| {
+                let c = &settings.config;
+                Arc::new(
+                    c.lns_default
+                        .iter()
+                        .chain(&c.lns)
+                        .map(|l| (l.common.section.clone(), l.ip_range.clone()))
+                        .collect(),
+                )
+            })
+            .clone();
+        FramedPools {
+            pool: self.pool.clone(),
+            ranges,
+            key,
+        }
     }
 
     /// The configuration for session `info` in `place`, leasing its
@@ -171,7 +202,7 @@ impl PppSetup {
             }
             s => {
                 let lns = settings.lns(s).ok_or(SetupError::NoSection)?;
-                Some(self.pool.allocate(key, lns).map_err(SetupError::Pool)?)
+                Some(self.pool.lock().allocate(key, lns).map_err(SetupError::Pool)?)
             }
         };
         let template = TemplateKey::new(place.section, peer, lease.as_ref());
@@ -179,7 +210,7 @@ impl PppSetup {
             .template(settings, template)
             .map(|t| t.for_call(lease.as_ref()));
         if built.is_err() {
-            self.pool.release(&key);
+            self.pool.lock().release(&key);
         }
         built
     }
@@ -310,12 +341,12 @@ impl PppSetup {
 
     /// Session `(tunnel_id, session_id)` is over: its addresses go back.
     pub fn released(&mut self, tunnel_id: u16, session_id: u16) {
-        self.pool.release(&(tunnel_id, session_id));
+        self.pool.lock().release(&(tunnel_id, session_id));
     }
 
     /// The addresses leased now.
     pub fn leased(&self) -> usize {
-        self.pool.in_use()
+        self.pool.lock().in_use()
     }
 }
 

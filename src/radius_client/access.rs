@@ -188,6 +188,15 @@ fn after_ident(packet: &Packet<'_>, t: MicrosoftType, ident: Option<u8>) -> Opti
     (ident.is_none_or(|i| i == *first)).then(|| rest.to_vec())
 }
 
+/// The peer may have `address` and no other: the server chose it.
+pub(crate) fn only(address: Ipv4Addr) -> AllowedAddresses {
+    AllowedAddresses::from_rules(vec![AddressRule::Subnet {
+        permit: true,
+        address,
+        prefix: 32,
+    }])
+}
+
 /// The verdict for a verification, from the client's answer: Access-Accept
 /// is [`Verdict::Accept`], Access-Reject (and Access-Challenge, which PPP
 /// cannot carry on) [`Verdict::Reject`], no answer [`Verdict::Unavailable`].
@@ -221,13 +230,7 @@ pub fn authorization(
                 _ => None,
             };
             let addresses = match attributes.framed_ip {
-                Some(FramedIp::Address(address)) => {
-                    AllowedAddresses::from_rules(vec![AddressRule::Subnet {
-                        permit: true,
-                        address,
-                        prefix: 32,
-                    }])
-                }
+                Some(FramedIp::Address(address)) => only(address),
                 Some(FramedIp::NasAssigns | FramedIp::PeerChooses) | None => {
                     AllowedAddresses::any()
                 }

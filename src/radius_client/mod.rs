@@ -42,6 +42,7 @@ pub mod avpairs;
 pub mod config;
 mod counters;
 pub mod dae;
+pub mod framed_pool;
 mod directory;
 mod error;
 mod handle;
@@ -60,6 +61,7 @@ pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, Tra
 pub use config::{ConfigLoadError, RadiusConfig};
 pub use counters::ServiceCounters;
 pub use directory::Directory;
+pub use framed_pool::{FramedPoolError, FramedPools};
 pub use error::RadiusError;
 pub use handle::RadiusHandle;
 pub use reply::{FramedIp, ReplyAttributes, Unsupported};

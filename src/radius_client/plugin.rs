@@ -127,7 +127,7 @@ impl Setup {
 }
 
 /// What one session adds to its client's context.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct CallContext {
     /// The L2TP peer's address (Calling-Station-Id).
     pub calling: Option<String>,
@@ -141,6 +141,8 @@ pub struct CallContext {
     /// `plugin radattr.so`: the Access-Accept's attributes in
     /// `/var/run/radattr.<ifname>`.
     pub radattr: bool,
+    /// The pools Framed-Pool may name (`rppp l2tpd`'s sections).
+    pub pools: Option<Arc<dyn super::FramedPools>>,
 }
 
 /// The clients of a process, one per configuration file.
@@ -183,6 +185,7 @@ impl Clients {
             interim_default: None,
             directory: self.directory.clone(),
             radattr: None,
+            pools: None,
         };
         self.clients.insert(
             setup.file.clone(),
@@ -212,6 +215,7 @@ impl Clients {
         }
         context.nas.called_station_id = call.called.or(context.nas.called_station_id);
         context.interim_default = call.interim_default.or(context.interim_default);
+        context.pools = call.pools;
         Ok(RadiusHooks::new(
             inner,
             context,

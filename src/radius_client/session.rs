@@ -18,6 +18,7 @@ use super::access::{access_request, authorization, NasContext};
 use super::accounting::{AccountingRecord, AccountingStatus, TrafficCounters};
 use super::avpairs::EncodedPair;
 use super::directory::{Directory, Entry};
+use super::framed_pool::FramedPools;
 use super::radattr::Radattr;
 use super::reply::{FramedIp, ReplyAttributes};
 use super::terminate::terminate_cause;
@@ -47,6 +48,9 @@ pub struct RadiusContext {
     pub directory: Option<Directory>,
     /// `plugin radattr.so`: where the Access-Accept's attributes go.
     pub radattr: Option<Radattr>,
+    /// The pools Framed-Pool may name, where the session's addresses
+    /// were leased from one.
+    pub pools: Option<Arc<dyn FramedPools>>,
 }
 
 /// A session's hooks with RADIUS; see the module.
@@ -256,6 +260,31 @@ fn traffic_at_down(ifname: Option<&str>, stats: &NetworkStats) -> TrafficCounter
     })
 }
 
+/// Framed-Pool: the peer's address from the named pool, unless the
+/// server gave the address itself.
+fn framed_pool(pools: Option<&dyn FramedPools>, radius: &mut super::Authorization) {
+    let Some(name) = radius.attributes.framed_pool.as_deref() else {
+        return;
+    };
+    if matches!(radius.attributes.framed_ip, Some(FramedIp::Address(_))) {
+        return;
+    }
+    let crate::session::Verdict::Accept { addresses, .. } = &mut radius.verdict else {
+        return;
+    };
+    let Some(pools) = pools else {
+        tracing::warn!("RADIUS: Framed-Pool {name:?} is not applied: this session's address is not leased by rppp");
+        return;
+    };
+    match pools.lease_from(name) {
+        Ok(address) => {
+            tracing::info!("RADIUS: Framed-Pool {name:?}: the peer's address is {address}");
+            *addresses = super::access::only(address);
+        }
+        Err(e) => tracing::warn!("RADIUS: Framed-Pool {name:?}: {e}; the peer keeps its address"),
+    }
+}
+
 /// pppd's radattr.so: the reply's attributes for the ip-up script, in
 /// the file of the session's interface.
 fn write_radattr(r: &Radattr, reply: &rppp_radius::client::Reply, state: &Mutex<State>) {
@@ -310,9 +339,6 @@ fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
     }
     if a.framed_netmask.is_some() && netmask_route(a).is_none() {
         v.push("Framed-IP-Netmask without a Framed-IP-Address, or not a netmask");
-    }
-    if a.framed_pool.is_some() {
-        v.push("Framed-Pool");
     }
     if a.framed_ipv6_prefix.is_some() {
         v.push("Framed-IPv6-Prefix");
@@ -395,7 +421,8 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 pair.add_to(&mut access);
             }
             let answer = context.handle.access(access).await;
-            let radius = authorization(&request, answer.as_ref());
+            let mut radius = authorization(&request, answer.as_ref());
+            framed_pool(context.pools.as_deref(), &mut radius);
             if let (Some(r), Ok(reply), crate::session::Verdict::Accept { .. }) =
                 (&context.radattr, &answer, &radius.verdict)
             {

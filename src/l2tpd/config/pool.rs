@@ -39,6 +39,8 @@ pub enum PoolError {
     Exhausted(PoolSide),
     /// The session holds a lease already.
     AlreadyLeased,
+    /// The session holds no lease to move.
+    NotLeased,
 }
 
 impl fmt::Display for PoolError {
@@ -47,6 +49,7 @@ impl fmt::Display for PoolError {
             PoolError::Exhausted(PoolSide::Remote) => f.write_str("no available IP address"),
             PoolError::Exhausted(PoolSide::Local) => f.write_str("no available local IP address"),
             PoolError::AlreadyLeased => f.write_str("the session holds addresses already"),
+            PoolError::NotLeased => f.write_str("the session holds no addresses"),
         }
     }
 }
@@ -144,6 +147,25 @@ impl<K: Eq + Hash> AddressPool<K> {
         Ok(lease)
     }
 
+    /// Moves `session`'s peer address into `ranges` (another section's
+    /// `ip range`: RADIUS Framed-Pool, RFC 2869 section 5.18): the next
+    /// free address there, leaving out our own; the old one is free
+    /// again. Nothing changes when `ranges` has none free.
+    pub fn move_remote(&mut self, session: &K, ranges: &Ranges) -> Result<Ipv4Addr, PoolError> {
+        let lease = *self.leases.get(session).ok_or(PoolError::NotLeased)?;
+        let new = self
+            .next_free(ranges, lease.local)
+            .ok_or(PoolError::Exhausted(PoolSide::Remote))?;
+        if let Some(old) = lease.remote {
+            self.in_use.remove(&u32::from(old));
+        }
+        self.in_use.insert(u32::from(new));
+        if let Some(l) = self.leases.get_mut(session) {
+            l.remote = Some(new);
+        }
+        Ok(new)
+    }
+
     /// Ends `session`'s lease: its addresses are free again.
     pub fn release(&mut self, session: &K) -> Option<Lease> {
         let lease = self.leases.remove(session)?;
@@ -235,6 +257,28 @@ mod tests {
     fn lns(text: &str) -> Lns {
         let config = parse("t.conf", format!("[lns default]\n{text}").as_bytes()).unwrap();
         config.lns_default.unwrap()
+    }
+
+    #[test]
+    fn a_peer_address_moves_to_another_range_and_frees_the_old() {
+        let default = lns("ip range = 10.0.0.10-11\nlocal ip = 10.0.0.1");
+        let gold = lns("ip range = 10.0.0.50-50");
+        let mut pool = AddressPool::new();
+        pool.allocate(1, &default).unwrap();
+        assert_eq!(pool.move_remote(&1, &gold.ip_range), Ok(ip(50)));
+        assert_eq!(pool.lease(&1).unwrap().remote, Some(ip(50)));
+        assert!(!pool.is_in_use(ip(10)) && pool.is_in_use(ip(50)));
+        // The next call from the default range gets the freed address.
+        assert_eq!(pool.allocate(2, &default).unwrap().remote, Some(ip(10)));
+        // The gold range is full: nothing moves.
+        assert_eq!(
+            pool.move_remote(&2, &gold.ip_range),
+            Err(PoolError::Exhausted(PoolSide::Remote))
+        );
+        assert_eq!(pool.lease(&2).unwrap().remote, Some(ip(10)));
+        assert_eq!(pool.move_remote(&9, &gold.ip_range), Err(PoolError::NotLeased));
+        assert_eq!(pool.release(&1).and_then(|l| l.remote), Some(ip(50)));
+        assert!(!pool.is_in_use(ip(50)));
     }
 
     #[test]

@@ -227,7 +227,7 @@ impl Daemon {
             let added = kt
                 .session(s, info.peer_session_id)
                 .map_err(|e| format!("cannot create the kernel session: {e}"))
-                .and_then(|socket| self.add_ppp(t, socket, call, role, info.call_serial_number));
+                .and_then(|socket| self.add_ppp(t, socket, call, role, &info));
             if added.is_err() {
                 self.setup.released(t, s);
             }

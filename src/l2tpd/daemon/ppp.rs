@@ -4,7 +4,7 @@
 //! that needs it; Calling-Station-Id is the L2TP peer's address,
 //! Called-Station-Id ours.
 
-use rppp_l2tp::Role;
+use rppp_l2tp::{Role, SessionInfo};
 
 use crate::driver::SessionId;
 use crate::kernel::PppoL2tpSocket;
@@ -21,14 +21,14 @@ pub(super) type Radius = crate::radius_client::plugin::Clients;
 
 impl Daemon {
     /// Adds the session of `call` on `socket`; `tunnel` is its tunnel,
-    /// where we are `role`, and `serial` the ICRQ's Call Serial Number.
+    /// where we are `role`, and `info` what the call carried.
     pub(super) fn add_ppp(
         &mut self,
         tunnel: u16,
         socket: PppoL2tpSocket,
         call: CallSetup,
         role: Role,
-        serial: u32,
+        info: &SessionInfo,
     ) -> Result<SessionId, String> {
         let CallSetup {
             config,
@@ -54,7 +54,7 @@ impl Daemon {
             let tunnel = client.map(|client_endpoint| TunnelContext {
                 client_endpoint,
                 server_endpoint: server,
-                connection: Some(serial.to_string()),
+                connection: Some(info.call_serial_number.to_string()),
             });
             let call = CallContext {
                 calling: remote.map(|a| a.to_string()),
@@ -62,6 +62,10 @@ impl Daemon {
                 tunnel,
                 interim_default: setup.interim_default,
                 radattr: setup.radattr,
+                pools: Some(std::sync::Arc::new(
+                    self.setup
+                        .pools_for(&self.settings, (tunnel, info.session_id)),
+                )),
             };
             return match self.radius.hooks(&setup.file, (), call) {
                 Ok(hooks) => Ok(self
@@ -74,7 +78,7 @@ impl Daemon {
         if let Some(never) = radius {
             match never {}
         }
-        let _ = (tunnel, role, serial);
+        let _ = (tunnel, role, info);
         Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
     }
 
