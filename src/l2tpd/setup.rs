@@ -18,8 +18,8 @@ use std::sync::Arc;
 use rppp_l2tp::SessionInfo;
 
 use super::config::{Lease, PoolError, Ranges};
-use super::framed_pools::{FramedPools, SharedPool};
 use super::control::Credentials;
+use super::framed_pools::{FramedPools, SharedPool};
 use super::ppp_words::{lac_words, lns_words};
 use super::settings::{Section, Settings};
 use super::template::{self, Stamp, Stat, Template, TemplateKey};
@@ -202,7 +202,12 @@ impl PppSetup {
             }
             s => {
                 let lns = settings.lns(s).ok_or(SetupError::NoSection)?;
-                Some(self.pool.lock().allocate(key, lns).map_err(SetupError::Pool)?)
+                Some(
+                    self.pool
+                        .lock()
+                        .allocate(key, lns)
+                        .map_err(SetupError::Pool)?,
+                )
             }
         };
         let template = TemplateKey::new(place.section, peer, lease.as_ref());

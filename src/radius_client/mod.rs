@@ -42,9 +42,9 @@ pub mod avpairs;
 pub mod config;
 mod counters;
 pub mod dae;
-pub mod framed_pool;
 mod directory;
 mod error;
+pub mod framed_pool;
 mod handle;
 #[cfg(feature = "pppd")]
 pub mod plugin;
@@ -61,8 +61,8 @@ pub use accounting::{AccountingRecord, AccountingStatus, AcctTerminateCause, Tra
 pub use config::{ConfigLoadError, RadiusConfig};
 pub use counters::ServiceCounters;
 pub use directory::Directory;
-pub use framed_pool::{FramedPoolError, FramedPools};
 pub use error::RadiusError;
+pub use framed_pool::{FramedPoolError, FramedPools};
 pub use handle::RadiusHandle;
 pub use reply::{FramedIp, ReplyAttributes, Unsupported};
 pub use service::RadiusService;

@@ -276,7 +276,10 @@ mod tests {
             Err(PoolError::Exhausted(PoolSide::Remote))
         );
         assert_eq!(pool.lease(&2).unwrap().remote, Some(ip(10)));
-        assert_eq!(pool.move_remote(&9, &gold.ip_range), Err(PoolError::NotLeased));
+        assert_eq!(
+            pool.move_remote(&9, &gold.ip_range),
+            Err(PoolError::NotLeased)
+        );
         assert_eq!(pool.release(&1).and_then(|l| l.remote), Some(ip(50)));
         assert!(!pool.is_in_use(ip(50)));
     }

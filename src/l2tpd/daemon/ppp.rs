@@ -51,7 +51,7 @@ impl Daemon {
                 Role::Lns => (remote, local),
                 Role::Lac => (local, remote),
             };
-            let tunnel = client.map(|client_endpoint| TunnelContext {
+            let tunnel_context = client.map(|client_endpoint| TunnelContext {
                 client_endpoint,
                 server_endpoint: server,
                 connection: Some(info.call_serial_number.to_string()),
@@ -59,7 +59,7 @@ impl Daemon {
             let call = CallContext {
                 calling: remote.map(|a| a.to_string()),
                 called: local.map(|a| a.to_string()),
-                tunnel,
+                tunnel: tunnel_context,
                 interim_default: setup.interim_default,
                 radattr: setup.radattr,
                 pools: Some(std::sync::Arc::new(
