@@ -26,7 +26,7 @@
 #[cfg(feature = "ctl")]
 mod ctl;
 mod inherited;
-#[cfg(feature = "l2tpd")]
+#[cfg(feature = "l2tpd-core")]
 mod l2tpd;
 mod logging;
 #[cfg(feature = "radius")]
@@ -101,7 +101,7 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
         eprintln!("rppp: --ctl PATH and --metrics ADDR:PORT go before --sessions-file FILE");
         return exit::OPTION_ERROR;
     }
-    #[cfg(feature = "l2tpd")]
+    #[cfg(feature = "l2tpd-core")]
     if args.first().is_some_and(|a| a == "l2tpd") {
         return l2tpd::main(&args[1..]);
     }
