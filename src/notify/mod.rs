@@ -9,12 +9,14 @@
 //!   deadline; [`script_order`]: pppd's rule that an up script and its down
 //!   script never overlap; [`identity`]: the process facts the scripts'
 //!   environment carries; [`hooks`]: all of it driven by one session's
-//!   events, as the `rppp` command does.
+//!   events, as the `rppp` command does; [`resolv`]: `usepeerdns`'s
+//!   `/etc/ppp/resolv.conf`.
 
 pub mod hooks;
 pub mod identity;
 pub mod openl2tp;
 pub mod openl2tp_socket;
+pub mod resolv;
 pub mod script_order;
 pub mod script_runner;
 pub mod scripts;
