@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
 use rppp::driver::EngineEvent;
-use rppp::notify::{ProcessInfo, SessionHooks};
+use rppp::notify::{PeerDnsHooks, ProcessInfo, SessionHooks};
 use rppp::options::Options;
 use rppp::session::{network_protocol, Phase, Role, SessionConfig, SessionEvent};
 
@@ -201,5 +201,41 @@ async fn usepeerdns_writes_the_peers_dns_servers_to_resolv_conf() {
     let (_, env) = dir.recorded("ip-up");
     for var in ["USEPEERDNS=1", "DNS1=192.0.2.53", "DNS2=198.51.100.53"] {
         assert!(env.contains(&var.to_owned()), "{var}: {env:?}");
+    }
+}
+
+/// `rppp l2tpd` runs no scripts: its sessions' hooks write resolv.conf
+/// alone, with `usepeerdns`, and nothing without it.
+#[tokio::test]
+async fn the_daemons_hooks_write_resolv_conf_only_with_usepeerdns() {
+    for use_peer_dns in [true, false] {
+        let dir = TempDir::new("peerdns");
+        let path = dir.join("resolv.conf");
+        let (_, mut lac) = lac_with_usepeerdns();
+        lac.ipcp.use_peer_dns = use_peer_dns;
+        let (_, mut lns) = lns_from_command_line();
+        lns.ipcp.ms_dns = [Some("192.0.2.53".parse().unwrap()), None];
+        let hooks = PeerDnsHooks::for_config(&lac).with_path(&path);
+        let ((lac_dp, _k1), (lns_dp, _k2), _relay) = FakeDataPath::pair().unwrap();
+        let engine = TestEngine::new();
+        let mut handle = engine.add_session_with(lac_dp, lac, Default::default(), hooks);
+        let peer = engine.add_session(lns_dp, lns);
+        let run = async {
+            while let Some(event) = handle.next_event().await {
+                if let EngineEvent::Session(SessionEvent::IpUp { .. }) = &event {
+                    peer.close();
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), run)
+            .await
+            .expect("the session ended");
+        match use_peer_dns {
+            true => assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                "nameserver 192.0.2.53\n"
+            ),
+            false => assert!(!path.exists()),
+        }
     }
 }

@@ -24,6 +24,7 @@ pub mod scripts;
 pub use hooks::{SessionHooks, SCRIPT_TIMEOUT};
 pub use openl2tp::{Accm, EncodeError, Event, UpDown, EVENT_SOCKET_PATH};
 pub use openl2tp_socket::EventSocket;
+pub use resolv::PeerDnsHooks;
 pub use script_order::ScriptPair;
 pub use script_runner::{ScriptOutcome, ScriptRunner, SkipReason};
 pub use scripts::{

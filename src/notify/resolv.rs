@@ -74,6 +74,48 @@ pub fn write_peer_dns(path: &Path, dns: [Option<Ipv4Addr>; 2]) {
     }
 }
 
+/// The hooks of a session that runs no scripts (`rppp l2tpd`'s): with
+/// `usepeerdns` in its options, resolv.conf when IPCP comes up; nothing
+/// otherwise. (The `rppp` command's [`SessionHooks`](super::SessionHooks)
+/// write it beside the scripts.)
+#[derive(Debug, Default, Clone)]
+pub struct PeerDnsHooks {
+    path: Option<PathBuf>,
+}
+
+impl PeerDnsHooks {
+    /// The hooks for a session configured with `config`.
+    pub fn for_config(config: &crate::session::SessionConfig) -> PeerDnsHooks {
+        PeerDnsHooks {
+            path: config
+                .ipcp
+                .use_peer_dns
+                .then(|| PathBuf::from(RESOLV_CONF_PATH)),
+        }
+    }
+
+    /// Writes to `path` rather than pppd's `/etc/ppp/resolv.conf` (a
+    /// test, a chroot), if the session has `usepeerdns`.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> PeerDnsHooks {
+        if self.path.is_some() {
+            self.path = Some(path.into());
+        }
+        self
+    }
+}
+
+impl crate::driver::Hooks for PeerDnsHooks {
+    fn ip_pre_up(
+        &mut self,
+        info: &crate::driver::IpPreUp,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        if let Some(path) = &self.path {
+            write_peer_dns(path, info.dns);
+        }
+        std::future::ready(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

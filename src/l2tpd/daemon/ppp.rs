@@ -27,6 +27,9 @@ impl Daemon {
             kernel,
             radius,
         } = call;
+        // usepeerdns: resolv.conf when IPCP comes up (the daemon runs no
+        // scripts).
+        let hooks = crate::notify::PeerDnsHooks::for_config(&config);
         #[cfg(feature = "radius")]
         if let Some(setup) = radius {
             self.radius
@@ -38,11 +41,11 @@ impl Daemon {
                 .and_then(|p| self.listen.get(p.local))
                 .and_then(|s| s.local_addr().ok())
                 .map(|a| a.ip().to_string());
-            return match self.radius.hooks(&setup.file, (), calling, called) {
+            return match self.radius.hooks(&setup.file, hooks, calling, called) {
                 Ok(hooks) => Ok(self
                     .engine
                     .add_kernel_session(socket, config, kernel, hooks)),
-                Err(()) => Err(format!("{}: no RADIUS client", setup.file)),
+                Err(_) => Err(format!("{}: no RADIUS client", setup.file)),
             };
         }
         #[cfg(not(feature = "radius"))]
@@ -50,7 +53,9 @@ impl Daemon {
             match never {}
         }
         let _ = tunnel;
-        Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
+        Ok(self
+            .engine
+            .add_kernel_session(socket, config, kernel, hooks))
     }
 
     /// The Dynamic Authorization listener, when configured: its socket is
