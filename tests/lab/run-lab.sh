@@ -25,7 +25,9 @@
 # group's runs; see scenarios/l2tpd.sh), L2TPD_SCALE_PARTS, L2TPD_SCALE_ONE,
 # L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
 # group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
-# server group's session count, default 1000), RPPP_LAB_TIMEOUT
+# server group's session count, default 1000), ROUTER_ENGINES and
+# ROUTER_RSS_MAX_KIB (the router group's builds and memory ceiling; see
+# scenarios/router.sh), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
 # as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory), RPPP_LAB_SMP (the same
 # for the guest's CPUs).
@@ -93,6 +95,7 @@ SCENARIO_GROUPS=(
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
+    "router       300 1 512"
     "server       900 1 1536"
     "l2tpd-scale  1800 1 1536"
 )
@@ -108,10 +111,18 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server; then
+    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server \
+    || selected router; then
     ( cd "$REPO" && cargo build -q --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
+fi
+
+# The router build (static, stripped) for the router group, which runs
+# it beside the release build above.
+if selected router; then
+    bash "$REPO/tests/router-size.sh" --out "$TOOLS_DIR/rppp-router"
+    RPPP_BIN+=(--bin "$TOOLS_DIR/rppp-router")
 fi
 
 # rppp's openl2tpd plugin (its own crate, built against the lab's
@@ -160,6 +171,8 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${L2TPD_SCALE_XL2TPD:+--env "L2TPD_SCALE_XL2TPD=$L2TPD_SCALE_XL2TPD"}
           ${L2TPD_SCALE_LAC_STARTING:+--env "L2TPD_SCALE_LAC_STARTING=$L2TPD_SCALE_LAC_STARTING"}
           ${SERVER_SESSIONS:+--env "SERVER_SESSIONS=$SERVER_SESSIONS"}
+          ${ROUTER_ENGINES:+--env "ROUTER_ENGINES=$ROUTER_ENGINES"}
+          ${ROUTER_RSS_MAX_KIB:+--env "ROUTER_RSS_MAX_KIB=$ROUTER_RSS_MAX_KIB"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")
