@@ -195,7 +195,6 @@ fn absent(flag: &str, what: &str) -> String {
 }
 
 /// A count from 1.
-
 fn count(flag: &str, v: &str) -> Result<usize, String> {
     v.parse()
         .ok()
