@@ -25,9 +25,9 @@
 # group's runs; see scenarios/l2tpd.sh), L2TPD_SCALE_PARTS, L2TPD_SCALE_ONE,
 # L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
 # group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
-# server group's session count, default 1000), ROUTER_ENGINES and
-# ROUTER_RSS_MAX_KIB (the router group's builds and memory ceiling; see
-# scenarios/router.sh), RPPP_LAB_TIMEOUT
+# server group's session count, default 1000), ROUTER_ENGINES,
+# ROUTER_ROUNDS and ROUTER_RSS_MAX_KIB (the router group's builds, rounds
+# and memory ceiling; see scenarios/router.sh), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
 # as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory), RPPP_LAB_SMP (the same
 # for the guest's CPUs).
@@ -172,6 +172,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${L2TPD_SCALE_LAC_STARTING:+--env "L2TPD_SCALE_LAC_STARTING=$L2TPD_SCALE_LAC_STARTING"}
           ${SERVER_SESSIONS:+--env "SERVER_SESSIONS=$SERVER_SESSIONS"}
           ${ROUTER_ENGINES:+--env "ROUTER_ENGINES=$ROUTER_ENGINES"}
+          ${ROUTER_ROUNDS:+--env "ROUTER_ROUNDS=$ROUTER_ROUNDS"}
           ${ROUTER_RSS_MAX_KIB:+--env "ROUTER_RSS_MAX_KIB=$ROUTER_RSS_MAX_KIB"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")

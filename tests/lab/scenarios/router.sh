@@ -14,10 +14,14 @@
 # pppd or kernel tunnel is left.
 # Figures (FIGURE lines): the cold start (from exec to the LAC's PPP
 # interface up, 0.1 s polling) and the VmRSS and PSS of rppp with the one
-# session up, for each build. The router build's VmRSS must stay under
-# ROUTER_RSS_MAX_KIB when that is set (the issue's target is 1536).
+# session up, for each build. The runs alternate between the builds for
+# ROUTER_ROUNDS rounds (default 3), and the router build's median cold
+# start must be no slower than the full build's (emulation's timing is
+# noisy: 10 % and 0.3 s of slack). The router build's VmRSS must stay
+# under ROUTER_RSS_MAX_KIB when that is set (the issue's target is 1536).
 . /lab/lib.sh
 ENGINES=${ROUTER_ENGINES:-router full}
+ROUNDS=${ROUTER_ROUNDS:-3}
 LNS_PPP_IP=10.205.0.1
 LAC_PPP_IP=10.205.0.2
 DNS1=192.0.2.53
@@ -184,12 +188,22 @@ run_one() {  # run_one <engine: router|full>
 install_engine_wrapper
 mkdir -p /run/xl2tpd /etc/xl2tpd /var/run/xl2tpd
 : > /tmp/router-figures
-for e in $ENGINES; do run_one "$e"; done
-# The router build starts no slower than the full one (10 % and 0.3 s of
-# slack: TCG timing).
-set -- $(awk '$1 == "router" { r = $2 } $1 == "full" { f = $2 } END { print r, f }' /tmp/router-figures)
-if [ -n "${1:-}" ] && [ -n "${2:-}" ] && [ "$1" != "?" ] && [ "$2" != "?" ]; then
-    check "router: cold start to IPCP up no slower than the full build's (router $1 s, full $2 s)" \
-        awk -v r="$1" -v f="$2" 'BEGIN { exit !(r <= f * 1.1 + 0.3) }'
+round=1
+while [ $round -le "$ROUNDS" ]; do
+    section "router: round $round of $ROUNDS"
+    for e in $ENGINES; do run_one "$e"; done
+    round=$((round + 1))
+done
+median() {  # median <engine> <column>: of the runs that came up
+    awk -v e="$1" -v c="$2" '$1 == e && $c != "?" { print $c }' /tmp/router-figures | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+for e in $ENGINES; do
+    echo "FIGURE router-median engine=$e runs=$(grep -c "^$e " /tmp/router-figures) cold_start_to_ipcp_up_s=$(median $e 2) rss_kib=$(median $e 3) pss_kib=$(median $e 4)"
+done
+r=$(median router 2); f=$(median full 2)
+if [ -n "$r" ] && [ -n "$f" ]; then
+    check "router: median cold start to IPCP up no slower than the full build's (router $r s, full $f s)" \
+        awk -v r="$r" -v f="$f" 'BEGIN { exit !(r <= f * 1.1 + 0.3) }'
 fi
 [ $FAILED = 0 ]
