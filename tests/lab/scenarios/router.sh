@@ -11,7 +11,9 @@
 # ways; the LNS's pppd saw CHAP succeed; /etc/ppp/resolv.conf holds
 # exactly the LNS's two nameservers, mode 0644; SIGTERM to rppp: it exits
 # 0 within 3 s, xl2tpd got the CDN and the StopCCN, and no PPP interface,
-# pppd or kernel tunnel is left.
+# pppd or kernel tunnel is left. Before the runs: what the router build
+# leaves out (`rppp l2tpd --ctl`, `--metrics`, `rppp ctl`, `plugin
+# radius.so`) is refused with exit 2 and a message naming it.
 # Figures (FIGURE lines): the cold start (from exec to the LAC's PPP
 # interface up, 0.1 s polling) and the VmRSS and PSS of rppp with the one
 # session up, for each build. The runs alternate between the builds for
@@ -185,8 +187,29 @@ run_one() {  # run_one <engine: router|full>
     netns_down
 }
 
+# What the router build leaves out is refused, naming it (exit 2, pppd's
+# option error), never ignored.
+refused() {  # refused <feature> <args>...: exit 2 and a message naming it
+    feature=$1; shift
+    /lab/bin/rppp-router "$@" > /tmp/refused.out 2>&1
+    rc=$?
+    [ $rc = 2 ] && grep -q "$feature" /tmp/refused.out
+}
+left_out_checks() {
+    section "router: what the router build leaves out"
+    refused "feature ctl" l2tpd --ctl /run/rppp.ctl; r=$?
+    check "router build: rppp l2tpd --ctl is refused: $(head -n 1 /tmp/refused.out)" [ $r = 0 ]
+    refused "feature metrics" l2tpd --metrics 127.0.0.1:9469; r=$?
+    check "router build: rppp l2tpd --metrics is refused: $(head -n 1 /tmp/refused.out)" [ $r = 0 ]
+    refused "feature ctl" ctl show sessions; r=$?
+    check "router build: rppp ctl is refused: $(head -n 1 /tmp/refused.out)" [ $r = 0 ]
+    refused "without RADIUS" plugin pppol2tp.so pppol2tp 99 plugin radius.so nodetach; r=$?
+    check "router build: plugin radius.so is refused: $(head -n 1 /tmp/refused.out)" [ $r = 0 ]
+}
+
 install_engine_wrapper
 mkdir -p /run/xl2tpd /etc/xl2tpd /var/run/xl2tpd
+case " $ENGINES " in *" router "*) left_out_checks;; esac
 : > /tmp/router-figures
 round=1
 while [ $round -le "$ROUNDS" ]; do
