@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 TARGET_TRIPLE=x86_64-unknown-linux-gnu
 TARGET_BYTES=1258291
-MAX_BYTES=${RPPP_ROUTER_MAX_BYTES:-3400000}
+MAX_BYTES=${RPPP_ROUTER_MAX_BYTES:-3300000}
 
 # The explicit --target keeps build scripts and proc-macros dynamic;
 # relocation-model=static makes a static, non-PIE executable (no
