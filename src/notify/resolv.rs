@@ -17,6 +17,10 @@
 //! Where pppd truncates the file in place, rppp writes a temporary file
 //! beside it and renames it over the old one, so a reader never sees half
 //! a file; the mode is 0644 whatever the umask, as resolv.conf files are.
+//! A symbolic link is followed, as pppd's `fopen` follows it: OpenWrt
+//! ships `/etc/ppp/resolv.conf` as a link to `/tmp/resolv.conf.ppp`, so
+//! that the file lives in RAM, and the link must stay a link (the file
+//! replaces the link's target, even one that does not exist yet).
 
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
@@ -39,9 +43,37 @@ pub fn contents(dns: [Option<Ipv4Addr>; 2]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Replaces `path` with `text`, atomically (a temporary file in the same
-/// directory, renamed over it), mode 0644.
+/// How many symbolic links [`replace`] follows before it gives up (the
+/// kernel's own limit for a path is 40).
+const MAX_LINKS: usize = 40;
+
+/// The file `path` names once its symbolic links are followed: the path
+/// itself when it is no link; the link's target, which may not exist yet,
+/// when it is one.
+fn destination(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::read_link(&p) {
+            Ok(target) => {
+                p = match p.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            // Not a link (or nothing there): the file itself.
+            Err(_) => return Ok(p),
+        }
+    }
+    Err(io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links"
+    )))
+}
+
+/// Replaces the file `path` names (its symbolic links followed) with
+/// `text`, atomically (a temporary file in the same directory, renamed
+/// over it), mode 0644.
 pub fn replace(path: &Path, text: &str) -> io::Result<()> {
+    let path = &destination(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp: PathBuf = dir.join(format!(".{name}.rppp-{}", std::process::id()));
@@ -174,6 +206,42 @@ mod tests {
             .unwrap()
             .contains("192.0.2.53"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// OpenWrt: /etc/ppp/resolv.conf -> /tmp/resolv.conf.ppp, the
+    /// target not there yet after a boot. The link stays a link.
+    #[test]
+    fn a_symbolic_link_is_followed_and_stays_a_link() {
+        let base = std::env::temp_dir().join(format!("rppp-resolv-link-{}", std::process::id()));
+        let (etc, tmp) = (base.join("etc-ppp"), base.join("tmp"));
+        std::fs::create_dir_all(&etc).unwrap();
+        std::fs::create_dir_all(&tmp).unwrap();
+        let link = etc.join("resolv.conf");
+        std::os::unix::fs::symlink("../tmp/resolv.conf.ppp", &link).unwrap();
+        for dns in [[Some(A), None], [Some(B), Some(A)]] {
+            write_peer_dns(&link, dns);
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(
+                std::fs::read_to_string(tmp.join("resolv.conf.ppp")).unwrap(),
+                contents(dns).unwrap()
+            );
+        }
+        assert_eq!(std::fs::read_dir(&etc).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_loop_of_links_is_an_error_not_a_hang() {
+        let base = std::env::temp_dir().join(format!("rppp-resolv-loop-{}", std::process::id()));
+        std::fs::create_dir_all(&base).unwrap();
+        std::os::unix::fs::symlink("b", base.join("a")).unwrap();
+        std::os::unix::fs::symlink("a", base.join("b")).unwrap();
+        assert!(replace(&base.join("a"), "nameserver 192.0.2.53\n").is_err());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

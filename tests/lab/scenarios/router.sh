@@ -9,7 +9,8 @@
 # (autodial) with `usepeerdns`, without the control socket or metrics.
 # Checks: PPP up on both sides with the addresses the LNS gave; ping both
 # ways; the LNS's pppd saw CHAP succeed; /etc/ppp/resolv.conf holds
-# exactly the LNS's two nameservers, mode 0644; SIGTERM to rppp: it exits
+# exactly the LNS's two nameservers, mode 0644 (for the router build
+# through OpenWrt's link to /tmp/resolv.conf.ppp); SIGTERM to rppp: it exits
 # 0 within 3 s, xl2tpd got the CDN and the StopCCN, and no PPP interface,
 # pppd or kernel tunnel is left. Before the runs: what the router build
 # leaves out (`rppp l2tpd --ctl`, `--metrics`, `rppp ctl`, `plugin
@@ -114,7 +115,10 @@ run_one() {  # run_one <engine: router|full>
     esac
     failed_before=$FAILED
     section "$tag: setup"
-    rm -f /tmp/ppp-*.log /tmp/xl2tpd.log $RPPP_LOG $RPPP_RC $RPPP_PID $RESOLV
+    rm -f /tmp/ppp-*.log /tmp/xl2tpd.log $RPPP_LOG $RPPP_RC $RPPP_PID $RESOLV /tmp/resolv.conf.ppp
+    # The router build gets OpenWrt's layout: resolv.conf a link into
+    # /tmp (RAM), whose target does not exist yet.
+    [ "$engine" = router ] && ln -s /tmp/resolv.conf.ppp $RESOLV
     write_configs
     check "underlay veth between netns lns and lac" netns_up || return
     /sbin/ip netns exec lns xl2tpd -D -c /etc/xl2tpd/lns.conf -p /run/xl2tpd/x.pid \
@@ -144,8 +148,12 @@ run_one() {  # run_one <engine: router|full>
     check "$tag: no PPP secret in rppp's log" sh -c "! grep -q s3cret $RPPP_LOG"
     printf 'nameserver %s\nnameserver %s\n' $DNS1 $DNS2 > /tmp/resolv.expected
     check "$tag: usepeerdns wrote $RESOLV: $(tr '\n' ' ' < $RESOLV 2>/dev/null)" cmp -s /tmp/resolv.expected $RESOLV
-    check "$tag: $RESOLV has mode 0644 ($(stat -c %a $RESOLV 2>/dev/null))" [ "$(stat -c %a $RESOLV 2>/dev/null)" = 644 ]
-    check "$tag: and nothing else beside it" [ -z "$(ls -A /etc/ppp | grep '^\.resolv')" ]
+    check "$tag: $RESOLV has mode 0644 ($(stat -L -c %a $RESOLV 2>/dev/null))" [ "$(stat -L -c %a $RESOLV 2>/dev/null)" = 644 ]
+    check "$tag: and nothing else beside it" [ -z "$(ls -A /etc/ppp /tmp | grep '^\.resolv')" ]
+    if [ "$engine" = router ]; then
+        check "$tag: OpenWrt's link $RESOLV -> /tmp/resolv.conf.ppp is still a link" [ -L $RESOLV ]
+        check "$tag: and its target holds the nameservers" cmp -s /tmp/resolv.expected /tmp/resolv.conf.ppp
+    fi
     p=$(cat $RPPP_PID 2>/dev/null)
     check "$tag: rppp runs (pid ${p:-none})" [ -n "$p" ]
     # The session settles (echoes, scripts) before the memory is read.
