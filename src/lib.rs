@@ -89,7 +89,7 @@ pub mod driver;
 #[cfg(feature = "driver")]
 #[allow(unsafe_code)]
 pub mod kernel;
-#[cfg(feature = "l2tpd")]
+#[cfg(feature = "l2tpd-core")]
 pub mod l2tpd;
 pub mod limits;
 #[cfg(feature = "pppd")]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rppp::driver::fake::{FakeDataPath, TestEngine};
 use rppp::driver::EngineEvent;
-use rppp::notify::{ProcessInfo, SessionHooks};
+use rppp::notify::{PeerDnsHooks, ProcessInfo, SessionHooks};
 use rppp::options::Options;
 use rppp::session::{network_protocol, Phase, Role, SessionConfig, SessionEvent};
 
@@ -124,4 +124,118 @@ async fn the_session_hooks_run_ip_pre_up_first_and_give_ip_down_the_byte_counts(
         .await
         .expect("the session ended");
     assert_recorded(&dir);
+}
+
+/// The LAC's options from a command line with `usepeerdns`, as an
+/// xl2tpd-style LAC runs it.
+fn lac_with_usepeerdns() -> (Options, SessionConfig) {
+    let line = "plugin pppol2tp.so pppol2tp 7 pppol2tp_tunnel_id 42 pppol2tp_session_id 7 \
+                nodetach noauth name lac noipdefault ipcp-accept-local ipcp-accept-remote \
+                usepeerdns";
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let mut no_files = |p: &str| -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            p.to_owned(),
+        ))
+    };
+    let o = rppp::options::parse(&args, &rppp::options::Context::new(true), &mut no_files).unwrap();
+    let lac = o.session_config(b"lac-host", &mut no_files).unwrap();
+    (o, lac)
+}
+
+/// pppd's `usepeerdns`: when IPCP comes up, the DNS servers the LNS gave
+/// (its `ms-dns`) replace resolv.conf, before `ip-up` runs, and `ip-up`
+/// gets `USEPEERDNS=1`, `DNS1` and `DNS2`.
+#[tokio::test]
+async fn usepeerdns_writes_the_peers_dns_servers_to_resolv_conf() {
+    let dir = TempDir::new("usepeerdns");
+    dir.script(
+        "ip-up",
+        &format!(
+            "#!/bin/sh\n/bin/cat '{0}' > '{0}.at-ip-up'\n/bin/cat /proc/$$/environ > '{1}.env'\nprintf '' > '{1}.args'\n",
+            dir.join("resolv.conf").display(),
+            dir.join("ip-up").display()
+        ),
+        0o755,
+    );
+    std::fs::write(dir.join("resolv.conf"), "nameserver 203.0.113.1\n").unwrap();
+    let _x = EXEC_LOCK.read().await;
+
+    let (o, lac) = lac_with_usepeerdns();
+    let (_, mut lns) = lns_from_command_line();
+    lns.ipcp.ms_dns = [
+        Some("192.0.2.53".parse().unwrap()),
+        Some("198.51.100.53".parse().unwrap()),
+    ];
+    let link = o.link_options();
+    let ((lac_dp, _lac_kernel), (lns_dp, _lns_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let hooks = SessionHooks::with_runner(&o, ProcessInfo::current(), runner(&dir, 5000))
+        .with_resolv_conf(dir.join("resolv.conf"));
+    let mut handle = engine.add_session_with(lac_dp, lac, link, hooks);
+    let peer = engine.add_session(lns_dp, lns);
+    let run = async {
+        let mut closed = false;
+        while let Some(event) = handle.next_event().await {
+            if let EngineEvent::Session(SessionEvent::IpUp { .. }) = &event {
+                if !closed {
+                    closed = true;
+                    peer.close();
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("the session ended");
+    let expected = "nameserver 192.0.2.53\nnameserver 198.51.100.53\n";
+    assert_eq!(
+        std::fs::read_to_string(dir.join("resolv.conf")).unwrap(),
+        expected
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("resolv.conf.at-ip-up")).unwrap(),
+        expected
+    );
+    let (_, env) = dir.recorded("ip-up");
+    for var in ["USEPEERDNS=1", "DNS1=192.0.2.53", "DNS2=198.51.100.53"] {
+        assert!(env.contains(&var.to_owned()), "{var}: {env:?}");
+    }
+}
+
+/// `rppp l2tpd` runs no scripts: its sessions' hooks write resolv.conf
+/// alone, with `usepeerdns`, and nothing without it.
+#[tokio::test]
+async fn the_daemons_hooks_write_resolv_conf_only_with_usepeerdns() {
+    for use_peer_dns in [true, false] {
+        let dir = TempDir::new("peerdns");
+        let path = dir.join("resolv.conf");
+        let (_, mut lac) = lac_with_usepeerdns();
+        lac.ipcp.use_peer_dns = use_peer_dns;
+        let (_, mut lns) = lns_from_command_line();
+        lns.ipcp.ms_dns = [Some("192.0.2.53".parse().unwrap()), None];
+        let hooks = PeerDnsHooks::for_config(&lac).with_path(&path);
+        let ((lac_dp, _k1), (lns_dp, _k2), _relay) = FakeDataPath::pair().unwrap();
+        let engine = TestEngine::new();
+        let mut handle = engine.add_session_with(lac_dp, lac, Default::default(), hooks);
+        let peer = engine.add_session(lns_dp, lns);
+        let run = async {
+            while let Some(event) = handle.next_event().await {
+                if let EngineEvent::Session(SessionEvent::IpUp { .. }) = &event {
+                    peer.close();
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), run)
+            .await
+            .expect("the session ended");
+        match use_peer_dns {
+            true => assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                "nameserver 192.0.2.53\n"
+            ),
+            false => assert!(!path.exists()),
+        }
+    }
 }

@@ -35,7 +35,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
-for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius"; do
+for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius" "router"; do
     echo "clippy --no-default-features --features '$features'"
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
@@ -60,6 +60,9 @@ step "cargo test"
 # tests/radius_freeradius.rs without FreeRADIUS.
 export RPPP_REQUIRE_FREERADIUS=1
 RPPP_REQUIRE_PROMTOOL=1 cargo test --workspace
+
+step "the router build: static, stripped, its size (the lab's router group runs this binary)"
+bash tests/router-size.sh
 
 if [ "${RPPP_SKIP_FUZZ:-0}" != 1 ]; then
     step "fuzz targets: build and replay seed corpora"

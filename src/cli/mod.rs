@@ -31,7 +31,7 @@ mod ctl;
 mod fd_error;
 mod help;
 mod inherited;
-#[cfg(feature = "l2tpd")]
+#[cfg(feature = "l2tpd-core")]
 mod l2tpd;
 mod logging;
 #[cfg(feature = "radius")]
@@ -107,7 +107,7 @@ pub(crate) fn main(args: Vec<OsString>) -> u8 {
         eprintln!("rppp: --ctl PATH and --metrics ADDR:PORT go before --sessions-file FILE");
         return exit::OPTION_ERROR;
     }
-    #[cfg(feature = "l2tpd")]
+    #[cfg(feature = "l2tpd-core")]
     if args.first().is_some_and(|a| a == "l2tpd") {
         return l2tpd::main(&args[1..]);
     }

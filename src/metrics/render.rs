@@ -376,7 +376,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "l2tpd")]
+    #[cfg(feature = "l2tpd-core")]
     #[test]
     fn a_daemon_adds_its_tunnels_by_state_and_their_counters() {
         use rppp_l2tp::{TunnelCounters, TunnelState};

@@ -41,7 +41,7 @@ pub struct L2tpMetrics {
     pub refused: Vec<(String, u64)>,
 }
 
-#[cfg(feature = "l2tpd")]
+#[cfg(feature = "l2tpd-core")]
 impl L2tpMetrics {
     /// Every tunnel state, in the order [`tunnels_by_state`] lists them
     /// after [`with_every_state`](Self::with_every_state).

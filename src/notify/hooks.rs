@@ -1,6 +1,7 @@
 //! What a session's events do outside the process, as pppd and its
 //! plugins do it: pppd's log lines, openl2tpd's event datagrams (with
-//! `plugin openl2tp.so`) and the `/etc/ppp` scripts, `ip-pre-up` included
+//! `plugin openl2tp.so`), `/etc/ppp/resolv.conf` (with `usepeerdns`,
+//! [`super::resolv`]) and the `/etc/ppp` scripts, `ip-pre-up` included
 //! (the session waits for it: [`Hooks::ip_pre_up`]).
 
 use std::net::Ipv6Addr;
@@ -33,6 +34,9 @@ pub struct SessionHooks {
     ipv4_up: bool,
     connected_at: Option<Instant>,
     network_stats: Option<NetworkStats>,
+    /// Where `usepeerdns` writes the peer's DNS servers; `None` without
+    /// the option.
+    resolv_conf: Option<PathBuf>,
 }
 
 impl SessionHooks {
@@ -66,7 +70,20 @@ impl SessionHooks {
             ipv4_up: false,
             connected_at: None,
             network_stats: None,
+            resolv_conf: o
+                .ipcp
+                .use_peer_dns
+                .then(|| PathBuf::from(super::resolv::RESOLV_CONF_PATH)),
         }
+    }
+
+    /// With `usepeerdns`, writes the peer's DNS servers to `path` rather
+    /// than pppd's `/etc/ppp/resolv.conf` (a test, a chroot).
+    pub fn with_resolv_conf(mut self, path: impl Into<PathBuf>) -> SessionHooks {
+        if self.resolv_conf.is_some() {
+            self.resolv_conf = Some(path.into());
+        }
+        self
     }
 
     fn updown(&mut self, up: bool) {
@@ -233,6 +250,11 @@ impl Hooks for SessionHooks {
         &mut self,
         info: &IpPreUp,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        // pppd's ipcp_up writes resolv.conf before the addresses and
+        // ip-pre-up.
+        if let Some(path) = &self.resolv_conf {
+            super::resolv::write_peer_dns(path, info.dns);
+        }
         self.ctx.ipv4 = Some(Ipv4Info {
             local: info.local,
             remote: Some(info.peer),

@@ -9,12 +9,14 @@
 //!   deadline; [`script_order`]: pppd's rule that an up script and its down
 //!   script never overlap; [`identity`]: the process facts the scripts'
 //!   environment carries; [`hooks`]: all of it driven by one session's
-//!   events, as the `rppp` command does.
+//!   events, as the `rppp` command does; [`resolv`]: `usepeerdns`'s
+//!   `/etc/ppp/resolv.conf`.
 
 pub mod hooks;
 pub mod identity;
 pub mod openl2tp;
 pub mod openl2tp_socket;
+pub mod resolv;
 pub mod script_order;
 pub mod script_runner;
 pub mod scripts;
@@ -22,6 +24,7 @@ pub mod scripts;
 pub use hooks::{SessionHooks, SCRIPT_TIMEOUT};
 pub use openl2tp::{Accm, EncodeError, Event, UpDown, EVENT_SOCKET_PATH};
 pub use openl2tp_socket::EventSocket;
+pub use resolv::PeerDnsHooks;
 pub use script_order::ScriptPair;
 pub use script_runner::{ScriptOutcome, ScriptRunner, SkipReason};
 pub use scripts::{

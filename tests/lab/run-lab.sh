@@ -27,7 +27,9 @@
 # L2TPD_SCALE_TUNNELS, L2TPD_SCALE_CALLS, L2TPD_SCALE_XL2TPD (the l2tpd-scale
 # group's parts and sizes; see scenarios/l2tpd-scale.sh), SERVER_SESSIONS (the
 # server group's session count, default 1000), RADIUS_PARTS and RADIUS_METHODS
-# (the radius group's parts and methods; see scenarios/radius.sh), RPPP_LAB_TIMEOUT
+# (the radius group's parts and methods; see scenarios/radius.sh),
+# ROUTER_ENGINES, ROUTER_ROUNDS and ROUTER_RSS_MAX_KIB (the router group's
+# builds, rounds and memory ceiling; see scenarios/router.sh), RPPP_LAB_TIMEOUT
 # (seconds: replaces the timeout of every group that runs, for long runs such
 # as RPPP_CYCLES="100 100"), RPPP_LAB_MEM (MB: the same for guest memory), RPPP_LAB_SMP (the same
 # for the guest's CPUs).
@@ -107,6 +109,7 @@ SCENARIO_GROUPS=(
     "rppp         1500 2 1536"
     "pppd-options 300 1 512"
     "l2tpd        600 1 768"
+    "router       300 1 512"
     "server       900 1 1536"
     "radius       300 1 768"
     "l2tpd-scale  1800 1 1536"
@@ -123,11 +126,19 @@ selected() {
 # are figures).
 RPPP_BIN=()
 if selected rppp || selected xl2tpd || selected openl2tp || selected openl2tpd || selected openl2tpd-plugin \
-    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server || selected radius; then
+    || selected pppd-options || selected l2tpd || selected l2tpd-scale || selected server \
+    || selected radius || selected router; then
     say "rppp (cargo build --release --bin rppp: minutes the first time, with LTO)"
     ( cd "$REPO" && cargo build --release --bin rppp )
     strip -o "$TOOLS_DIR/rppp" "${CARGO_TARGET_DIR:-$REPO/target}/release/rppp"
     RPPP_BIN=(--bin "$TOOLS_DIR/rppp")
+fi
+
+# The router build (static, stripped) for the router group, which runs
+# it beside the release build above.
+if selected router; then
+    bash "$REPO/tests/router-size.sh" --out "$TOOLS_DIR/rppp-router"
+    RPPP_BIN+=(--bin "$TOOLS_DIR/rppp-router")
 fi
 
 # rppp's openl2tpd plugin (its own crate, built against the lab's
@@ -179,6 +190,9 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           ${SERVER_SESSIONS:+--env "SERVER_SESSIONS=$SERVER_SESSIONS"}
           ${RADIUS_PARTS:+--env "RADIUS_PARTS=$RADIUS_PARTS"}
           ${RADIUS_METHODS:+--env "RADIUS_METHODS=$RADIUS_METHODS"}
+          ${ROUTER_ENGINES:+--env "ROUTER_ENGINES=$ROUTER_ENGINES"}
+          ${ROUTER_ROUNDS:+--env "ROUTER_ROUNDS=$ROUTER_ROUNDS"}
+          ${ROUTER_RSS_MAX_KIB:+--env "ROUTER_RSS_MAX_KIB=$ROUTER_RSS_MAX_KIB"}
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")

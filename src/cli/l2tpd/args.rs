@@ -104,7 +104,11 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                     .ok_or_else(|| format!("--calls {v}: a number from 1"))?;
             }
             "--debug" => a.debug = true,
+            #[cfg(feature = "ctl")]
             "--ctl" => a.ctl = Some(value()?.into()),
+            #[cfg(not(feature = "ctl"))]
+            "--ctl" => return Err(absent(&flag, "the control socket (feature ctl)")),
+            #[cfg(feature = "metrics")]
             "--metrics" => {
                 let v = value()?;
                 a.metrics = Some(
@@ -112,7 +116,12 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                         .map_err(|_| format!("--metrics {v}: an ADDRESS:PORT"))?,
                 );
             }
+            #[cfg(feature = "metrics")]
             "--metrics-per-session" => a.metrics_per_session = true,
+            #[cfg(not(feature = "metrics"))]
+            "--metrics" | "--metrics-per-session" => {
+                return Err(absent(&flag, "metrics (feature metrics)"))
+            }
             "--dae-listen" => {
                 let v = value()?;
                 a.dae_listen = Some(
@@ -177,6 +186,12 @@ pub(super) fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
         a.control_pipe = Some(control_pipe.unwrap_or_else(|| DEFAULT_CONTROL_PIPE.to_string()));
     }
     Ok(Some(a))
+}
+
+/// A flag for what this build left out: an error that says so.
+#[cfg(not(all(feature = "ctl", feature = "metrics")))]
+fn absent(flag: &str, what: &str) -> String {
+    format!("{flag}: this rppp is built without {what}")
 }
 
 /// A count from 1.

@@ -8,7 +8,8 @@ use netlink_packet_route::route::{RouteMessage, RouteProtocol, RouteScope};
 use nix::errno::Errno;
 use rtnetlink::RouteMessageBuilder;
 
-use super::{netlink_errno, KernelDataPath};
+use super::netlink_error::NetlinkError;
+use super::KernelDataPath;
 use crate::driver::datapath::{DataPathError, DataPathStep};
 use crate::driver::FramedRoute;
 
@@ -29,6 +30,7 @@ impl KernelDataPath {
                 .add(message.clone())
                 .execute()
                 .await
+                .map_err(NetlinkError::from)
                 .map_err(|e| DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("{r}: {e}")))?;
             self.framed_routes.push(message);
         }
@@ -39,9 +41,10 @@ impl KernelDataPath {
     /// added.
     pub(super) async fn remove_framed_routes(&mut self) {
         for message in std::mem::take(&mut self.framed_routes) {
-            if let Err(e) = self.netlink.route().del(message).execute().await {
+            let deleted = self.netlink.route().del(message).execute().await;
+            if let Err(e) = deleted.map_err(NetlinkError::from) {
                 // Gone with the interface already (ESRCH) is fine.
-                if netlink_errno(&e) != Some(Errno::ESRCH) {
+                if e.errno() != Some(Errno::ESRCH) {
                     tracing::warn!("deleting a framed route: {e}");
                 }
             }

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use super::netlink_error::NetlinkError;
 use futures_util::TryStreamExt as _;
 use netlink_packet_route::address::AddressAttribute;
 use netlink_packet_route::link::LinkAttribute;
@@ -84,6 +85,7 @@ impl KernelDataPath {
             )
             .execute()
             .await
+            .map_err(NetlinkError::from)
             .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, "RTM_SETLINK", e))
     }
 
@@ -95,13 +97,17 @@ impl KernelDataPath {
             request = request.mtu(u32::from(mtu));
         }
         let link = self.netlink.link();
-        link.set(request.build()).execute().await.map_err(|e| {
-            let detail = match self.pending_mtu {
-                Some(mtu) => format!("with the MTU {mtu}: {e}"),
-                None => e.to_string(),
-            };
-            DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
-        })?;
+        link.set(request.build())
+            .execute()
+            .await
+            .map_err(NetlinkError::from)
+            .map_err(|e| {
+                let detail = match self.pending_mtu {
+                    Some(mtu) => format!("with the MTU {mtu}: {e}"),
+                    None => e.to_string(),
+                };
+                DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
+            })?;
         self.pending_mtu = None;
         self.link_up = true;
         if let Some(pair) = self.pending_ipv6.take() {
@@ -117,6 +123,7 @@ impl KernelDataPath {
             .set(LinkUnspec::new_with_index(index).down().build())
             .execute()
             .await
+            .map_err(NetlinkError::from)
             .map_err(|e| DataPathError::in_call(DataPathStep::InterfaceDown, "RTM_SETLINK", e))?;
         self.link_up = false;
         Ok(())
@@ -143,6 +150,7 @@ impl KernelDataPath {
         while let Some(link) = links
             .try_next()
             .await
+            .map_err(NetlinkError::from)
             .map_err(|e| DataPathError::in_call(DataPathStep::Counters, "RTM_GETLINK", e))?
         {
             for a in link.attributes {
@@ -186,9 +194,13 @@ async fn add_address(
         .attributes
         .retain(|a| !matches!(a, AddressAttribute::Address(_)));
     message.attributes.push(AddressAttribute::Address(peer));
-    request.execute().await.map_err(|e| {
-        DataPathError::in_call(step, "RTM_NEWADDR", format!("{local} peer {peer}: {e}"))
-    })
+    request
+        .execute()
+        .await
+        .map_err(NetlinkError::from)
+        .map_err(|e| {
+            DataPathError::in_call(step, "RTM_NEWADDR", format!("{local} peer {peer}: {e}"))
+        })
 }
 
 /// Removes an address [`add_address`] added; failures are only logged
@@ -203,7 +215,13 @@ pub(super) async fn remove_address(netlink: &Handle, index: u32, (local, peer): 
     };
     message.attributes.push(AddressAttribute::Local(local));
     message.attributes.push(AddressAttribute::Address(peer));
-    if let Err(e) = netlink.address().del(message).execute().await {
+    if let Err(e) = netlink
+        .address()
+        .del(message)
+        .execute()
+        .await
+        .map_err(NetlinkError::from)
+    {
         tracing::debug!("removing {local} peer {peer}: {e}");
     }
 }

@@ -9,6 +9,7 @@
 
 mod framed_routes;
 mod interface;
+mod netlink_error;
 mod routes;
 mod socket;
 mod unit;
@@ -17,7 +18,6 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use netlink_packet_route::route::RouteMessage;
-use nix::errno::Errno;
 use rtnetlink::Handle;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -79,13 +79,6 @@ pub struct KernelDataPath {
 /// A kernel call's failure, as a failure of `step` in `call`.
 fn step(step: DataPathStep, call: &'static str) -> impl Fn(kernel::Error) -> DataPathError {
     move |e| DataPathError::in_call(step, call, e)
-}
-
-fn netlink_errno(e: &rtnetlink::Error) -> Option<Errno> {
-    match e {
-        rtnetlink::Error::NetlinkError(m) => m.to_io().raw_os_error().map(Errno::from_raw),
-        _ => None,
-    }
 }
 
 impl DataPath for KernelDataPath {

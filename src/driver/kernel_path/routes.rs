@@ -14,7 +14,8 @@ use netlink_packet_route::AddressFamily;
 use nix::errno::Errno;
 use rtnetlink::{Handle, RouteMessageBuilder};
 
-use super::{netlink_errno, KernelDataPath};
+use super::netlink_error::NetlinkError;
+use super::KernelDataPath;
 use crate::driver::datapath::{
     pick_proxy_arp_interface, ArpInterface, DataPathError, DataPathStep, DefaultRoute,
     ExistingRoute, ProxyArpOutcome, RouteDecision, RouteOutcome,
@@ -42,9 +43,14 @@ impl KernelDataPath {
         match RouteDecision::decide(&views, &ifname, peer, how) {
             RouteDecision::Refuse(r) => Ok(RouteOutcome::Refused(r)),
             RouteDecision::Add => {
-                route.add(ours.clone()).execute().await.map_err(|e| {
-                    DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
-                })?;
+                route
+                    .add(ours.clone())
+                    .execute()
+                    .await
+                    .map_err(NetlinkError::from)
+                    .map_err(|e| {
+                        DataPathError::in_call(STEP, "RTM_NEWROUTE", format!("dev {ifname}: {e}"))
+                    })?;
                 self.default_route = Some(Box::new((ours, None)));
                 Ok(RouteOutcome::Added)
             }
@@ -58,23 +64,46 @@ impl KernelDataPath {
                 // same metric the kernel refuses a second default route
                 // (EEXIST): then the old one goes first, and comes back
                 // if ours cannot be added.
-                let mut added = route.add(ours.clone()).execute().await;
-                if matches!(&added, Err(e) if netlink_errno(e) == Some(Errno::EEXIST)) {
-                    route.del(old.clone()).execute().await.map_err(|e| {
-                        DataPathError::in_call(
-                            STEP,
-                            "RTM_DELROUTE",
-                            format!("delete the one to replace, {view}: {e}"),
-                        )
-                    })?;
-                    added = route.add(ours.clone()).execute().await;
+                let mut added = route
+                    .add(ours.clone())
+                    .execute()
+                    .await
+                    .map_err(NetlinkError::from);
+                if matches!(&added, Err(e) if e.errno() == Some(Errno::EEXIST)) {
+                    route
+                        .del(old.clone())
+                        .execute()
+                        .await
+                        .map_err(NetlinkError::from)
+                        .map_err(|e| {
+                            DataPathError::in_call(
+                                STEP,
+                                "RTM_DELROUTE",
+                                format!("delete the one to replace, {view}: {e}"),
+                            )
+                        })?;
+                    added = route
+                        .add(ours.clone())
+                        .execute()
+                        .await
+                        .map_err(NetlinkError::from);
                     if added.is_err() {
-                        if let Err(e) = route.add(old.clone()).execute().await {
+                        if let Err(e) = route
+                            .add(old.clone())
+                            .execute()
+                            .await
+                            .map_err(NetlinkError::from)
+                        {
                             tracing::error!("putting back the default route {view}: {e}");
                         }
                     }
                 } else if added.is_ok() {
-                    if let Err(e) = route.del(old.clone()).execute().await {
+                    if let Err(e) = route
+                        .del(old.clone())
+                        .execute()
+                        .await
+                        .map_err(NetlinkError::from)
+                    {
                         tracing::warn!("deleting the replaced default route {view}: {e}");
                     }
                 }
@@ -93,14 +122,14 @@ impl KernelDataPath {
             return;
         };
         let route = self.netlink.route();
-        if let Err(e) = route.del(ours).execute().await {
+        if let Err(e) = route.del(ours).execute().await.map_err(NetlinkError::from) {
             // Gone with the interface already (ESRCH) is fine.
-            if netlink_errno(&e) != Some(Errno::ESRCH) {
+            if e.errno() != Some(Errno::ESRCH) {
                 tracing::warn!("deleting the default route: {e}");
             }
         }
         if let Some(old) = old {
-            match route.add(old).execute().await {
+            match route.add(old).execute().await.map_err(NetlinkError::from) {
                 Ok(()) => tracing::info!("restored the replaced default route"),
                 Err(e) => tracing::error!("restoring the replaced default route: {e}"),
             }
@@ -132,6 +161,7 @@ impl KernelDataPath {
             .flags(NeighbourFlags::Proxy)
             .execute()
             .await
+            .map_err(NetlinkError::from)
             .map_err(|e| {
                 DataPathError::in_call(
                     DataPathStep::ProxyArp,
@@ -159,7 +189,14 @@ impl KernelDataPath {
             .push(NeighbourAttribute::Destination(NeighbourAddress::Inet(
                 peer,
             )));
-        if let Err(e) = self.netlink.neighbours().del(message).execute().await {
+        if let Err(e) = self
+            .netlink
+            .neighbours()
+            .del(message)
+            .execute()
+            .await
+            .map_err(NetlinkError::from)
+        {
             tracing::warn!("deleting the proxy ARP entry for {peer}: {e}");
         }
     }
@@ -198,13 +235,18 @@ async fn default_routes(
     request.header.address_family = AddressFamily::Inet;
     let mut routes = netlink.route().get(request).execute();
     let mut found = Vec::new();
-    while let Some(m) = routes.try_next().await.map_err(|e| {
-        DataPathError::in_call(
-            DataPathStep::DefaultRoute,
-            "RTM_GETROUTE",
-            format!("read the routing table: {e}"),
-        )
-    })? {
+    while let Some(m) = routes
+        .try_next()
+        .await
+        .map_err(NetlinkError::from)
+        .map_err(|e| {
+            DataPathError::in_call(
+                DataPathStep::DefaultRoute,
+                "RTM_GETROUTE",
+                format!("read the routing table: {e}"),
+            )
+        })?
+    {
         if m.header.address_family != AddressFamily::Inet
             || m.header.destination_prefix_length != 0
             || m.header.kind != RouteType::Unicast
@@ -259,9 +301,14 @@ async fn arp_interfaces(netlink: &Handle) -> Result<Vec<ArpInterface>, DataPathE
     const STEP: DataPathStep = DataPathStep::ProxyArp;
     let mut links = std::collections::HashMap::new();
     let mut stream = netlink.link().get().execute();
-    while let Some(link) = stream.try_next().await.map_err(|e| {
-        DataPathError::in_call(STEP, "RTM_GETLINK", format!("find an interface: {e}"))
-    })? {
+    while let Some(link) = stream
+        .try_next()
+        .await
+        .map_err(NetlinkError::from)
+        .map_err(|e| {
+            DataPathError::in_call(STEP, "RTM_GETLINK", format!("find an interface: {e}"))
+        })?
+    {
         let flags = link.header.flags;
         let usable = flags.contains(LinkFlags::Up | LinkFlags::Broadcast)
             && !flags.intersects(LinkFlags::Pointopoint | LinkFlags::Loopback | LinkFlags::Noarp);
@@ -277,9 +324,14 @@ async fn arp_interfaces(netlink: &Handle) -> Result<Vec<ArpInterface>, DataPathE
     }
     let mut found = Vec::new();
     let mut stream = netlink.address().get().execute();
-    while let Some(a) = stream.try_next().await.map_err(|e| {
-        DataPathError::in_call(STEP, "RTM_GETADDR", format!("find an interface: {e}"))
-    })? {
+    while let Some(a) = stream
+        .try_next()
+        .await
+        .map_err(NetlinkError::from)
+        .map_err(|e| {
+            DataPathError::in_call(STEP, "RTM_GETADDR", format!("find an interface: {e}"))
+        })?
+    {
         if a.header.family != AddressFamily::Inet {
             continue;
         }

@@ -15,7 +15,8 @@ use rand_core::UnwrapErr;
 use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::{netlink_errno, step, KernelDataPath};
+use super::netlink_error::NetlinkError;
+use super::{step, KernelDataPath};
 use crate::driver::datapath::{DataPathError, DataPathStep, UnitCreated};
 #[cfg(doc)]
 use crate::driver::DataPath;
@@ -271,6 +272,7 @@ impl KernelDataPath {
             .set(rename)
             .execute()
             .await
+            .map_err(NetlinkError::from)
             .map_err(|e| {
                 DataPathError::in_call(
                     DataPathStep::NameInterface,
@@ -314,7 +316,8 @@ async fn newlink(netlink: &Handle, dev: &Unattached, name: &str) -> Result<(), O
         .add(message)
         .execute()
         .await
-        .map_err(|e| netlink_errno(&e))
+        .map_err(NetlinkError::from)
+        .map_err(|e| e.errno())
 }
 
 fn ifindex(name: &str) -> Result<u32, DataPathError> {

@@ -42,10 +42,18 @@ use tokio::task::JoinHandle;
 
 mod commands;
 mod control;
+#[cfg(feature = "ctl")]
+mod ctl;
+#[cfg(not(feature = "ctl"))]
+#[path = "ctl_absent.rs"]
 mod ctl;
 mod dialling;
 mod log;
 mod memory;
+#[cfg(feature = "metrics")]
+mod metrics;
+#[cfg(not(feature = "metrics"))]
+#[path = "metrics_absent.rs"]
 mod metrics;
 mod ppp;
 mod reload;
@@ -58,9 +66,12 @@ use super::kernel::{udp_socket, KernelTunnel};
 use super::pacer::CallPacer;
 use super::settings::{Section, Settings};
 use super::setup::PppSetup;
+#[cfg(feature = "ctl")]
 use crate::ctl::server::DaemonRequest;
 use crate::driver::{Engine, EngineEvent, EngineEvents, SessionId};
 use crate::limits::Limits;
+#[cfg(not(feature = "ctl"))]
+use ctl::DaemonRequest;
 use log::{log_datagram, log_event};
 
 /// A datagram a reader task got: from which listening address's sockets
@@ -82,7 +93,8 @@ const PACE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100)
 enum Phase {
     Running,
     /// A soft shutdown: no new tunnels or calls; waiting for the PPP
-    /// sessions to end by themselves.
+    /// sessions to end by themselves (`rppp ctl shutdown --soft` only).
+    #[cfg_attr(not(feature = "ctl"), allow(dead_code))]
     Draining,
     /// Waiting for every PPP session to end, until then.
     StoppingPpp(Instant),
@@ -297,6 +309,7 @@ impl Daemon {
 
     /// Serves `rppp ctl` on the control socket while the daemon runs (a
     /// path that cannot be bound is said once; the daemon runs without).
+    #[cfg(feature = "ctl")]
     async fn control_socket(&mut self) -> Option<crate::ctl::server::Serving> {
         let path = self.settings.ctl_socket.clone()?;
         match crate::ctl::ControlSocket::bind(&path).await {

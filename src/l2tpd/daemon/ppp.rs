@@ -35,6 +35,9 @@ impl Daemon {
             kernel,
             radius,
         } = call;
+        // usepeerdns: resolv.conf when IPCP comes up (the daemon runs no
+        // scripts).
+        let hooks = crate::notify::PeerDnsHooks::for_config(&config);
         #[cfg(feature = "radius")]
         if let Some(setup) = radius {
             self.radius
@@ -67,11 +70,11 @@ impl Daemon {
                         .pools_for(&self.settings, (tunnel, info.session_id)),
                 )),
             };
-            return match self.radius.hooks(&setup.file, (), call) {
+            return match self.radius.hooks(&setup.file, hooks, call) {
                 Ok(hooks) => Ok(self
                     .engine
                     .add_kernel_session(socket, config, kernel, hooks)),
-                Err(()) => Err(format!("{}: no RADIUS client", setup.file)),
+                Err(_) => Err(format!("{}: no RADIUS client", setup.file)),
             };
         }
         #[cfg(not(feature = "radius"))]
@@ -79,7 +82,9 @@ impl Daemon {
             match never {}
         }
         let _ = (tunnel, role, info);
-        Ok(self.engine.add_kernel_session(socket, config, kernel, ()))
+        Ok(self
+            .engine
+            .add_kernel_session(socket, config, kernel, hooks))
     }
 
     /// The Dynamic Authorization listener, when configured: its socket is

@@ -82,6 +82,7 @@ impl Daemon {
 
     /// Stops accepting; the tunnels close once the last PPP session has
     /// ended.
+    #[cfg(feature = "ctl")]
     pub(super) fn begin_drain(&mut self) {
         tracing::info!(
             "soft shutdown: no new tunnels or calls; {} PPP session(s) run until they end",
@@ -93,6 +94,7 @@ impl Daemon {
     }
 
     /// `rppp ctl shutdown [--soft]`: the answer.
+    #[cfg(feature = "ctl")]
     pub(super) fn ctl_shutdown(&mut self, soft: bool) -> Result<String, String> {
         let sessions = self.glue.ppp_sessions();
         let tunnels = self.endpoint.tunnel_ids().count();
