@@ -19,6 +19,7 @@ mod engine;
 mod events;
 #[cfg(feature = "test-util")]
 pub mod fake;
+pub mod file_replace;
 mod framed_route;
 mod hooks;
 mod kernel_path;

@@ -23,10 +23,11 @@
 //! replaces the link's target, even one that does not exist yet).
 
 use std::fmt::Write as _;
-use std::io::{self, Write as _};
+use std::io;
 use std::net::Ipv4Addr;
-use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
+
+use crate::driver::file_replace;
 
 /// pppd's `_PATH_RESOLV`.
 pub const RESOLV_CONF_PATH: &str = "/etc/ppp/resolv.conf";
@@ -43,56 +44,10 @@ pub fn contents(dns: [Option<Ipv4Addr>; 2]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// How many symbolic links [`replace`] follows before it gives up (the
-/// kernel's own limit for a path is 40).
-const MAX_LINKS: usize = 40;
-
-/// The file `path` names once its symbolic links are followed: the path
-/// itself when it is no link; the link's target, which may not exist yet,
-/// when it is one.
-fn destination(path: &Path) -> io::Result<PathBuf> {
-    let mut p = path.to_path_buf();
-    for _ in 0..MAX_LINKS {
-        match std::fs::read_link(&p) {
-            Ok(target) => {
-                p = match p.parent() {
-                    Some(dir) => dir.join(target),
-                    None => target,
-                }
-            }
-            // Not a link (or nothing there): the file itself.
-            Err(_) => return Ok(p),
-        }
-    }
-    Err(io::Error::other(format!(
-        "more than {MAX_LINKS} symbolic links"
-    )))
-}
-
 /// Replaces the file `path` names (its symbolic links followed) with
-/// `text`, atomically (a temporary file in the same directory, renamed
-/// over it), mode 0644.
+/// `text`, atomically, mode 0644 ([`file_replace::replace`]).
 pub fn replace(path: &Path, text: &str) -> io::Result<()> {
-    let path = &destination(path)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp: PathBuf = dir.join(format!(".{name}.rppp-{}", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o644)
-            .open(&temp)?;
-        // The umask may have taken bits the readers need.
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        f.write_all(text.as_bytes())?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    file_replace::replace(path, text.as_bytes(), 0o644)
 }
 
 /// IPCP is up with these DNS servers: writes `path` as pppd does, and
@@ -151,6 +106,7 @@ impl crate::driver::Hooks for PeerDnsHooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
 
     const A: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 53);
     const B: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 53);

@@ -16,11 +16,13 @@
 use std::fmt::Write as _;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rppp_radius::config::{AttributeDef, DataType, Dictionary};
 use rppp_radius::{AttributeType, MicrosoftType, Packet, VENDOR_MICROSOFT};
+
+use crate::driver::file_replace;
 
 /// Where pppd's plugin writes the files.
 pub const DEFAULT_DIR: &str = "/var/run";
@@ -50,24 +52,9 @@ impl Radattr {
     pub fn write(&self, ifname: &str, packet: &Packet<'_>) -> io::Result<PathBuf> {
         let path = self.path(ifname);
         let text = render(packet, &self.dictionary);
-        write_private(&path, text.as_bytes())?;
+        file_replace::replace(&path, text.as_bytes(), 0o600)?;
         Ok(path)
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let tmp = path.with_extension("rppp-tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(bytes)?;
-    drop(f);
-    std::fs::rename(&tmp, path)
 }
 
 /// Every attribute of `packet` the dictionary names, as `Name Value`
