@@ -34,13 +34,8 @@ impl TunnelContext {
             IpAddr::V4(_) => TunnelMediumType::Ipv4,
             IpAddr::V6(_) => TunnelMediumType::Ipv6,
         };
-        // Tag 0 and a 24-bit value (RFC 2868 section 3.1).
-        let tagged = |v: u32| {
-            let [_, a, b, c] = v.to_be_bytes();
-            vec![0, a, b, c]
-        };
-        r.add(AttributeType::TunnelType, tagged(TunnelType::L2tp.into()))
-            .add(AttributeType::TunnelMediumType, tagged(medium.into()))
+        r.add_tagged_u32(AttributeType::TunnelType, 0, TunnelType::L2tp.into())
+            .add_tagged_u32(AttributeType::TunnelMediumType, 0, medium.into())
             // An address's text starts above 0x1F: no Tag octet is read.
             .add_text(
                 AttributeType::TunnelClientEndpoint,

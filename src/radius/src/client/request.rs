@@ -95,6 +95,16 @@ impl Request {
         self
     }
 
+    /// Adds a tagged integer (RFC 2868 section 3.1): Tag 0 for none; the
+    /// value keeps its low 24 bits, as [`PacketBuilder::add_tagged_u32`]
+    /// writes it.
+    ///
+    /// [`PacketBuilder::add_tagged_u32`]: crate::PacketBuilder::add_tagged_u32
+    pub fn add_tagged_u32(&mut self, t: AttributeType, tag: u8, value: u32) -> &mut Self {
+        let [_, a, b, c] = value.to_be_bytes();
+        self.add(t, [tag, a, b, c])
+    }
+
     /// Adds a `text` attribute.
     pub fn add_text(&mut self, t: AttributeType, value: &str) -> &mut Self {
         self.add(t, value.as_bytes())
