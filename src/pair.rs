@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{RngExt as _, SeedableRng};
 
+mod sent_log;
+pub use sent_log::SentLog;
+
 use crate::session::{
     DataPathAction, EventWords, FrameDisplay, Session, SessionConfig, SessionEvent, StaleVerdict,
     Verdict, VerifyHandle,
@@ -97,54 +100,6 @@ pub struct Endpoint {
     exit: Option<u8>,
 }
 
-/// The frames one side sent, back to back in one buffer: a pair records
-/// every frame without an allocation for each.
-#[derive(Debug, Default)]
-pub struct SentLog {
-    bytes: Vec<u8>,
-    /// (protocol, end of its Information field in `bytes`).
-    frames: Vec<(u16, usize)>,
-}
-
-impl SentLog {
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.frames.clear();
-    }
-
-    fn push(&mut self, protocol: u16, information: &[u8]) {
-        self.bytes.extend_from_slice(information);
-        self.frames.push((protocol, self.bytes.len()));
-    }
-
-    /// How many frames.
-    pub fn len(&self) -> usize {
-        self.frames.len()
-    }
-
-    /// Whether none was sent.
-    pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
-    }
-
-    /// Frame `i`: (protocol, Information field).
-    pub fn get(&self, i: usize) -> Option<(u16, &[u8])> {
-        let &(protocol, end) = self.frames.get(i)?;
-        let start = i.checked_sub(1).map_or(0, |p| self.frames[p].1);
-        Some((protocol, &self.bytes[start..end]))
-    }
-
-    /// The last frame.
-    pub fn last(&self) -> Option<(u16, &[u8])> {
-        self.get(self.frames.len().checked_sub(1)?)
-    }
-
-    /// Every frame in order: (protocol, Information field).
-    pub fn iter(&self) -> impl Iterator<Item = (u16, &[u8])> + '_ {
-        (0..self.frames.len()).filter_map(|i| self.get(i))
-    }
-}
-
 impl Endpoint {
     /// The exit code, once the session terminated.
     pub fn exit_code(&self) -> Option<u8> {
@@ -174,11 +129,7 @@ impl Endpoint {
 
     /// How many frames of `protocol` it sent.
     pub fn sent_count(&self, protocol: u16) -> usize {
-        self.sent
-            .frames
-            .iter()
-            .filter(|(p, _)| *p == protocol)
-            .count()
+        self.sent.count(protocol)
     }
 }
 
@@ -248,10 +199,7 @@ impl Pair {
             session: Session::new(config),
             events: Vec::with_capacity(16),
             actions: Vec::with_capacity(16),
-            sent: SentLog {
-                bytes: Vec::with_capacity(512),
-                frames: Vec::with_capacity(16),
-            },
+            sent: SentLog::with_capacity(16, 512),
             ip: None,
             exit: None,
         };
