@@ -96,6 +96,7 @@ pub mod limits;
 pub mod log_context;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+pub mod nd;
 #[cfg(feature = "pppd")]
 pub mod notify;
 #[cfg(feature = "pppd")]

@@ -13,6 +13,8 @@ use std::net::Ipv4Addr;
 use rppp::driver::{
     Authorization, EndReason, EngineEvent, FramedRoute, Hooks, LinkOptions, SessionLimits,
 };
+use rppp::nd::message::{RouterAdvertisement, RouterSolicitation};
+use rppp::nd::Ipv6Prefix;
 use rppp::session::{
     exit, DataPathAction, SessionEvent, TerminationReason, Verdict, Verification, VerifyRequest,
 };
@@ -85,6 +87,7 @@ async fn an_accept_with_a_session_timeout_ends_the_link_on_time() {
         mtu: None,
         interface_id: None,
         routes: Vec::new(),
+        ipv6_prefix: None,
     });
     let asked = Arc::clone(&v.asked);
     let mut r = start_verified(v);
@@ -191,6 +194,72 @@ async fn an_accepts_routes_go_through_the_interface_while_ipv4_is_up() {
     ended(r.lac).await;
     ended(r.lns).await;
     assert!(r.lns_kernel.lock().framed_routes.is_empty());
+}
+
+/// The Router Advertisements the fake kernel's link carried, waiting up
+/// to `within` for at least `n`.
+async fn advertisements(
+    kernel: &rppp::driver::fake::FakeHandle,
+    n: usize,
+    within: Duration,
+) -> Vec<RouterAdvertisement> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + within;
+    while seen.len() < n && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        for m in kernel.lock().router_advertisements() {
+            seen.push(RouterAdvertisement::parse(&m, 255).expect("a valid advertisement"));
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn an_accepts_ipv6_prefix_is_routed_and_advertised_while_ipv6_is_up() {
+    let prefix = Ipv6Prefix::new("2001:db8:77:1::".parse().unwrap(), 64).unwrap();
+    let mut answer = Authorization::from(Verdict::accept());
+    answer.ipv6_prefix = Some(prefix);
+    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
+    lns.auth.verification = Verification::External;
+    lns.auth.chap_secrets = secrets("");
+    lns.auth.pap_secrets = secrets("");
+    lns.ipv6cp = Some(Ipv6cpConfig::default());
+    lac.ipv6cp = Some(Ipv6cpConfig::default());
+    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
+    let engine = TestEngine::new();
+    let mut lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), verifier(answer));
+    let lac = engine.add_session(lac_dp, lac);
+    let ipv6_up = |e: &EngineEvent| matches!(e, EngineEvent::Session(SessionEvent::Ipv6Up { .. }));
+    events_until(&mut lns, ipv6_up).await;
+    // The first advertisement goes at once, with the prefix for SLAAC
+    // and this end as the peer's default router.
+    let first = advertisements(&lns_kernel, 1, Duration::from_secs(2)).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let p = first[0]
+        .prefixes()
+        .next()
+        .expect("a Prefix Information option");
+    assert_eq!(p.prefix, prefix);
+    assert!(p.on_link && p.autonomous);
+    assert_eq!(first[0].router_lifetime, 1800);
+    assert_eq!(lns_kernel.lock().ipv6_prefix, Some(prefix));
+    assert_eq!(lac_kernel.lock().ipv6_prefix, None);
+    // A solicitation is answered, no sooner than 3 s after the first
+    // (MIN_DELAY_BETWEEN_RAS), long before the next unsolicited one
+    // (16 s). One that is not valid (code 1) is dropped.
+    assert!(lns_kernel
+        .lock()
+        .send_to_router(&[133, 1, 0, 0, 0, 0, 0, 0]));
+    assert!(lns_kernel
+        .lock()
+        .send_to_router(&RouterSolicitation::default().encode()));
+    let answer = advertisements(&lns_kernel, 1, Duration::from_secs(5)).await;
+    assert_eq!(answer.len(), 1, "{answer:?}");
+    assert_eq!(answer[0], first[0]);
+    lac.close();
+    ended(lac).await;
+    ended(lns).await;
+    assert_eq!(lns_kernel.lock().ipv6_prefix, None);
 }
 
 #[tokio::test]

@@ -12,7 +12,8 @@ use std::net::Ipv4Addr;
 pub use super::l2tp_watch::LowerLayer;
 use super::FramedRoute;
 use crate::kernel::frames::SharedFd;
-use crate::kernel::{IdleTime, L2tpStats};
+use crate::kernel::{IdleTime, L2tpStats, NdSocket};
+use crate::nd::Ipv6Prefix;
 use crate::session::DataPathAction;
 
 /// A step of a session's data path, for a program to tell failures apart
@@ -59,6 +60,9 @@ pub enum DataPathStep {
     ProxyArp,
     /// Adding the routes the authorization asked for.
     Routes,
+    /// Advertising the peer's IPv6 prefix: its route through the
+    /// interface and the ICMPv6 socket for Router Advertisements.
+    Ipv6Prefix,
 }
 
 impl DataPathStep {
@@ -100,6 +104,7 @@ impl fmt::Display for DataPathStep {
             DataPathStep::DefaultRoute => "add the default route",
             DataPathStep::ProxyArp => "add the proxy ARP entry",
             DataPathStep::Routes => "add the framed routes",
+            DataPathStep::Ipv6Prefix => "advertise the IPv6 prefix",
         })
     }
 }
@@ -427,6 +432,27 @@ pub trait DataPath: Send + 'static {
     /// Removes the routes [`add_routes`](DataPath::add_routes) added.
     /// Failures are logged.
     fn clear_routes(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// The peer's IPv6 prefix (RADIUS Framed-IPv6-Prefix, "an IPv6 prefix
+    /// (and corresponding route) to be configured for the user", RFC 3162
+    /// section 2.3): its route through the interface, and the interface's
+    /// ICMPv6 socket to advertise it on (RFC 4861 Router Advertisements,
+    /// see [`crate::nd`]). Undone by
+    /// [`clear_ipv6_prefix`](DataPath::clear_ipv6_prefix) and by
+    /// teardown.
+    fn advertise_ipv6_prefix(
+        &mut self,
+        prefix: Ipv6Prefix,
+    ) -> impl Future<Output = Result<NdSocket, DataPathError>> + Send {
+        let _ = prefix;
+        async { Err(unsupported(DataPathStep::Ipv6Prefix)) }
+    }
+
+    /// Removes the route [`advertise_ipv6_prefix`](DataPath::advertise_ipv6_prefix)
+    /// added. Failures are logged.
+    fn clear_ipv6_prefix(&mut self) -> impl Future<Output = ()> + Send {
         async {}
     }
 

@@ -51,6 +51,10 @@ pub struct Authorization {
     /// Routes through the interface to the peer's networks, while IPv4 is
     /// up (RADIUS Framed-Route, Framed-IP-Netmask).
     pub routes: Vec<FramedRoute>,
+    /// The peer's IPv6 prefix (RADIUS Framed-IPv6-Prefix, RFC 3162
+    /// section 2.3), where IPv6CP runs: routed through the interface and
+    /// advertised to the peer for SLAAC while IPv6 is up.
+    pub ipv6_prefix: Option<crate::nd::Ipv6Prefix>,
 }
 
 impl From<Verdict> for Authorization {
@@ -63,6 +67,7 @@ impl From<Verdict> for Authorization {
             mtu: None,
             interface_id: None,
             routes: Vec::new(),
+            ipv6_prefix: None,
         }
     }
 }

@@ -26,6 +26,7 @@
 pub mod frames;
 pub mod heap;
 mod ioctl;
+mod nd_socket;
 mod ppp;
 mod pppol2tp;
 mod rtnl;
@@ -34,6 +35,7 @@ use std::fmt;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd, RawFd};
 
 pub use ioctl::Pppol2tpIocStats;
+pub use nd_socket::{NdReceived, NdSocket};
 pub use nix::errno::Errno;
 pub use ppp::{Channel, IdleTime, Unattached, Unit};
 pub use pppol2tp::{L2tpStats, PppoL2tpAddr, PppoL2tpOption, PppoL2tpSocket};

@@ -27,6 +27,7 @@ use super::RadiusHandle;
 use crate::driver::{
     Authorization, Ended, EngineEvent, FramedRoute, Hooks, IpPreUp, NetworkStats, SessionLimits,
 };
+use crate::nd::Ipv6Prefix;
 use crate::session::{SessionEvent, VerifyRequest};
 
 /// What every session of a process shares: the client, the NAS's
@@ -326,6 +327,13 @@ fn netmask_route(a: &ReplyAttributes) -> Option<FramedRoute> {
         .flatten()
 }
 
+/// Framed-IPv6-Prefix as a prefix (RFC 3162 section 2.3 allows lengths
+/// 0 to 128).
+fn ipv6_prefix(a: &ReplyAttributes) -> Option<Ipv6Prefix> {
+    a.framed_ipv6_prefix
+        .and_then(|(address, len)| Ipv6Prefix::new(address, len))
+}
+
 /// Framed-MTU as an MTU: RFC 2865 section 5.12 allows 64 to 65535.
 fn framed_mtu(v: u32) -> Option<u16> {
     u16::try_from(v).ok().filter(|m| *m >= 64)
@@ -340,8 +348,8 @@ fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
     if a.framed_netmask.is_some() && netmask_route(a).is_none() {
         v.push("Framed-IP-Netmask without a Framed-IP-Address, or not a netmask");
     }
-    if a.framed_ipv6_prefix.is_some() {
-        v.push("Framed-IPv6-Prefix");
+    if a.framed_ipv6_prefix.is_some() && ipv6_prefix(a).is_none() {
+        v.push("Framed-IPv6-Prefix longer than 128 bits");
     }
     if a.mppe_keys {
         // Accepted: MPPE is not negotiated on L2TP links here.
@@ -449,6 +457,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
                 mtu: a.framed_mtu.and_then(framed_mtu),
                 interface_id: a.framed_interface_id,
                 routes: routes(a),
+                ipv6_prefix: ipv6_prefix(a),
             };
             lock(&state).reply = radius.attributes;
             result

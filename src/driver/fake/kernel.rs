@@ -4,6 +4,7 @@
 //! to fail ([`Step`]).
 
 use std::net::Ipv4Addr;
+use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex, Weak};
 
 use tokio::time::Instant;
@@ -11,6 +12,7 @@ use tokio::time::Instant;
 use crate::driver::datapath::{ArpInterface, DataPathStep, ExistingRoute, L2tpIds, UnitStats};
 use crate::driver::FramedRoute;
 use crate::kernel::frames::FrameFd;
+use crate::nd::Ipv6Prefix;
 use crate::session::{DataPathAction, NpMode};
 
 /// A step of the data path, to fail on purpose.
@@ -115,6 +117,11 @@ pub struct FakeKernel {
     pub proxy_arp: Vec<(Ipv4Addr, String)>,
     /// Framed routes through the interface now.
     pub framed_routes: Vec<FramedRoute>,
+    /// The peer's IPv6 prefix routed through the interface now.
+    pub ipv6_prefix: Option<Ipv6Prefix>,
+    /// The peer's end of the session's ICMPv6 socket (see
+    /// [`router_advertisements`](FakeKernel::router_advertisements)).
+    pub(super) nd_link: Option<OwnedFd>,
     /// The L2TP ids the data path reports (none unless a test sets
     /// them before the session starts).
     pub l2tp: Option<L2tpIds>,
@@ -122,4 +129,36 @@ pub struct FakeKernel {
     pub(super) deletion_announced: Arc<crate::driver::signal::Signal>,
     pub(super) channel_kernel: Option<Arc<FrameFd>>,
     pub(super) unit_kernel: Option<Arc<FrameFd>>,
+}
+
+impl FakeKernel {
+    /// The ICMPv6 messages the session sent on its interface since the
+    /// last call (Router Advertisements), oldest first.
+    pub fn router_advertisements(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let Some(fd) = &self.nd_link else { return out };
+        let mut buf = [0u8; 2048];
+        while let Ok(n @ 1..) = nix::sys::socket::recv(
+            std::os::fd::AsRawFd::as_raw_fd(fd),
+            &mut buf,
+            nix::sys::socket::MsgFlags::MSG_DONTWAIT,
+        ) {
+            out.push(buf[..n].to_vec());
+        }
+        out
+    }
+
+    /// The peer sends `message` (a Router Solicitation, say) on the link,
+    /// with hop limit 255. False when no socket is open.
+    pub fn send_to_router(&self, message: &[u8]) -> bool {
+        let Some(fd) = &self.nd_link else {
+            return false;
+        };
+        nix::sys::socket::send(
+            std::os::fd::AsRawFd::as_raw_fd(fd),
+            message,
+            nix::sys::socket::MsgFlags::MSG_DONTWAIT,
+        )
+        .is_ok()
+    }
 }

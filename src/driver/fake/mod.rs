@@ -32,7 +32,8 @@ use super::datapath::{
 };
 use super::FramedRoute;
 use crate::kernel::frames::{FrameFd, Read, SharedFd};
-use crate::kernel::IdleTime;
+use crate::kernel::{IdleTime, NdSocket};
+use crate::nd::Ipv6Prefix;
 use crate::session::{network_protocol, DataPathAction, NpMode};
 
 /// The name of every fake unit's interface.
@@ -477,6 +478,22 @@ impl DataPath for FakeDataPath {
         self.kernel.lock().framed_routes.clear();
     }
 
+    async fn advertise_ipv6_prefix(
+        &mut self,
+        prefix: Ipv6Prefix,
+    ) -> Result<NdSocket, DataPathError> {
+        let (socket, peer) = NdSocket::pair()
+            .map_err(|e| DataPathError::in_call(DataPathStep::Ipv6Prefix, "socketpair", e))?;
+        let mut k = self.kernel.lock();
+        k.ipv6_prefix = Some(prefix);
+        k.nd_link = Some(peer);
+        Ok(socket)
+    }
+
+    async fn clear_ipv6_prefix(&mut self) {
+        self.kernel.lock().ipv6_prefix = None;
+    }
+
     async fn teardown(&mut self) {
         let mut k = self.kernel.lock();
         k.torn_down = true;
@@ -484,6 +501,7 @@ impl DataPath for FakeDataPath {
         // replaced route is not put back: only clear_default_route does).
         k.default_routes.retain(|r| r.dev != FAKE_IFNAME);
         k.framed_routes.clear();
+        k.ipv6_prefix = None;
         k.ipv4 = None;
         k.up = false;
         k.connected = false;

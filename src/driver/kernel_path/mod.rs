@@ -31,7 +31,8 @@ use super::datapath::{
 use super::l2tp_watch::{L2tpWatch, Watcher};
 use super::FramedRoute;
 use crate::kernel::frames::SharedFd;
-use crate::kernel::{self, Channel, IdleTime, L2tpStats, PppoL2tpSocket, Unit};
+use crate::kernel::{self, Channel, IdleTime, L2tpStats, NdSocket, PppoL2tpSocket, Unit};
+use crate::nd::Ipv6Prefix;
 use crate::session::DataPathAction;
 use interface::remove_address;
 
@@ -72,6 +73,9 @@ pub struct KernelDataPath {
     proxy_arp: Option<(u32, Ipv4Addr)>,
     /// The framed routes we added (empty: no allocation).
     framed_routes: Vec<RouteMessage>,
+    /// The route to the peer's IPv6 prefix we added (boxed: few sessions
+    /// have one).
+    ipv6_prefix_route: Option<Box<RouteMessage>>,
     /// The engine's L2TP deletion watch and this session's subscription.
     l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
@@ -132,6 +136,17 @@ impl DataPath for KernelDataPath {
         self.remove_default_route().await
     }
 
+    async fn advertise_ipv6_prefix(
+        &mut self,
+        prefix: Ipv6Prefix,
+    ) -> Result<NdSocket, DataPathError> {
+        self.add_ipv6_prefix(prefix).await
+    }
+
+    async fn clear_ipv6_prefix(&mut self) {
+        self.remove_ipv6_prefix().await
+    }
+
     async fn set_proxy_arp(&mut self, peer: Ipv4Addr) -> Result<ProxyArpOutcome, DataPathError> {
         self.add_proxy_arp(peer).await
     }
@@ -174,6 +189,7 @@ impl DataPath for KernelDataPath {
         self.clear_proxy_arp().await;
         self.clear_default_route().await;
         self.clear_routes().await;
+        self.clear_ipv6_prefix().await;
         if let Some(index) = self.ifindex {
             for pair in [self.ipv6.take().map(|p| *p), self.ipv4.take()]
                 .into_iter()

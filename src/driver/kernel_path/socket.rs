@@ -125,6 +125,7 @@ impl KernelDataPath {
             default_route: None,
             proxy_arp: None,
             framed_routes: Vec::new(),
+            ipv6_prefix_route: None,
             l2tp_watch: None,
         }
     }

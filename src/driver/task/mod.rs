@@ -9,6 +9,7 @@
 //! the down scripts ([`link`]); the wait for `ip-pre-up` is the hooks'
 //! ([`Hooks::ip_pre_up`]), and frames and timers go on during it.
 
+mod advertising;
 mod frames;
 mod link;
 mod report;
@@ -33,6 +34,7 @@ use super::status::FrameCounts;
 use super::verify::{Authorization, SessionLimits};
 use crate::kernel::frames::FrameFd;
 use crate::session::{DataPathAction, Session, SessionEvent, TerminationReason, VerifyHandle};
+use advertising::Advertising;
 use link::LinkState;
 pub(crate) use start::Start;
 
@@ -79,6 +81,9 @@ struct Task<D, H> {
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
     timer_at: Option<Instant>,
     link: LinkState,
+    /// The peer's IPv6 prefix, advertised while IPv6 is up (boxed: few
+    /// sessions have one).
+    advertising: Option<Box<Advertising>>,
     rx_frames: FrameCounts,
     tx_frames: FrameCounts,
     auth_attempts: u32,
@@ -119,6 +124,7 @@ pub(crate) fn run<D: DataPath, H: Hooks>(
         timer: None,
         timer_at: None,
         link,
+        advertising: None,
         rx_frames: FrameCounts::default(),
         tx_frames: FrameCounts::default(),
         auth_attempts: 0,
@@ -219,6 +225,13 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
             }
         }
         self.link.set_framed_routes(authorization.routes);
+        if let Some(prefix) = authorization.ipv6_prefix {
+            if self.session.ipv6cp().is_some() {
+                self.advertising = Some(Advertising::new(prefix));
+            } else {
+                tracing::warn!("the peer's IPv6 prefix {prefix} is not applied: IPv6CP is off");
+            }
+        }
         if let Some(mtu) = authorization.mtu {
             tracing::info!("MTU limited to {mtu}");
             self.session.limit_mtu(mtu);
@@ -374,6 +387,25 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 self.link.set_ipv4_extras(&mut self.dp).await;
                 Ok(())
             }
+            DataPathAction::SetNpMode {
+                protocol: crate::session::network_protocol::IPV6,
+                mode,
+            } => {
+                if mode != crate::session::NpMode::Pass {
+                    self.stop_advertising().await;
+                }
+                self.dp.apply(action).await?;
+                if mode == crate::session::NpMode::Pass {
+                    if let Some(a) = &mut self.advertising {
+                        Box::pin(a.start(&mut self.dp, Self::now())).await;
+                    }
+                }
+                Ok(())
+            }
+            DataPathAction::RemoveIpv6LinkLocal => {
+                self.stop_advertising().await;
+                self.dp.apply(action).await
+            }
             DataPathAction::RemoveIpv4Addresses => {
                 // pppd's ipcp_clear_addrs: the route and the proxy ARP
                 // entry go before the addresses.
@@ -382,6 +414,12 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 self.dp.apply(action).await
             }
             _ => self.dp.apply(action).await,
+        }
+    }
+
+    async fn stop_advertising(&mut self) {
+        if let Some(a) = &mut self.advertising {
+            Box::pin(a.stop(&mut self.dp)).await;
         }
     }
 
@@ -425,6 +463,7 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
     /// After the loop: the figures and log lines pppd gives at the end,
     /// then every fd closed and the kernel objects undone.
     async fn wind_down(&mut self) {
+        self.stop_advertising().await;
         if let Some(stats) = self.link.end(&mut self.dp).await {
             self.report(EngineEvent::LinkStats(stats));
         }

@@ -22,6 +22,8 @@ pub(super) enum Wake {
     Timer,
     PreUpDone,
     Verdict(VerifyHandle, Authorization),
+    /// The ICMPv6 socket of the advertised prefix has messages.
+    Neighbor,
     Room,
     Commands,
     Error(std::io::Error),
@@ -38,13 +40,17 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
     /// kept in the task), so the session's future holds no per-branch
     /// state for the whole life of the session: about 900 bytes less each.
     pub(super) async fn wait(&mut self) -> Option<Wake> {
-        let deadline = match (
+        let deadline = [
             self.session.poll_timeout().map(Instant::from_std),
             self.link.idle_deadline(),
-        ) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+            self.advertising
+                .as_ref()
+                .and_then(|a| a.poll_timeout())
+                .map(Instant::from_std),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         self.channel.as_ref()?;
         self.arm_timer(deadline);
         // A full outbox stops input until the embedder reads its events.
@@ -95,6 +101,11 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                 return Poll::Ready(Wake::Timer);
             }
         }
+        if let Some(a) = &self.advertising {
+            if a.poll_readable(cx).is_ready() {
+                return Poll::Ready(Wake::Neighbor);
+            }
+        }
         if self.dp.poll_lower_layer_deleted(cx).is_ready() {
             return Poll::Ready(Wake::Deleted);
         }
@@ -140,7 +151,15 @@ impl<D: DataPath, H: Hooks> Task<D, H> {
                         self.session.close_idle(now, &mut self.rng);
                     }
                 }
+                if let Some(a) = &mut self.advertising {
+                    a.on_timer(now, &mut self.rng);
+                }
                 self.session.handle_timeout(now, &mut self.rng)
+            }
+            Wake::Neighbor => {
+                if let Some(a) = &mut self.advertising {
+                    a.on_readable(now, &mut self.rng);
+                }
             }
             Wake::PreUpDone => self.pre_up = None,
             Wake::Verdict(handle, answer) => self.on_authorization(handle, answer),
