@@ -16,6 +16,12 @@
 #           Framed-Route through the LNS's interface, radattr.so's
 #           /var/run/radattr.pppN while up, gone after. Then a wrong password:
 #           the LNS's rppp exits 11 (peer authentication failed), no Start.
+#           The CHAP user also has a Framed-IPv6-Prefix, and both ends run
+#           IPv6CP (+ipv6): the LNS routes the prefix through its interface
+#           and advertises it (RFC 4861 Router Advertisements); the LAC's
+#           kernel forms its SLAAC address there from its link-local
+#           identifier, takes the LNS as its IPv6 default router, and
+#           ping -6 from the LNS to that address crosses.
 #   Part B  `rppp l2tpd` as the LNS with the same xl2tpd.conf and pppoptfile
 #           (pap, chap): the same checks, and the tunnel attributes (RFC
 #           2867, 2868) in the detail file.
@@ -31,6 +37,7 @@ DETAIL=$RAD/detail
 RC_DIR=/etc/rppp-radius # the LNS's radiusclient.conf and dictionary
 SECRET=lab-secret
 FRAMED_ROUTE=192.168.99.0/24  # every user's Framed-Route
+V6_PREFIX=2001:db8:202:12     # the CHAP user's Framed-IPv6-Prefix, a /64
 # user password Framed-IP-Address, one per method; "wrong" is never right.
 user_of() { case $1 in pap) echo "papuser pap-pw 10.202.0.11";; chap) echo "chapuser chap-pw 10.202.0.12";;
     mschapv2) echo "msuser ms-pw 10.202.0.13";; esac; }
@@ -100,8 +107,10 @@ SITE
     : > $RAD/raddb/mods-config/files/authorize
     for m in pap chap mschapv2; do
         set -- $(user_of $m)
-        printf '%s Cleartext-Password := "%s"\n\tFramed-IP-Address = %s,\n\tFramed-Route = "%s 0.0.0.0 1"\n\n' \
-            "$1" "$2" "$3" "$FRAMED_ROUTE" \
+        v6=""; [ $m = chap ] && v6=",
+	Framed-IPv6-Prefix = $V6_PREFIX::/64"
+        printf '%s Cleartext-Password := "%s"\n\tFramed-IP-Address = %s,\n\tFramed-Route = "%s 0.0.0.0 1"%s\n\n' \
+            "$1" "$2" "$3" "$FRAMED_ROUTE" "$v6" \
             >> $RAD/raddb/mods-config/files/authorize
     done
     # Root in the guest; logs in $RAD; rejects at once (short timeouts).
@@ -172,7 +181,8 @@ write_ppp_configs() {  # $1 = method
         pap) lns_auth="require pap = yes
 refuse chap = yes"; lns_ppp=require-pap;;
         chap) lns_auth="require chap = yes
-refuse pap = yes"; lns_ppp=require-chap;;
+refuse pap = yes"; lns_ppp="require-chap
++ipv6";;
         mschapv2) lns_auth="refuse pap = yes
 refuse chap = yes"; lns_ppp=require-mschap-v2;;
     esac
@@ -223,8 +233,10 @@ mtu 1400
 mru 1400
 lcp-restart 1
 CONF
+    v6=noipv6; [ $1 = chap ] && v6=+ipv6
     cat > /etc/ppp/options.lac <<CONF
 noauth
+$v6
 logfile /tmp/ppp-lac.log
 debug
 noccp
@@ -313,6 +325,7 @@ run_method() {  # run_method a|b <method>
         grep -qx "Framed-IP-Address $ip" /var/run/radattr.$lns_if
     check "$tag: Framed-Route $FRAMED_ROUTE goes through $lns_if" \
         sh -c "/sbin/ip -n lns route show $FRAMED_ROUTE | grep -q 'dev $lns_if'"
+    [ $m = chap ] && ipv6_prefix_checks "$(ppp_if lac | cut -d' ' -f1)" $lns_if
     check "$tag: an Interim-Update (radius-interim-interval 2) counts the pings both ways" \
         wait_for 100 interim_counts $user
     # The LAC hangs up: its pppd sends a Terminate-Request.
@@ -332,6 +345,27 @@ run_method() {  # run_method a|b <method>
     fi
     stop_daemons
     [ $FAILED = "$failed_before" ] || dump_logs
+}
+
+# The LAC's global address in the user's prefix, if its kernel made one.
+slaac_address() {  # slaac_address <lac_if>
+    ip -n lac -6 -o addr show dev "$1" scope global 2>/dev/null |
+        awk -v p="$V6_PREFIX:" 'index($4, p) == 1 { split($4, a, "/"); print a[1]; exit }'
+}
+has_slaac() { [ -n "$(slaac_address "$1")" ]; }
+ipv6_prefix_checks() {  # ipv6_prefix_checks <lac_if> <lns_if>
+    check "$tag: the LNS routes Framed-IPv6-Prefix $V6_PREFIX::/64 through $2" \
+        sh -c "/sbin/ip -n lns -6 route show $V6_PREFIX::/64 | grep -q 'dev $2'"
+    check "$tag: the LAC's kernel formed a SLAAC address in $V6_PREFIX::/64 from the advertisement" \
+        wait_for 200 has_slaac "$1"
+    a=$(slaac_address "$1"); iid=${a#$V6_PREFIX:}; iid=${iid#:}
+    echo "    the LAC's addresses: $(ip -n lac -6 -o addr show dev "$1" | awk '{print $4}' | tr '\n' ' ')"
+    check "$tag: its identifier is the LAC's link-local one (${a:-none})" \
+        sh -c "/sbin/ip -n lac -6 -o addr show dev $1 scope link | grep -qw 'inet6 fe80::${iid:-none}'"
+    check "$tag: the LAC's IPv6 default route goes through $1 (router lifetime)" \
+        sh -c "/sbin/ip -n lac -6 route show default | grep -q 'dev $1'"
+    check "$tag: ping -6 from the LNS to the LAC's ${a:-none} crosses" \
+        ip netns exec lns iputils-ping -6 -c 3 -i 0.2 -W 2 "${a:-2001:db8::1}"
 }
 
 wrong_password() {  # part A: rppp exits 11, no Start
