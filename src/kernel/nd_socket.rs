@@ -109,7 +109,7 @@ impl NdSocket {
             .map_ok(|mut guard| guard.clear_ready())
     }
 
-    /// The next message, if one is queued (a longer one than [`READ_MAX`]
+    /// The next message, if one is queued (a longer one than 1280 octets
     /// is skipped).
     pub fn recv(&self) -> io::Result<Option<NdReceived>> {
         let mut buf = [0u8; READ_MAX];

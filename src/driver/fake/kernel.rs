@@ -93,10 +93,10 @@ pub struct FakeKernel {
     pub channel_closed: bool,
     /// The engine's end of the unit was closed.
     pub unit_closed: bool,
-    /// The lower layer was hung up ([`FakeHandle::hang_up`]): the kernel's
+    /// The lower layer was hung up ([`FakeHandle::hang_up`](super::FakeHandle::hang_up)): the kernel's
     /// ends are gone, so the engine's closing them is not seen.
     pub hung_up: bool,
-    /// The L2TP session was deleted ([`FakeHandle::delete_session`]):
+    /// The L2TP session was deleted ([`FakeHandle::delete_session`](super::FakeHandle::delete_session)):
     /// frames no longer pass either way, and the fds say nothing.
     pub l2tp_deleted: bool,
     /// The driver dropped the data path (which holds the PPPoL2TP socket).
