@@ -83,6 +83,7 @@ async fn radclient_disconnects_and_changes_sessions_by_their_radius_names() {
         directory: Some(directory.clone()),
         radattr: None,
         pools: None,
+        realms: None,
     };
     let engine = TestEngine::new();
     let port = free_udp_port();

@@ -44,6 +44,7 @@ async fn lab() -> Option<Lab> {
         directory: None,
         radattr: None,
         pools: None,
+        realms: None,
     };
     Some(Lab {
         radius,
@@ -397,4 +398,116 @@ async fn local_secrets_and_radius_together_in_the_stated_order() {
     events_until(&mut r_lns, ip_up).await;
     events_until(&mut r_lac, ip_up).await;
     assert_eq!(unanswered.counters().access_unanswered, 1);
+}
+
+/// `plugin radrealms.so`, from pppd's options through the plugin's
+/// clients: radiusclient.conf names servers that do not answer, the
+/// realms file sends realm example.net to FreeRADIUS. erin@example.net
+/// authenticates and is accounted there; alice, with no realm, goes to
+/// the dead servers and the link fails.
+#[tokio::test]
+async fn radrealms_sends_a_realms_users_to_the_realms_servers() {
+    use rppp::radius_client::plugin::{self, CallContext, Clients};
+    let Some(radius) = FreeRadius::start_new() else {
+        return;
+    };
+    let dir = radius.dir();
+    let dictionary = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/options/testdata/radius/dictionary"
+    );
+    let (dead_auth, dead_acct) = (free_udp_port(), free_udp_port());
+    let conf = dir.join("radiusclient.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "authserver 127.0.0.1:{dead_auth}\nacctserver 127.0.0.1:{dead_acct}\n\
+             servers {}\ndictionary {dictionary}\nradius_timeout 1\nradius_retries 1\n",
+            dir.join("servers").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("servers"), format!("127.0.0.1 {SECRET}\n")).unwrap();
+    let realms = dir.join("realms");
+    std::fs::write(
+        &realms,
+        format!(
+            "# realm example.net: the live server\nauthserver example.net 127.0.0.1:{}\n\
+             acctserver example.net 127.0.0.1:{}\n",
+            radius.auth_port, radius.acct_port
+        ),
+    )
+    .unwrap();
+    let (conf, realms) = (conf.display().to_string(), realms.display().to_string());
+    let args = [
+        "plugin",
+        "radius.so",
+        "plugin",
+        "radrealms.so",
+        "radius-config-file",
+        &conf,
+        "realms-config-file",
+        &realms,
+    ];
+    let o = rppp::options::parse(
+        &args,
+        &rppp::options::Context::new(true),
+        &mut rppp::options::read_file,
+    )
+    .unwrap();
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    let setup = plugin::load(&o, &mut rppp::options::read_file)
+        .unwrap()
+        .unwrap();
+    let mut clients = Clients::new();
+    clients.start(&setup).unwrap();
+    let session = |user: (&str, &str)| {
+        let (lns, lac) = configs(AuthMethod::Pap, user.0, user.1);
+        let hooks = clients
+            .hooks(&setup.file, (), CallContext::default())
+            .unwrap();
+        let ((lns_dp, _), (lac_dp, _), _relay) = FakeDataPath::pair().unwrap();
+        let engine = TestEngine::new();
+        (
+            engine.add_session_with(lns_dp, lns, LinkOptions::default(), hooks),
+            engine.add_session(lac_dp, lac),
+        )
+    };
+    let (mut lns, mut lac) = session(REALM_USER);
+    let mut r = Running {
+        lns,
+        lac,
+        lns_kernel: Default::default(),
+        lac_kernel: Default::default(),
+    };
+    let (address, _) = up(&mut r).await;
+    assert_eq!(address, Ipv4Addr::new(10, 64, 0, 11));
+    r.lac.close();
+    ended(r.lac).await;
+    ended(r.lns).await;
+    for status in ["Start", "Stop"] {
+        radius
+            .wait_detail(Duration::from_secs(10), |d| {
+                d.contains(&format!("Acct-Status-Type = {status}"))
+                    && d.contains("User-Name = \"erin@example.net\"")
+            })
+            .await;
+    }
+    // No realm: radiusclient.conf's servers, which do not answer.
+    (lns, lac) = session(PAP_USER);
+    let end = ended(lns).await;
+    assert!(
+        matches!(
+            end.reason,
+            EndReason::Protocol {
+                reason: TerminationReason::PeerAuthFailed { .. },
+                ..
+            }
+        ),
+        "{end:?}"
+    );
+    lac.close();
+    ended(lac).await;
+    assert!(!radius.detail().contains("alice"));
+    clients.shutdown().await;
 }

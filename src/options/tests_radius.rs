@@ -128,7 +128,7 @@ fn options_after_the_plugin() {
     assert_eq!(r.realms_file.as_deref(), Some("/etc/realms"));
     // What rppp reads but cannot honour is said.
     let warned: Vec<_> = o.warnings.iter().map(|w| w.option.as_str()).collect();
-    assert_eq!(warned, ["map-to-ttyname", "plugin radrealms.so"]);
+    assert_eq!(warned, ["map-to-ttyname"]);
     let o =
         parse_args("plugin radius.so plugin radrealms.so map-to-ttyname map-to-ifname").unwrap();
     let r = o.radius.unwrap();
@@ -284,6 +284,33 @@ fn bad_lines_name_file_and_line() {
             .starts_with(&format!("{DEFAULT_CONFIG_FILE}:18: ")),
         "{e}"
     );
+}
+
+#[test]
+fn radrealms_reads_the_realms_file_and_checks_its_servers() {
+    let realms = "# the realm's own servers\nauthserver example.net 192.0.2.10:1812\n";
+    let r = load(
+        "plugin radius.so plugin radrealms.so",
+        &files(&[(DEFAULT_REALMS_FILE, realms)]),
+    )
+    .unwrap();
+    let realms = r.realms.expect("the realms file");
+    assert_eq!(realms.realms(), ["example.net"]);
+    // Unreadable, a bad line, a server without a secret: errors.
+    let e = load("plugin radius.so plugin radrealms.so", &files(&[])).unwrap_err();
+    assert!(e.to_string().contains("/etc/radiusclient/realms"), "{e}");
+    let e = load(
+        "plugin radius.so plugin radrealms.so",
+        &files(&[(DEFAULT_REALMS_FILE, "authserver x 192.0.2.10:1812\nrealm y\n")]),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "/etc/radiusclient/realms:2: unknown keyword \"realm\"");
+    let e = load(
+        "plugin radius.so plugin radrealms.so",
+        &files(&[(DEFAULT_REALMS_FILE, "acctserver x 203.0.113.9:1813\n")]),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("203.0.113.9:1813"), "{e}");
 }
 
 #[test]

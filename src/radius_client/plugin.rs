@@ -14,7 +14,10 @@ use rppp_radius::config::Dictionary;
 
 use super::avpairs::{self, EncodedPair};
 use super::radattr::{self, Radattr};
-use super::{NasContext, RadiusConfig, RadiusContext, RadiusHooks, RadiusService, TunnelContext};
+use super::{
+    NasContext, RadiusConfig, RadiusContext, RadiusHooks, RadiusService, RealmHandles,
+    TunnelContext,
+};
 use crate::driver::Hooks;
 use crate::options::radius::LoadedRadius;
 use crate::options::{Options, OptionsError};
@@ -74,6 +77,9 @@ pub struct Setup {
     /// `plugin radattr.so`.
     pub radattr: bool,
     dictionary: Arc<Dictionary>,
+    /// `plugin radrealms.so`: each realm of the realms file and its
+    /// configuration.
+    realms: Vec<(String, RadiusConfig)>,
 }
 
 /// Reads `radiusclient.conf`, its servers file and dictionary when `o`
@@ -108,6 +114,22 @@ impl Setup {
                     error,
                 }
             })?;
+        let mut realms = Vec::new();
+        if let Some(r) = &loaded.realms {
+            for realm in r.realms() {
+                let Some(conf) = r.conf_for(&loaded.conf, Some(realm)) else {
+                    continue;
+                };
+                let config =
+                    RadiusConfig::from_parsed(&conf, loaded.servers.as_ref()).map_err(|error| {
+                        PluginError::Config {
+                            file: loaded.options.realms_file.clone().unwrap_or_default(),
+                            error,
+                        }
+                    })?;
+                realms.push((realm.to_string(), config));
+            }
+        }
         let avpairs = loaded
             .options
             .avpairs
@@ -122,6 +144,7 @@ impl Setup {
             interim_default: loaded.options.interim_interval,
             radattr: loaded.options.radattr,
             dictionary: Arc::new(loaded.dictionary),
+            realms,
         })
     }
 }
@@ -149,6 +172,8 @@ pub struct CallContext {
 #[derive(Debug, Default)]
 pub struct Clients {
     clients: HashMap<String, (RadiusService, RadiusContext, Arc<Dictionary>)>,
+    /// The realms' clients (radrealms.so), to shut down with the rest.
+    realm_services: Vec<RadiusService>,
     directory: Option<super::Directory>,
 }
 
@@ -178,6 +203,16 @@ impl Clients {
             ..NasContext::default()
         };
         let service = RadiusService::start(setup.config.clone())?;
+        let mut realms = None;
+        if !setup.realms.is_empty() {
+            let mut handles = RealmHandles::new();
+            for (realm, config) in &setup.realms {
+                let s = RadiusService::start(config.clone())?;
+                handles.insert(realm.clone(), s.handle());
+                self.realm_services.push(s);
+            }
+            realms = Some(Arc::new(handles));
+        }
         let context = RadiusContext {
             handle: service.handle(),
             nas,
@@ -186,6 +221,7 @@ impl Clients {
             directory: self.directory.clone(),
             radattr: None,
             pools: None,
+            realms,
         };
         self.clients.insert(
             setup.file.clone(),
@@ -229,6 +265,9 @@ impl Clients {
     /// then stops the clients.
     pub async fn shutdown(self) {
         for (_, (service, _, _)) in self.clients {
+            service.shutdown(ACCOUNTING_GRACE).await;
+        }
+        for service in self.realm_services {
             service.shutdown(ACCOUNTING_GRACE).await;
         }
     }

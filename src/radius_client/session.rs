@@ -11,7 +11,7 @@
 //! run as before.
 
 use std::net::Ipv4Addr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::access::{access_request, authorization, NasContext};
@@ -23,7 +23,7 @@ use super::radattr::Radattr;
 use super::reply::{FramedIp, ReplyAttributes};
 use super::terminate::terminate_cause;
 use super::tunnel::TunnelContext;
-use super::RadiusHandle;
+use super::{RadiusHandle, RealmHandles};
 use crate::driver::{
     Authorization, Ended, EngineEvent, FramedRoute, Hooks, IpPreUp, NetworkStats, SessionLimits,
 };
@@ -52,6 +52,9 @@ pub struct RadiusContext {
     /// The pools Framed-Pool may name, where the session's addresses
     /// were leased from one.
     pub pools: Option<Arc<dyn FramedPools>>,
+    /// `plugin radrealms.so`: the clients of the realms file's realms,
+    /// chosen by the user's realm for its authentication and accounting.
+    pub realms: Option<Arc<RealmHandles>>,
 }
 
 /// A session's hooks with RADIUS; see the module.
@@ -60,6 +63,9 @@ pub struct RadiusHooks<H> {
     inner: H,
     context: RadiusContext,
     state: Arc<Mutex<State>>,
+    /// The client of the user's realm (radrealms.so), once its
+    /// authentication chose one.
+    realm_handle: Arc<OnceLock<RadiusHandle>>,
 }
 
 #[derive(Debug, Default)]
@@ -104,6 +110,7 @@ impl<H: Hooks> RadiusHooks<H> {
         RadiusHooks {
             inner,
             context,
+            realm_handle: Arc::default(),
             state: Arc::new(Mutex::new(State {
                 acct_session_id,
                 nas,
@@ -153,16 +160,25 @@ impl<H: Hooks> RadiusHooks<H> {
         }
     }
 
+    /// The client the session's requests go through: its realm's, else
+    /// the configuration's.
+    fn handle(&self) -> RadiusHandle {
+        self.realm_handle
+            .get()
+            .unwrap_or(&self.context.handle)
+            .clone()
+    }
+
     fn interim_sender(&self) -> InterimSender {
         InterimSender {
-            handle: self.context.handle.clone(),
+            handle: self.handle(),
             avpairs: Arc::clone(&self.context.avpairs),
             state: Arc::clone(&self.state),
         }
     }
 
     fn send(&self, record: AccountingRecord) {
-        send(&self.context.handle, &self.context.avpairs, &record);
+        send(&self.handle(), &self.context.avpairs, &record);
     }
 
     fn stop_accounting(&self, ended: &Ended) {
@@ -421,6 +437,7 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
         let nas = self.state().nas.clone();
         let context = self.context.clone();
         let state = Arc::clone(&self.state);
+        let realm_handle = Arc::clone(&self.realm_handle);
         async move {
             let Ok(mut access) = access_request(&request, &nas) else {
                 return Authorization::from(crate::session::Verdict::Unavailable);
@@ -428,7 +445,16 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
             for pair in context.avpairs.iter() {
                 pair.add_to(&mut access);
             }
-            let answer = context.handle.access(access).await;
+            let user = String::from_utf8_lossy(&request.name);
+            let handle = match context.realms.as_deref().and_then(|r| r.for_user(&user)) {
+                Some((realm, handle)) => {
+                    tracing::info!("RADIUS: realm {realm}: the realms file's servers");
+                    let _ = realm_handle.set(handle.clone());
+                    handle.clone()
+                }
+                None => context.handle.clone(),
+            };
+            let answer = handle.access(access).await;
             let mut radius = authorization(&request, answer.as_ref());
             framed_pool(context.pools.as_deref(), &mut radius);
             if let (Some(r), Ok(reply), crate::session::Verdict::Accept { .. }) =

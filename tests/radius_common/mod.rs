@@ -44,6 +44,9 @@ pub const MSCHAPV2_USER: (&str, &str) = ("carol", "carol-ms-pw");
 /// A user with a two-second Session-Timeout and a DNS server.
 pub const SHORT_USER: (&str, &str) = ("dave", "dave-pw");
 
+/// A user of realm example.net (radrealms.so's tests).
+pub const REALM_USER: (&str, &str) = ("erin@example.net", "erin-pw");
+
 /// A PAP user whose Access-Accept comes without Message-Authenticator,
 /// as from a server not fixed for BlastRADIUS.
 pub const LEGACY_USER: (&str, &str) = ("legacy", "legacy-pw");
@@ -72,6 +75,9 @@ carol Cleartext-Password := "carol-ms-pw"
 dave Cleartext-Password := "dave-pw"
 	Session-Timeout = 2,
 	MS-Primary-DNS-Server = 192.0.2.53
+
+erin@example.net Cleartext-Password := "erin-pw"
+	Framed-IP-Address = 10.64.0.11
 "#;
 
 const SITE: &str = r#"server rppp {

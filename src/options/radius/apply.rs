@@ -4,7 +4,7 @@
 
 use super::{AvPair, NasPortFrom, RadiusOptions, RadiusOrder, DEFAULT_REALMS_FILE};
 use crate::options::apply::Applied;
-use crate::options::error::{ErrorKind, Source, Warning};
+use crate::options::error::{ErrorKind, Source};
 use crate::options::types::Options;
 use crate::options::value;
 
@@ -19,13 +19,6 @@ pub(crate) fn plugin(
     file: &str,
     source: &Source,
 ) -> Option<Result<Applied, ErrorKind>> {
-    let warn = |o: &mut Options, message: &str| {
-        o.warnings.push(Warning {
-            option: format!("plugin {file}"),
-            source: source.clone(),
-            message: message.into(),
-        })
-    };
     match file {
         // Loading it twice changes nothing already given.
         "radius.so" => {
@@ -45,10 +38,6 @@ pub(crate) fn plugin(
             };
             if r.realms_file.is_none() {
                 r.realms_file = Some(DEFAULT_REALMS_FILE.into());
-                warn(
-                    o,
-                    "the realms file is not read by this version of rppp: every user goes to radiusclient.conf's servers",
-                );
             }
         }
         _ => return None,

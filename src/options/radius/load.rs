@@ -15,8 +15,8 @@ use std::net::Ipv4Addr;
 
 use rppp_radius::client::Service;
 use rppp_radius::config::{
-    ConfWarning, ConfigError, DataType, Dictionary, RadiusClientConf, ResolveError, ResolvedServer,
-    ServersFile, WarningKind,
+    ConfWarning, ConfigError, DataType, Dictionary, RadiusClientConf, Realms, ResolveError,
+    ResolvedServer, ServersFile, WarningKind,
 };
 
 use super::RadiusFile;
@@ -40,6 +40,9 @@ pub struct LoadedRadius {
     /// The `acctserver` entries with their ports and secrets (empty: no
     /// accounting, with a warning).
     pub acct_servers: Vec<ResolvedServer>,
+    /// `plugin radrealms.so`'s realms file, each realm's servers with a
+    /// secret in the servers file.
+    pub realms: Option<Realms>,
     /// Keys accepted but not honoured, and the like.
     pub warnings: Vec<Warning>,
 }
@@ -128,6 +131,24 @@ impl RadiusOptions {
         };
         let auth_servers = resolve(Service::Authentication)?;
         let acct_servers = resolve(Service::Accounting)?;
+        let realms = match &self.realms_file {
+            Some(path) => {
+                let text = text(read, RadiusFile::Realms, path).map_err(conf_named)?;
+                let realms = Realms::parse(path, &text).map_err(at_line)?;
+                // Every realm's servers need their secrets, as the
+                // configuration's own.
+                for realm in realms.realms() {
+                    if let Some(c) = realms.conf_for(&conf, Some(realm)) {
+                        for service in [Service::Authentication, Service::Accounting] {
+                            c.resolve_servers(service, servers.as_ref())
+                                .map_err(|e| no_secret(e, conf.servers_file.as_deref()))?;
+                        }
+                    }
+                }
+                Some(realms)
+            }
+            None => None,
+        };
         self.check_avpairs(&dictionary, &dictionary_path)?;
         let mut warnings: Vec<Warning> = conf.warnings.iter().map(conf_warning).collect();
         if acct_servers.is_empty() {
@@ -144,6 +165,7 @@ impl RadiusOptions {
             dictionary,
             auth_servers,
             acct_servers,
+            realms,
             warnings,
         })
     }

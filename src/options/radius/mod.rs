@@ -48,6 +48,8 @@ pub enum RadiusFile {
     Servers,
     /// The `dictionary` radiusclient.conf names.
     Dictionary,
+    /// `radrealms.so`'s realms file (`realms-config-file`).
+    Realms,
 }
 
 impl core::fmt::Display for RadiusFile {
@@ -56,6 +58,7 @@ impl core::fmt::Display for RadiusFile {
             RadiusFile::Configuration => "configuration",
             RadiusFile::Servers => "servers",
             RadiusFile::Dictionary => "dictionary",
+            RadiusFile::Realms => "realms",
         })
     }
 }

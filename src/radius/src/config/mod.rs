@@ -8,6 +8,7 @@
 
 pub mod dictionary;
 pub mod radiusclient;
+pub mod realms;
 pub mod resolve;
 pub mod servers;
 
@@ -15,6 +16,7 @@ use core::fmt;
 
 pub use dictionary::{AttributeDef, DataType, Dictionary, IncludeResolver, ValueDef, VendorDef};
 pub use radiusclient::{ConfWarning, RadiusClientConf, ServerSpec, WarningKind};
+pub use realms::Realms;
 pub use resolve::{ResolveError, ResolvedServer};
 pub use servers::{ServerSecret, ServersFile};
 
