@@ -301,10 +301,16 @@ fn radrealms_reads_the_realms_file_and_checks_its_servers() {
     assert!(e.to_string().contains("/etc/radiusclient/realms"), "{e}");
     let e = load(
         "plugin radius.so plugin radrealms.so",
-        &files(&[(DEFAULT_REALMS_FILE, "authserver x 192.0.2.10:1812\nrealm y\n")]),
+        &files(&[(
+            DEFAULT_REALMS_FILE,
+            "authserver x 192.0.2.10:1812\nrealm y\n",
+        )]),
     )
     .unwrap_err();
-    assert_eq!(e.to_string(), "/etc/radiusclient/realms:2: unknown keyword \"realm\"");
+    assert_eq!(
+        e.to_string(),
+        "/etc/radiusclient/realms:2: unknown keyword \"realm\""
+    );
     let e = load(
         "plugin radius.so plugin radrealms.so",
         &files(&[(DEFAULT_REALMS_FILE, "acctserver x 203.0.113.9:1813\n")]),

@@ -143,9 +143,9 @@ fi
 
 # rppp's openl2tpd plugin (its own crate, built against the lab's
 # openl2tpd source tree) for the openl2tpd-plugin group, which runs the
-# openl2tpd group's scenario with it.
+# openl2tpd group's scenario with it, and the radius group's part C.
 PLUGIN_OPTS=()
-if selected openl2tpd-plugin; then
+if selected openl2tpd-plugin || selected radius; then
     say "the openl2tpd plugin (OpenL2TP 1.8 from source, then cargo build --release)"
     bash "$LAB_DIR/build-openl2tp.sh"
     plugin_target=${CARGO_TARGET_DIR:-$REPO/target}/plugin
@@ -196,6 +196,7 @@ for g in "${SCENARIO_GROUPS[@]}"; do
           --env "XL2TPD_DEMO=$DEMO"
           ${ENGINE_OPTS[@]+"${ENGINE_OPTS[@]}"} --artifacts "$TOOLS_DIR/artifacts-$name")
     [ "$name" = openl2tpd-plugin ] && opts+=("${PLUGIN_OPTS[@]}")
+    [ "$name" = radius ] && opts+=("${PLUGIN_OPTS[@]:0:2}")
     [ -n "$KEEP" ] && { mkdir -p "$KEEP"; opts+=(--log "$KEEP/$name.log"); }
     t0=$(date +%s)
     set +e

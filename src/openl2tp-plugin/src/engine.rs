@@ -16,6 +16,7 @@ use rppp::driver::{
     CloseReason, Ended, Engine, EngineEvent, EngineEvents, Hooks, KernelSessionOptions, SessionId,
 };
 use rppp::kernel::{L2tpStats, PppoL2tpSocket};
+use rppp::radius_client::plugin::{CallContext, Clients, Setup};
 use rppp::session::{SessionConfig, SessionEvent};
 use tokio::sync::mpsc;
 
@@ -34,6 +35,9 @@ pub(crate) struct Start<S = PppoL2tpSocket> {
     pub(crate) config: SessionConfig,
     pub(crate) options: KernelSessionOptions,
     pub(crate) lns: bool,
+    /// The profile's `plugin radius.so`: its client's files, read, and
+    /// what the session tells RADIUS about itself.
+    pub(crate) radius: Option<Box<(Setup, CallContext)>>,
 }
 
 /// What openl2tpd's hooks ask of the engine.
@@ -133,12 +137,14 @@ impl EngineThread {
     }
 }
 
-/// Which engine session runs which openl2tpd session.
+/// Which engine session runs which openl2tpd session, and the RADIUS
+/// clients their profiles started (one per radiusclient.conf).
 #[derive(Debug, Default)]
 struct Sessions {
     by_ids: HashMap<Ids, SessionId>,
     /// Each session's ids, and whether its end is reported to openl2tpd.
     ids_of: HashMap<SessionId, (Ids, bool)>,
+    radius: Clients,
 }
 
 async fn run(
@@ -207,6 +213,8 @@ async fn handle<S: Attach>(
             for (id, ended) in engine.shutdown().await {
                 ended_session(sessions, id, &ended, reporter);
             }
+            // The sessions' Stops go out before the thread ends.
+            std::mem::take(&mut sessions.radius).shutdown().await;
             return Some(done);
         }
     }
@@ -230,6 +238,7 @@ fn start_session<S: Attach>(
         config,
         options,
         lns,
+        radius,
     } = start;
     if let Err(why) = admission.admit(Instant::now(), peer, || engine.tally()) {
         tracing::debug!(
@@ -245,7 +254,29 @@ fn start_session<S: Attach>(
         return;
     }
     let hooks = PluginHooks::new(ids, lns, reporter.clone());
-    let id = socket.attach(engine, config, options, hooks);
+    let id = match radius {
+        None => socket.attach(engine, config, options, hooks),
+        Some(r) => {
+            let (setup, call) = *r;
+            if let Err(e) = sessions.radius.start(&setup) {
+                tracing::error!(
+                    "session {}/{}: cannot run PPP: {}: cannot start the RADIUS client: {e}",
+                    ids.tunnel_id,
+                    ids.session_id,
+                    setup.file
+                );
+                reporter.send(Report::Closed {
+                    tunnel_id: ids.tunnel_id,
+                    session_id: ids.session_id,
+                });
+                return;
+            }
+            match sessions.radius.hooks(&setup.file, hooks, call) {
+                Ok(with_radius) => socket.attach(engine, config, options, with_radius),
+                Err(hooks) => socket.attach(engine, config, options, hooks),
+            }
+        }
+    };
     tracing::info!(
         "session {}/{}: PPP is engine session {id}",
         ids.tunnel_id,
@@ -412,6 +443,7 @@ mod tests {
         let mut config = SessionConfig::new(Role::Lns);
         config.negotiation_timeout = Duration::from_secs(60);
         Command::Start(Box::new(Start {
+            radius: None,
             ids: Ids {
                 tunnel_id: 5,
                 session_id,

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use rppp::kernel::{PppoL2tpAddr, PppoL2tpSocket};
 use rppp::options::{self, Context};
+use rppp::radius_client::plugin::{self, CallContext};
+use rppp::radius_client::TunnelContext;
 
 use crate::engine::{Command, EngineThread, Start};
 use crate::ffi::{self, L2tpSession, OlSession, Pppol2tpIocStats, SessionHook, StatsHook, UpHook};
@@ -239,6 +241,8 @@ enum StartError {
     Refused(Refusal),
     Options(options::OptionsError),
     Socket(rppp::kernel::Error),
+    /// The profile's `plugin radius.so` cannot be used.
+    Radius(plugin::PluginError),
     EngineGone,
 }
 
@@ -252,6 +256,7 @@ impl std::fmt::Display for StartError {
             StartError::Refused(r) => r.fmt(f),
             StartError::Options(e) => write!(f, "{e}"),
             StartError::Socket(e) => write!(f, "PPPoL2TP socket: {e}"),
+            StartError::Radius(e) => write!(f, "plugin radius.so: {e}"),
             StartError::EngineGone => f.write_str("the engine has stopped"),
         }
     }
@@ -272,10 +277,9 @@ fn start(info: &OlSession, read: c_int, ids: Ids, peer: (u16, u16)) -> Result<()
     let mut read_file = options::read_file;
     let o = options::parse(&words.0, &Context::new(true), &mut read_file)
         .map_err(StartError::Options)?;
-    if o.radius.is_some() {
-        // Parsed, but nothing here would carry it out: refused, not ignored.
-        return Err(StartError::Refused(Refusal::Radius));
-    }
+    // The profile's `plugin radius.so`: its files are read here, as
+    // the options files are; the client starts on the engine's thread.
+    let radius_setup = plugin::load(&o, &mut read_file).map_err(StartError::Radius)?;
     for w in &o.warnings {
         tracing::warn!("session {}/{}: {w}", ids.tunnel_id, ids.session_id);
     }
@@ -297,13 +301,31 @@ fn start(info: &OlSession, read: c_int, ids: Ids, peer: (u16, u16)) -> Result<()
             peer_session_id: peer.1,
         })
         .map_err(StartError::Socket)?;
+    let lns = info.is_lns != 0;
+    let radius = radius_setup.map(|setup| {
+        let call = CallContext {
+            calling: Some(peer_addr.to_string()),
+            called: None,
+            // As the LNS, the peer is the tunnel's client.
+            tunnel: lns.then(|| TunnelContext {
+                client_endpoint: peer_addr.into(),
+                server_endpoint: None,
+                connection: None,
+            }),
+            interim_default: setup.interim_default,
+            radattr: setup.radattr,
+            pools: None,
+        };
+        Box::new((setup, call))
+    });
     let start = Start {
+        radius,
         ids,
         peer: peer_addr.into(),
         socket,
         config,
         options: o.kernel_session_options(),
-        lns: info.is_lns != 0,
+        lns,
     };
     let sent = with_plugin(|p| p.engine.send(Command::Start(Box::new(start))));
     if sent != Some(true) {

@@ -30,9 +30,6 @@ pub(crate) enum Refusal {
     /// `use_ppp_proxy`: the proxied LCP and authentication are not taken
     /// over (ppp_unix refuses it too).
     PppProxy,
-    /// `use_radius`: the profile's `plugin radius.so`. The RADIUS client
-    /// does not run inside openl2tpd yet; ppp_unix with rppp has it.
-    Radius,
 }
 
 impl fmt::Display for Refusal {
@@ -42,10 +39,6 @@ impl fmt::Display for Refusal {
                 write!(f, "PPP profile '{name}' not found (error {error})")
             }
             Refusal::PppProxy => f.write_str("PPP proxy requested, which rppp does not support"),
-            Refusal::Radius => f.write_str(
-                "plugin radius.so: RADIUS does not run inside openl2tpd's rppp plugin yet \
-                 (ppp_unix with rppp as pppd has it)",
-            ),
         }
     }
 }
@@ -139,10 +132,11 @@ pub(crate) fn option_words(s: &OlSession, ids: Ids) -> Result<Option<Words>, Ref
         b.pair("remotename", name);
     }
     if s.use_radius != 0 {
-        // rppp refuses it with a message that names it.
+        // As ppp_unix: radiusclient.conf at its default place.
         b.pair("plugin", "radius.so");
     }
     if string(&s.ip_pool_name).is_some() {
+        // rppp refuses it with a message that names it.
         b.pair("plugin", "ippool.so");
     }
     if s.sync_mode_set != 0 && s.sync_mode == SYNC_MODE_SYNC {
@@ -391,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn radius_and_pools_become_plugins_rppp_refuses_by_name() {
+    fn radius_and_pools_become_plugins() {
         let mut s = OlSession::zeroed();
         s.use_radius = 1;
         set(&mut s.ip_pool_name, "pool1");

@@ -24,9 +24,9 @@
 #   xl2tpd-openl2tpd     deleted on the LAC (exit 5)
 # and the daemons are stopped: no engine, PPP interface or kernel tunnel
 # is left. Once: ppp_unix's `plugin radius.so` (use_radius) ends rppp for
-# want of a radiusclient.conf (the plugin refuses it: RADIUS does not run
-# inside openl2tpd), and `plugin ippool.so` (ip_pool_name) with a message
-# naming the plugin.
+# want of a radiusclient.conf (the plugin refuses the session for the same
+# reason; the radius group runs both with one), and `plugin ippool.so`
+# (ip_pool_name) with a message naming the plugin.
 #
 # With OPENL2TPD_ENGINE=plugin (the openl2tpd-plugin group) every
 # openl2tpd loads rppp's plugin (-p rppp-openl2tp.so) instead of ppp_unix:
@@ -631,13 +631,10 @@ plugin_limits() {
 }
 
 if [ "${OPENL2TPD_PLUGINS:-yes}" = yes ]; then
-    # radius.so is rppp's own: as ppp_unix's engine it needs its
-    # radiusclient.conf (there is none here); the plugin does not run it.
-    if [ $ENGINE = plugin ]; then
-        refuse_plugin use_radius=yes radius.so "RADIUS does not run inside openl2tpd"
-    else
-        refuse_plugin use_radius=yes radius.so "radiusclient.conf"
-    fi
+    # radius.so is rppp's own, in ppp_unix's engine and in the plugin:
+    # it needs its radiusclient.conf, and there is none here (the radius
+    # group runs it with one).
+    refuse_plugin use_radius=yes radius.so "radiusclient.conf"
     refuse_plugin ip_pool_name=pool1 ippool.so "'ippool.so' is not available"
 fi
 

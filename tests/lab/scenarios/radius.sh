@@ -25,11 +25,18 @@
 #   Part B  `rppp l2tpd` as the LNS with the same xl2tpd.conf and pppoptfile
 #           (pap, chap): the same checks, and the tunnel attributes (RFC
 #           2867, 2868) in the detail file.
-# Environment: RADIUS_PARTS (default "a b"), RADIUS_METHODS (default
+#   Part C  openl2tpd with rppp's plugin (-p rppp-openl2tp.so: PPP inside
+#           openl2tpd) as the LNS, its PPP profile's use_radius=yes giving
+#           `plugin radius.so` with radiusclient.conf at its default place,
+#           against the xl2tpd + pppd LAC, PAP: link up with the user's
+#           Framed-IP-Address, ping, Start and Stop (User-Request) in the
+#           detail file with the tunnel's client endpoint.
+# Environment: RADIUS_PARTS (default "a b c"), RADIUS_METHODS (default
 # "pap chap mschapv2").
 . /lab/lib.sh
 RPPP=/lab/bin/rppp
-PARTS=${RADIUS_PARTS:-a b}
+PARTS=${RADIUS_PARTS:-a b c}
+PLUGIN_SO=/lab/bin/rppp-openl2tp.so
 METHODS=${RADIUS_METHODS:-pap chap mschapv2}
 LNS_PPP_IP=10.202.0.1
 RAD=/tmp/radius         # FreeRADIUS's config, logs and detail file
@@ -273,6 +280,7 @@ acct_records() {  # acct_records <user> <Start|Stop>
         END { flush() }' $DETAIL 2>/dev/null
 }
 has_stop() { [ -n "$(acct_records "$1" Stop)" ]; }
+has_start() { [ -n "$(acct_records "$1" Start)" ]; }
 # An Interim-Update for the user counting >= 5000 octets each way.
 interim_counts() { acct_records "$1" Interim-Update | awk '$1 >= 5000 && $2 >= 5000 { f = 1 } END { exit !f }'; }
 
@@ -385,6 +393,56 @@ wrong_password() {  # part A: rppp exits 11, no Start
 
 part_b() { run_method b pap; run_method b chap; }
 
+# Part C: openl2tpd and rppp's plugin as the LNS. openl2tpd needs rpcbind
+# and logs to syslog; the PPP profile's use_radius=yes is ppp_unix's
+# `plugin radius.so`, which reads /etc/radiusclient/radiusclient.conf.
+openl2tpd_lns_up() { [ -s /run/openl2tpd.pid ] && lns_listening; }
+part_c() {
+    tag="part c openl2tpd plugin pap"; failed_before=$FAILED
+    set -- $(user_of pap); user=$1; pw=$2; ip=$3
+    section "radius $tag: $user"
+    [ -f $PLUGIN_SO ] || { fail "$tag: no plugin at $PLUGIN_SO (run-lab.sh copies it)"; return; }
+    rm -f /tmp/ppp-*.log /tmp/xl2tpd-*.log /tmp/messages
+    write_ppp_configs pap
+    mkdir -p /etc/radiusclient
+    cp $RC_DIR/radiusclient.conf /etc/radiusclient/radiusclient.conf
+    cat > /etc/openl2tpd-lns.conf <<CONF
+tunnel profile modify profile_name=default our_udp_port=1701
+ppp profile modify profile_name=default \\
+	local_ipaddr=$LNS_PPP_IP remote_ipaddr=10.202.0.100 \\
+	auth_peer=yes auth_eap=no auth_chap=no auth_mschapv1=no auth_mschapv2=no \\
+	use_radius=yes
+CONF
+    syslogd -n -O /tmp/messages & SYSLOG_PID=$!
+    /sbin/ip netns exec lns rpcbind -f > /tmp/rpcbind.log 2>&1 & RPCBIND_PID=$!
+    wait_for 50 test -S /run/rpcbind.sock
+    /sbin/ip netns exec lns env RPPP_PLUGIN_DEBUG=1 openl2tpd -D -p $PLUGIN_SO \
+        -c /etc/openl2tpd-lns.conf > /tmp/openl2tpd-lns.out 2>&1
+    check "$tag: openl2tpd with the plugin listens" wait_for 100 openl2tpd_lns_up
+    LNS_PID=$(cat /run/openl2tpd.pid 2>/dev/null)
+    t0=$(now); start_lac $user $pw
+    if wait_for 400 both_up; then pass "$tag: PPP up after $(elapsed "$t0" "$(now)") s"
+    else fail "$tag: PPP up within 40 s"; fi
+    set -- $(ppp_if lac)
+    check "$tag: the LAC got Framed-IP-Address $ip (has ${2:-none})" [ "${2:-}" = $ip ]
+    check "$tag: no engine process on the LNS: PPP runs inside openl2tpd" \
+        [ -z "$(pidof rppp)" ]
+    check "$tag: 5 pings of 1000 bytes LAC -> LNS" \
+        ip netns exec lac ping -c 5 -s 1000 -i 0.2 -W 3 -q $LNS_PPP_IP
+    check "$tag: a Start for $user in the detail file" wait_for 100 has_start $user
+    kill -TERM $(lac_pppd) 2>/dev/null
+    check "$tag: a Stop for $user in the detail file" wait_for 100 has_stop $user
+    set -- $(acct_records $user Stop | tail -n 1)
+    check "$tag: the Stop counts the pings both ways (>= 5000 octets)" [ $(( ${1:-0} >= 5000 && ${2:-0} >= 5000 )) = 1 ]
+    check "$tag: Acct-Terminate-Cause User-Request" [ "${3:-}" = User-Request ]
+    check "$tag: Tunnel-Client-Endpoint is the LAC" \
+        grep -q "Tunnel-Client-Endpoint:0 = \"$LAC_UNDERLAY\"" $DETAIL
+    stop_daemons
+    kill $SYSLOG_PID $RPCBIND_PID 2>/dev/null
+    rm -f /run/openl2tpd.pid /etc/radiusclient/radiusclient.conf
+    [ $FAILED = "$failed_before" ] || { dump_logs; tail -n 60 /tmp/messages; cat /tmp/openl2tpd-lns.out; }
+}
+
 install_engine_wrapper
 LAB_ENGINE_LNS=$RPPP; export LAB_ENGINE_LNS
 mkdir -p /run/xl2tpd
@@ -396,6 +454,7 @@ for p in $PARTS; do
     case $p in
         a) for m in $METHODS; do run_method a $m; done; wrong_password;;
         b) part_b;;
+        c) part_c;;
     esac
 done
 kill $RADIUS_PID 2>/dev/null
