@@ -45,6 +45,7 @@ pub mod dae;
 mod directory;
 mod error;
 pub mod framed_pool;
+mod grant;
 mod handle;
 #[cfg(feature = "pppd")]
 pub mod plugin;

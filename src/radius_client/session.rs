@@ -20,14 +20,11 @@ use super::avpairs::EncodedPair;
 use super::directory::{Directory, Entry};
 use super::framed_pool::FramedPools;
 use super::radattr::Radattr;
-use super::reply::{FramedIp, ReplyAttributes};
+use super::reply::ReplyAttributes;
 use super::terminate::terminate_cause;
 use super::tunnel::TunnelContext;
 use super::{RadiusHandle, RealmHandles};
-use crate::driver::{
-    Authorization, Ended, EngineEvent, FramedRoute, Hooks, IpPreUp, NetworkStats, SessionLimits,
-};
-use crate::nd::Ipv6Prefix;
+use crate::driver::{Authorization, Ended, EngineEvent, Hooks, IpPreUp, NetworkStats};
 use crate::session::{SessionEvent, VerifyRequest};
 
 /// What every session of a process shares: the client, the NAS's
@@ -277,31 +274,6 @@ fn traffic_at_down(ifname: Option<&str>, stats: &NetworkStats) -> TrafficCounter
     })
 }
 
-/// Framed-Pool: the peer's address from the named pool, unless the
-/// server gave the address itself.
-fn framed_pool(pools: Option<&dyn FramedPools>, radius: &mut super::Authorization) {
-    let Some(name) = radius.attributes.framed_pool.as_deref() else {
-        return;
-    };
-    if matches!(radius.attributes.framed_ip, Some(FramedIp::Address(_))) {
-        return;
-    }
-    let crate::session::Verdict::Accept { addresses, .. } = &mut radius.verdict else {
-        return;
-    };
-    let Some(pools) = pools else {
-        tracing::warn!("RADIUS: Framed-Pool {name:?} is not applied: this session's address is not leased by rppp");
-        return;
-    };
-    match pools.lease_from(name) {
-        Ok(address) => {
-            tracing::info!("RADIUS: Framed-Pool {name:?}: the peer's address is {address}");
-            *addresses = super::access::only(address);
-        }
-        Err(e) => tracing::warn!("RADIUS: Framed-Pool {name:?}: {e}; the peer keeps its address"),
-    }
-}
-
 /// pppd's radattr.so: the reply's attributes for the ip-up script, in
 /// the file of the session's interface.
 fn write_radattr(r: &Radattr, reply: &rppp_radius::client::Reply, state: &Mutex<State>) {
@@ -315,63 +287,6 @@ fn write_radattr(r: &Radattr, reply: &rppp_radius::client::Reply, state: &Mutex<
         Ok(path) => lock(state).radattr_file = Some(path),
         Err(e) => tracing::warn!("radattr: cannot write {}: {e}", r.path(&ifname).display()),
     }
-}
-
-/// The routes through the interface: every Framed-Route, and the subnet
-/// of Framed-IP-Address and Framed-IP-Netmask (RFC 2865 section 5.9)
-/// when it is wider than the address.
-fn routes(a: &ReplyAttributes) -> Vec<FramedRoute> {
-    let mut v = a.framed_routes.clone();
-    if let Some(r) = netmask_route(a).filter(|r| r.prefix_len < 32) {
-        if !v.contains(&r) {
-            v.push(r);
-        }
-    }
-    v
-}
-
-/// The subnet Framed-IP-Netmask gives Framed-IP-Address, when both came
-/// and the mask is one (contiguous ones).
-fn netmask_route(a: &ReplyAttributes) -> Option<FramedRoute> {
-    let (Some(FramedIp::Address(address)), Some(mask)) = (a.framed_ip, a.framed_netmask) else {
-        return None;
-    };
-    let m = u32::from(mask);
-    let prefix_len = m.leading_ones();
-    (m.checked_shl(prefix_len).unwrap_or(0) == 0)
-        .then(|| FramedRoute::new(address, prefix_len as u8, None))
-        .flatten()
-}
-
-/// Framed-IPv6-Prefix as a prefix (RFC 3162 section 2.3 allows lengths
-/// 0 to 128).
-fn ipv6_prefix(a: &ReplyAttributes) -> Option<Ipv6Prefix> {
-    a.framed_ipv6_prefix
-        .and_then(|(address, len)| Ipv6Prefix::new(address, len))
-}
-
-/// Framed-MTU as an MTU: RFC 2865 section 5.12 allows 64 to 65535.
-fn framed_mtu(v: u32) -> Option<u16> {
-    u16::try_from(v).ok().filter(|m| *m >= 64)
-}
-
-/// The reply attributes rppp reads but does not apply, by name.
-fn not_applied(a: &ReplyAttributes) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if a.framed_mtu.is_some_and(|m| framed_mtu(m).is_none()) {
-        v.push("Framed-MTU out of 64..65535");
-    }
-    if a.framed_netmask.is_some() && netmask_route(a).is_none() {
-        v.push("Framed-IP-Netmask without a Framed-IP-Address, or not a netmask");
-    }
-    if a.framed_ipv6_prefix.is_some() && ipv6_prefix(a).is_none() {
-        v.push("Framed-IPv6-Prefix longer than 128 bits");
-    }
-    if a.mppe_keys {
-        // Accepted: MPPE is not negotiated on L2TP links here.
-        tracing::debug!("RADIUS: MS-MPPE keys in the Access-Accept are not used (no MPPE)");
-    }
-    v
 }
 
 impl<H: Hooks> Hooks for RadiusHooks<H> {
@@ -456,35 +371,13 @@ impl<H: Hooks> Hooks for RadiusHooks<H> {
             };
             let answer = handle.access(access).await;
             let mut radius = authorization(&request, answer.as_ref());
-            framed_pool(context.pools.as_deref(), &mut radius);
+            super::grant::framed_pool(context.pools.as_deref(), &mut radius);
             if let (Some(r), Ok(reply), crate::session::Verdict::Accept { .. }) =
                 (&context.radattr, &answer, &radius.verdict)
             {
                 write_radattr(r, reply, &state);
             }
-            let a = &radius.attributes;
-            for u in &a.unsupported {
-                tracing::warn!("RADIUS: {u} in the Access-Accept is not applied");
-            }
-            for what in not_applied(a) {
-                tracing::warn!("RADIUS: {what} in the Access-Accept is not applied");
-            }
-            if let Some(m) = &a.reply_message {
-                tracing::info!("RADIUS: Reply-Message: {m}");
-            }
-            let result = Authorization {
-                verdict: radius.verdict,
-                limits: SessionLimits {
-                    session_timeout: a.session_timeout.filter(|d| !d.is_zero()),
-                    idle_timeout: a.idle_timeout.filter(|d| !d.is_zero()),
-                },
-                dns: [a.primary_dns, a.secondary_dns],
-                nbns: [a.primary_nbns, a.secondary_nbns],
-                mtu: a.framed_mtu.and_then(framed_mtu),
-                interface_id: a.framed_interface_id,
-                routes: routes(a),
-                ipv6_prefix: ipv6_prefix(a),
-            };
+            let result = super::grant::driver_authorization(&radius);
             lock(&state).reply = radius.attributes;
             result
         }
