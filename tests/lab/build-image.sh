@@ -34,7 +34,7 @@ IMAGE=$CACHE/image
 # shared libraries for them (and for the dynamically linked Rust binaries we
 # build on the host: libc6 and libgcc-s1). Missing libraries are an error.
 BIN_PKGS="busybox-static ppp xl2tpd iproute2 iputils-ping rpcbind netbase
-          freeradius freeradius-common freeradius-config libfreeradius3"
+          freeradius freeradius-common freeradius-config libfreeradius3 freeradius-utils"
 LIB_PKGS="libc6 libgcc-s1 libcrypt1 libpam0g libpcap0.8 libssl3 libsystemd0 libcap2
           libaudit1 libdbus-1-3 libelf1 libmnl0 libbpf1 libbsd0 zlib1g liblzma5
           libzstd1 liblz4-1 libgcrypt20 libgpg-error0 libcap-ng0 libmd0 libidn2-0
@@ -207,10 +207,12 @@ mkdir -p "$STAGE/usr/lib/openl2tp"
 install -m644 "$OL2TP/ppp_unix.so" "$STAGE/usr/lib/openl2tp/ppp_unix.so"
 install -m755 "$ROOT/sbin/rpcbind" "$STAGE/sbin/rpcbind"
 for f in netconfig services protocols rpc; do install -m644 "$ROOT/etc/$f" "$STAGE/etc/$f"; done
-# FreeRADIUS for the radius group: the server, its libraries and modules
+# FreeRADIUS for the radius group: the server and radclient, its libraries and modules
 # (rlm_*.so), dictionaries and Debian's configuration, which the scenario
 # copies and trims as tests/radius_common does.
 install -m755 "$ROOT/usr/sbin/freeradius" "$STAGE/usr/sbin/freeradius"
+# radclient sends the Dynamic Authorization requests (RFC 5176).
+install -m755 "$ROOT/usr/bin/radclient" "$STAGE/usr/bin/radclient"
 cp -a "$ROOT/usr/lib/freeradius" "$STAGE/usr/lib/"
 mkdir -p "$STAGE/usr/share" "$STAGE/etc/freeradius"
 cp -a "$ROOT/usr/share/freeradius" "$STAGE/usr/share/"
@@ -229,7 +231,7 @@ cp -L "$LDSO" "$STAGE/lib64/ld-linux-x86-64.so.2"
 for f in "$STAGE/usr/sbin/pppd" "$STAGE/usr/sbin/xl2tpd" "$STAGE/usr/sbin/xl2tpd-control" \
          "$STAGE/sbin/ip" "$STAGE/usr/bin/iputils-ping" "$STAGE/usr/lib/pppd/$PPPVER/"*.so \
          "$STAGE/usr/sbin/openl2tpd" "$STAGE/usr/bin/l2tpconfig" "$STAGE/usr/lib/openl2tp/ppp_unix.so" \
-         "$STAGE/sbin/rpcbind" "$STAGE/usr/sbin/freeradius" \
+         "$STAGE/sbin/rpcbind" "$STAGE/usr/sbin/freeradius" "$STAGE/usr/bin/radclient" \
          "$STAGE"/usr/lib/freeradius/rlm_{always,attr_filter,chap,detail,expr,files,mschap,pap,preprocess}.so; do
     out=$("$LDSO" --library-path "$LIBPATH" --list "$f" 2>&1) || true
     if grep -q 'not found' <<<"$out"; then

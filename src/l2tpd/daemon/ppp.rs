@@ -71,9 +71,18 @@ impl Daemon {
                 )),
             };
             return match self.radius.hooks(&setup.file, hooks, call) {
-                Ok(hooks) => Ok(self
-                    .engine
-                    .add_kernel_session(socket, config, kernel, hooks)),
+                Ok(hooks) => {
+                    let acct_session_id = hooks.acct_session_id();
+                    let id = self
+                        .engine
+                        .add_kernel_session(socket, config, kernel, hooks);
+                    // Dynamic Authorization finds the session by its
+                    // RADIUS names: they must lead to its engine id.
+                    if let Some(d) = &self.directory {
+                        d.bind(&acct_session_id, id);
+                    }
+                    Ok(id)
+                }
                 Err(_) => Err(format!("{}: no RADIUS client", setup.file)),
             };
         }

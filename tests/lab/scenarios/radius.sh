@@ -24,7 +24,13 @@
 #           ping -6 from the LNS to that address crosses.
 #   Part B  `rppp l2tpd` as the LNS with the same xl2tpd.conf and pppoptfile
 #           (pap, chap): the same checks, and the tunnel attributes (RFC
-#           2867, 2868) in the detail file.
+#           2867, 2868) in the detail file. The daemon listens for Dynamic
+#           Authorization (RFC 5176, --dae-listen): radclient's requests
+#           end the sessions instead of the LAC's hang-up. pap: a
+#           Disconnect-Request for a user with no session is NAKed, the
+#           user's is ACKed and ends the link (Admin-Reset); chap: a
+#           CoA-Request with Session-Timeout = 3 is ACKed and the link ends
+#           3 s later (Session-Timeout).
 #   Part C  openl2tpd with rppp's plugin (-p rppp-openl2tp.so: PPP inside
 #           openl2tpd) as the LNS, its PPP profile's use_radius=yes giving
 #           `plugin radius.so` with radiusclient.conf at its default place,
@@ -290,7 +296,9 @@ start_lns() {  # start_lns a|b
         /sbin/ip netns exec lns xl2tpd -D -c /etc/xl2tpd/lns.conf -p /run/xl2tpd/lns.pid \
             -C /run/xl2tpd/lns-control > /tmp/xl2tpd-lns.log 2>&1 &
     else
+        echo "127.0.0.1 $SECRET" > $RC_DIR/dae-clients
         /sbin/ip netns exec lns $RPPP l2tpd -c /etc/xl2tpd/lns.conf -p /tmp/rppp-main.pid \
+            --dae-listen 127.0.0.1:3799 --dae-clients $RC_DIR/dae-clients \
             > /tmp/xl2tpd-lns.log 2>&1 &
     fi
     LNS_PID=$!
@@ -314,8 +322,8 @@ dump_logs() {
     tail -n 60 $RAD/freeradius.log
 }
 
-run_method() {  # run_method a|b <method>
-    part=$1; m=$2; tag="part $part $m"; failed_before=$FAILED
+run_method() {  # run_method a|b <method> [hangup|disconnect|coa]
+    part=$1; m=$2; ending=${3:-hangup}; tag="part $part $m"; failed_before=$FAILED
     set -- $(user_of $m); user=$1; pw=$2; ip=$3
     section "radius $tag: $user"
     rm -f /tmp/ppp-*.log /tmp/xl2tpd-*.log
@@ -336,14 +344,28 @@ run_method() {  # run_method a|b <method>
     [ $m = chap ] && ipv6_prefix_checks "$(ppp_if lac | cut -d' ' -f1)" $lns_if
     check "$tag: an Interim-Update (radius-interim-interval 2) counts the pings both ways" \
         wait_for 100 interim_counts $user
-    # The LAC hangs up: its pppd sends a Terminate-Request.
-    kill -TERM $(lac_pppd) 2>/dev/null
+    # How the session ends: the LAC hangs up (its pppd sends a
+    # Terminate-Request), or a Dynamic Authorization request ends it.
+    case $ending in
+        hangup) kill -TERM $(lac_pppd) 2>/dev/null; cause=User-Request;;
+        disconnect)
+            check "$tag: a Disconnect-Request for a user with no session is NAKed" \
+                dae disconnect 'User-Name = "nobody"' Disconnect-NAK
+            check "$tag: radclient's Disconnect-Request for $user is ACKed" \
+                dae disconnect "User-Name = \"$user\"" Disconnect-ACK
+            cause=Admin-Reset;;
+        coa)
+            check "$tag: radclient's CoA-Request (Session-Timeout = 3) for $user is ACKed" \
+                dae coa "User-Name = \"$user\"
+Session-Timeout = 3" CoA-ACK
+            cause=Session-Timeout;;
+    esac
     check "$tag: a Stop for $user in the detail file" wait_for 100 has_stop $user
     check "$tag: a Start for $user" [ -n "$(acct_records $user Start)" ]
     set -- $(acct_records $user Stop | tail -n 1)
     echo "    Stop: Acct-Input-Octets=${1:-?} Acct-Output-Octets=${2:-?} Acct-Terminate-Cause=${3:-?}"
     check "$tag: the Stop counts the pings both ways (>= 5000 octets)" [ $(( ${1:-0} >= 5000 && ${2:-0} >= 5000 )) = 1 ]
-    check "$tag: Acct-Terminate-Cause User-Request" [ "${3:-}" = User-Request ]
+    check "$tag: Acct-Terminate-Cause $cause" [ "${3:-}" = $cause ]
     check "$tag: the radattr file is removed at the end" wait_for 50 test ! -e /var/run/radattr.$lns_if
     if [ "$part" = b ]; then
         # rppp l2tpd knows the tunnel: RFC 2867/2868 attributes.
@@ -391,7 +413,15 @@ wrong_password() {  # part A: rppp exits 11, no Start
     [ $FAILED = "$failed_before" ] || dump_logs
 }
 
-part_b() { run_method b pap; run_method b chap; }
+part_b() { run_method b pap disconnect; run_method b chap coa; }
+
+# A Dynamic Authorization request from radclient to rppp l2tpd, with a
+# Message-Authenticator (rppp requires one), and the answer it wants.
+dae() {  # dae disconnect|coa attributes answer
+    printf '%s\nMessage-Authenticator = 0x00\n' "$2" |
+        /sbin/ip netns exec lns radclient -x 127.0.0.1:3799 "$1" $SECRET > /tmp/radclient.out 2>&1
+    grep -q "Received $3" /tmp/radclient.out || { cat /tmp/radclient.out; return 1; }
+}
 
 # Part C: openl2tpd and rppp's plugin as the LNS. openl2tpd needs rpcbind
 # and logs to syslog; the PPP profile's use_radius=yes is ppp_unix's
