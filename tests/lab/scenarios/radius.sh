@@ -285,7 +285,10 @@ acct_records() {  # acct_records <user> <Start|Stop>
         $1 == "Acct-Terminate-Cause" { cause = $3 }
         END { flush() }' $DETAIL 2>/dev/null
 }
-has_stop() { [ -n "$(acct_records "$1" Stop)" ]; }
+# The detail file keeps every part's records: a session's own Stop is one
+# more than there were before it ended.
+stops() { acct_records "$1" Stop | wc -l; }
+has_new_stop() { [ "$(stops "$1")" -gt "$2" ]; }
 has_start() { [ -n "$(acct_records "$1" Start)" ]; }
 # An Interim-Update for the user counting >= 5000 octets each way.
 interim_counts() { acct_records "$1" Interim-Update | awk '$1 >= 5000 && $2 >= 5000 { f = 1 } END { exit !f }'; }
@@ -346,6 +349,7 @@ run_method() {  # run_method a|b <method> [hangup|disconnect|coa]
         wait_for 100 interim_counts $user
     # How the session ends: the LAC hangs up (its pppd sends a
     # Terminate-Request), or a Dynamic Authorization request ends it.
+    stops_before=$(stops $user)
     case $ending in
         hangup) kill -TERM $(lac_pppd) 2>/dev/null; cause=User-Request;;
         disconnect)
@@ -360,7 +364,7 @@ run_method() {  # run_method a|b <method> [hangup|disconnect|coa]
 Session-Timeout = 3" CoA-ACK
             cause=Session-Timeout;;
     esac
-    check "$tag: a Stop for $user in the detail file" wait_for 100 has_stop $user
+    check "$tag: a Stop for $user in the detail file" wait_for 100 has_new_stop $user $stops_before
     check "$tag: a Start for $user" [ -n "$(acct_records $user Start)" ]
     set -- $(acct_records $user Stop | tail -n 1)
     echo "    Stop: Acct-Input-Octets=${1:-?} Acct-Output-Octets=${2:-?} Acct-Terminate-Cause=${3:-?}"
@@ -460,8 +464,9 @@ CONF
     check "$tag: 5 pings of 1000 bytes LAC -> LNS" \
         ip netns exec lac ping -c 5 -s 1000 -i 0.2 -W 3 -q $LNS_PPP_IP
     check "$tag: a Start for $user in the detail file" wait_for 100 has_start $user
+    stops_before=$(stops $user)
     kill -TERM $(lac_pppd) 2>/dev/null
-    check "$tag: a Stop for $user in the detail file" wait_for 100 has_stop $user
+    check "$tag: a Stop for $user in the detail file" wait_for 100 has_new_stop $user $stops_before
     set -- $(acct_records $user Stop | tail -n 1)
     check "$tag: the Stop counts the pings both ways (>= 5000 octets)" [ $(( ${1:-0} >= 5000 && ${2:-0} >= 5000 )) = 1 ]
     check "$tag: Acct-Terminate-Cause User-Request" [ "${3:-}" = User-Request ]
