@@ -50,10 +50,19 @@ impl Hooks for Verifier {
 /// An LNS that knows no secrets and asks `verifier`, and a LAC with the
 /// password, on one engine.
 fn start_verified(verifier: Verifier) -> Running {
-    let (mut lns, lac) = configs(Some(AuthMethod::ChapMd5));
+    start_verified_with(verifier, false)
+}
+
+/// As [`start_verified`], with IPv6CP on both ends when `ipv6`.
+fn start_verified_with(verifier: Verifier, ipv6: bool) -> Running {
+    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
     lns.auth.verification = Verification::External;
     lns.auth.chap_secrets = secrets("");
     lns.auth.pap_secrets = secrets("");
+    if ipv6 {
+        lns.ipv6cp = Some(Ipv6cpConfig::default());
+        lac.ipv6cp = Some(Ipv6cpConfig::default());
+    }
     let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
     let engine = TestEngine::new();
     Running {
@@ -151,16 +160,9 @@ async fn an_accepts_mtu_lowers_the_interfaces_mtu_before_the_network_comes_up() 
 async fn an_accepts_interface_id_is_the_peers_in_ipv6cp() {
     let mut answer = Authorization::from(Verdict::accept());
     answer.interface_id = Some([0x02, 0, 0, 0, 0, 0, 0, 0x42]);
-    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
-    lns.auth.verification = Verification::External;
-    lns.auth.chap_secrets = secrets("");
-    lns.auth.pap_secrets = secrets("");
-    lns.ipv6cp = Some(Ipv6cpConfig::default());
-    lac.ipv6cp = Some(Ipv6cpConfig::default());
-    let ((lns_dp, _lns_kernel), (lac_dp, _lac_kernel), _relay) = FakeDataPath::pair().unwrap();
-    let engine = TestEngine::new();
-    let mut lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), verifier(answer));
-    let mut lac = engine.add_session(lac_dp, lac);
+    let Running {
+        mut lns, mut lac, ..
+    } = start_verified_with(verifier(answer), true);
     let ipv6_up = |e: &EngineEvent| matches!(e, EngineEvent::Session(SessionEvent::Ipv6Up { .. }));
     let seen = events_until(&mut lac, ipv6_up).await;
     let expected: std::net::Ipv6Addr = "fe80::200:0:0:42".parse().unwrap();
@@ -219,16 +221,12 @@ async fn an_accepts_ipv6_prefix_is_routed_and_advertised_while_ipv6_is_up() {
     let prefix = Ipv6Prefix::new("2001:db8:77:1::".parse().unwrap(), 64).unwrap();
     let mut answer = Authorization::from(Verdict::accept());
     answer.ipv6_prefix = Some(prefix);
-    let (mut lns, mut lac) = configs(Some(AuthMethod::ChapMd5));
-    lns.auth.verification = Verification::External;
-    lns.auth.chap_secrets = secrets("");
-    lns.auth.pap_secrets = secrets("");
-    lns.ipv6cp = Some(Ipv6cpConfig::default());
-    lac.ipv6cp = Some(Ipv6cpConfig::default());
-    let ((lns_dp, lns_kernel), (lac_dp, lac_kernel), _relay) = FakeDataPath::pair().unwrap();
-    let engine = TestEngine::new();
-    let mut lns = engine.add_session_with(lns_dp, lns, LinkOptions::default(), verifier(answer));
-    let lac = engine.add_session(lac_dp, lac);
+    let Running {
+        mut lns,
+        lac,
+        lns_kernel,
+        lac_kernel,
+    } = start_verified_with(verifier(answer), true);
     let ipv6_up = |e: &EngineEvent| matches!(e, EngineEvent::Session(SessionEvent::Ipv6Up { .. }));
     events_until(&mut lns, ipv6_up).await;
     // The first advertisement goes at once, with the prefix for SLAAC
