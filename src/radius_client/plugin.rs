@@ -203,16 +203,17 @@ impl Clients {
             ..NasContext::default()
         };
         let service = RadiusService::start(setup.config.clone())?;
-        let mut realms = None;
-        if !setup.realms.is_empty() {
-            let mut handles = RealmHandles::new();
-            for (realm, config) in &setup.realms {
-                let s = RadiusService::start(config.clone())?;
-                handles.insert(realm.clone(), s.handle());
-                self.realm_services.push(s);
-            }
-            realms = Some(Arc::new(handles));
+        // Every realm's client or none: one that cannot start leaves no
+        // others running behind it for a later start to duplicate.
+        let mut started = Vec::with_capacity(setup.realms.len());
+        let mut handles = RealmHandles::new();
+        for (realm, config) in &setup.realms {
+            let s = RadiusService::start(config.clone())?;
+            handles.insert(realm.clone(), s.handle());
+            started.push(s);
         }
+        let realms = (!started.is_empty()).then(|| Arc::new(handles));
+        self.realm_services.extend(started);
         let context = RadiusContext {
             handle: service.handle(),
             nas,
