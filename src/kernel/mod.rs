@@ -25,15 +25,18 @@
 
 pub mod frames;
 pub mod heap;
+mod ifconfig;
 mod ioctl;
 mod nd_socket;
 mod ppp;
 mod pppol2tp;
+pub mod proc_net;
 mod rtnl;
 
 use std::fmt;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd, RawFd};
 
+pub use ifconfig::{IfSocket, Ipv4Route, Ipv6Route};
 pub use ioctl::Pppol2tpIocStats;
 pub use nd_socket::{NdReceived, NdSocket};
 pub use nix::errno::Errno;

@@ -161,8 +161,15 @@ impl Unattached {
     /// Fails with `EBUSY` while another ppp ioctl holds the kernel's ppp
     /// mutex (the caller retries), `EEXIST` if the name is taken.
     pub fn create_named(self, name: &str) -> Result<Unit> {
-        rtnl::new_ppp_link(self.file.as_raw_fd(), name)?;
+        self.request_named(name)?;
         Ok(Unit { file: self.file })
+    }
+
+    /// [`Unattached::create_named`]'s request alone, leaving this fd to
+    /// retry with (`EBUSY`) or to turn into its unit
+    /// ([`Unattached::into_unit`]) once it succeeded.
+    pub fn request_named(&self, name: &str) -> Result<()> {
+        rtnl::new_ppp_link(self.file.as_raw_fd(), name)
     }
 
     /// The unit this fd owns after an `RTM_NEWLINK` naming it (as

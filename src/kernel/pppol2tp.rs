@@ -12,6 +12,9 @@ use super::{Context, Error, Result};
 
 /// `PX_PROTO_OL2TP` of `if_pppox.h`: the PPPoX protocol for L2TP.
 const PX_PROTO_OL2TP: c_int = 1;
+/// `SOL_PPPOL2TP` (`linux/socket.h`): the libc crate defines it for glibc
+/// only, and the router build links musl.
+const SOL_PPPOL2TP: c_int = 273;
 
 /// `struct sockaddr_pppol2tp` (L2TPv2 over IPv4): packed, 38 bytes.
 #[repr(C, packed)]
@@ -280,7 +283,7 @@ impl PppoL2tpSocket {
         let r = unsafe {
             libc::setsockopt(
                 self.fd.as_raw_fd(),
-                libc::SOL_PPPOL2TP,
+                SOL_PPPOL2TP,
                 option.number(),
                 (&v as *const c_int).cast::<c_void>(),
                 size_of::<c_int>() as socklen_t,
