@@ -153,7 +153,7 @@ pub(crate) fn single(o: Options) -> u8 {
         let (engine, events) = match Engine::new() {
             Ok(e) => e,
             Err(e) => {
-                tracing::error!("cannot open an rtnetlink socket: {e}");
+                tracing::error!("cannot start the engine (its netlink sockets): {e}");
                 return exit::FATAL_ERROR;
             }
         };
@@ -371,7 +371,7 @@ pub(crate) fn multi(args: &[OsString], server: ServerFlags) -> u8 {
         let (engine, events) = match Engine::new() {
             Ok(e) => e,
             Err(e) => {
-                tracing::error!("cannot open an rtnetlink socket: {e}");
+                tracing::error!("cannot start the engine (its netlink sockets): {e}");
                 return exit::FATAL_ERROR;
             }
         };

@@ -21,7 +21,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use rtnetlink::Handle;
 use tokio::sync::{oneshot, Semaphore};
 use tracing::Instrument;
 
@@ -31,7 +30,7 @@ use super::datapath::DataPath;
 use super::end::{CloseReason, EndReason, Ended, SetupError};
 use super::events::{EngineEvents, EventSender, Outbox, EVENT_STREAM_CAPACITY};
 use super::hooks::Hooks;
-use super::kernel_path::{self, KernelDataPath};
+use super::kernel_path::{self, KernelDataPath, Netif};
 use super::l2tp_watch::L2tpWatch;
 use super::log_span;
 use super::registry::{Command, Registry};
@@ -75,7 +74,7 @@ impl Future for Closing {
 pub struct Engine {
     registry: Registry,
     events: EventSender,
-    netlink: Option<Handle>,
+    netif: Option<Netif>,
     /// Deletions of L2TP sessions, announced by the kernel.
     l2tp_watch: Option<L2tpWatch>,
     /// Unit creations at once, shared by every kernel session.
@@ -98,15 +97,16 @@ pub const CONCURRENT_UNIT_CREATIONS: usize = 8;
 impl Engine {
     /// An engine with one rtnetlink socket shared by all its sessions
     /// (served on a thread of its own, so that waiting for the kernel's
-    /// RTNL never stops the runtime), and
+    /// RTNL never stops the runtime; in builds without the `rtnetlink`
+    /// feature, one socket for the interface ioctls instead), and
     /// one L2TP generic netlink watch that tells a session when its L2TP
     /// session or tunnel is deleted (it then ends with exit code 16, as on
     /// a hangup; without the kernel's l2tp netlink family the engine warns
     /// once and such a session ends when its LCP echoes fail); and the
     /// engine's event stream. Must be called inside a tokio runtime.
     pub fn new() -> io::Result<(Engine, EngineEvents)> {
-        let handle = super::netlink_thread::rtnetlink_handle()?;
-        Ok(Self::build(Some(handle), Some(L2tpWatch::start())))
+        let netif = Netif::open()?;
+        Ok(Self::build(Some(netif), Some(L2tpWatch::start())))
     }
 
     /// An engine for fake data paths only (no netlink socket), for tests.
@@ -115,12 +115,12 @@ impl Engine {
         Self::build(None, None)
     }
 
-    fn build(netlink: Option<Handle>, l2tp_watch: Option<L2tpWatch>) -> (Engine, EngineEvents) {
+    fn build(netif: Option<Netif>, l2tp_watch: Option<L2tpWatch>) -> (Engine, EngineEvents) {
         let (events, stream) = EngineEvents::channel(EVENT_STREAM_CAPACITY);
         let engine = Engine {
             registry: Registry::default(),
             events,
-            netlink,
+            netif,
             l2tp_watch,
             creation_slots: Arc::new(Semaphore::new(CONCURRENT_UNIT_CREATIONS)),
             window: Some(Arc::new(Semaphore::new(NEGOTIATION_WINDOW))),
@@ -216,13 +216,13 @@ impl Engine {
         if let Some(ids) = kernel_path::l2tp_ids(&socket) {
             log_span::record_l2tp(&span, &ids);
         }
-        let netlink = self.netlink.clone();
+        let netif = self.netif.clone();
         let slots = Arc::clone(&self.creation_slots);
         let watch = self.l2tp_watch.clone();
         let options = Box::new((options.socket, options.naming));
         tokio::spawn(
             async move {
-                let Some(netlink) = netlink else {
+                let Some(netif) = netif else {
                     drop(socket);
                     return start.fail(EndReason::Setup(SetupError::NoNetlink)).await;
                 };
@@ -255,7 +255,7 @@ impl Engine {
                 };
                 let (socket_options, naming) = *options;
                 // Boxed: setting up is done once, the future below lives on.
-                let open = KernelDataPath::open(socket, &socket_options, naming, netlink);
+                let open = KernelDataPath::open(socket, &socket_options, naming, netif);
                 match Box::pin(open).await {
                     Ok(mut dp) => {
                         dp.hold_setup_slot(permit);

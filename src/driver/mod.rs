@@ -26,6 +26,7 @@ mod kernel_path;
 mod l2tp_genl;
 mod l2tp_watch;
 pub(crate) mod log_span;
+#[cfg(feature = "rtnetlink")]
 mod netlink_thread;
 mod registry;
 mod signal;
@@ -48,7 +49,7 @@ pub use events::{
 };
 pub use framed_route::FramedRoute;
 pub use hooks::Hooks;
-pub use kernel_path::{KernelDataPath, L2tpSocketOptions, UnitNaming};
+pub use kernel_path::{KernelDataPath, L2tpSocketOptions, Netif, UnitNaming};
 pub use log_span::SESSION_SPAN;
 pub use status::{FrameCounts, SessionId, SessionInfo, SessionStats};
 pub use verify::{Authorization, SessionLimits};

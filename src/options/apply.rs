@@ -314,6 +314,7 @@ fn ipcp(o: &mut Options, state: &mut State, given: &Given) -> Handled {
         "noreplacedefaultroute" => o.replacedefaultroute = false,
         "proxyarp" => {
             enable(&state.proxyarp_off)?;
+            proxyarp_in_this_build()?;
             o.proxyarp = true;
         }
         "noproxyarp" => {
@@ -330,6 +331,19 @@ fn ipcp(o: &mut Options, state: &mut State, given: &Given) -> Handled {
 
 /// An `OPT_ENABLE` option (`defaultroute`, `proxyarp`): an error once its
 /// `no` form (`disabled_by`, as written and where) was given.
+/// Proxy ARP needs rtnetlink (the `rtnetlink` feature), which the router
+/// build leaves out: there `proxyarp` is an error, not an option that
+/// does nothing.
+fn proxyarp_in_this_build() -> Result<(), ErrorKind> {
+    if cfg!(feature = "rtnetlink") {
+        Ok(())
+    } else {
+        Err(ErrorKind::NotSupported {
+            reason: "this build of rppp has no proxy ARP (built without the rtnetlink feature)",
+        })
+    }
+}
+
 fn enable(disabled_by: &Option<(String, Source)>) -> Result<(), ErrorKind> {
     match disabled_by {
         Some((by, at)) => Err(ErrorKind::Disabled {

@@ -1,14 +1,9 @@
 //! The interface: MTU, MRU, addresses (IPv4 and the IPv6 link-local pair),
-//! up and down, NP modes, and its counters, through rtnetlink and the unit.
+//! up and down, NP modes, and its counters, through [`Netif`] and the unit.
 
 use std::net::IpAddr;
 
-use super::netlink_error::NetlinkError;
-use futures_util::TryStreamExt as _;
-use netlink_packet_route::address::AddressAttribute;
-use netlink_packet_route::link::LinkAttribute;
-use rtnetlink::{Handle, LinkUnspec};
-
+use super::netif::Netif;
 use super::{step, KernelDataPath};
 use crate::driver::datapath::{DataPathError, DataPathStep, UnitStats};
 use crate::session::DataPathAction;
@@ -41,12 +36,19 @@ impl KernelDataPath {
             }
             DataPathAction::SetIpv4Addresses { local, peer } => {
                 let pair = (IpAddr::V4(local), IpAddr::V4(peer));
-                add_address(&self.netlink, index, pair, DataPathStep::Ipv4Addresses).await?;
+                add_address(
+                    &self.netif,
+                    index,
+                    self.name(),
+                    pair,
+                    DataPathStep::Ipv4Addresses,
+                )
+                .await?;
                 self.ipv4 = Some(pair);
             }
             DataPathAction::RemoveIpv4Addresses => {
                 if let Some(pair) = self.ipv4.take() {
-                    remove_address(&self.netlink, index, pair).await;
+                    remove_address(&self.netif, index, self.name(), pair).await;
                 }
             }
             // The kernel (6.1) adds the route to the peer's address
@@ -62,7 +64,7 @@ impl KernelDataPath {
             DataPathAction::RemoveIpv6LinkLocal => {
                 self.pending_ipv6 = None;
                 if let Some(pair) = self.ipv6.take() {
-                    remove_address(&self.netlink, index, *pair).await;
+                    remove_address(&self.netif, index, self.name(), *pair).await;
                 }
             }
             DataPathAction::InterfaceUp => self.interface_up(index).await?,
@@ -76,37 +78,25 @@ impl KernelDataPath {
 
     /// The MTU of an interface that is up (a renegotiation).
     async fn set_mtu(&self, index: u32, mtu: u16) -> Result<(), DataPathError> {
-        self.netlink
-            .link()
-            .set(
-                LinkUnspec::new_with_index(index)
-                    .mtu(u32::from(mtu))
-                    .build(),
-            )
-            .execute()
+        self.netif
+            .set_link(index, self.name(), None, Some(u32::from(mtu)))
             .await
-            .map_err(NetlinkError::from)
-            .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, "RTM_SETLINK", e))
+            .map_err(|e| DataPathError::in_call(DataPathStep::Mtu, e.call(), e))
     }
 
     /// The interface up, with the MTU LCP negotiated while it was down in
     /// the same request; then the IPv6 link-local pair that waited for it.
     async fn interface_up(&mut self, index: u32) -> Result<(), DataPathError> {
-        let mut request = LinkUnspec::new_with_index(index).up();
-        if let Some(mtu) = self.pending_mtu {
-            request = request.mtu(u32::from(mtu));
-        }
-        let link = self.netlink.link();
-        link.set(request.build())
-            .execute()
+        let mtu = self.pending_mtu.map(u32::from);
+        self.netif
+            .set_link(index, self.name(), Some(true), mtu)
             .await
-            .map_err(NetlinkError::from)
             .map_err(|e| {
                 let detail = match self.pending_mtu {
                     Some(mtu) => format!("with the MTU {mtu}: {e}"),
                     None => e.to_string(),
                 };
-                DataPathError::in_call(DataPathStep::InterfaceUp, "RTM_SETLINK", detail)
+                DataPathError::in_call(DataPathStep::InterfaceUp, e.call(), detail)
             })?;
         self.pending_mtu = None;
         self.link_up = true;
@@ -118,13 +108,10 @@ impl KernelDataPath {
 
     /// The interface down.
     async fn interface_down(&mut self, index: u32) -> Result<(), DataPathError> {
-        self.netlink
-            .link()
-            .set(LinkUnspec::new_with_index(index).down().build())
-            .execute()
+        self.netif
+            .set_link(index, self.name(), Some(false), None)
             .await
-            .map_err(NetlinkError::from)
-            .map_err(|e| DataPathError::in_call(DataPathStep::InterfaceDown, "RTM_SETLINK", e))?;
+            .map_err(|e| DataPathError::in_call(DataPathStep::InterfaceDown, e.call(), e))?;
         self.link_up = false;
         Ok(())
     }
@@ -136,92 +123,59 @@ impl KernelDataPath {
         index: u32,
         pair: (IpAddr, IpAddr),
     ) -> Result<(), DataPathError> {
-        add_address(&self.netlink, index, pair, DataPathStep::Ipv6Address).await?;
+        add_address(
+            &self.netif,
+            index,
+            self.name(),
+            pair,
+            DataPathStep::Ipv6Address,
+        )
+        .await?;
         self.ipv6 = Some(Box::new(pair));
         Ok(())
     }
 
-    /// The interface's counters (`IFLA_STATS64`).
+    /// The interface's counters.
     pub(super) async fn read_unit_stats(&mut self) -> Result<UnitStats, DataPathError> {
         let index = self
             .ifindex
             .ok_or(DataPathError::new(DataPathStep::Counters, "no unit yet"))?;
-        let mut links = self.netlink.link().get().match_index(index).execute();
-        while let Some(link) = links
-            .try_next()
+        self.netif
+            .stats(index, self.name())
             .await
-            .map_err(NetlinkError::from)
-            .map_err(|e| DataPathError::in_call(DataPathStep::Counters, "RTM_GETLINK", e))?
-        {
-            for a in link.attributes {
-                if let LinkAttribute::Stats64(s) = a {
-                    return Ok(UnitStats {
-                        tx_bytes: s.tx_bytes,
-                        rx_bytes: s.rx_bytes,
-                        tx_packets: s.tx_packets,
-                        rx_packets: s.rx_packets,
-                    });
-                }
-            }
-        }
-        Err(DataPathError::in_call(
-            DataPathStep::Counters,
-            "RTM_GETLINK",
-            "no IFLA_STATS64 in the answer",
-        ))
+            .map_err(|e| DataPathError::in_call(DataPathStep::Counters, e.call(), e))
+    }
+
+    /// The interface's name (empty before the unit exists).
+    pub(super) fn name(&self) -> &str {
+        self.ifname.as_deref().unwrap_or_default()
     }
 }
 
-/// The prefix length of a point-to-point address: the whole address.
-fn host_prefix(a: IpAddr) -> u8 {
-    match a {
-        IpAddr::V4(_) => 32,
-        IpAddr::V6(_) => 128,
-    }
-}
-
-/// Adds `local` with `peer` as the other end (`IFA_LOCAL` ours,
-/// `IFA_ADDRESS` the peer's), as pppd's sifaddr/sif6addr do.
+/// Adds `local` with `peer` as the other end, as pppd's sifaddr/sif6addr
+/// do.
 async fn add_address(
-    netlink: &Handle,
+    netif: &Netif,
     index: u32,
+    name: &str,
     (local, peer): (IpAddr, IpAddr),
     step: DataPathStep,
 ) -> Result<(), DataPathError> {
-    let mut request = netlink.address().add(index, local, host_prefix(local));
-    let message = request.message_mut();
-    message
-        .attributes
-        .retain(|a| !matches!(a, AddressAttribute::Address(_)));
-    message.attributes.push(AddressAttribute::Address(peer));
-    request
-        .execute()
+    netif
+        .add_address(index, name, local, peer)
         .await
-        .map_err(NetlinkError::from)
-        .map_err(|e| {
-            DataPathError::in_call(step, "RTM_NEWADDR", format!("{local} peer {peer}: {e}"))
-        })
+        .map_err(|e| DataPathError::in_call(step, e.call(), format!("{local} peer {peer}: {e}")))
 }
 
 /// Removes an address [`add_address`] added; failures are only logged
 /// (closing the unit removes them anyway).
-pub(super) async fn remove_address(netlink: &Handle, index: u32, (local, peer): (IpAddr, IpAddr)) {
-    let mut message = netlink_packet_route::address::AddressMessage::default();
-    message.header.index = index;
-    message.header.prefix_len = host_prefix(local);
-    message.header.family = match local {
-        IpAddr::V4(_) => netlink_packet_route::AddressFamily::Inet,
-        IpAddr::V6(_) => netlink_packet_route::AddressFamily::Inet6,
-    };
-    message.attributes.push(AddressAttribute::Local(local));
-    message.attributes.push(AddressAttribute::Address(peer));
-    if let Err(e) = netlink
-        .address()
-        .del(message)
-        .execute()
-        .await
-        .map_err(NetlinkError::from)
-    {
+pub(super) async fn remove_address(
+    netif: &Netif,
+    index: u32,
+    name: &str,
+    (local, peer): (IpAddr, IpAddr),
+) {
+    if let Err(e) = netif.remove_address(index, name, local, peer).await {
         tracing::debug!("removing {local} peer {peer}: {e}");
     }
 }

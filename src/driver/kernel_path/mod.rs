@@ -1,15 +1,17 @@
 //! The data path on the real kernel: the PPPoL2TP socket an L2TP daemon
 //! passed, a `/dev/ppp` channel and unit, and the interface configured
-//! through rtnetlink (DESIGN.md, "The kernel data path").
+//! through [`Netif`]: rtnetlink, or the router build's ioctls (DESIGN.md,
+//! "The kernel data path").
 //!
 //! By concern: [`socket`] (the socket options and the channel attach),
 //! [`unit`](mod@unit) (unit creation and naming, with the EBUSY retry),
-//! [`interface`] (MTU, addresses, up/down, NP modes, counters) and
-//! [`routes`] (default route and proxy ARP).
+//! [`interface`] (MTU, addresses, up/down, NP modes, counters),
+//! [`routes`] (default route and proxy ARP), `framed_routes` and
+//! [`netif`] (the requests themselves, by either means).
 
 mod framed_routes;
 mod interface;
-mod netlink_error;
+mod netif;
 mod routes;
 mod socket;
 mod unit;
@@ -17,10 +19,9 @@ mod unit;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use netlink_packet_route::route::RouteMessage;
-use rtnetlink::Handle;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+pub use netif::Netif;
 pub use socket::L2tpSocketOptions;
 pub use unit::UnitNaming;
 
@@ -46,7 +47,7 @@ pub struct KernelDataPath {
     ifname: Option<String>,
     /// How to name the unit; gone once it exists.
     naming: Option<Box<UnitNaming>>,
-    netlink: Handle,
+    netif: Netif,
     /// Shared by an engine's sessions: how many may create their unit at
     /// once (see [`KernelDataPath::limit_unit_creation`]).
     creation_slots: Option<Arc<Semaphore>>,
@@ -68,14 +69,14 @@ pub struct KernelDataPath {
     link_up: bool,
     /// The default route we added, and the one it replaced.
     /// (Boxed: few sessions have one.)
-    default_route: Option<Box<(RouteMessage, Option<RouteMessage>)>>,
+    default_route: Option<Box<(netif::Route, Option<netif::Route>)>>,
     /// The proxy ARP entry we added: interface index and the peer.
     proxy_arp: Option<(u32, Ipv4Addr)>,
     /// The framed routes we added (empty: no allocation).
-    framed_routes: Vec<RouteMessage>,
+    framed_routes: Vec<netif::Route>,
     /// The route to the peer's IPv6 prefix we added (boxed: few sessions
     /// have one).
-    ipv6_prefix_route: Option<Box<RouteMessage>>,
+    ipv6_prefix_route: Option<Box<netif::Route>>,
     /// The engine's L2TP deletion watch and this session's subscription.
     l2tp_watch: Option<(L2tpWatch, Watcher)>,
 }
@@ -195,7 +196,7 @@ impl DataPath for KernelDataPath {
                 .into_iter()
                 .flatten()
             {
-                remove_address(&self.netlink, index, pair).await;
+                remove_address(&self.netif, index, self.name(), pair).await;
             }
         }
         if let (Some(channel), Some(_)) = (&self.channel, &self.unit) {

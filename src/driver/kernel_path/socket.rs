@@ -7,9 +7,8 @@ use std::os::fd::AsFd;
 use std::sync::Arc;
 
 use nix::fcntl::{fcntl, FcntlArg, FdFlag, OFlag};
-use rtnetlink::Handle;
 
-use super::{step, KernelDataPath, UnitNaming};
+use super::{step, KernelDataPath, Netif, UnitNaming};
 use crate::driver::datapath::{DataPathError, DataPathStep};
 use crate::driver::l2tp_watch::{L2tpWatch, SessionKey};
 use crate::kernel::{Channel, PppoL2tpOption, PppoL2tpSocket};
@@ -49,7 +48,7 @@ impl KernelDataPath {
         socket: PppoL2tpSocket,
         options: &L2tpSocketOptions,
         naming: UnitNaming,
-        netlink: Handle,
+        netif: Netif,
     ) -> Result<Self, DataPathError> {
         let early = Self::prepare(&socket, options)?;
         let (socket, channel) = tokio::task::spawn_blocking(move || {
@@ -58,7 +57,7 @@ impl KernelDataPath {
         })
         .await
         .map_err(|e| DataPathError::in_call(DataPathStep::Channel, "PPPIOCGCHAN", e))?;
-        Ok(Self::with_channel(socket, early, channel?, naming, netlink))
+        Ok(Self::with_channel(socket, early, channel?, naming, netif))
     }
 
     /// `PPPIOCGCHAN` on the socket, then `PPPIOCATTCHAN` on a new
@@ -104,7 +103,7 @@ impl KernelDataPath {
         early: Vec<Vec<u8>>,
         channel: Channel,
         naming: UnitNaming,
-        netlink: Handle,
+        netif: Netif,
     ) -> Self {
         KernelDataPath {
             socket,
@@ -113,7 +112,7 @@ impl KernelDataPath {
             ifindex: None,
             ifname: None,
             naming: Some(Box::new(naming)),
-            netlink,
+            netif,
             creation_slots: None,
             setup_slot: None,
             early,

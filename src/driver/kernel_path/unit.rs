@@ -3,19 +3,15 @@
 //! with `PPPIOCNEWUNIT` and a rename while down; then connected to the
 //! channel.
 
-use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::Duration;
 
-use netlink_packet_route::link::{InfoData, InfoKind};
 use nix::errno::Errno;
 use rand::rngs::SysRng;
 use rand::RngExt as _;
 use rand_core::UnwrapErr;
-use rtnetlink::{Handle, LinkMessageBuilder, LinkUnspec};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::netlink_error::NetlinkError;
 use super::{step, KernelDataPath};
 use crate::driver::datapath::{DataPathError, DataPathStep, UnitCreated};
 #[cfg(doc)]
@@ -198,7 +194,12 @@ impl KernelDataPath {
         let mut backoff = NewlinkBackoff::new();
         let dev = Unattached::open().map_err(step(DataPathStep::CreateUnit, "open /dev/ppp"))?;
         loop {
-            match newlink(&self.netlink, &dev, name).await {
+            match self
+                .netif
+                .new_ppp_link(&dev, name)
+                .await
+                .map_err(|e| e.errno())
+            {
                 Ok(()) => {
                     if backoff.busy() > 0 {
                         tracing::info!(
@@ -265,21 +266,15 @@ impl KernelDataPath {
         let number = unit
             .number()
             .map_err(step(DataPathStep::CreateUnit, "PPPIOCGUNIT"))?;
-        let index = ifindex(&format!("ppp{number}"))?;
-        let rename = LinkUnspec::new_with_index(index).name(name).build();
-        self.netlink
-            .link()
-            .set(rename)
-            .execute()
-            .await
-            .map_err(NetlinkError::from)
-            .map_err(|e| {
-                DataPathError::in_call(
-                    DataPathStep::NameInterface,
-                    "RTM_SETLINK",
-                    format!("rename ppp{number} to {name:?}: {e}"),
-                )
-            })?;
+        let from = format!("ppp{number}");
+        let index = ifindex(&from)?;
+        self.netif.rename(index, &from, name).await.map_err(|e| {
+            DataPathError::in_call(
+                DataPathStep::NameInterface,
+                e.call(),
+                format!("rename ppp{number} to {name:?}: {e}"),
+            )
+        })?;
         Ok(unit)
     }
 }
@@ -294,30 +289,6 @@ async fn off_runtime<T: Send + 'static>(
     tokio::task::spawn_blocking(call)
         .await
         .map_err(|e| DataPathError::in_call(DataPathStep::CreateUnit, "PPPIOCNEWUNIT", e))
-}
-
-/// `RTM_NEWLINK` kind "ppp" with `IFLA_PPP_DEV_FD` (netlink-packet-route
-/// has no typed PPP link data: the one attribute, type 1, s32, is the
-/// info data's payload) and `IFLA_IFNAME`, on the shared rtnetlink socket.
-async fn newlink(netlink: &Handle, dev: &Unattached, name: &str) -> Result<(), Option<Errno>> {
-    use std::os::fd::AsRawFd as _;
-    const IFLA_PPP_DEV_FD: u16 = 1;
-    let mut data = Vec::with_capacity(8);
-    data.extend_from_slice(&8u16.to_ne_bytes());
-    data.extend_from_slice(&IFLA_PPP_DEV_FD.to_ne_bytes());
-    data.extend_from_slice(&dev.as_fd().as_raw_fd().to_ne_bytes());
-    let message =
-        LinkMessageBuilder::<LinkUnspec>::new_with_info_kind(InfoKind::Other("ppp".into()))
-            .name(name)
-            .set_info_data(InfoData::Other(data))
-            .build();
-    netlink
-        .link()
-        .add(message)
-        .execute()
-        .await
-        .map_err(NetlinkError::from)
-        .map_err(|e| e.errno())
 }
 
 fn ifindex(name: &str) -> Result<u32, DataPathError> {

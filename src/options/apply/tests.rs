@@ -230,6 +230,18 @@ fn nodefaultroute_disables_defaultroute_as_in_pppd() {
 }
 
 #[test]
+fn proxyarp_needs_a_build_with_rtnetlink() {
+    let mut o = Options::default();
+    let r = run(&mut o, "proxyarp", "");
+    if cfg!(feature = "rtnetlink") {
+        assert!(r.is_ok() && o.proxyarp, "{r:?}");
+    } else {
+        assert!(matches!(r, Err(ErrorKind::NotSupported { .. })), "{r:?}");
+        assert!(!o.proxyarp);
+    }
+}
+
+#[test]
 fn auth_options_build_the_policy() {
     let mut o = Options::default();
     for name in ["refuse-pap", "auth", "require-chap", "require-mschap-v2"] {
