@@ -53,7 +53,11 @@
 //! - without default features: [`session`], the sans-IO PPP session, and
 //!   [`limits`], the sans-IO admission limits;
 //! - `driver`: the kernel data path ([`kernel`]) and the tokio
-//!   [`driver::Engine`];
+//!   [`driver::Engine`], the interface configured with pppd's socket
+//!   ioctls;
+//! - `rtnetlink` (default): the interface configured through rtnetlink
+//!   instead, on one socket an engine's sessions share (served on a
+//!   thread of its own), and proxy ARP; the router build leaves it out;
 //! - `pppd` (default): pppd's options and secrets files ([`options`]),
 //!   its scripts and openl2tpd's events ([`notify`]), and the `rppp`
 //!   command; each session's context on its log lines
@@ -68,6 +72,9 @@
 //!   Access-Requests for the authenticator's deferred verification
 //!   (RFC 2865, RFC 2548), accounting (RFC 2866, RFC 2869) with a retry
 //!   queue, configured from pppd's radiusclient.conf;
+//! - `router`: `rppp l2tpd` and the drop-in without rtnetlink, the
+//!   control socket, metrics or RADIUS, for the `router` profile (see
+//!   the README, "For routers");
 //! - `test-util`: test doubles, the in-memory pair harness (`pair`),
 //!   the fake data path and `Engine::without_kernel`.
 //!

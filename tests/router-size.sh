@@ -2,7 +2,7 @@
 # The router build (issue #19): `rppp` with `--features router` and the
 # `router` profile for x86_64-unknown-linux-musl, statically linked and
 # stripped. Prints its size and fails when it is larger than
-# RPPP_ROUTER_MAX_BYTES (default: the issue's 1.2 MB).
+# RPPP_ROUTER_MAX_BYTES (default: the issue's 1.2 MB, 1,200,000 bytes).
 #
 # usage: tests/router-size.sh [--out PATH]
 #   --out PATH   copy the binary there (the lab's router group uses it)
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 TARGET_TRIPLE=x86_64-unknown-linux-musl
-TARGET_BYTES=1258291
+TARGET_BYTES=1200000
 MAX_BYTES=${RPPP_ROUTER_MAX_BYTES:-$TARGET_BYTES}
 
 if ! rustup target list --installed | grep -qx $TARGET_TRIPLE; then

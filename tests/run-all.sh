@@ -35,7 +35,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "feature sets: the sans-IO session alone, the Engine without pppd's layer, test doubles"
-for features in "" "driver" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius" "router"; do
+for features in "" "driver" "rtnetlink" "test-util" "driver,test-util" "pppd" "ctl" "l2tpd" "metrics" "radius" "router"; do
     echo "clippy --no-default-features --features '$features'"
     cargo clippy -q -p rppp --no-default-features --features "$features" --lib --bins -- -D warnings
 done
