@@ -64,10 +64,6 @@ struct In6Ifreq {
     ifr6_ifindex: c_int,
 }
 
-const RTF_UP: c_ushort = 0x0001;
-const RTF_GATEWAY: c_ushort = 0x0002;
-const RTF_HOST: c_ushort = 0x0004;
-
 /// An IPv4 route as `SIOCADDRT` takes it: `destination/prefix_len`,
 /// through `gateway` or straight out of `dev`, with a metric. Routes
 /// without a gateway are link scope, and every ioctl route is protocol
@@ -124,10 +120,11 @@ fn in6_addr(a: Ipv6Addr) -> libc::in6_addr {
     }
 }
 
-/// `name` as `ifr_name`: NUL-terminated, shorter than `IFNAMSIZ`.
+/// `name` as `ifr_name`: NUL-terminated, shorter than `IFNAMSIZ`; a name
+/// the kernel would not take (`dev_valid_name`) is refused here.
 fn ifr_name(name: &str, call: &'static str) -> Result<[c_char; libc::IFNAMSIZ]> {
     let mut out = [0 as c_char; libc::IFNAMSIZ];
-    if name.is_empty() || name.len() >= libc::IFNAMSIZ || name.contains('\0') {
+    if !super::rtnl::valid_ifname(name) {
         return Err(Error::new(call, Errno::EINVAL));
     }
     for (o, b) in out.iter_mut().zip(name.bytes()) {
@@ -287,12 +284,12 @@ impl IfSocket {
             Some(d) => Some(CString::new(d.as_str()).map_err(|_| Error::new(call, Errno::EINVAL))?),
             None => None,
         };
-        let mut flags = RTF_UP;
+        let mut flags = libc::RTF_UP;
         if route.gateway.is_some() {
-            flags |= RTF_GATEWAY;
+            flags |= libc::RTF_GATEWAY;
         }
         if prefix_len == 32 {
-            flags |= RTF_HOST;
+            flags |= libc::RTF_HOST;
         }
         let mut rt = RtEntry {
             rt_pad1: 0,
@@ -335,7 +332,7 @@ impl IfSocket {
             rtmsg_src_len: 0,
             rtmsg_metric: route.metric,
             rtmsg_info: 0,
-            rtmsg_flags: u32::from(RTF_UP),
+            rtmsg_flags: u32::from(libc::RTF_UP),
             rtmsg_ifindex: c_int::try_from(route.ifindex)
                 .map_err(|_| Error::new(call, Errno::ENODEV))?,
         };

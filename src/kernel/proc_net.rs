@@ -13,12 +13,8 @@
 
 use std::net::Ipv4Addr;
 
-/// `RTF_UP`.
-pub const RTF_UP: u16 = 0x0001;
-/// `RTF_GATEWAY`.
-pub const RTF_GATEWAY: u16 = 0x0002;
-/// `RTF_REJECT`: an unreachable, prohibit or blackhole route.
-pub const RTF_REJECT: u16 = 0x0200;
+/// The route flags (`route.h`) a line carries.
+pub use libc::{RTF_GATEWAY, RTF_REJECT, RTF_UP};
 
 /// One line of `/proc/net/route`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +25,8 @@ pub struct ProcRoute {
     pub destination: Ipv4Addr,
     /// The gateway (0.0.0.0 for none).
     pub gateway: Ipv4Addr,
-    /// The `RTF_*` flags.
+    /// The `RTF_*` flags (`RTF_REJECT`: an unreachable, prohibit or
+    /// blackhole route).
     pub flags: u16,
     /// The metric (the kernel's priority).
     pub metric: u32,

@@ -53,7 +53,6 @@ enum Cause {
     #[cfg_attr(feature = "rtnetlink", allow(dead_code))]
     NotInThisBuild(&'static str),
     /// Anything else, said.
-    #[cfg_attr(feature = "rtnetlink", allow(dead_code))]
     Other(&'static str),
 }
 

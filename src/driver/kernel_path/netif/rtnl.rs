@@ -66,20 +66,19 @@ impl Netif {
         if let Some(mtu) = mtu {
             request = request.mtu(mtu);
         }
-        self.handle
-            .link()
-            .set(request.build())
-            .execute()
-            .await
-            .map_err(failed("RTM_SETLINK"))
+        self.set(request).await
     }
 
     /// Renames an interface that is down.
     pub(crate) async fn rename(&self, index: u32, _from: &str, to: &str) -> Result<(), NetifError> {
-        let rename = LinkUnspec::new_with_index(index).name(to).build();
+        self.set(LinkUnspec::new_with_index(index).name(to)).await
+    }
+
+    /// One `RTM_SETLINK`.
+    async fn set(&self, request: LinkMessageBuilder<LinkUnspec>) -> Result<(), NetifError> {
         self.handle
             .link()
-            .set(rename)
+            .set(request.build())
             .execute()
             .await
             .map_err(failed("RTM_SETLINK"))
