@@ -13,9 +13,9 @@ use crate::driver::FramedRoute;
 use crate::kernel::{proc_net, IfSocket, Ipv4Route, Ipv6Route, Unattached};
 use crate::nd::Ipv6Prefix;
 
-/// An IPv4 datagram socket for the interface ioctls (cheap to clone), and
-/// an IPv6 one opened when IPv6 is first configured (a kernel without
-/// IPv6 has none to give).
+/// An IPv4 datagram socket for the interface ioctls (cheap to clone).
+/// IPv6 requests open an IPv6 socket each, when they come: they are few
+/// (IPv6CP up and down), and a kernel without IPv6 has none to give.
 #[derive(Debug, Clone)]
 pub struct Netif {
     ipv4: Arc<IfSocket>,
@@ -51,8 +51,7 @@ fn read_proc(path: &'static str) -> Result<String, NetifError> {
 impl Netif {
     /// The IPv4 socket the ioctls go to.
     pub fn open() -> std::io::Result<Netif> {
-        let ipv4 =
-            IfSocket::ipv4().map_err(|e| std::io::Error::from_raw_os_error(e.errno() as i32))?;
+        let ipv4 = IfSocket::ipv4().map_err(std::io::Error::other)?;
         Ok(Netif {
             ipv4: Arc::new(ipv4),
         })
